@@ -1,0 +1,181 @@
+//! Configuration: flags and environment variables (clap), plus an optional TOML file of clusters.
+//!
+//! Precedence is flag or environment variable, then the file, then the built-in default, so the
+//! binary starts with no file at all: loopback bind, `plugboard.db` in the working directory.
+
+mod file;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+
+use crate::telemetry::LogFormat;
+pub use file::{ClusterAuth, ClusterFile, ConfigFile};
+
+/// Command-line flags; every one can also come from the environment.
+#[derive(Debug, Parser)]
+#[command(
+    name = "plugboard",
+    version,
+    about = "Web console and API gateway for Kafka Connect"
+)]
+pub struct Cli {
+    /// TOML file listing Connect clusters and settings.
+    #[arg(long, env = "PLUGBOARD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "PLUGBOARD_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// SQLite database file [default: plugboard.db].
+    #[arg(long, env = "PLUGBOARD_DATABASE")]
+    pub database: Option<PathBuf>,
+    /// Worker URL(s) of one Connect cluster named `default` (comma-separated).
+    #[arg(long, env = "PLUGBOARD_CONNECT_URL", value_delimiter = ',')]
+    pub connect_url: Vec<String>,
+    /// Kafka bootstrap servers of the `default` cluster.
+    #[arg(long, env = "PLUGBOARD_BOOTSTRAP_SERVERS")]
+    pub bootstrap_servers: Option<String>,
+    /// Timeout of each call to a Connect worker, in milliseconds [default: 10000].
+    #[arg(long, env = "PLUGBOARD_UPSTREAM_TIMEOUT_MS")]
+    pub upstream_timeout_ms: Option<u64>,
+    /// Log line format.
+    #[arg(long, env = "PLUGBOARD_LOG_FORMAT", value_enum, default_value_t)]
+    pub log_format: LogFormat,
+}
+
+/// The validated configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database: PathBuf,
+    pub upstream_timeout: Duration,
+    pub clusters: Vec<Cluster>,
+}
+
+/// One Connect cluster, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    /// Worker base URLs without a trailing slash, tried in order.
+    pub urls: Vec<String>,
+    pub bootstrap_servers: Option<String>,
+    pub read_only: bool,
+    pub auth: Option<ClusterAuth>,
+}
+
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const DEFAULT_DATABASE: &str = "plugboard.db";
+const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 10_000;
+/// The id of the cluster given with `--connect-url`.
+pub const FLAG_CLUSTER_ID: &str = "default";
+
+impl Settings {
+    /// Merges flags, environment and the optional file, and validates the result.
+    pub fn load(cli: Cli) -> anyhow::Result<Self> {
+        let file = match &cli.config {
+            Some(path) => ConfigFile::read(path)?,
+            None => ConfigFile::default(),
+        };
+        Self::merge(cli, file)
+    }
+
+    fn merge(cli: Cli, file: ConfigFile) -> anyhow::Result<Self> {
+        let mut cluster_files = file.clusters;
+        if !cli.connect_url.is_empty() {
+            cluster_files.push(ClusterFile {
+                id: FLAG_CLUSTER_ID.into(),
+                name: None,
+                urls: cli.connect_url,
+                bootstrap_servers: cli.bootstrap_servers,
+                read_only: false,
+                auth: None,
+            });
+        } else if cli.bootstrap_servers.is_some() {
+            bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
+        }
+        let clusters = validate_clusters(cluster_files)?;
+        let timeout_ms = cli
+            .upstream_timeout_ms
+            .or(file.upstream_timeout_ms)
+            .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT_MS);
+        if timeout_ms == 0 {
+            bail!("the upstream timeout must be at least 1 ms");
+        }
+        Ok(Self {
+            bind: cli.bind.or(file.bind).unwrap_or_else(|| {
+                DEFAULT_BIND
+                    .parse()
+                    .expect("the default bind address parses")
+            }),
+            database: cli
+                .database
+                .or(file.database)
+                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+            upstream_timeout: Duration::from_millis(timeout_ms),
+            clusters,
+        })
+    }
+
+    /// The cluster with this id, if configured.
+    pub fn cluster(&self, id: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+}
+
+fn validate_clusters(files: Vec<ClusterFile>) -> anyhow::Result<Vec<Cluster>> {
+    let mut clusters: Vec<Cluster> = Vec::with_capacity(files.len());
+    for file in files {
+        let cluster = validate_cluster(file)?;
+        if clusters.iter().any(|c| c.id == cluster.id) {
+            bail!("cluster id `{}` is configured twice", cluster.id);
+        }
+        clusters.push(cluster);
+    }
+    Ok(clusters)
+}
+
+fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
+    let id = file.id;
+    let id_is_valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_is_valid {
+        bail!("cluster id `{id}` must be non-empty and use only letters, digits, `-` and `_`");
+    }
+    if file.urls.is_empty() {
+        bail!("cluster `{id}` has no worker URLs (set `urls`)");
+    }
+    let urls = file
+        .urls
+        .iter()
+        .map(|url| normalise_url(url).with_context(|| format!("cluster `{id}`")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Cluster {
+        name: file.name.unwrap_or_else(|| id.clone()),
+        id,
+        urls,
+        bootstrap_servers: file.bootstrap_servers,
+        read_only: file.read_only,
+        auth: file.auth,
+    })
+}
+
+fn normalise_url(raw: &str) -> anyhow::Result<String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| anyhow::anyhow!("worker URL `{raw}` is not a valid URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("worker URL `{raw}` must start with http:// or https://");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("worker URL `{raw}` must not carry credentials; use the cluster's `auth` table");
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests;

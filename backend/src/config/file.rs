@@ -1,0 +1,109 @@
+//! The TOML configuration file: its shape, and reading it with errors that name the problem.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The whole file. Every key is optional; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub bind: Option<SocketAddr>,
+    pub database: Option<PathBuf>,
+    pub upstream_timeout_ms: Option<u64>,
+    #[serde(default)]
+    pub clusters: Vec<ClusterFile>,
+}
+
+/// One `[[clusters]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterFile {
+    pub id: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub urls: Vec<String>,
+    pub bootstrap_servers: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+    pub auth: Option<ClusterAuth>,
+}
+
+/// How Plugboard authenticates to a cluster's workers. Never sent to the browser.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClusterAuth {
+    Basic { username: String, password: String },
+    Bearer { token: String },
+}
+
+impl std::fmt::Debug for ClusterAuth {
+    /// Keeps credentials out of logs and panic messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
+            Self::Bearer { .. } => write!(f, "Bearer(***)"),
+        }
+    }
+}
+
+impl ConfigFile {
+    /// Reads and parses `path`; a syntax error or unknown key is reported with its line.
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("config file {}", path.display()))
+    }
+
+    fn parse(text: &str) -> anyhow::Result<Self> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1);
+            let message = e.message().trim().replace('\n', " ");
+            match line {
+                Some(line) => anyhow::anyhow!("line {line}: {message}"),
+                None => anyhow::anyhow!("{message}"),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let err =
+            ConfigFile::parse("bind = \"127.0.0.1:1\"\n[[clusters]]\nid = \"a\"\ncolour = 1\n")
+                .unwrap_err()
+                .to_string();
+        assert!(err.starts_with("line 4:"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn basic_and_bearer_auth_parse_and_never_print_secrets() {
+        let file = ConfigFile::parse(
+            r#"
+            [[clusters]]
+            id = "a"
+            urls = ["http://a:8083"]
+            auth = { type = "basic", username = "ops", password = "hunter2" }
+            [[clusters]]
+            id = "b"
+            urls = ["http://b:8083"]
+            auth = { type = "bearer", token = "tok-123" }
+            "#,
+        )
+        .unwrap();
+        let debug = format!("{file:?}");
+        assert!(debug.contains("ops"));
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(!debug.contains("tok-123"), "{debug}");
+    }
+}

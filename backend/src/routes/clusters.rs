@@ -1,0 +1,37 @@
+//! The configured Connect clusters and the live state of their workers.
+
+use api_types::ClusterOverview;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures::future::join_all;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clusters", get(list_clusters))
+        .route("/clusters/{cluster}", get(get_cluster))
+}
+
+/// Every cluster, each with a probe of each worker; all probes run at once.
+async fn list_clusters(State(state): State<AppState>) -> Json<Vec<ClusterOverview>> {
+    let overviews = state
+        .settings
+        .clusters
+        .iter()
+        .map(|cluster| state.connect.overview(cluster));
+    Json(join_all(overviews).await)
+}
+
+async fn get_cluster(
+    State(state): State<AppState>,
+    Path(cluster_id): Path<String>,
+) -> Result<Json<ClusterOverview>, ApiError> {
+    let cluster = state
+        .settings
+        .cluster(&cluster_id)
+        .ok_or(ApiError::UnknownCluster(cluster_id))?;
+    Ok(Json(state.connect.overview(cluster).await))
+}

