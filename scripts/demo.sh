@@ -20,7 +20,8 @@ cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 
 plugboard_pid=
 shutdown() {
-  trap - EXIT INT TERM
+  # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
+  trap '' INT TERM PIPE
   if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
   stack_stop
   say "stopped; demo data kept in $DATA_DIR (scripts/demo.sh --wipe starts afresh)"

