@@ -3,8 +3,18 @@
 //! Everything here is plain serde data so that it compiles both natively and for
 //! `wasm32-unknown-unknown`. The backend serialises these; the frontend deserialises them.
 
+mod actions;
 mod clusters;
+mod connectors;
 mod errors;
 
+pub use actions::{
+    BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange,
+    OffsetsChange, OffsetsOutcome,
+};
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
+pub use connectors::{
+    ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorSummary, Health,
+    NewConnector, RestartScope, TaskCounts, TaskDetail,
+};
 pub use errors::{ErrorBody, ErrorDetail};

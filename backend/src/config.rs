@@ -5,6 +5,7 @@
 
 mod file;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use crate::telemetry::LogFormat;
-pub use file::{ClusterAuth, ClusterFile, ConfigFile};
+pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile};
 
 /// Command-line flags; every one can also come from the environment.
 #[derive(Debug, Parser)]
@@ -41,6 +42,9 @@ pub struct Cli {
     /// Timeout of each call to a Connect worker, in milliseconds [default: 10000].
     #[arg(long, env = "PLUGBOARD_UPSTREAM_TIMEOUT_MS")]
     pub upstream_timeout_ms: Option<u64>,
+    /// How long list and status answers from Connect are reused, in milliseconds [default: 2000].
+    #[arg(long, env = "PLUGBOARD_CACHE_TTL_MS")]
+    pub cache_ttl_ms: Option<u64>,
     /// Log line format.
     #[arg(long, env = "PLUGBOARD_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
@@ -52,6 +56,7 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub database: PathBuf,
     pub upstream_timeout: Duration,
+    pub cache_ttl: Duration,
     pub clusters: Vec<Cluster>,
 }
 
@@ -65,11 +70,24 @@ pub struct Cluster {
     pub bootstrap_servers: Option<String>,
     pub read_only: bool,
     pub auth: Option<ClusterAuth>,
+    pub tls: Option<ClusterTls>,
+    pub kafka_properties: BTreeMap<String, String>,
+    /// Contains `{name}`; see [`Cluster::sink_group`].
+    pub sink_group_pattern: String,
+}
+
+impl Cluster {
+    /// The consumer group of the sink connector `name` by this cluster's pattern.
+    pub fn sink_group(&self, name: &str) -> String {
+        self.sink_group_pattern.replace("{name}", name)
+    }
 }
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 const DEFAULT_DATABASE: &str = "plugboard.db";
 const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 10_000;
+const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
+const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.
 pub const FLAG_CLUSTER_ID: &str = "default";
 
@@ -93,6 +111,9 @@ impl Settings {
                 bootstrap_servers: cli.bootstrap_servers,
                 read_only: false,
                 auth: None,
+                tls: None,
+                kafka_properties: BTreeMap::new(),
+                sink_group_pattern: None,
             });
         } else if cli.bootstrap_servers.is_some() {
             bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
@@ -116,6 +137,11 @@ impl Settings {
                 .or(file.database)
                 .unwrap_or_else(|| DEFAULT_DATABASE.into()),
             upstream_timeout: Duration::from_millis(timeout_ms),
+            cache_ttl: Duration::from_millis(
+                cli.cache_ttl_ms
+                    .or(file.cache_ttl_ms)
+                    .unwrap_or(DEFAULT_CACHE_TTL_MS),
+            ),
             clusters,
         })
     }
@@ -155,6 +181,12 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         .iter()
         .map(|url| normalise_url(url).with_context(|| format!("cluster `{id}`")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let sink_group_pattern = file
+        .sink_group_pattern
+        .unwrap_or_else(|| DEFAULT_SINK_GROUP_PATTERN.into());
+    if !sink_group_pattern.contains("{name}") {
+        bail!("cluster `{id}`: sink_group_pattern must contain {{name}}");
+    }
     Ok(Cluster {
         name: file.name.unwrap_or_else(|| id.clone()),
         id,
@@ -162,6 +194,9 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         bootstrap_servers: file.bootstrap_servers,
         read_only: file.read_only,
         auth: file.auth,
+        tls: file.tls,
+        kafka_properties: file.kafka_properties,
+        sink_group_pattern,
     })
 }
 

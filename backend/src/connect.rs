@@ -1,93 +1,153 @@
-//! The HTTP client for Kafka Connect workers' REST API.
+//! The client side of Kafka Connect's REST API, one [`ClusterClient`] per configured cluster.
 //!
-//! One shared `reqwest::Client` with a per-call timeout; cluster credentials are attached here
-//! and nowhere else, so they never reach the browser.
+//! - [`actions`]: pause, resume, stop, restart, delete... as Connect calls.
+//! - [`listing`]: the connector list (one call per cluster) and one connector in detail.
+//! - [`upstream`]: one call to a cluster: worker failover, rebalance retries, timeouts.
+//! - [`cache`]: concurrent identical GETs share one call; list and status answers live briefly.
+//! - [`paths`]: percent-encoding connector names into paths.
+//! - [`model`]: Connect's JSON bodies, and the summaries Plugboard computes from them.
+//! - [`probe`]: `GET /` of each worker for the cluster overview.
+//! - [`tls`]: the HTTP client of a cluster, with its CA and client certificate.
+//!
+//! Cluster credentials are attached here and nowhere else, so they never reach the browser.
 
+mod actions;
+mod cache;
+mod listing;
+pub mod model;
+pub mod paths;
+mod probe;
+mod tls;
+mod upstream;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use api_types::{ClusterOverview, WorkerInfo, WorkerProbe};
-use futures::future::join_all;
-use reqwest::RequestBuilder;
+use axum::body::Bytes;
+use axum::http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 
-use crate::config::{Cluster, ClusterAuth};
+use crate::config::{Cluster, Settings};
+use crate::error::ApiError;
+pub use actions::ConnectorAction;
+use cache::GetCache;
+pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 
-/// Talks to Connect workers; cheap to clone (the connection pool is shared).
+/// Talks to one Connect cluster; cheap to clone.
 #[derive(Clone)]
-pub struct ConnectClient {
+pub struct ClusterClient(Arc<ClusterClientInner>);
+
+struct ClusterClientInner {
+    cluster: Cluster,
     http: reqwest::Client,
     timeout: Duration,
+    cache: GetCache,
+    /// Index of the worker URL that answered last; calls start there.
+    preferred_worker: AtomicUsize,
+    /// Every HTTP request sent to a worker of this cluster, for `/metrics` and benchmarks.
+    upstream_requests: AtomicU64,
 }
 
-impl ConnectClient {
-    /// A client whose every call gives up after `timeout`.
-    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("plugboard/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { http, timeout })
+impl ClusterClient {
+    pub fn new(cluster: Cluster, settings: &Settings) -> anyhow::Result<Self> {
+        let http = tls::http_client(&cluster, settings.upstream_timeout)?;
+        Ok(Self(Arc::new(ClusterClientInner {
+            cluster,
+            http,
+            timeout: settings.upstream_timeout,
+            cache: GetCache::new(settings.cache_ttl),
+            preferred_worker: AtomicUsize::new(0),
+            upstream_requests: AtomicU64::new(0),
+        })))
     }
 
-    /// Probes every worker of `cluster` at once.
-    pub async fn overview(&self, cluster: &Cluster) -> ClusterOverview {
-        let probes = cluster
-            .urls
-            .iter()
-            .map(|url| self.probe_worker(cluster, url));
-        ClusterOverview {
-            id: cluster.id.clone(),
-            name: cluster.name.clone(),
-            read_only: cluster.read_only,
-            workers: join_all(probes).await,
-        }
+    pub fn cluster(&self) -> &Cluster {
+        &self.0.cluster
     }
 
-    /// Calls `GET /` on one worker and reports what it said, or why it said nothing useful.
-    pub async fn probe_worker(&self, cluster: &Cluster, url: &str) -> WorkerProbe {
-        let request = authorize(self.http.get(format!("{url}/")), cluster.auth.as_ref());
-        let outcome = match request.send().await {
-            Ok(response) if response.status().is_success() => response
-                .json::<WorkerInfo>()
-                .await
-                .map_err(|e| format!("answered GET / with an unexpected body: {}", root_cause(&e))),
-            Ok(response) => Err(format!("answered GET / with HTTP {}", response.status())),
-            Err(e) => Err(self.describe(&e)),
-        };
-        WorkerProbe {
-            url: url.to_owned(),
-            info: outcome.as_ref().ok().cloned(),
-            error: outcome.err(),
-        }
+    pub fn id(&self) -> &str {
+        &self.0.cluster.id
     }
 
-    /// A short sentence for a failed call: timeout, refused connection, and so on.
-    fn describe(&self, error: &reqwest::Error) -> String {
-        if error.is_timeout() {
-            format!("timed out after {} ms", self.timeout.as_millis())
-        } else if error.is_connect() {
-            format!("cannot connect: {}", root_cause(error))
+    /// How many HTTP requests Plugboard has sent to this cluster's workers.
+    pub fn upstream_requests(&self) -> u64 {
+        self.0.upstream_requests.load(Ordering::Relaxed)
+    }
+
+    /// Sends a request: GETs are coalesced and, for lists and statuses, cached; anything else
+    /// goes straight to a worker and then invalidates the cache.
+    pub async fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
+        if request.method == Method::GET {
+            let key = request.path.clone();
+            let cacheable = cache::is_cacheable(&key);
+            let client = self.clone();
+            let fetch = async move { client.send_uncached(&request).await };
+            self.0.cache.get_or_fetch(key, cacheable, fetch).await
         } else {
-            root_cause(error)
+            let response = self.send_uncached(&request).await;
+            self.0.cache.invalidate();
+            response
         }
+    }
+
+    /// Sends a request and turns any non-2xx answer of Connect into an [`ApiError`].
+    pub async fn call(
+        &self,
+        method: Method,
+        path: String,
+        body: Option<&serde_json::Value>,
+    ) -> Result<UpstreamResponse, ApiError> {
+        let body = body.map(|b| Bytes::from(b.to_string()));
+        let response = self.send(UpstreamRequest { method, path, body }).await?;
+        if response.status.is_success() {
+            Ok(response)
+        } else {
+            Err(ApiError::from_connect(&response))
+        }
+    }
+
+    /// `GET path`, parsed as `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T, ApiError> {
+        let response = self.call(Method::GET, path, None).await?;
+        response.json()
     }
 }
 
-fn authorize(request: RequestBuilder, auth: Option<&ClusterAuth>) -> RequestBuilder {
-    match auth {
-        Some(ClusterAuth::Basic { username, password }) => {
-            request.basic_auth(username, Some(password))
+impl UpstreamResponse {
+    /// The body parsed as `T`; a body Connect should never send is a bad gateway.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if self.status == StatusCode::NO_CONTENT || self.body.is_empty() {
+            return serde_json::from_str("null").map_err(|e| ApiError::BadGateway(e.to_string()));
         }
-        Some(ClusterAuth::Bearer { token }) => request.bearer_auth(token),
-        None => request,
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::BadGateway(format!("unexpected answer from Connect: {e}")))
     }
 }
 
-/// The innermost error message, which is the one that says what actually went wrong.
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(source) = current.source() {
-        current = source;
+/// Every configured cluster, in configuration order.
+#[derive(Clone)]
+pub struct Clusters(Arc<Vec<ClusterClient>>);
+
+impl Clusters {
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        let clients = settings
+            .clusters
+            .iter()
+            .map(|cluster| ClusterClient::new(cluster.clone(), settings))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self(Arc::new(clients)))
     }
-    current.to_string()
+
+    pub fn all(&self) -> &[ClusterClient] {
+        &self.0
+    }
+
+    /// The cluster with this id, or a 404 naming it.
+    pub fn get(&self, id: &str) -> Result<&ClusterClient, ApiError> {
+        self.0
+            .iter()
+            .find(|client| client.id() == id)
+            .ok_or_else(|| ApiError::UnknownCluster(id.to_owned()))
+    }
 }

@@ -2,8 +2,12 @@
 
 use api_types::{ErrorBody, ErrorDetail};
 use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::connect::{UpstreamError, UpstreamResponse};
 
 /// Every way a Plugboard endpoint can fail.
 #[derive(Debug, thiserror::Error)]
@@ -12,15 +16,55 @@ pub enum ApiError {
     UnknownCluster(String),
     #[error("no such endpoint: {0}")]
     NoSuchEndpoint(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
+    PayloadTooLarge,
+    #[error("cluster `{0}` is read-only: Plugboard refuses changes to it")]
+    ReadOnlyCluster(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the database is not available")]
     DatabaseUnavailable,
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    /// Connect answered with an error status; its message is passed on.
+    #[error("{message}")]
+    Connect { status: StatusCode, message: String },
+    #[error("{0}")]
+    BadGateway(String),
+}
+
+/// Connect's error body: `{"error_code": 404, "message": "..."}`.
+#[derive(Deserialize)]
+struct ConnectErrorBody {
+    message: String,
 }
 
 impl ApiError {
+    /// The error for a non-2xx answer of Connect, keeping its status and message.
+    pub fn from_connect(response: &UpstreamResponse) -> Self {
+        let message = serde_json::from_slice::<ConnectErrorBody>(&response.body)
+            .map(|b| b.message)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).into_owned());
+        Self::Connect {
+            status: response.status,
+            message,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::UnknownCluster(_) | Self::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::ReadOnlyCluster(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(UpstreamError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
+            Self::Upstream(_) | Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            // A worker's own failure is a bad gateway from the caller's point of view.
+            Self::Connect { status, .. } if status.is_server_error() => StatusCode::BAD_GATEWAY,
+            Self::Connect { status, .. } => *status,
         }
     }
 
@@ -28,7 +72,20 @@ impl ApiError {
         match self {
             Self::UnknownCluster(_) => "unknown_cluster",
             Self::NoSuchEndpoint(_) => "not_found",
+            Self::BadRequest(_) => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::ReadOnlyCluster(_) => "read_only_cluster",
+            Self::Forbidden(_) => "forbidden",
             Self::DatabaseUnavailable => "database_unavailable",
+            Self::Upstream(UpstreamError::Timeout { .. }) => "upstream_timeout",
+            Self::Upstream(_) => "upstream_unreachable",
+            Self::BadGateway(_) => "bad_gateway",
+            Self::Connect { status, .. } => match *status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::CONFLICT => "conflict",
+                StatusCode::BAD_REQUEST => "bad_request",
+                _ => "connect_error",
+            },
         }
     }
 }
@@ -42,5 +99,21 @@ impl IntoResponse for ApiError {
             },
         };
         (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::PayloadTooLarge
+        } else {
+            Self::BadRequest(rejection.body_text())
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
     }
 }

@@ -54,6 +54,9 @@ pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
         bootstrap_servers: None,
         read_only: false,
         auth: None,
+        tls: None,
+        kafka_properties: Default::default(),
+        sink_group_pattern: "connect-{name}".into(),
     }
 }
 
@@ -71,6 +74,7 @@ impl TestApp {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: dir.path("plugboard.db"),
             upstream_timeout: Duration::from_secs(5),
+            cache_ttl: Duration::from_secs(2),
             clusters,
         };
         let state = AppState::build(settings).await.unwrap();

@@ -1,5 +1,6 @@
 //! The TOML configuration file: its shape, and reading it with errors that name the problem.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ pub struct ConfigFile {
     pub bind: Option<SocketAddr>,
     pub database: Option<PathBuf>,
     pub upstream_timeout_ms: Option<u64>,
+    pub cache_ttl_ms: Option<u64>,
     #[serde(default)]
     pub clusters: Vec<ClusterFile>,
 }
@@ -29,6 +31,21 @@ pub struct ClusterFile {
     #[serde(default)]
     pub read_only: bool,
     pub auth: Option<ClusterAuth>,
+    pub tls: Option<ClusterTls>,
+    /// Extra librdkafka properties (SASL, SSL) for this cluster's Kafka.
+    #[serde(default)]
+    pub kafka_properties: BTreeMap<String, String>,
+    /// The consumer group of a sink connector, `{name}` standing for the connector's name.
+    pub sink_group_pattern: Option<String>,
+}
+
+/// TLS towards the workers: a private CA and, for mutual TLS, a client certificate and key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterTls {
+    pub ca_file: Option<PathBuf>,
+    pub client_cert_file: Option<PathBuf>,
+    pub client_key_file: Option<PathBuf>,
 }
 
 /// How Plugboard authenticates to a cluster's workers. Never sent to the browser.

@@ -91,3 +91,25 @@ fn bootstrap_servers_alone_is_refused() {
     .unwrap_err();
     assert!(err.to_string().contains("--connect-url"), "{err}");
 }
+
+#[test]
+fn sink_group_follows_the_pattern_and_defaults_to_connect_name() {
+    let text = "[[clusters]]\nid = \"a\"\nurls = [\"http://x\"]\n\
+                [[clusters]]\nid = \"b\"\nurls = [\"http://y\"]\nsink_group_pattern = \"team-{name}-v2\"";
+    let settings = Settings::merge(cli(&[]), file(text)).unwrap();
+    assert_eq!(
+        settings.cluster("a").unwrap().sink_group("s3"),
+        "connect-s3"
+    );
+    assert_eq!(
+        settings.cluster("b").unwrap().sink_group("s3"),
+        "team-s3-v2"
+    );
+}
+
+#[test]
+fn a_sink_group_pattern_without_name_is_refused() {
+    let text = "[[clusters]]\nid = \"a\"\nurls = [\"http://x\"]\nsink_group_pattern = \"fixed\"";
+    let err = Settings::merge(cli(&[]), file(text)).unwrap_err();
+    assert!(err.to_string().contains("{name}"), "{err}");
+}

@@ -17,11 +17,7 @@ pub fn router() -> Router<AppState> {
 
 /// Every cluster, each with a probe of each worker; all probes run at once.
 async fn list_clusters(State(state): State<AppState>) -> Json<Vec<ClusterOverview>> {
-    let overviews = state
-        .settings
-        .clusters
-        .iter()
-        .map(|cluster| state.connect.overview(cluster));
+    let overviews = state.clusters.all().iter().map(|client| client.overview());
     Json(join_all(overviews).await)
 }
 
@@ -29,9 +25,5 @@ async fn get_cluster(
     State(state): State<AppState>,
     Path(cluster_id): Path<String>,
 ) -> Result<Json<ClusterOverview>, ApiError> {
-    let cluster = state
-        .settings
-        .cluster(&cluster_id)
-        .ok_or(ApiError::UnknownCluster(cluster_id))?;
-    Ok(Json(state.connect.overview(cluster).await))
+    Ok(Json(state.clusters.get(&cluster_id)?.overview().await))
 }

@@ -1,0 +1,106 @@
+//! Actions on connectors: bulk actions with a per-connector result, and offset flows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ConnectorKind, Health, RestartScope};
+
+/// What a bulk call does to each connector it selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum BulkAction {
+    Pause,
+    Resume,
+    Stop,
+    Restart(RestartScope),
+    Delete,
+}
+
+/// A connector named by its cluster and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConnectorRef {
+    pub cluster: String,
+    pub name: String,
+}
+
+/// Selects connectors by their properties; every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectorFilter {
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Case-insensitive substring of the name.
+    #[serde(default)]
+    pub name_contains: Option<String>,
+    #[serde(default)]
+    pub health: Option<Health>,
+    #[serde(default)]
+    pub kind: Option<ConnectorKind>,
+    /// Case-insensitive substring of the connector class.
+    #[serde(default)]
+    pub class_contains: Option<String>,
+}
+
+/// A bulk call: the action, and either an explicit list or a filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRequest {
+    #[serde(flatten)]
+    pub action: BulkAction,
+    #[serde(default)]
+    pub connectors: Vec<ConnectorRef>,
+    #[serde(default)]
+    pub filter: Option<ConnectorFilter>,
+}
+
+/// What happened to one connector of a bulk call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub cluster: String,
+    pub name: String,
+    pub ok: bool,
+    /// The HTTP status Connect answered with, when it answered.
+    pub status: Option<u16>,
+    pub message: Option<String>,
+}
+
+/// Options of the offsets flows: the connector is stopped first when it is not, and optionally
+/// resumed after.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OffsetsChange {
+    /// For alter: Connect's `{"offsets": [...]}` body. Ignored by reset.
+    #[serde(default)]
+    pub offsets: Option<serde_json::Value>,
+    #[serde(default)]
+    pub resume_after: bool,
+}
+
+/// What an offsets flow did, step by step, and the answer of the alter or reset call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OffsetsOutcome {
+    pub steps: Vec<String>,
+    pub result: serde_json::Value,
+}
+
+/// A logger level change; `scope = "cluster"` applies it on every worker (KIP-976).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggerChange {
+    pub level: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl ConnectorFilter {
+    /// Whether `connector` satisfies every criterion that is set.
+    pub fn matches(&self, connector: &crate::ConnectorSummary) -> bool {
+        let contains = |haystack: &str, needle: &Option<String>| {
+            needle
+                .as_ref()
+                .is_none_or(|n| haystack.to_lowercase().contains(&n.to_lowercase()))
+        };
+        self.cluster
+            .as_ref()
+            .is_none_or(|c| c == &connector.cluster)
+            && contains(&connector.name, &self.name_contains)
+            && contains(&connector.class, &self.class_contains)
+            && self.health.is_none_or(|h| h == connector.health)
+            && self.kind.is_none_or(|k| k == connector.kind)
+    }
+}

@@ -1,0 +1,115 @@
+//! Connectors as Plugboard's own API presents them: state, computed health, task counts, detail.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a connector reads into Kafka or writes out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConnectorKind {
+    Source,
+    Sink,
+    Unknown,
+}
+
+/// One word for how a connector is doing, computed from its own state and its tasks' states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    /// The connector failed, all its tasks failed, or it runs with no task at all.
+    Unhealthy,
+    /// Some tasks failed or are unassigned while others run.
+    Degraded,
+    Restarting,
+    Unassigned,
+    Paused,
+    Stopped,
+    Healthy,
+}
+
+/// How many of a connector's tasks are in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskCounts {
+    pub total: u32,
+    pub running: u32,
+    pub failed: u32,
+    pub paused: u32,
+    pub restarting: u32,
+    pub unassigned: u32,
+}
+
+/// A row of the connector list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectorSummary {
+    pub cluster: String,
+    pub name: String,
+    pub kind: ConnectorKind,
+    /// `connector.class` from the config.
+    pub class: String,
+    /// Connect's state of the connector itself: RUNNING, FAILED, PAUSED, STOPPED, ...
+    pub state: String,
+    pub worker_id: Option<String>,
+    pub health: Health,
+    pub tasks: TaskCounts,
+    /// The first "Caused by" line of the connector's or a task's trace, else its first line.
+    pub first_cause: Option<String>,
+    /// For sinks: the consumer group whose lag belongs to this connector.
+    pub consumer_group: Option<String>,
+}
+
+/// The connector list across clusters, with a reason for each cluster that did not answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectorList {
+    pub connectors: Vec<ConnectorSummary>,
+    pub unreachable: Vec<ClusterFailure>,
+}
+
+/// A cluster that could not be asked, and why (the message names the worker URL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterFailure {
+    pub cluster: String,
+    pub message: String,
+}
+
+/// One task with its full trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    pub id: u32,
+    pub state: String,
+    pub worker_id: Option<String>,
+    pub trace: Option<String>,
+}
+
+/// Everything the connector page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorDetail {
+    pub summary: ConnectorSummary,
+    pub config: BTreeMap<String, String>,
+    /// The connector's own trace when it failed.
+    pub trace: Option<String>,
+    pub tasks: Vec<TaskDetail>,
+    /// Topics the connector used (KIP-558), or why Connect could not say.
+    pub topics: Result<Vec<String>, String>,
+    /// Connect's `/offsets` answer (KIP-875) as it is, or why Connect could not give it.
+    pub offsets: Result<serde_json::Value, String>,
+}
+
+/// The body of a create call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewConnector {
+    pub name: String,
+    pub config: BTreeMap<String, String>,
+    /// RUNNING (default), PAUSED or STOPPED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_state: Option<String>,
+}
+
+/// Which parts of a connector a restart touches (KIP-745).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartScope {
+    #[serde(default)]
+    pub include_tasks: bool,
+    #[serde(default)]
+    pub only_failed: bool,
+}

@@ -1,0 +1,114 @@
+//! Coalescing and brief caching of GETs to one cluster.
+//!
+//! Concurrent identical GETs share one upstream call. Successful list and status answers are
+//! then reused for the TTL, so many browser tabs polling do not multiply the load on Connect.
+//! Any mutation sent through Plugboard clears everything, and an answer that was in flight
+//! while a mutation completed is not kept.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+
+use super::upstream::{UpstreamError, UpstreamResponse};
+
+type Outcome = Result<UpstreamResponse, UpstreamError>;
+type SharedFetch = Shared<BoxFuture<'static, Outcome>>;
+
+pub struct GetCache {
+    ttl: Duration,
+    state: Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    /// Bumped by every invalidation; a fetch started in an older generation is not stored.
+    generation: u64,
+    entries: HashMap<String, Entry>,
+}
+
+enum Entry {
+    Fresh {
+        at: Instant,
+        response: UpstreamResponse,
+    },
+    InFlight(SharedFetch),
+}
+
+/// Whether answers to this path may be reused for the TTL: the connector list and statuses.
+pub fn is_cacheable(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    path == "/connectors" || path.ends_with("/status")
+}
+
+impl GetCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            state: Mutex::default(),
+        }
+    }
+
+    /// The fresh cached answer for `key`, else the answer of a call already in flight, else
+    /// the answer of `fetch`.
+    pub async fn get_or_fetch(
+        &self,
+        key: String,
+        cacheable: bool,
+        fetch: impl Future<Output = Outcome> + Send + 'static,
+    ) -> Outcome {
+        let (shared, leader_generation) = {
+            let mut state = self.state.lock().expect("cache lock");
+            match state.entries.get(&key) {
+                Some(Entry::Fresh { at, response }) if at.elapsed() < self.ttl => {
+                    return Ok(response.clone());
+                }
+                // A finished fetch still listed was abandoned by its caller: do not reuse it.
+                Some(Entry::InFlight(running)) if running.peek().is_none() => {
+                    (running.clone(), None)
+                }
+                _ => {
+                    let shared = fetch.boxed().shared();
+                    state
+                        .entries
+                        .insert(key.clone(), Entry::InFlight(shared.clone()));
+                    (shared, Some(state.generation))
+                }
+            }
+        };
+        let outcome = shared.await;
+        // Only the caller that started the fetch decides whether its answer is kept.
+        let Some(generation) = leader_generation else {
+            return outcome;
+        };
+        let mut state = self.state.lock().expect("cache lock");
+        if state.generation == generation {
+            match &outcome {
+                Ok(response) if cacheable && response.status.is_success() => {
+                    let entry = Entry::Fresh {
+                        at: Instant::now(),
+                        response: response.clone(),
+                    };
+                    state.entries.insert(key, entry);
+                }
+                _ => {
+                    state.entries.remove(&key);
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Forgets every answer and every call in flight.
+    pub fn invalidate(&self) {
+        let mut state = self.state.lock().expect("cache lock");
+        state.generation += 1;
+        state.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests;

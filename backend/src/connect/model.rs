@@ -1,0 +1,102 @@
+//! Connect's JSON bodies as Plugboard reads them, and the summaries computed from them.
+
+use std::collections::BTreeMap;
+
+use api_types::{ConnectorKind, ConnectorSummary, TaskDetail};
+use serde::Deserialize;
+
+use crate::config::Cluster;
+
+mod health;
+
+pub use health::{first_cause, health, task_counts};
+
+/// One entry of `GET /connectors?expand=status&expand=info`.
+#[derive(Debug, Deserialize)]
+pub struct ExpandedConnector {
+    pub info: Option<ConnectorInfo>,
+    pub status: Option<ConnectorStatus>,
+}
+
+/// `GET /connectors/{name}`.
+#[derive(Debug, Deserialize)]
+pub struct ConnectorInfo {
+    pub config: BTreeMap<String, String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// `GET /connectors/{name}/status`.
+#[derive(Debug, Deserialize)]
+pub struct ConnectorStatus {
+    pub connector: StateEntry,
+    #[serde(default)]
+    pub tasks: Vec<TaskState>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// The state of the connector itself.
+#[derive(Debug, Deserialize)]
+pub struct StateEntry {
+    pub state: String,
+    pub worker_id: Option<String>,
+    pub trace: Option<String>,
+}
+
+/// The state of one task.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TaskState {
+    pub id: u32,
+    pub state: String,
+    pub worker_id: Option<String>,
+    pub trace: Option<String>,
+}
+
+impl From<TaskState> for TaskDetail {
+    fn from(task: TaskState) -> Self {
+        Self {
+            id: task.id,
+            state: task.state,
+            worker_id: task.worker_id,
+            trace: task.trace,
+        }
+    }
+}
+
+/// The list row of connector `name` of `cluster`, from whatever Connect said about it.
+pub fn summarize(
+    cluster: &Cluster,
+    name: &str,
+    info: Option<&ConnectorInfo>,
+    status: Option<&ConnectorStatus>,
+) -> ConnectorSummary {
+    let config = info.map(|i| &i.config);
+    let kind_word = status
+        .and_then(|s| s.kind.as_deref())
+        .or_else(|| info.and_then(|i| i.kind.as_deref()));
+    let kind = match kind_word {
+        Some("source") => ConnectorKind::Source,
+        Some("sink") => ConnectorKind::Sink,
+        _ => ConnectorKind::Unknown,
+    };
+    let consumer_group = (kind == ConnectorKind::Sink).then(|| {
+        config
+            .and_then(|c| c.get("consumer.override.group.id").cloned())
+            .unwrap_or_else(|| cluster.sink_group(name))
+    });
+    ConnectorSummary {
+        cluster: cluster.id.clone(),
+        name: name.to_owned(),
+        kind,
+        class: config
+            .and_then(|c| c.get("connector.class").cloned())
+            .unwrap_or_default(),
+        state: status.map_or_else(|| "UNASSIGNED".to_owned(), |s| s.connector.state.clone()),
+        worker_id: status.and_then(|s| s.connector.worker_id.clone()),
+        health: health(status),
+        tasks: task_counts(status.map_or(&[], |s| &s.tasks)),
+        first_cause: status.and_then(first_cause),
+        consumer_group,
+    }
+}

@@ -1,0 +1,48 @@
+//! `GET /` of every worker of a cluster, for the cluster overview.
+
+use api_types::{ClusterOverview, WorkerInfo, WorkerProbe};
+use futures::future::join_all;
+
+use super::ClusterClient;
+use super::upstream::{authorize, root_cause};
+
+impl ClusterClient {
+    /// Probes every worker at once; unlike [`ClusterClient::send`], each worker is asked itself.
+    pub async fn overview(&self) -> ClusterOverview {
+        let cluster = self.cluster();
+        let probes = cluster.urls.iter().map(|url| self.probe_worker(url));
+        ClusterOverview {
+            id: cluster.id.clone(),
+            name: cluster.name.clone(),
+            read_only: cluster.read_only,
+            workers: join_all(probes).await,
+        }
+    }
+
+    async fn probe_worker(&self, url: &str) -> WorkerProbe {
+        let request = authorize(
+            self.0.http.get(format!("{url}/")),
+            self.cluster().auth.as_ref(),
+        );
+        self.0
+            .upstream_requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let outcome = match request.send().await {
+            Ok(response) if response.status().is_success() => response
+                .json::<WorkerInfo>()
+                .await
+                .map_err(|e| format!("answered GET / with an unexpected body: {}", root_cause(&e))),
+            Ok(response) => Err(format!("answered GET / with HTTP {}", response.status())),
+            Err(e) if e.is_timeout() => {
+                Err(format!("timed out after {} ms", self.0.timeout.as_millis()))
+            }
+            Err(e) if e.is_connect() => Err(format!("cannot connect: {}", root_cause(&e))),
+            Err(e) => Err(root_cause(&e)),
+        };
+        WorkerProbe {
+            url: url.to_owned(),
+            info: outcome.as_ref().ok().cloned(),
+            error: outcome.err(),
+        }
+    }
+}

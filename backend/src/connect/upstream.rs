@@ -1,0 +1,221 @@
+//! One call to a Connect cluster: try the workers in turn on connection errors, retry while the
+//! cluster rebalances (bounded back-off), and give up after the configured timeout.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{Method, StatusCode};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+
+use super::ClusterClient;
+use crate::config::ClusterAuth;
+
+/// Back-off before each retry of a rebalance answer; its length bounds the retries.
+const REBALANCE_BACKOFF: [Duration; 4] = [
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_millis(1000),
+    Duration::from_millis(2000),
+];
+
+/// A request for a cluster, whichever worker ends up answering it.
+#[derive(Debug, Clone)]
+pub struct UpstreamRequest {
+    pub method: Method,
+    /// Path and query, already percent-encoded, starting with `/`.
+    pub path: String,
+    /// A JSON body.
+    pub body: Option<Bytes>,
+}
+
+/// A worker's answer, whatever its status.
+#[derive(Debug, Clone)]
+pub struct UpstreamResponse {
+    pub status: StatusCode,
+    pub body: Bytes,
+}
+
+/// Why no worker of a cluster gave an answer.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("cluster `{cluster}` is unreachable: {details}")]
+    Unreachable { cluster: String, details: String },
+    #[error("cluster `{cluster}`: {url} did not answer within {millis} ms")]
+    Timeout {
+        cluster: String,
+        url: String,
+        millis: u128,
+    },
+    #[error("cluster `{cluster}`: the call to {url} failed: {reason}")]
+    Failed {
+        cluster: String,
+        url: String,
+        reason: String,
+    },
+}
+
+impl ClusterClient {
+    /// Sends `request`, retrying while Connect answers that it is rebalancing.
+    pub(super) async fn send_uncached(
+        &self,
+        request: &UpstreamRequest,
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        let mut backoff = REBALANCE_BACKOFF.iter();
+        loop {
+            let response = self.send_to_any_worker(request).await?;
+            match backoff.next() {
+                Some(delay) if is_rebalance(&response) => {
+                    tracing::info!(cluster = self.id(), path = %request.path, status = %response.status,
+                        "Connect is rebalancing; retrying in {} ms", delay.as_millis());
+                    tokio::time::sleep(*delay).await;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// Tries each worker in turn, starting with the one that answered last, while they refuse
+    /// connections. A timeout is not retried elsewhere: the first worker may still act on it.
+    async fn send_to_any_worker(
+        &self,
+        request: &UpstreamRequest,
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        let urls = &self.0.cluster.urls;
+        let first = self.0.preferred_worker.load(Ordering::Relaxed);
+        let mut refusals = Vec::new();
+        for index in (0..urls.len()).map(|i| (first + i) % urls.len()) {
+            let url = &urls[index];
+            match self.send_to_worker(url, request).await {
+                Ok(response) => {
+                    self.0.preferred_worker.store(index, Ordering::Relaxed);
+                    return Ok(response);
+                }
+                Err(e) if e.is_connect() => {
+                    tracing::warn!(
+                        cluster = self.id(),
+                        url,
+                        "worker unreachable: {}",
+                        root_cause(&e)
+                    );
+                    refusals.push(format!("{url}: {}", root_cause(&e)));
+                }
+                Err(e) if e.is_timeout() => {
+                    return Err(UpstreamError::Timeout {
+                        cluster: self.id().to_owned(),
+                        url: url.clone(),
+                        millis: self.0.timeout.as_millis(),
+                    });
+                }
+                Err(e) => {
+                    return Err(UpstreamError::Failed {
+                        cluster: self.id().to_owned(),
+                        url: url.clone(),
+                        reason: root_cause(&e),
+                    });
+                }
+            }
+        }
+        Err(UpstreamError::Unreachable {
+            cluster: self.id().to_owned(),
+            details: refusals.join("; "),
+        })
+    }
+
+    async fn send_to_worker(
+        &self,
+        base_url: &str,
+        request: &UpstreamRequest,
+    ) -> reqwest::Result<UpstreamResponse> {
+        self.0.upstream_requests.fetch_add(1, Ordering::Relaxed);
+        let mut builder = self
+            .0
+            .http
+            .request(
+                request.method.clone(),
+                format!("{base_url}{}", request.path),
+            )
+            .header(ACCEPT, "application/json");
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        builder = authorize(builder, self.0.cluster.auth.as_ref());
+        let response = builder.send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        Ok(UpstreamResponse { status, body })
+    }
+}
+
+/// Connect's answers that mean "try again once the group has rebalanced": 409 for a rebalance
+/// or stale configuration (never for "already exists"), 500 when a rebalance is expected.
+fn is_rebalance(response: &UpstreamResponse) -> bool {
+    let text = String::from_utf8_lossy(&response.body).to_lowercase();
+    match response.status {
+        StatusCode::CONFLICT => {
+            !text.contains("already exists")
+                && (text.contains("rebalance")
+                    || text.contains("stale configuration")
+                    || text.contains("conflicting operation"))
+        }
+        StatusCode::INTERNAL_SERVER_ERROR => text.contains("rebalance"),
+        _ => false,
+    }
+}
+
+pub(super) fn authorize(
+    request: reqwest::RequestBuilder,
+    auth: Option<&ClusterAuth>,
+) -> reqwest::RequestBuilder {
+    match auth {
+        Some(ClusterAuth::Basic { username, password }) => {
+            request.basic_auth(username, Some(password))
+        }
+        Some(ClusterAuth::Bearer { token }) => request.bearer_auth(token),
+        None => request,
+    }
+}
+
+/// The innermost error message, which is the one that says what actually went wrong.
+pub(super) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, message: &str) -> UpstreamResponse {
+        UpstreamResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            body: Bytes::from(format!(
+                r#"{{"error_code":{status},"message":"{message}"}}"#
+            )),
+        }
+    }
+
+    #[test]
+    fn rebalance_answers_are_retried_and_already_exists_is_not() {
+        assert!(is_rebalance(&answer(
+            409,
+            "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"
+        )));
+        assert!(is_rebalance(&answer(
+            409,
+            "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)"
+        )));
+        assert!(is_rebalance(&answer(
+            500,
+            "Request cannot be completed because a rebalance is expected"
+        )));
+        assert!(!is_rebalance(&answer(409, "Connector a already exists")));
+        assert!(!is_rebalance(&answer(500, "Unexpected character ('x')")));
+        assert!(!is_rebalance(&answer(404, "Connector a not found")));
+    }
+}

@@ -1,0 +1,101 @@
+//! Bulk actions: pause, resume, stop, restart or delete a list of connectors, or every connector
+//! matching a filter, with one result per connector.
+
+use std::collections::HashSet;
+
+use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::routing::post;
+use axum::{Json, Router};
+use futures::StreamExt;
+
+use super::connectors::list_of;
+use crate::AppState;
+use crate::connect::{ClusterClient, ConnectorAction};
+use crate::error::ApiError;
+
+/// How many connectors are acted on at once.
+const CONCURRENCY: usize = 8;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/connectors/bulk", post(run_bulk_action))
+}
+
+async fn run_bulk_action(
+    State(state): State<AppState>,
+    body: Result<Json<BulkRequest>, JsonRejection>,
+) -> Result<Json<Vec<BulkOutcome>>, ApiError> {
+    let Json(request) = body?;
+    let targets = select_targets(&state, &request).await?;
+    let action = ConnectorAction::from(request.action);
+    let outcomes = futures::stream::iter(targets)
+        .map(|target| perform(&state, target, action))
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    Ok(Json(outcomes))
+}
+
+/// The named connectors plus those matching the filter, each once, in order.
+async fn select_targets(
+    state: &AppState,
+    request: &BulkRequest,
+) -> Result<Vec<ConnectorRef>, ApiError> {
+    let mut targets = request.connectors.clone();
+    match &request.filter {
+        None if targets.is_empty() => {
+            return Err(ApiError::BadRequest(
+                "name the connectors in `connectors` or select them with a `filter`".into(),
+            ));
+        }
+        None => {}
+        Some(filter) => {
+            let clients: Vec<&ClusterClient> = match &filter.cluster {
+                Some(id) => vec![state.clusters.get(id)?],
+                None => state.clusters.all().iter().collect(),
+            };
+            let list = list_of(&clients).await;
+            // Acting on a partial selection would be a surprise: refuse instead.
+            if let Some(failure) = list.unreachable.first() {
+                return Err(ApiError::BadGateway(format!(
+                    "cannot select connectors by filter: {}",
+                    failure.message
+                )));
+            }
+            targets.extend(
+                list.connectors
+                    .iter()
+                    .filter(|c| filter.matches(c))
+                    .map(|c| ConnectorRef {
+                        cluster: c.cluster.clone(),
+                        name: c.name.clone(),
+                    }),
+            );
+        }
+    }
+    let mut seen = HashSet::new();
+    targets.retain(|target| seen.insert(target.clone()));
+    Ok(targets)
+}
+
+async fn perform(state: &AppState, target: ConnectorRef, action: ConnectorAction) -> BulkOutcome {
+    let result = async {
+        let client = state.writable_cluster(&target.cluster)?;
+        let (method, path) = action.request(&target.name);
+        client.call(method, path, None).await
+    }
+    .await;
+    let (ok, status, message) = match result {
+        Ok(response) => (true, Some(response.status.as_u16()), None),
+        Err(ApiError::Connect { status, message }) => (false, Some(status.as_u16()), Some(message)),
+        Err(error) => (false, None, Some(error.to_string())),
+    };
+    BulkOutcome {
+        cluster: target.cluster,
+        name: target.name,
+        ok,
+        status,
+        message,
+    }
+}

@@ -1,0 +1,157 @@
+//! Changing connectors: create, update (full or patch), delete, pause, resume, stop, restart,
+//! task restart and topic reset. Each answers with Connect's own status and body.
+
+use std::collections::BTreeMap;
+
+use api_types::{NewConnector, RestartScope};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::{delete, post, put};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::relay;
+use crate::AppState;
+use crate::connect::{ConnectorAction, paths};
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    let connector = "/clusters/{cluster}/connectors/{name}";
+    Router::new()
+        .route("/clusters/{cluster}/connectors", post(create_connector))
+        .route(
+            &format!("{connector}/config"),
+            put(replace_connector_config).patch(patch_connector_config),
+        )
+        .route(connector, delete(delete_connector))
+        .route(&format!("{connector}/pause"), post(pause_connector))
+        .route(&format!("{connector}/resume"), post(resume_connector))
+        .route(&format!("{connector}/stop"), post(stop_connector))
+        .route(&format!("{connector}/restart"), post(restart_connector))
+        .route(
+            &format!("{connector}/tasks/{{task}}/restart"),
+            post(restart_task),
+        )
+        .route(
+            &format!("{connector}/topics/reset"),
+            post(reset_connector_topics),
+        )
+}
+
+type ConnectorPath = Path<(String, String)>;
+
+async fn create_connector(
+    State(state): State<AppState>,
+    Path(cluster_id): Path<String>,
+    body: Result<Json<NewConnector>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(new) = body?;
+    let client = state.writable_cluster(&cluster_id)?;
+    let mut body = json!({ "name": new.name, "config": new.config });
+    if let Some(initial_state) = new.initial_state {
+        body["initial_state"] = Value::String(initial_state);
+    }
+    Ok(relay(
+        client
+            .call(Method::POST, "/connectors".into(), Some(&body))
+            .await?,
+    ))
+}
+
+async fn replace_connector_config(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): ConnectorPath,
+    body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(config) = body?;
+    let client = state.writable_cluster(&cluster_id)?;
+    let path = paths::connector(&name, &["config"]);
+    Ok(relay(
+        client.call(Method::PUT, path, Some(&json!(config))).await?,
+    ))
+}
+
+/// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
+async fn patch_connector_config(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): ConnectorPath,
+    body: Result<Json<BTreeMap<String, Option<String>>>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(patch) = body?;
+    let client = state.writable_cluster(&cluster_id)?;
+    let path = paths::connector(&name, &["config"]);
+    Ok(relay(
+        client
+            .call(Method::PATCH, path, Some(&json!(patch)))
+            .await?,
+    ))
+}
+
+async fn delete_connector(
+    state: State<AppState>,
+    path: ConnectorPath,
+) -> Result<Response, ApiError> {
+    act(state, path, ConnectorAction::Delete).await
+}
+
+async fn pause_connector(
+    state: State<AppState>,
+    path: ConnectorPath,
+) -> Result<Response, ApiError> {
+    act(state, path, ConnectorAction::Pause).await
+}
+
+async fn resume_connector(
+    state: State<AppState>,
+    path: ConnectorPath,
+) -> Result<Response, ApiError> {
+    act(state, path, ConnectorAction::Resume).await
+}
+
+async fn stop_connector(state: State<AppState>, path: ConnectorPath) -> Result<Response, ApiError> {
+    act(state, path, ConnectorAction::Stop).await
+}
+
+async fn reset_connector_topics(
+    state: State<AppState>,
+    path: ConnectorPath,
+) -> Result<Response, ApiError> {
+    act(state, path, ConnectorAction::ResetTopics).await
+}
+
+/// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
+async fn restart_connector(
+    state: State<AppState>,
+    path: ConnectorPath,
+    scope: Result<Query<RestartScope>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(scope) = scope?;
+    act(state, path, ConnectorAction::Restart(scope)).await
+}
+
+async fn restart_task(
+    state: State<AppState>,
+    Path((cluster_id, name, task)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let task = task
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("task id `{task}` is not a number")))?;
+    act(
+        state,
+        Path((cluster_id, name)),
+        ConnectorAction::RestartTask(task),
+    )
+    .await
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): ConnectorPath,
+    action: ConnectorAction,
+) -> Result<Response, ApiError> {
+    let client = state.writable_cluster(&cluster_id)?;
+    let (method, path) = action.request(&name);
+    Ok(relay(client.call(method, path, None).await?))
+}

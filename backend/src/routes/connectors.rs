@@ -1,0 +1,81 @@
+//! Reading connectors: the list across clusters (one upstream call per cluster) and the detail.
+
+use api_types::{ClusterFailure, ConnectorDetail, ConnectorList};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use futures::future::join_all;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::connect::ClusterClient;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/connectors", get(list_connectors))
+        .route(
+            "/clusters/{cluster}/connectors",
+            get(list_cluster_connectors),
+        )
+        .route("/clusters/{cluster}/connectors/{name}", get(get_connector))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    cluster: Option<String>,
+}
+
+/// Every connector of every cluster (or of `?cluster=`). A cluster that does not answer is
+/// listed in `unreachable` with the reason, never silently left out.
+async fn list_connectors(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<ConnectorList>, ApiError> {
+    let Query(query) = query?;
+    let clients: Vec<&ClusterClient> = match &query.cluster {
+        Some(id) => vec![state.clusters.get(id)?],
+        None => state.clusters.all().iter().collect(),
+    };
+    Ok(Json(list_of(&clients).await))
+}
+
+/// The connectors of one cluster; an unreachable cluster is an error naming it.
+async fn list_cluster_connectors(
+    State(state): State<AppState>,
+    Path(cluster_id): Path<String>,
+) -> Result<Json<ConnectorList>, ApiError> {
+    let client = state.clusters.get(&cluster_id)?;
+    Ok(Json(ConnectorList {
+        connectors: client.connector_summaries().await?,
+        unreachable: Vec::new(),
+    }))
+}
+
+async fn get_connector(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): Path<(String, String)>,
+) -> Result<Json<ConnectorDetail>, ApiError> {
+    let client = state.clusters.get(&cluster_id)?;
+    Ok(Json(client.connector_detail(&name).await?))
+}
+
+/// The connector list of these clusters, asked at once.
+pub async fn list_of(clients: &[&ClusterClient]) -> ConnectorList {
+    let answers = join_all(clients.iter().map(|c| c.connector_summaries())).await;
+    let mut list = ConnectorList {
+        connectors: Vec::new(),
+        unreachable: Vec::new(),
+    };
+    for (client, answer) in clients.iter().zip(answers) {
+        match answer {
+            Ok(connectors) => list.connectors.extend(connectors),
+            Err(error) => list.unreachable.push(ClusterFailure {
+                cluster: client.id().to_owned(),
+                message: error.to_string(),
+            }),
+        }
+    }
+    list
+}

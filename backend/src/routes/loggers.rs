@@ -1,0 +1,52 @@
+//! Logger levels of a cluster's workers (KIP-495), changed on one worker or, with
+//! `scope = "cluster"`, on all of them (KIP-976).
+
+use api_types::LoggerChange;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::relay;
+use crate::AppState;
+use crate::connect::paths;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clusters/{cluster}/loggers", get(list_loggers))
+        .route(
+            "/clusters/{cluster}/loggers/{logger}",
+            put(set_logger_level),
+        )
+}
+
+async fn list_loggers(
+    State(state): State<AppState>,
+    Path(cluster_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let client = state.clusters.get(&cluster_id)?;
+    Ok(relay(
+        client
+            .call(Method::GET, "/admin/loggers".into(), None)
+            .await?,
+    ))
+}
+
+async fn set_logger_level(
+    State(state): State<AppState>,
+    Path((cluster_id, logger)): Path<(String, String)>,
+    body: Result<Json<LoggerChange>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(change) = body?;
+    let client = state.writable_cluster(&cluster_id)?;
+    let mut path = format!("/admin/loggers/{}", paths::segment(&logger));
+    if let Some(scope) = &change.scope {
+        path = format!("{path}?scope={}", paths::segment(scope));
+    }
+    let body = json!({ "level": change.level });
+    Ok(relay(client.call(Method::PUT, path, Some(&body)).await?))
+}

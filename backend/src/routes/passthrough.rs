@@ -1,0 +1,143 @@
+//! A Connect-compatible passthrough: `/api/v1/clusters/{cluster}/connect/...` answers exactly as
+//! a worker's REST API would, so curl scripts and Connect clients work unchanged against it.
+//!
+//! Paths are forwarded still percent-encoded, so connector names with `/`, `%`, spaces or
+//! unicode reach the worker intact. Worker-to-worker endpoints are refused, and so is every
+//! change to a read-only cluster.
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, State};
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use axum::routing::any;
+use serde::de::IgnoredAny;
+
+use super::relay;
+use crate::connect::UpstreamRequest;
+use crate::error::ApiError;
+use crate::{AppState, MAX_BODY_BYTES};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clusters/{cluster}/connect", any(forward_to_connect))
+        .route(
+            "/clusters/{cluster}/connect/{*rest}",
+            any(forward_to_connect),
+        )
+}
+
+async fn forward_to_connect(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    method: Method,
+    uri: Uri,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let cluster_id = &params[0].1;
+    let client = state.clusters.get(cluster_id)?;
+    let upstream_path = upstream_path(&uri, cluster_id);
+    let segments: Vec<&str> = upstream_path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    if is_internal_endpoint(&method, &segments) {
+        return Err(ApiError::Forbidden(format!(
+            "{method} {upstream_path} is internal to Connect's workers and is not forwarded"
+        )));
+    }
+    if client.cluster().read_only && changes_state(&method, &segments) {
+        return Err(ApiError::ReadOnlyCluster(cluster_id.clone()));
+    }
+    let body = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    if !body.is_empty() {
+        serde_json::from_slice::<IgnoredAny>(&body).map_err(|e| {
+            ApiError::BadRequest(format!("the request body is not valid JSON: {e}"))
+        })?;
+    }
+    let request = UpstreamRequest {
+        method,
+        path: upstream_path,
+        body: (!body.is_empty()).then_some(body),
+    };
+    Ok(relay(client.send(request).await?))
+}
+
+/// The worker path and query: what follows `/clusters/{cluster}/connect`, still encoded.
+fn upstream_path(uri: &Uri, cluster_id: &str) -> String {
+    let prefix = format!("/clusters/{cluster_id}/connect");
+    let path = uri.path().strip_prefix(&prefix).unwrap_or_default();
+    let path = if path.is_empty() { "/" } else { path };
+    match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    }
+}
+
+/// `POST /connectors/{c}/tasks` (task configs) and `PUT /connectors/{c}/fence` (zombie fencing)
+/// are how workers talk to each other, never for clients.
+fn is_internal_endpoint(method: &Method, segments: &[&str]) -> bool {
+    matches!(
+        (method, segments),
+        (&Method::POST, ["connectors", _, "tasks"]) | (&Method::PUT, ["connectors", _, "fence"])
+    )
+}
+
+/// Everything but reads and config validation changes something.
+fn changes_state(method: &Method, segments: &[&str]) -> bool {
+    let is_validation = matches!(segments, ["connector-plugins", _, "config", "validate"]);
+    !(method == Method::GET || method == Method::HEAD || is_validation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_upstream_path_keeps_encoding_and_query() {
+        let uri: Uri = "/clusters/prod/connect/connectors/a%2Fb%20c/status?x=1"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            upstream_path(&uri, "prod"),
+            "/connectors/a%2Fb%20c/status?x=1"
+        );
+        let root: Uri = "/clusters/prod/connect".parse().unwrap();
+        assert_eq!(upstream_path(&root, "prod"), "/");
+    }
+
+    #[test]
+    fn worker_to_worker_endpoints_are_internal() {
+        assert!(is_internal_endpoint(
+            &Method::POST,
+            &["connectors", "a", "tasks"]
+        ));
+        assert!(is_internal_endpoint(
+            &Method::PUT,
+            &["connectors", "a", "fence"]
+        ));
+        assert!(!is_internal_endpoint(
+            &Method::GET,
+            &["connectors", "a", "tasks"]
+        ));
+        assert!(!is_internal_endpoint(
+            &Method::POST,
+            &["connectors", "a", "tasks", "0", "restart"]
+        ));
+    }
+
+    #[test]
+    fn validation_does_not_count_as_a_change() {
+        assert!(!changes_state(
+            &Method::PUT,
+            &["connector-plugins", "X", "config", "validate"]
+        ));
+        assert!(changes_state(&Method::PUT, &["connectors", "a", "pause"]));
+        assert!(!changes_state(&Method::GET, &["connectors"]));
+    }
+}
