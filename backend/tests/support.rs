@@ -3,13 +3,19 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this file
 
+pub mod fake_worker;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use std::future::Future;
+
 use plugboard::AppState;
 use plugboard::config::{Cluster, Settings};
+use reqwest::Method;
+use serde_json::{Value, json};
 
 /// A directory of its own under the system temp dir, removed when dropped.
 pub struct ScratchDir(pub PathBuf);
@@ -68,12 +74,18 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Plugboard with a 60 s upstream timeout: on the local stack a worker's herder can be busy
+    /// in a rebalance for well over Plugboard's default 10 s (Connect itself waits up to 90 s).
     pub async fn start(clusters: Vec<Cluster>) -> Self {
+        Self::start_with_timeout(clusters, Duration::from_secs(60)).await
+    }
+
+    pub async fn start_with_timeout(clusters: Vec<Cluster>, upstream_timeout: Duration) -> Self {
         let dir = ScratchDir::new("app");
         let settings = Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: dir.path("plugboard.db"),
-            upstream_timeout: Duration::from_secs(5),
+            upstream_timeout,
             cache_ttl: Duration::from_secs(2),
             clusters,
         };
@@ -89,10 +101,76 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base_url))
-            .send()
-            .await
+        self.send(Method::GET, path, None).await
+    }
+
+    /// Sends `body` (when given) as JSON.
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// GET `path` and parse the JSON answer, which must be a success.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// The upstream request counter of `cluster` from `/metrics`.
+    pub async fn upstream_requests(&self, cluster: &str) -> u64 {
+        let text = self.get("/metrics").await.text().await.unwrap();
+        let prefix = format!("plugboard_upstream_requests_total{{cluster=\"{cluster}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no counter for {cluster} in {text}"))
+            .parse()
             .unwrap()
     }
+}
+
+/// Polls `check` every 250 ms until it returns `Some`, for up to 90 s (Connect's rebalances
+/// and task starts take seconds on two cores).
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    for _ in 0..360 {
+        if let Some(value) = check().await {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("gave up waiting for {what}");
+}
+
+/// A name no other test uses, so tests can share one Connect cluster.
+pub fn unique(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{prefix}-{}-{n}-{nanos}", std::process::id())
+}
+
+/// The config of a FileStreamSink connector reading `topic` into a scratch file.
+pub fn file_sink_config(topic: &str) -> Value {
+    json!({
+        "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+        "tasks.max": "1",
+        "topics": topic,
+        "file": std::env::temp_dir().join(format!("{topic}.out")).display().to_string(),
+    })
 }

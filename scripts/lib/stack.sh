@@ -145,6 +145,9 @@ rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$port
 plugin.path=$data/plugins
 plugin.discovery=service_load
+# Production's default (5 min) holds lost or new work back after a rebalance; a local stack
+# whose connectors come and go all the time is better served by seconds.
+scheduled.rebalance.max.delay.ms=5000
 PROPS
   # The wheel's SLF4J binding is log4j2, so the worker logs are configured in its format.
   cat >"$data/connect-log4j2.properties" <<'PROPS'

@@ -11,12 +11,15 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use super::ClusterClient;
 use crate::config::ClusterAuth;
 
-/// Back-off before each retry of a rebalance answer; its length bounds the retries.
-const REBALANCE_BACKOFF: [Duration; 4] = [
+/// Back-off before each retry of a rebalance answer; its length bounds the retries (about 12 s
+/// in all, the length of a slow rebalance of a busy cluster).
+const REBALANCE_BACKOFF: [Duration; 6] = [
     Duration::from_millis(250),
     Duration::from_millis(500),
-    Duration::from_millis(1000),
-    Duration::from_millis(2000),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+    Duration::from_secs(4),
 ];
 
 /// A request for a cluster, whichever worker ends up answering it.
@@ -58,6 +61,36 @@ pub enum UpstreamError {
 impl ClusterClient {
     /// Sends `request`, retrying while Connect answers that it is rebalancing.
     pub(super) async fn send_uncached(
+        &self,
+        request: &UpstreamRequest,
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        let response = self.send_through_rebalances(request).await?;
+        if lost_in_forwarding(request, &response) {
+            return Ok(self.offer_to_each_worker(request, response).await);
+        }
+        Ok(response)
+    }
+
+    /// Connect forwards a change that only the leader may make by rebuilding its URL from the
+    /// decoded connector name, so a `/` or `%` in the name yields a wrong path (404, or 500
+    /// "Error forwarding REST request"). Offering the request to each worker reaches the
+    /// leader, which needs no forwarding; a worker that failed to forward changed nothing.
+    async fn offer_to_each_worker(
+        &self,
+        request: &UpstreamRequest,
+        first_answer: UpstreamResponse,
+    ) -> UpstreamResponse {
+        for url in &self.0.cluster.urls {
+            if let Ok(response) = self.send_to_worker(url, request).await
+                && response.status.is_success()
+            {
+                return response;
+            }
+        }
+        first_answer
+    }
+
+    async fn send_through_rebalances(
         &self,
         request: &UpstreamRequest,
     ) -> Result<UpstreamResponse, UpstreamError> {
@@ -163,6 +196,19 @@ fn is_rebalance(response: &UpstreamResponse) -> bool {
         StatusCode::INTERNAL_SERVER_ERROR => text.contains("rebalance"),
         _ => false,
     }
+}
+
+/// A change to a connector whose name holds `/` or `%` that failed the way Connect's
+/// forwarding to the leader fails.
+fn lost_in_forwarding(request: &UpstreamRequest, response: &UpstreamResponse) -> bool {
+    let path = request.path.split('?').next().unwrap_or_default();
+    let encoded_slash_or_percent = path.contains("%2F") || path.contains("%25");
+    request.method != Method::GET
+        && encoded_slash_or_percent
+        && matches!(
+            response.status,
+            StatusCode::NOT_FOUND | StatusCode::INTERNAL_SERVER_ERROR
+        )
 }
 
 pub(super) fn authorize(

@@ -6,7 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::Response;
-use axum::routing::{get, put};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -20,7 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/clusters/{cluster}/loggers", get(list_loggers))
         .route(
             "/clusters/{cluster}/loggers/{logger}",
-            put(set_logger_level),
+            get(get_logger_level).put(set_logger_level),
         )
 }
 
@@ -34,6 +34,15 @@ async fn list_loggers(
             .call(Method::GET, "/admin/loggers".into(), None)
             .await?,
     ))
+}
+
+async fn get_logger_level(
+    State(state): State<AppState>,
+    Path((cluster_id, logger)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let client = state.clusters.get(&cluster_id)?;
+    let path = format!("/admin/loggers/{}", paths::segment(&logger));
+    Ok(relay(client.call(Method::GET, path, None).await?))
 }
 
 async fn set_logger_level(

@@ -1,0 +1,342 @@
+//! Plugboard's own API against the real two-worker cluster: every action reaches the expected
+//! Connect state, and the list, detail, bulk, offsets, plugins and loggers answer as they should.
+
+mod support;
+
+use api_types::{BulkOutcome, ConnectorDetail, ConnectorList, Health, OffsetsOutcome};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
+
+async fn local_app() -> TestApp {
+    TestApp::start(vec![cluster("local", stack_worker_urls())]).await
+}
+
+async fn create_sink(app: &TestApp, name: &str, config: Value) {
+    let body = json!({"name": name, "config": config});
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(body),
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
+/// Polls the connector's detail until `check` accepts it.
+async fn detail_when(
+    app: &TestApp,
+    name: &str,
+    what: &str,
+    check: impl Fn(&ConnectorDetail) -> bool,
+) -> ConnectorDetail {
+    let path = format!("/api/v1/clusters/local/connectors/{name}");
+    eventually(what, || async {
+        let response = app.get(&path).await;
+        let detail: ConnectorDetail = response.json().await.ok()?;
+        check(&detail).then_some(detail)
+    })
+    .await
+}
+
+async fn state_becomes(app: &TestApp, name: &str, state: &str) {
+    detail_when(app, name, state, |d| {
+        d.summary.state == state
+            && d.tasks
+                .iter()
+                .all(|t| t.state == state || state == "STOPPED")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_own_api_action_reaches_the_expected_connect_state() {
+    let app = local_app().await;
+    let name = unique("actions");
+    let base = format!("/api/v1/clusters/local/connectors/{name}");
+    create_sink(&app, &name, file_sink_config(&name)).await;
+    state_becomes(&app, &name, "RUNNING").await;
+
+    for (action, expected) in [
+        ("pause", "PAUSED"),
+        ("resume", "RUNNING"),
+        ("stop", "STOPPED"),
+        ("resume", "RUNNING"),
+    ] {
+        let response = app
+            .send(Method::POST, &format!("{base}/{action}"), None)
+            .await;
+        assert!(
+            response.status().is_success(),
+            "{action}: {}",
+            response.status()
+        );
+        state_becomes(&app, &name, expected).await;
+    }
+
+    let restart = app
+        .send(
+            Method::POST,
+            &format!("{base}/restart?include_tasks=true&only_failed=false"),
+            None,
+        )
+        .await;
+    assert_eq!(restart.status(), StatusCode::ACCEPTED);
+    let restarted: Value = restart.json().await.unwrap();
+    assert_eq!(restarted["connector"]["state"], "RESTARTING");
+    state_becomes(&app, &name, "RUNNING").await;
+    let task_restart = app
+        .send(Method::POST, &format!("{base}/tasks/0/restart"), None)
+        .await;
+    assert_eq!(task_restart.status(), StatusCode::NO_CONTENT);
+
+    let patch = app
+        .send(
+            Method::PATCH,
+            &format!("{base}/config"),
+            Some(json!({"tasks.max": "2"})),
+        )
+        .await;
+    assert_eq!(patch.status(), StatusCode::OK);
+    detail_when(&app, &name, "two tasks after the patch", |d| {
+        d.tasks.len() == 2
+    })
+    .await;
+    let mut replaced = file_sink_config(&name);
+    replaced["tasks.max"] = json!("1");
+    let replace = app
+        .send(Method::PUT, &format!("{base}/config"), Some(replaced))
+        .await;
+    assert_eq!(replace.status(), StatusCode::OK);
+    let detail = detail_when(&app, &name, "the replaced config", |d| {
+        d.config.get("tasks.max").map(String::as_str) == Some("1")
+    })
+    .await;
+    assert_eq!(detail.config["topics"], name);
+
+    let delete = app.send(Method::DELETE, &base, None).await;
+    assert_eq!(delete.status(), StatusCode::NO_CONTENT);
+    eventually("the connector to be gone", || async {
+        (app.get(&base).await.status() == StatusCode::NOT_FOUND).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failing_sink_is_listed_unhealthy_with_the_cause_of_its_failure() {
+    let app = local_app().await;
+    let name = unique("failing");
+    let mut config = file_sink_config(&name);
+    // A directory cannot be opened as the sink's output file: the task fails at start.
+    config["file"] = json!(std::env::temp_dir().display().to_string());
+    create_sink(&app, &name, config).await;
+
+    let summary = eventually("the task to fail", || async {
+        let list: ConnectorList = app.get_json("/api/v1/connectors?cluster=local").await;
+        list.connectors
+            .into_iter()
+            .find(|c| c.name == name && c.tasks.failed == 1)
+    })
+    .await;
+
+    assert_eq!(summary.health, Health::Unhealthy);
+    assert_eq!(
+        summary.class,
+        "org.apache.kafka.connect.file.FileStreamSinkConnector"
+    );
+    assert_eq!(
+        summary.consumer_group.as_deref(),
+        Some(format!("connect-{name}").as_str())
+    );
+    let cause = summary.first_cause.unwrap();
+    assert!(cause.starts_with("Caused by:"), "{cause}");
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/clusters/local/connectors/{name}"),
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_detail_holds_config_tasks_topics_and_offsets() {
+    let app = local_app().await;
+    let name = unique("detail");
+    create_sink(&app, &name, file_sink_config(&name)).await;
+
+    let detail = detail_when(&app, &name, "a running task", |d| {
+        d.tasks.iter().any(|t| t.state == "RUNNING")
+    })
+    .await;
+
+    assert_eq!(
+        detail.config["connector.class"],
+        "org.apache.kafka.connect.file.FileStreamSinkConnector"
+    );
+    assert_eq!(detail.tasks[0].id, 0);
+    assert!(detail.topics.is_ok(), "{:?}", detail.topics);
+    let offsets = detail.offsets.unwrap();
+    assert!(offsets["offsets"].is_array(), "{offsets}");
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/clusters/local/connectors/{name}"),
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_offsets_reset_flow_stops_resets_and_resumes_in_one_call() {
+    let app = local_app().await;
+    let name = unique("offsets");
+    create_sink(&app, &name, file_sink_config(&name)).await;
+    state_becomes(&app, &name, "RUNNING").await;
+
+    let path = format!("/api/v1/clusters/local/connectors/{name}/offsets/reset");
+    let response = app
+        .send(Method::POST, &path, Some(json!({"resume_after": true})))
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let outcome: OffsetsOutcome = response.json().await.unwrap();
+    assert_eq!(
+        outcome.steps,
+        [
+            "stopped the connector",
+            "reset the offsets",
+            "resumed the connector"
+        ]
+    );
+    assert!(outcome.result["message"].is_string(), "{}", outcome.result);
+    state_becomes(&app, &name, "RUNNING").await;
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/clusters/local/connectors/{name}"),
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bulk_actions_report_one_result_per_connector() {
+    let app = local_app().await;
+    let prefix = unique("bulk");
+    let names: Vec<String> = (0..3).map(|i| format!("{prefix}-{i}")).collect();
+    for name in &names {
+        create_sink(&app, name, file_sink_config(name)).await;
+    }
+    for name in &names {
+        state_becomes(&app, name, "RUNNING").await;
+    }
+
+    let pause = json!({"action": "pause", "filter": {"cluster": "local", "name_contains": prefix}});
+    let paused: Vec<BulkOutcome> = app
+        .send(Method::POST, "/api/v1/connectors/bulk", Some(pause))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut targets: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"cluster": "local", "name": n}))
+        .collect();
+    targets.push(json!({"cluster": "local", "name": format!("{prefix}-missing")}));
+    let delete = json!({"action": "delete", "connectors": targets});
+    let deleted: Vec<BulkOutcome> = app
+        .send(Method::POST, "/api/v1/connectors/bulk", Some(delete))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(paused.len(), 3);
+    assert!(
+        paused.iter().all(|o| o.ok && o.status == Some(202)),
+        "{paused:?}"
+    );
+    assert_eq!(deleted.iter().filter(|o| o.ok).count(), 3, "{deleted:?}");
+    let missing = deleted
+        .iter()
+        .find(|o| o.name.ends_with("-missing"))
+        .unwrap();
+    assert_eq!((missing.ok, missing.status), (false, Some(404)));
+}
+
+#[tokio::test]
+async fn with_one_worker_dead_calls_still_succeed_through_the_other() {
+    // Nothing listens on the discard port: the first worker is down.
+    let mut urls = vec!["http://127.0.0.1:9".to_owned()];
+    urls.extend(stack_worker_urls());
+    let app = TestApp::start(vec![cluster("local", urls)]).await;
+    let name = unique("failover");
+
+    let list = app.get("/api/v1/clusters/local/connectors").await;
+    create_sink(&app, &name, file_sink_config(&name)).await;
+    let deleted = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clusters/local/connectors/{name}"),
+            None,
+        )
+        .await;
+
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
+    let app = local_app().await;
+    let sink = "org.apache.kafka.connect.file.FileStreamSinkConnector";
+
+    let plugins: Vec<Value> = app.get_json("/api/v1/clusters/local/plugins").await;
+    let validate_path = format!("/api/v1/clusters/local/plugins/{sink}/validate");
+    let validate = |config: Value| app.send(Method::PUT, &validate_path, Some(config));
+    let without_topics: Value = validate(json!({"name": "v", "file": "/tmp/x"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut complete = file_sink_config("t");
+    complete["name"] = json!("v");
+    let complete: Value = validate(complete).await.json().await.unwrap();
+    let logger = "org.apache.kafka.connect.runtime.WorkerSinkTask";
+    let change = json!({"level": "DEBUG", "scope": "cluster"});
+    let changed = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/clusters/local/loggers/{logger}"),
+            Some(change),
+        )
+        .await;
+    // A cluster-wide change reaches each worker through Connect's config topic, in its own time.
+    let level: Value = eventually("the new level", || async {
+        let response = app
+            .get(&format!("/api/v1/clusters/local/loggers/{logger}"))
+            .await;
+        let level: Value = response.json().await.ok()?;
+        (level["level"] == "DEBUG").then_some(level)
+    })
+    .await;
+    let all: Value = app.get_json("/api/v1/clusters/local/loggers").await;
+
+    assert!(plugins.iter().any(|p| p["class"] == sink));
+    assert!(
+        plugins.iter().any(|p| p["type"] == "transformation"),
+        "transforms are listed too"
+    );
+    assert!(
+        without_topics["error_count"].as_u64().unwrap() > 0,
+        "{without_topics}"
+    );
+    assert_eq!(complete["error_count"], 0, "{complete}");
+    assert!(changed.status().is_success(), "{}", changed.status());
+    assert_eq!(level["level"], "DEBUG");
+    assert!(all["root"]["level"].is_string(), "{all}");
+}

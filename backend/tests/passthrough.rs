@@ -1,0 +1,310 @@
+//! The Connect-compatible passthrough against the real two-worker cluster: the same walkthrough
+//! run directly and through Plugboard gives the same statuses and bodies.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
+
+/// One call: method, path below the Connect root, optional body.
+type Step = (Method, String, Option<Value>);
+
+/// Runs a step against `base` and returns the status and the body (null when empty). A 409 or
+/// 500 "rebalance" is retried as a careful script would, so that both sides are compared on
+/// Connect's settled answer (Plugboard's own retries are tested in faults.rs).
+async fn run(
+    http: &reqwest::Client,
+    base: &str,
+    (method, path, body): &Step,
+) -> (StatusCode, Value) {
+    for _ in 0..30 {
+        let mut request = http.request(method.clone(), format!("{base}{path}"));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let rebalancing = matches!(
+            status,
+            StatusCode::CONFLICT | StatusCode::INTERNAL_SERVER_ERROR
+        );
+        if rebalancing && text.contains("rebalance") {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            continue;
+        }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        return (status, body);
+    }
+    panic!("{method} {path}: the cluster kept rebalancing for 30 s");
+}
+
+/// Makes two answers comparable: the connector's name becomes NAME, worker ids are dropped
+/// (Connect places tasks on either worker as it likes).
+fn normalise(value: &Value, name: &str) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace(name, "NAME")),
+        Value::Array(items) => Value::Array(items.iter().map(|v| normalise(v, name)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "worker_id")
+                .map(|(k, v)| (k.replace(name, "NAME"), normalise(v, name)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Waits until `base` answers 404 for the connector: workers learn of a deletion in their own time.
+async fn wait_gone(http: &reqwest::Client, base: &str, name: &str) {
+    let url = format!("{base}/connectors/{name}/status");
+    eventually("the connector to be gone", || async {
+        let status = http.get(&url).send().await.ok()?.status();
+        (status == StatusCode::NOT_FOUND).then_some(())
+    })
+    .await;
+}
+
+/// Waits until the connector and `tasks` tasks run, so both sides start a group settled.
+async fn wait_running(http: &reqwest::Client, base: &str, name: &str, tasks: usize) {
+    let url = format!("{base}/connectors/{name}/status");
+    eventually("the connector and its tasks to run", || async {
+        let status: Value = http.get(&url).send().await.ok()?.json().await.ok()?;
+        let states = status["tasks"].as_array()?;
+        let running = status["connector"]["state"] == "RUNNING"
+            && states.len() == tasks
+            && states.iter().all(|t| t["state"] == "RUNNING");
+        running.then_some(())
+    })
+    .await;
+}
+
+fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
+    let c = format!("/connectors/{name}");
+    let mut replaced = file_sink_config(topic);
+    replaced["tasks.max"] = json!("2");
+    // Groups of steps; between groups the connector is left to reach a settled state.
+    vec![
+        vec![(
+            Method::POST,
+            "/connectors".into(),
+            Some(json!({"name": name, "config": file_sink_config(topic)})),
+        )],
+        vec![
+            (Method::GET, format!("{c}/status"), None),
+            (Method::GET, format!("{c}/tasks"), None),
+            (Method::GET, format!("{c}/tasks/0/status"), None),
+            (Method::GET, format!("{c}/config"), None),
+            (Method::POST, format!("{c}/tasks/0/restart"), None),
+        ],
+        vec![(Method::PUT, format!("{c}/config"), Some(replaced))],
+        vec![
+            (Method::PUT, format!("{c}/pause"), None),
+            (Method::PUT, format!("{c}/resume"), None),
+            (Method::POST, format!("{c}/restart"), None),
+            (Method::DELETE, c.clone(), None),
+        ],
+        vec![
+            (Method::GET, format!("{c}/status"), None),
+            (Method::DELETE, c.clone(), None),
+        ],
+    ]
+}
+
+#[tokio::test]
+async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly() {
+    let urls = stack_worker_urls();
+    let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
+    let direct_base = urls[0].clone();
+    let gateway_base = format!("{}/api/v1/clusters/local/connect", app.base_url);
+    let (direct_name, gateway_name) = (unique("direct"), unique("gateway"));
+    let topic = unique("walkthrough");
+
+    let direct_steps = walkthrough(&direct_name, &topic);
+    let gateway_steps = walkthrough(&gateway_name, &topic);
+    for (group, (direct_group, gateway_group)) in
+        direct_steps.iter().zip(&gateway_steps).enumerate()
+    {
+        match group {
+            0 => {}
+            1 | 2 => {
+                wait_running(&app.http, &direct_base, &direct_name, 1).await;
+                wait_running(&app.http, &direct_base, &gateway_name, 1).await;
+            }
+            3 => {
+                wait_running(&app.http, &direct_base, &direct_name, 2).await;
+                wait_running(&app.http, &direct_base, &gateway_name, 2).await;
+            }
+            _ => {
+                wait_gone(&app.http, &direct_base, &direct_name).await;
+                wait_gone(&app.http, &gateway_base, &gateway_name).await;
+            }
+        }
+        for (direct_step, gateway_step) in direct_group.iter().zip(gateway_group) {
+            let (direct_status, direct_body) = run(&app.http, &direct_base, direct_step).await;
+            let (gateway_status, gateway_body) = run(&app.http, &gateway_base, gateway_step).await;
+
+            let step = format!("{} {}", direct_step.0, direct_step.1);
+            assert_eq!(gateway_status, direct_status, "{step}");
+            assert_eq!(
+                normalise(&gateway_body, &gateway_name),
+                normalise(&direct_body, &direct_name),
+                "{step}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn connector_names_with_slash_percent_space_and_unicode_work_end_to_end() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let suffix = unique("n");
+    for name in [
+        format!("a/b {suffix}"),
+        format!("100% {suffix}"),
+        format!("ünï cødé {suffix}"),
+    ] {
+        let encoded = support_encode(&name);
+
+        let created = app
+            .send(
+                Method::POST,
+                "/api/v1/clusters/local/connect/connectors",
+                Some(json!({"name": name, "config": file_sink_config(&suffix)})),
+            )
+            .await;
+        // Workers read the new config from Kafka in their own time: poll until it shows.
+        let config: Value = eventually("the new connector's config", || async {
+            let response = app
+                .get(&format!(
+                    "/api/v1/clusters/local/connect/connectors/{encoded}/config"
+                ))
+                .await;
+            if response.status().is_success() {
+                response.json().await.ok()
+            } else {
+                None
+            }
+        })
+        .await;
+        let own_status = eventually("the status of the new connector", || async {
+            let response = app
+                .get(&format!("/api/v1/clusters/local/connectors/{encoded}"))
+                .await;
+            response.status().is_success().then_some(response)
+        })
+        .await;
+        let deleted = app
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/clusters/local/connectors/{encoded}"),
+                None,
+            )
+            .await;
+
+        assert_eq!(created.status(), StatusCode::CREATED, "{name}");
+        assert_eq!(config["name"], json!(name));
+        let detail: Value = own_status.json().await.unwrap();
+        assert_eq!(detail["summary"]["name"], json!(name));
+        let deleted = (deleted.status(), deleted.text().await.unwrap());
+        assert_eq!(deleted.0, StatusCode::NO_CONTENT, "{name}: {}", deleted.1);
+    }
+}
+
+/// Percent-encodes a path segment the way any HTTP client would.
+fn support_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn worker_to_worker_endpoints_are_refused() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+
+    let tasks = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connect/connectors/x/tasks",
+            Some(json!([])),
+        )
+        .await;
+    let fence = app
+        .send(
+            Method::PUT,
+            "/api/v1/clusters/local/connect/connectors/x/fence",
+            None,
+        )
+        .await;
+
+    assert_eq!(tasks.status(), StatusCode::FORBIDDEN);
+    assert_eq!(fence.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_read_only_cluster_refuses_changes_but_answers_reads_and_validation() {
+    let mut read_only = cluster("ro", stack_worker_urls());
+    read_only.read_only = true;
+    let app = TestApp::start(vec![read_only]).await;
+    let validate_path =
+        "/api/v1/clusters/ro/connect/connector-plugins/FileStreamSinkConnector/config/validate";
+
+    let create = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/ro/connect/connectors",
+            Some(json!({"name": "x", "config": {}})),
+        )
+        .await;
+    let own_pause = app
+        .send(Method::POST, "/api/v1/clusters/ro/connectors/x/pause", None)
+        .await;
+    let list = app.get("/api/v1/clusters/ro/connect/connectors").await;
+    let validate = app
+        .send(Method::PUT, validate_path, Some(file_sink_config("t")))
+        .await;
+
+    assert_eq!(create.status(), StatusCode::FORBIDDEN);
+    assert_eq!(own_pause.status(), StatusCode::FORBIDDEN);
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(validate.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413_and_unknown_clusters_404() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let huge = json!({"name": "big", "config": {"x": "y".repeat(plugboard::MAX_BODY_BYTES)}});
+
+    let passthrough = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connect/connectors",
+            Some(huge.clone()),
+        )
+        .await;
+    let own = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(huge),
+        )
+        .await;
+    let unknown = app.get("/api/v1/clusters/nope/connect/connectors").await;
+
+    assert_eq!(passthrough.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(own.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let body: Value = unknown.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unknown_cluster");
+}

@@ -1,0 +1,95 @@
+//! A fake Connect worker, for what the real stack cannot produce on demand: a worker that is
+//! slow past the timeout, answers 500, or answers 409 in the middle of a rebalance. It plays a
+//! script of answers (repeating the last one) and counts the requests it received.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+
+/// One scripted answer.
+#[derive(Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Answer {
+    pub fn new(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            body: body.to_owned(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Connect's error body shape with this status and message.
+    pub fn error(status: u16, message: &str) -> Self {
+        Self::new(
+            status,
+            &format!(r#"{{"error_code":{status},"message":"{message}"}}"#),
+        )
+    }
+
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+#[derive(Clone)]
+struct Script {
+    answers: Arc<Mutex<VecDeque<Answer>>>,
+    hits: Arc<AtomicUsize>,
+}
+
+pub struct FakeWorker {
+    pub url: String,
+    script: Script,
+}
+
+impl FakeWorker {
+    pub async fn start(answers: Vec<Answer>) -> Self {
+        let script = Script {
+            answers: Arc::new(Mutex::new(answers.into())),
+            hits: Arc::default(),
+        };
+        let app = Router::new().fallback(answer).with_state(script.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, script }
+    }
+
+    /// How many requests reached this worker.
+    pub fn hits(&self) -> usize {
+        self.script.hits.load(Ordering::SeqCst)
+    }
+}
+
+async fn answer(State(script): State<Script>) -> impl IntoResponse {
+    script.hits.fetch_add(1, Ordering::SeqCst);
+    let next = {
+        let mut answers = script.answers.lock().unwrap();
+        if answers.len() > 1 {
+            answers.pop_front().unwrap()
+        } else {
+            answers
+                .front()
+                .cloned()
+                .expect("the script has at least one answer")
+        }
+    };
+    tokio::time::sleep(next.delay).await;
+    (
+        StatusCode::from_u16(next.status).unwrap(),
+        [("content-type", "application/json")],
+        next.body,
+    )
+}
