@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Plugboard's demo and tests need, each piece only when it is missing:
 # Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars,
-# the wasm32 target and wasm-bindgen-cli at Cargo.lock's version, and (with --browser)
-# Chromium and the Playwright npm packages.
+# the wasm32 target and wasm-bindgen-cli at Cargo.lock's version, and (with --browser, for the
+# tests) Chromium, the Playwright npm packages and a venv with the kafka-connect-py client.
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -99,6 +99,17 @@ ensure_wasm_toolchain() {
   say "wasm-bindgen: $(wasm-bindgen --version)"
 }
 
+# A third-party Connect client for the passthrough's compatibility test, in a venv of its own.
+ensure_client_venv() {
+  local venv=$PLUGBOARD_CACHE/venv
+  if ! "$venv/bin/python" -c "import kafka_connect" 2>/dev/null; then
+    say "creating $venv with kafka-connect-py"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "kafka-connect-py==1.0.0"
+  fi
+  say "kafka-connect-py: $venv"
+}
+
 ensure_browser() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
   say "chromium: $(/usr/bin/chromium --version 2>/dev/null)"
@@ -113,4 +124,7 @@ ensure_tools
 ensure_connect_jars
 ensure_wasm_toolchain
 ensure_tansu
-if [ "${1:-}" = "--browser" ]; then ensure_browser; fi
+if [ "${1:-}" = "--browser" ]; then
+  ensure_browser
+  ensure_client_venv
+fi

@@ -79,9 +79,15 @@ TOML
   PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" node --test "$REPO_ROOT"/playwright/*.test.mjs
 }
 
+third_party_client() {
+  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" "$PLUGBOARD_CACHE/venv/bin/python" -m unittest \
+    discover -v -s "$REPO_ROOT/backend/tests/clients"
+}
+
 phase "install dependencies" scripts/install-deps.sh --browser
 phase "fmt + clippy" lint
 phase "wasm build" scripts/build-frontend.sh
 phase "start stack" start_stack
 phase "unit + integration tests" cargo_tests
 phase "end-to-end (Chromium)" browser_tests
+phase "third-party Connect client" third_party_client

@@ -39,7 +39,7 @@ pub struct Cli {
     /// Kafka bootstrap servers of the `default` cluster.
     #[arg(long, env = "PLUGBOARD_BOOTSTRAP_SERVERS")]
     pub bootstrap_servers: Option<String>,
-    /// Timeout of each call to a Connect worker, in milliseconds [default: 10000].
+    /// Timeout of each call to a Connect worker, in milliseconds [default: 30000].
     #[arg(long, env = "PLUGBOARD_UPSTREAM_TIMEOUT_MS")]
     pub upstream_timeout_ms: Option<u64>,
     /// How long list and status answers from Connect are reused, in milliseconds [default: 2000].
@@ -85,7 +85,8 @@ impl Cluster {
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 const DEFAULT_DATABASE: &str = "plugboard.db";
-const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 10_000;
+/// Connect itself may take up to 90 s on a change during a rebalance; 30 s covers slow ones.
+const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.

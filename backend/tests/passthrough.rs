@@ -10,8 +10,8 @@ use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls,
 /// One call: method, path below the Connect root, optional body.
 type Step = (Method, String, Option<Value>);
 
-/// Runs a step against `base` and returns the status and the body (null when empty). A 409 or
-/// 500 "rebalance" is retried as a careful script would, so that both sides are compared on
+/// Runs a step against `base` and returns the status and the body (null when empty). A 409
+/// (but "already exists") or a 500 "rebalance" is retried as a careful script would, so that both sides are compared on
 /// Connect's settled answer (Plugboard's own retries are tested in faults.rs).
 async fn run(
     http: &reqwest::Client,
@@ -26,11 +26,9 @@ async fn run(
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        let rebalancing = matches!(
-            status,
-            StatusCode::CONFLICT | StatusCode::INTERNAL_SERVER_ERROR
-        );
-        if rebalancing && text.contains("rebalance") {
+        let rebalancing = (status == StatusCode::CONFLICT && !text.contains("already exists"))
+            || (status == StatusCode::INTERNAL_SERVER_ERROR && text.contains("rebalance"));
+        if rebalancing {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             continue;
         }

@@ -18,13 +18,16 @@ pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwe
             let pem = std::fs::read(ca_file).with_context(|| {
                 format!("cluster `{id}`: cannot read ca_file {}", ca_file.display())
             })?;
-            let certificate = reqwest::Certificate::from_pem(&pem).with_context(|| {
-                format!(
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+            if certificates.is_empty() {
+                anyhow::bail!(
                     "cluster `{id}`: ca_file {} is not a PEM certificate",
                     ca_file.display()
-                )
-            })?;
-            builder = builder.add_root_certificate(certificate);
+                );
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
         }
         match (&tls.client_cert_file, &tls.client_key_file) {
             (Some(cert_file), Some(key_file)) => {
@@ -54,4 +57,55 @@ pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwe
     builder
         .build()
         .with_context(|| format!("cluster `{}`: cannot build its HTTP client", cluster.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClusterTls;
+
+    fn cluster_with(tls: ClusterTls) -> Cluster {
+        Cluster {
+            id: "prod".into(),
+            name: "prod".into(),
+            urls: vec!["https://w:8083".into()],
+            bootstrap_servers: None,
+            read_only: false,
+            auth: None,
+            tls: Some(tls),
+            kafka_properties: Default::default(),
+            sink_group_pattern: "connect-{name}".into(),
+        }
+    }
+
+    #[test]
+    fn a_client_certificate_without_its_key_is_refused_by_cluster() {
+        let tls = ClusterTls {
+            ca_file: None,
+            client_cert_file: Some("/etc/cert.pem".into()),
+            client_key_file: None,
+        };
+        let err = http_client(&cluster_with(tls), Duration::from_secs(1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cluster `prod`: client_cert_file and client_key_file go together"
+        );
+    }
+
+    #[test]
+    fn a_ca_file_that_is_not_pem_is_named() {
+        let path = std::env::temp_dir().join(format!("not-a-ca-{}.pem", std::process::id()));
+        std::fs::write(&path, "hello").unwrap();
+        let tls = ClusterTls {
+            ca_file: Some(path.clone()),
+            client_cert_file: None,
+            client_key_file: None,
+        };
+        let err = http_client(&cluster_with(tls), Duration::from_secs(1)).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            err.to_string().contains("is not a PEM certificate"),
+            "{err:#}"
+        );
+    }
 }

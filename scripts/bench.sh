@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Benchmarks the gateway against the real local stack and prints the numbers: status latency
+# directly and through Plugboard (release build, cache off and on), and upstream calls per list
+# refresh with 200 connectors and 20 pollers. Not a test: it asserts nothing about time.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+export KAFKA_PORT=29092 CONNECT_PORTS="28083 28084"
+source "$REPO_ROOT/scripts/lib/stack.sh"
+cd "$REPO_ROOT"
+
+DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/plugboard-bench.XXXXXX")
+pids=()
+finish() {
+  trap - EXIT
+  trap '' INT TERM PIPE
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  stack_stop
+  rm -rf "$DATA_DIR"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+scripts/install-deps.sh
+cargo build --release -p plugboard
+stack_start "$DATA_DIR"
+urls=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS)
+start_plugboard() {
+  local port=$1 ttl=$2
+  printf '[[clusters]]\nid = "local"\nurls = [%s]\n' "$(printf '"http://127.0.0.1:%s",' $CONNECT_PORTS | sed 's/,$//')" >"$DATA_DIR/p$port.toml"
+  RUST_LOG=warn "$CARGO_TARGET_DIR/release/plugboard" --config "$DATA_DIR/p$port.toml" --bind "127.0.0.1:$port" \
+    --database "$DATA_DIR/p$port.db" --cache-ttl-ms "$ttl" >"$DATA_DIR/logs/plugboard-$port.log" 2>&1 &
+  pids+=($!)
+  wait_for_url "http://127.0.0.1:$port/readyz" 30 "$!" || die "plugboard on $port did not start"
+}
+start_plugboard 28080 2000
+start_plugboard 28081 0
+BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
+  BENCH_PLUGBOARD_UNCACHED_URL=http://127.0.0.1:28081 cargo bench -p plugboard --bench gateway
