@@ -53,7 +53,7 @@ start_stack() { stack_start "$DATA_DIR"; }
 # Integration tests find the stack through these variables.
 cargo_tests() {
   PLUGBOARD_TEST_CONNECT_URLS=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS | sed 's/,$//') \
-    cargo test --all-targets
+    cargo test
 }
 
 browser_tests() {
