@@ -7,6 +7,7 @@ mod actions;
 mod clusters;
 mod connectors;
 mod errors;
+mod history;
 
 pub use actions::{
     BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange,
@@ -18,3 +19,4 @@ pub use connectors::{
     NewConnector, RestartScope, TaskCounts, TaskDetail,
 };
 pub use errors::{ErrorBody, ErrorDetail};
+pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest};

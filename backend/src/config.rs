@@ -45,6 +45,10 @@ pub struct Cli {
     /// How long list and status answers from Connect are reused, in milliseconds [default: 2000].
     #[arg(long, env = "PLUGBOARD_CACHE_TTL_MS")]
     pub cache_ttl_ms: Option<u64>,
+    /// Who the history names as the actor of changes (until access control knows users)
+    /// [default: plugboard].
+    #[arg(long, env = "PLUGBOARD_ACTOR")]
+    pub actor: Option<String>,
     /// Log line format.
     #[arg(long, env = "PLUGBOARD_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
@@ -57,6 +61,11 @@ pub struct Settings {
     pub database: PathBuf,
     pub upstream_timeout: Duration,
     pub cache_ttl: Duration,
+    pub actor: String,
+    /// History older than this is pruned (none when unset).
+    pub history_retention_days: Option<u32>,
+    /// At most this many history events are kept (no limit when unset).
+    pub history_max_rows: Option<u32>,
     pub clusters: Vec<Cluster>,
 }
 
@@ -88,6 +97,7 @@ const DEFAULT_DATABASE: &str = "plugboard.db";
 /// Connect itself may take up to 90 s on a change during a rebalance; 30 s covers slow ones.
 const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
+const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.
 pub const FLAG_CLUSTER_ID: &str = "default";
@@ -143,6 +153,12 @@ impl Settings {
                     .or(file.cache_ttl_ms)
                     .unwrap_or(DEFAULT_CACHE_TTL_MS),
             ),
+            actor: cli
+                .actor
+                .or(file.actor)
+                .unwrap_or_else(|| "plugboard".into()),
+            history_retention_days: file.history_retention_days.or(Some(DEFAULT_RETENTION_DAYS)),
+            history_max_rows: file.history_max_rows,
             clusters,
         })
     }

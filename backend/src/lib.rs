@@ -5,6 +5,7 @@
 //! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API.
+//! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
 //! - [`routes`]: one module per resource, each exposing `router()`.
 //! - [`spa`]: serves the browser app (embedded in release builds).
 //! - [`telemetry`]: structured logging with `tracing`.
@@ -13,6 +14,7 @@ pub mod config;
 pub mod connect;
 pub mod db;
 pub mod error;
+pub mod history;
 pub mod routes;
 pub mod spa;
 pub mod state;

@@ -5,20 +5,27 @@ mod clusters;
 mod connector_actions;
 mod connectors;
 mod health;
+mod history;
 mod loggers;
 mod metrics;
 mod offsets;
 mod passthrough;
 mod plugins;
 
+use std::convert::Infallible;
+
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{Method, Uri, header};
 use axum::response::Response;
+use serde_json::Value;
 
 use crate::AppState;
-use crate::connect::UpstreamResponse;
+use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
+use crate::history::{Intent, Source};
 
 /// Every API and health route. Unknown `/api/...` paths get a JSON 404, not the browser app.
 pub fn router() -> Router<AppState> {
@@ -31,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(loggers::router())
         .merge(bulk::router())
         .merge(passthrough::router())
+        .merge(history::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))
@@ -50,4 +58,56 @@ fn relay(response: UpstreamResponse) -> Response {
     builder
         .body(Body::from(response.body))
         .expect("a status and a content type always make a valid response")
+}
+
+/// Where a change came from and why, from the request's headers: `X-Plugboard-Source: console`
+/// marks the console's calls, `X-Plugboard-Reason` carries a reason the user typed.
+pub struct ChangeOrigin {
+    source: Source,
+    reason: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ChangeOrigin {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let source = match header("x-plugboard-source") {
+            Some("console") => Source::Console,
+            _ => Source::Api,
+        };
+        let reason = header("x-plugboard-reason").map(str::to_owned);
+        Ok(Self { source, reason })
+    }
+}
+
+impl ChangeOrigin {
+    fn intent(&self, connector: Option<&str>, action: &str, detail: Option<Value>) -> Intent {
+        Intent {
+            source: self.source,
+            connector: connector.map(str::to_owned),
+            action: action.to_owned(),
+            detail,
+            config: None,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// Makes a change through the history; Connect's error answers become [`ApiError`]s.
+async fn change(
+    state: &AppState,
+    client: &ClusterClient,
+    intent: Intent,
+    (method, path): (Method, String),
+    body: Option<&Value>,
+) -> Result<UpstreamResponse, ApiError> {
+    let body = body.map(|b| Bytes::from(b.to_string()));
+    let request = UpstreamRequest { method, path, body };
+    let response = state.history.perform(client, intent, request).await?;
+    if response.status.is_success() {
+        Ok(response)
+    } else {
+        Err(ApiError::from_connect(&response))
+    }
 }

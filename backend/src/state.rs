@@ -7,6 +7,7 @@ use sqlx::SqlitePool;
 use crate::config::Settings;
 use crate::connect::{ClusterClient, Clusters};
 use crate::error::ApiError;
+use crate::history::History;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
@@ -14,17 +15,32 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: SqlitePool,
     pub clusters: Clusters,
+    pub history: History,
 }
 
 impl AppState {
-    /// Opens the database (applying migrations) and builds one Connect client per cluster.
+    /// Opens the database (applying migrations), builds one Connect client per cluster, and
+    /// reconciles in the background any change a previous run left without an outcome.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::open(&settings.database).await?;
         let clusters = Clusters::new(&settings)?;
+        let history = History::open(db.clone(), settings.actor.clone()).await?;
+        let (reconciling, all) = (history.clone(), clusters.clone());
+        tokio::spawn(async move {
+            if let Err(e) = reconciling.reconcile(all.all()).await {
+                tracing::error!("cannot reconcile interrupted changes: {e:#}");
+            }
+        });
+        tokio::spawn(crate::history::prune_periodically(
+            db.clone(),
+            settings.history_retention_days,
+            settings.history_max_rows,
+        ));
         Ok(Self {
             settings: Arc::new(settings),
             db,
             clusters,
+            history,
         })
     }
 

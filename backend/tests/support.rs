@@ -70,6 +70,8 @@ pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
 pub struct TestApp {
     pub base_url: String,
     pub http: reqwest::Client,
+    /// The SQLite file this instance writes.
+    pub database: PathBuf,
     _dir: ScratchDir,
 }
 
@@ -82,11 +84,15 @@ impl TestApp {
 
     pub async fn start_with_timeout(clusters: Vec<Cluster>, upstream_timeout: Duration) -> Self {
         let dir = ScratchDir::new("app");
+        let database = dir.path("plugboard.db");
         let settings = Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            database: dir.path("plugboard.db"),
+            database: database.clone(),
             upstream_timeout,
             cache_ttl: Duration::from_secs(2),
+            actor: "test-suite".into(),
+            history_retention_days: None,
+            history_max_rows: None,
             clusters,
         };
         let state = AppState::build(settings).await.unwrap();
@@ -96,6 +102,7 @@ impl TestApp {
         Self {
             base_url,
             http: reqwest::Client::new(),
+            database,
             _dir: dir,
         }
     }

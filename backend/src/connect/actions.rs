@@ -18,6 +18,31 @@ pub enum ConnectorAction {
 }
 
 impl ConnectorAction {
+    /// The action's name in the history.
+    pub fn history_name(self) -> &'static str {
+        match self {
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Stop => "stop",
+            Self::Restart(_) => "restart",
+            Self::RestartTask(_) => "task_restart",
+            Self::ResetTopics => "topics_reset",
+            Self::Delete => "delete",
+        }
+    }
+
+    /// The action's parameters as the history keeps them.
+    pub fn history_detail(self) -> Option<serde_json::Value> {
+        match self {
+            Self::Restart(scope) => Some(serde_json::json!({
+                "include_tasks": scope.include_tasks,
+                "only_failed": scope.only_failed,
+            })),
+            Self::RestartTask(task) => Some(serde_json::json!({ "task": task })),
+            _ => None,
+        }
+    }
+
     /// The method and path of the Connect call that performs this action on `name`.
     pub fn request(self, name: &str) -> (Method, String) {
         match self {

@@ -44,3 +44,39 @@ mod tests {
         );
     }
 }
+
+/// Decodes a percent-encoded path segment; invalid UTF-8 is replaced, never an error.
+pub fn decode_segment(encoded: &str) -> String {
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+#[cfg(test)]
+mod decoding_tests {
+    use super::*;
+
+    #[test]
+    fn decoding_undoes_encoding_and_leaves_stray_percents() {
+        for name in ["a/b %c ü", "plain", "100%"] {
+            assert_eq!(decode_segment(&segment(name)), name);
+        }
+        assert_eq!(decode_segment("50%zz"), "50%zz");
+    }
+}

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use futures::StreamExt;
 
 use super::connectors::list_of;
+use super::{ChangeOrigin, change};
 use crate::AppState;
 use crate::connect::{ClusterClient, ConnectorAction};
 use crate::error::ApiError;
@@ -24,13 +25,14 @@ pub fn router() -> Router<AppState> {
 
 async fn run_bulk_action(
     State(state): State<AppState>,
+    origin: ChangeOrigin,
     body: Result<Json<BulkRequest>, JsonRejection>,
 ) -> Result<Json<Vec<BulkOutcome>>, ApiError> {
     let Json(request) = body?;
     let targets = select_targets(&state, &request).await?;
     let action = ConnectorAction::from(request.action);
     let outcomes = futures::stream::iter(targets)
-        .map(|target| perform(&state, target, action))
+        .map(|target| perform(&state, &origin, target, action))
         .buffered(CONCURRENCY)
         .collect()
         .await;
@@ -79,11 +81,20 @@ async fn select_targets(
     Ok(targets)
 }
 
-async fn perform(state: &AppState, target: ConnectorRef, action: ConnectorAction) -> BulkOutcome {
+async fn perform(
+    state: &AppState,
+    origin: &ChangeOrigin,
+    target: ConnectorRef,
+    action: ConnectorAction,
+) -> BulkOutcome {
     let result = async {
         let client = state.writable_cluster(&target.cluster)?;
-        let (method, path) = action.request(&target.name);
-        client.call(method, path, None).await
+        let intent = origin.intent(
+            Some(&target.name),
+            action.history_name(),
+            action.history_detail(),
+        );
+        change(state, client, intent, action.request(&target.name), None).await
     }
     .await;
     let (ok, status, message) = match result {

@@ -1,5 +1,6 @@
 //! Changing connectors: create, update (full or patch), delete, pause, resume, stop, restart,
-//! task restart and topic reset. Each answers with Connect's own status and body.
+//! task restart and topic reset. Each is recorded in the history and answers with Connect's
+//! own status and body.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,7 @@ use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::relay;
+use super::{ChangeOrigin, change, relay};
 use crate::AppState;
 use crate::connect::{ConnectorAction, paths};
 use crate::error::ApiError;
@@ -42,34 +43,44 @@ pub fn router() -> Router<AppState> {
 
 type ConnectorPath = Path<(String, String)>;
 
+fn every_key_set(config: BTreeMap<String, String>) -> BTreeMap<String, Option<String>> {
+    config.into_iter().map(|(k, v)| (k, Some(v))).collect()
+}
+
 async fn create_connector(
     State(state): State<AppState>,
     Path(cluster_id): Path<String>,
+    origin: ChangeOrigin,
     body: Result<Json<NewConnector>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(new) = body?;
     let client = state.writable_cluster(&cluster_id)?;
     let mut body = json!({ "name": new.name, "config": new.config });
-    if let Some(initial_state) = new.initial_state {
-        body["initial_state"] = Value::String(initial_state);
+    if let Some(initial_state) = &new.initial_state {
+        body["initial_state"] = Value::String(initial_state.clone());
     }
+    let mut intent = origin.intent(Some(&new.name), "create", None);
+    intent.config = Some(every_key_set(new.config));
+    let request = (Method::POST, "/connectors".to_owned());
     Ok(relay(
-        client
-            .call(Method::POST, "/connectors".into(), Some(&body))
-            .await?,
+        change(&state, client, intent, request, Some(&body)).await?,
     ))
 }
 
 async fn replace_connector_config(
     State(state): State<AppState>,
     Path((cluster_id, name)): ConnectorPath,
+    origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(config) = body?;
     let client = state.writable_cluster(&cluster_id)?;
-    let path = paths::connector(&name, &["config"]);
+    let body = json!(config);
+    let mut intent = origin.intent(Some(&name), "update", None);
+    intent.config = Some(every_key_set(config));
+    let request = (Method::PUT, paths::connector(&name, &["config"]));
     Ok(relay(
-        client.call(Method::PUT, path, Some(&json!(config))).await?,
+        change(&state, client, intent, request, Some(&body)).await?,
     ))
 }
 
@@ -77,81 +88,92 @@ async fn replace_connector_config(
 async fn patch_connector_config(
     State(state): State<AppState>,
     Path((cluster_id, name)): ConnectorPath,
+    origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, Option<String>>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(patch) = body?;
     let client = state.writable_cluster(&cluster_id)?;
-    let path = paths::connector(&name, &["config"]);
+    let body = json!(patch);
+    let mut intent = origin.intent(Some(&name), "patch", None);
+    intent.config = Some(patch);
+    let request = (Method::PATCH, paths::connector(&name, &["config"]));
     Ok(relay(
-        client
-            .call(Method::PATCH, path, Some(&json!(patch)))
-            .await?,
+        change(&state, client, intent, request, Some(&body)).await?,
     ))
 }
 
 async fn delete_connector(
     state: State<AppState>,
     path: ConnectorPath,
+    origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, ConnectorAction::Delete).await
+    act(state, path, origin, ConnectorAction::Delete).await
 }
 
 async fn pause_connector(
     state: State<AppState>,
     path: ConnectorPath,
+    origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, ConnectorAction::Pause).await
+    act(state, path, origin, ConnectorAction::Pause).await
 }
 
 async fn resume_connector(
     state: State<AppState>,
     path: ConnectorPath,
+    origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, ConnectorAction::Resume).await
+    act(state, path, origin, ConnectorAction::Resume).await
 }
 
-async fn stop_connector(state: State<AppState>, path: ConnectorPath) -> Result<Response, ApiError> {
-    act(state, path, ConnectorAction::Stop).await
+async fn stop_connector(
+    state: State<AppState>,
+    path: ConnectorPath,
+    origin: ChangeOrigin,
+) -> Result<Response, ApiError> {
+    act(state, path, origin, ConnectorAction::Stop).await
 }
 
 async fn reset_connector_topics(
     state: State<AppState>,
     path: ConnectorPath,
+    origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, ConnectorAction::ResetTopics).await
+    act(state, path, origin, ConnectorAction::ResetTopics).await
 }
 
 /// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
 async fn restart_connector(
     state: State<AppState>,
     path: ConnectorPath,
+    origin: ChangeOrigin,
     scope: Result<Query<RestartScope>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(scope) = scope?;
-    act(state, path, ConnectorAction::Restart(scope)).await
+    act(state, path, origin, ConnectorAction::Restart(scope)).await
 }
 
 async fn restart_task(
     state: State<AppState>,
     Path((cluster_id, name, task)): Path<(String, String, String)>,
+    origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
     let task = task
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("task id `{task}` is not a number")))?;
-    act(
-        state,
-        Path((cluster_id, name)),
-        ConnectorAction::RestartTask(task),
-    )
-    .await
+    let action = ConnectorAction::RestartTask(task);
+    act(state, Path((cluster_id, name)), origin, action).await
 }
 
 async fn act(
     State(state): State<AppState>,
     Path((cluster_id, name)): ConnectorPath,
+    origin: ChangeOrigin,
     action: ConnectorAction,
 ) -> Result<Response, ApiError> {
     let client = state.writable_cluster(&cluster_id)?;
-    let (method, path) = action.request(&name);
-    Ok(relay(client.call(method, path, None).await?))
+    let intent = origin.intent(Some(&name), action.history_name(), action.history_detail());
+    Ok(relay(
+        change(&state, client, intent, action.request(&name), None).await?,
+    ))
 }

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::relay;
+use super::{ChangeOrigin, change, relay};
 use crate::AppState;
 use crate::connect::paths;
 use crate::error::ApiError;
@@ -48,14 +48,19 @@ async fn get_logger_level(
 async fn set_logger_level(
     State(state): State<AppState>,
     Path((cluster_id, logger)): Path<(String, String)>,
+    origin: ChangeOrigin,
     body: Result<Json<LoggerChange>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(change) = body?;
+    let Json(level) = body?;
     let client = state.writable_cluster(&cluster_id)?;
     let mut path = format!("/admin/loggers/{}", paths::segment(&logger));
-    if let Some(scope) = &change.scope {
+    if let Some(scope) = &level.scope {
         path = format!("{path}?scope={}", paths::segment(scope));
     }
-    let body = json!({ "level": change.level });
-    Ok(relay(client.call(Method::PUT, path, Some(&body)).await?))
+    let detail = json!({ "logger": logger, "level": level.level, "scope": level.scope });
+    let intent = origin.intent(None, "logger_change", Some(detail));
+    let body = json!({ "level": level.level });
+    Ok(relay(
+        change(&state, client, intent, (Method::PUT, path), Some(&body)).await?,
+    ))
 }

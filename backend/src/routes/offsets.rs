@@ -11,6 +11,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
+use super::{ChangeOrigin, change};
 use crate::AppState;
 use crate::connect::{ClusterClient, ConnectorAction, paths};
 use crate::error::ApiError;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
 async fn alter_connector_offsets(
     state: State<AppState>,
     path: Path<(String, String)>,
+    origin: ChangeOrigin,
     body: Result<Json<OffsetsChange>, JsonRejection>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
     let Json(change) = body?;
@@ -36,56 +38,70 @@ async fn alter_connector_offsets(
         .offsets
         .clone()
         .ok_or_else(|| ApiError::BadRequest("`offsets` is required to alter offsets".into()))?;
-    run_flow(
-        state,
-        path,
-        Method::PATCH,
-        Some(offsets),
-        change.resume_after,
-    )
-    .await
+    let flow = Flow {
+        method: Method::PATCH,
+        action: "offsets_alter",
+        body: Some(offsets),
+        resume_after: change.resume_after,
+    };
+    run_flow(state, path, origin, flow).await
 }
 
 async fn reset_connector_offsets(
     state: State<AppState>,
     path: Path<(String, String)>,
+    origin: ChangeOrigin,
     body: Result<Json<OffsetsChange>, JsonRejection>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
     let Json(change) = body?;
-    run_flow(state, path, Method::DELETE, None, change.resume_after).await
+    let flow = Flow {
+        method: Method::DELETE,
+        action: "offsets_reset",
+        body: None,
+        resume_after: change.resume_after,
+    };
+    run_flow(state, path, origin, flow).await
 }
 
+/// The offsets call of a flow and whether to resume after it.
+struct Flow {
+    method: Method,
+    action: &'static str,
+    body: Option<Value>,
+    resume_after: bool,
+}
+
+/// Each Connect call of the flow (stop, alter or reset, resume) is its own history event.
 async fn run_flow(
     State(state): State<AppState>,
     Path((cluster_id, name)): Path<(String, String)>,
-    method: Method,
-    body: Option<Value>,
-    resume_after: bool,
+    origin: ChangeOrigin,
+    flow: Flow,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
     let client = state.writable_cluster(&cluster_id)?;
     let mut steps = Vec::new();
     if client.fresh_state(&name).await? != "STOPPED" {
-        let (stop, path) = ConnectorAction::Stop.request(&name);
-        client.call(stop, path, None).await?;
+        let stop = ConnectorAction::Stop;
+        let intent = origin.intent(Some(&name), stop.history_name(), None);
+        change(&state, client, intent, stop.request(&name), None).await?;
         wait_until_stopped(client, &name).await?;
         steps.push("stopped the connector".to_owned());
     }
-    let path = paths::connector(&name, &["offsets"]);
-    let result: Value = client
-        .call(method.clone(), path, body.as_ref())
+    let intent = origin.intent(Some(&name), flow.action, flow.body.clone());
+    let request = (flow.method.clone(), paths::connector(&name, &["offsets"]));
+    let result: Value = change(&state, client, intent, request, flow.body.as_ref())
         .await?
         .json()?;
-    steps.push(
-        if method == Method::DELETE {
-            "reset the offsets"
-        } else {
-            "altered the offsets"
-        }
-        .to_owned(),
-    );
-    if resume_after {
-        let (resume, path) = ConnectorAction::Resume.request(&name);
-        client.call(resume, path, None).await?;
+    let done = if flow.method == Method::DELETE {
+        "reset the offsets"
+    } else {
+        "altered the offsets"
+    };
+    steps.push(done.to_owned());
+    if flow.resume_after {
+        let resume = ConnectorAction::Resume;
+        let intent = origin.intent(Some(&name), resume.history_name(), None);
+        change(&state, client, intent, resume.request(&name), None).await?;
         steps.push("resumed the connector".to_owned());
     }
     Ok(Json(OffsetsOutcome { steps, result }))

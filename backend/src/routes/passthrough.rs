@@ -13,6 +13,8 @@ use axum::response::Response;
 use axum::routing::any;
 use serde::de::IgnoredAny;
 
+mod intent;
+
 use super::relay;
 use crate::connect::UpstreamRequest;
 use crate::error::ApiError;
@@ -60,12 +62,22 @@ async fn forward_to_connect(
             ApiError::BadRequest(format!("the request body is not valid JSON: {e}"))
         })?;
     }
+    let query = upstream_path
+        .split_once('?')
+        .map(|(_, q)| q.to_owned())
+        .unwrap_or_default();
+    let changes = changes_state(&method, &segments);
+    let intent = changes.then(|| intent::intent_of(&method, &segments, &query, &body));
     let request = UpstreamRequest {
         method,
-        path: upstream_path,
+        path: upstream_path.clone(),
         body: (!body.is_empty()).then_some(body),
     };
-    Ok(relay(client.send(request).await?))
+    let response = match intent {
+        Some(intent) => state.history.perform(client, intent, request).await?,
+        None => client.send(request).await?,
+    };
+    Ok(relay(response))
 }
 
 /// The worker path and query: what follows `/clusters/{cluster}/connect`, still encoded.

@@ -1,6 +1,7 @@
 //! A fake Connect worker, for what the real stack cannot produce on demand: a worker that is
-//! slow past the timeout, answers 500, or answers 409 in the middle of a rebalance. It plays a
-//! script of answers (repeating the last one) and counts the requests it received.
+//! slow past the timeout, answers 500, or answers 409 in the middle of a rebalance. Requests of
+//! one method play a script of answers (repeating the last one) and are counted; any other
+//! request (such as the history's look at a config) gets Connect's 404.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 
 /// One scripted answer.
@@ -45,6 +46,7 @@ impl Answer {
 
 #[derive(Clone)]
 struct Script {
+    method: Method,
     answers: Arc<Mutex<VecDeque<Answer>>>,
     hits: Arc<AtomicUsize>,
 }
@@ -55,8 +57,10 @@ pub struct FakeWorker {
 }
 
 impl FakeWorker {
-    pub async fn start(answers: Vec<Answer>) -> Self {
+    /// A worker answering `method` requests from the script.
+    pub async fn start(method: Method, answers: Vec<Answer>) -> Self {
         let script = Script {
+            method,
             answers: Arc::new(Mutex::new(answers.into())),
             hits: Arc::default(),
         };
@@ -67,13 +71,21 @@ impl FakeWorker {
         Self { url, script }
     }
 
-    /// How many requests reached this worker.
+    /// How many requests of the scripted method reached this worker.
     pub fn hits(&self) -> usize {
         self.script.hits.load(Ordering::SeqCst)
     }
 }
 
-async fn answer(State(script): State<Script>) -> impl IntoResponse {
+async fn answer(State(script): State<Script>, method: Method) -> impl IntoResponse {
+    if method != script.method {
+        let not_found = Answer::error(404, "Connector x not found");
+        return (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/json")],
+            not_found.body,
+        );
+    }
     script.hits.fetch_add(1, Ordering::SeqCst);
     let next = {
         let mut answers = script.answers.lock().unwrap();

@@ -1,0 +1,134 @@
+//! Rolling a connector back to the config an earlier history event left it with.
+//!
+//! Secrets are stored as fingerprints only, so a secret is restored from the live config when
+//! its fingerprint there still matches; a secret that has changed since cannot be restored and
+//! the rollback is refused, naming it. The restored config is validated by Connect first.
+
+use std::collections::BTreeMap;
+
+use api_types::HistoryEvent;
+use axum::body::Bytes;
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::secrets::FINGERPRINT_PREFIX;
+use super::{History, Intent, Source, live_config};
+use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse, paths};
+use crate::error::ApiError;
+
+/// Restores `version`'s resulting config on `name`, recorded as a rollback pointing at it.
+pub async fn roll_back(
+    history: &History,
+    client: &ClusterClient,
+    name: &str,
+    version: &HistoryEvent,
+    reason: Option<String>,
+) -> Result<UpstreamResponse, ApiError> {
+    let target = version.config_after.as_ref().ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "history event {} left no config to restore",
+            version.id
+        ))
+    })?;
+    let live = live_config(client, name).await.unwrap_or_default();
+    let restored = restore_secrets(history, client, target, &live).await?;
+    validate(client, &restored).await?;
+    let intent = Intent {
+        source: Source::Rollback,
+        connector: Some(name.to_owned()),
+        action: "rollback".into(),
+        detail: Some(json!({ "restored_event": version.id })),
+        config: Some(
+            restored
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone())))
+                .collect(),
+        ),
+        reason,
+    };
+    let request = UpstreamRequest {
+        method: Method::PUT,
+        path: paths::connector(name, &["config"]),
+        body: Some(Bytes::from(json!(restored).to_string())),
+    };
+    let response = history.perform(client, intent, request).await?;
+    if response.status.is_success() {
+        Ok(response)
+    } else {
+        Err(ApiError::from_connect(&response))
+    }
+}
+
+/// The target config with each fingerprinted secret replaced by the live value it matches.
+async fn restore_secrets(
+    history: &History,
+    client: &ClusterClient,
+    target: &BTreeMap<String, String>,
+    live: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let class = live
+        .get("connector.class")
+        .or_else(|| target.get("connector.class"));
+    let secrets = history
+        .password_keys(client, class.map(String::as_str))
+        .await;
+    let live_redacted: BTreeMap<String, String> =
+        serde_json::from_str(&history.redacted_json(live, &secrets)).unwrap_or_default();
+    let mut restored = BTreeMap::new();
+    for (key, value) in target {
+        let value = if value.starts_with(FINGERPRINT_PREFIX) {
+            match (live_redacted.get(key), live.get(key)) {
+                (Some(fingerprint), Some(raw)) if fingerprint == value => raw.clone(),
+                _ => {
+                    return Err(ApiError::Connect {
+                        status: StatusCode::CONFLICT,
+                        message: format!(
+                            "the secret `{key}` has changed since that version and the history keeps only its fingerprint; roll back by editing the config and typing the secret"
+                        ),
+                    });
+                }
+            }
+        } else {
+            value.clone()
+        };
+        restored.insert(key.clone(), value);
+    }
+    Ok(restored)
+}
+
+async fn validate(
+    client: &ClusterClient,
+    config: &BTreeMap<String, String>,
+) -> Result<(), ApiError> {
+    let class = config
+        .get("connector.class")
+        .ok_or_else(|| ApiError::BadRequest("that version has no connector.class".into()))?;
+    let path = format!(
+        "/connector-plugins/{}/config/validate",
+        paths::segment(class)
+    );
+    let answer: Value = client
+        .call(Method::PUT, path, Some(&json!(config)))
+        .await?
+        .json()?;
+    let errors: Vec<String> = answer["configs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| {
+            let key = c["value"]["name"].as_str().unwrap_or_default().to_owned();
+            let messages = c["value"]["errors"].as_array().cloned().unwrap_or_default();
+            messages
+                .into_iter()
+                .map(move |m| format!("{key}: {}", m.as_str().unwrap_or_default()))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "Connect refuses that version: {}",
+            errors.join("; ")
+        )))
+    }
+}

@@ -1,0 +1,77 @@
+//! Unit tests of the history SQL on a real SQLite file.
+
+use super::*;
+
+async fn scratch_db(label: &str) -> (SqlitePool, std::path::PathBuf) {
+    let path =
+        std::env::temp_dir().join(format!("plugboard-store-{label}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    (crate::db::open(&path).await.unwrap(), path)
+}
+
+fn event(action: &str) -> NewEvent<'_> {
+    NewEvent {
+        actor: "tester",
+        source: "api",
+        cluster: "c",
+        connector: Some("x"),
+        action,
+        detail: None,
+        config_before: None,
+        config_intended: None,
+        reason: None,
+    }
+}
+
+#[tokio::test]
+async fn pruning_by_rows_keeps_the_newest_events() {
+    let (pool, path) = scratch_db("prune").await;
+    for action in ["a", "b", "c", "d", "e"] {
+        insert_intent(&pool, &event(action)).await.unwrap();
+    }
+
+    let pruned = prune(&pool, Some(30), Some(2)).await.unwrap();
+    let left = list(&pool, &Filter::default(), 10).await.unwrap();
+
+    assert_eq!(pruned, 3);
+    let actions: Vec<_> = left.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["e", "d"]);
+    std::fs::remove_file(path).unwrap();
+}
+
+#[tokio::test]
+async fn filters_and_pages_select_the_right_events() {
+    let (pool, path) = scratch_db("filter").await;
+    for action in ["pause", "resume", "pause", "pause"] {
+        let id = insert_intent(&pool, &event(action)).await.unwrap();
+        let done = Completion {
+            outcome: "success",
+            http_status: Some(202),
+            message: None,
+            config_after: None,
+            duration_ms: 3,
+        };
+        complete(&pool, id, &done).await.unwrap();
+    }
+    let pauses = Filter {
+        action: Some("pause".into()),
+        ..Filter::default()
+    };
+
+    let first_page = list(&pool, &pauses, 2).await.unwrap();
+    let next = Filter {
+        before: Some(first_page[1].id),
+        ..pauses
+    };
+    let second_page = list(&pool, &next, 2).await.unwrap();
+
+    assert_eq!(first_page.len(), 2);
+    assert_eq!(second_page.len(), 1);
+    assert!(
+        first_page
+            .iter()
+            .chain(&second_page)
+            .all(|e| e.action == "pause" && e.outcome == "success")
+    );
+    std::fs::remove_file(path).unwrap();
+}

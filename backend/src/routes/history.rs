@@ -1,0 +1,134 @@
+//! The change history: the feed with filters and pages, one event, an export as JSON lines,
+//! the diff between two versions, and rollback to an earlier version.
+
+use api_types::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::relay;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::history::store::{self, Filter};
+use crate::history::{diff, rollback};
+
+const PAGE: u32 = 50;
+const EXPORT_LIMIT: u32 = 100_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/history", get(list_history))
+        .route("/history/export", get(export_history))
+        .route("/history/diff", get(diff_versions))
+        .route("/history/{id}", get(get_history_event))
+        .route(
+            "/clusters/{cluster}/connectors/{name}/rollback",
+            post(roll_back_connector),
+        )
+}
+
+fn database(error: sqlx::Error) -> ApiError {
+    tracing::error!("history query failed: {error}");
+    ApiError::DatabaseUnavailable
+}
+
+/// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
+async fn list_history(
+    State(state): State<AppState>,
+    filter: Result<Query<Filter>, QueryRejection>,
+) -> Result<Json<HistoryPage>, ApiError> {
+    let Query(filter) = filter?;
+    let limit = filter.limit.unwrap_or(PAGE).clamp(1, 500);
+    let events = store::list(&state.db, &filter, limit)
+        .await
+        .map_err(database)?;
+    let full_page = events.len() == limit as usize;
+    let next_before = full_page.then(|| events.last().map(|e| e.id)).flatten();
+    Ok(Json(HistoryPage {
+        events,
+        next_before,
+    }))
+}
+
+/// The events matching the filter as JSON lines, oldest last, for archiving or `jq`.
+async fn export_history(
+    State(state): State<AppState>,
+    filter: Result<Query<Filter>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(filter) = filter?;
+    let events = store::list(&state.db, &filter, EXPORT_LIMIT)
+        .await
+        .map_err(database)?;
+    let mut lines = String::new();
+    for event in &events {
+        lines.push_str(&serde_json::to_string(event).expect("events serialise"));
+        lines.push('\n');
+    }
+    let headers = [
+        (header::CONTENT_TYPE, "application/x-ndjson"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"plugboard-history.jsonl\"",
+        ),
+    ];
+    Ok((headers, lines).into_response())
+}
+
+async fn get_history_event(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<HistoryEvent>, ApiError> {
+    Ok(Json(event(&state, id).await?))
+}
+
+async fn event(state: &AppState, id: i64) -> Result<HistoryEvent, ApiError> {
+    store::get(&state.db, id)
+        .await
+        .map_err(database)?
+        .ok_or_else(|| ApiError::NoSuchEndpoint(format!("history event {id}")))
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    from: i64,
+    to: i64,
+}
+
+/// What changed between the configs that two events left the connector with.
+async fn diff_versions(
+    State(state): State<AppState>,
+    query: Result<Query<DiffQuery>, QueryRejection>,
+) -> Result<Json<Vec<ConfigChange>>, ApiError> {
+    let Query(query) = query?;
+    let (from, to) = (
+        event(&state, query.from).await?,
+        event(&state, query.to).await?,
+    );
+    let empty = Default::default();
+    let before = from.config_after.as_ref().unwrap_or(&empty);
+    let after = to.config_after.as_ref().unwrap_or(&empty);
+    Ok(Json(diff::diff(before, after)))
+}
+
+async fn roll_back_connector(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): Path<(String, String)>,
+    body: Result<Json<RollbackRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    let client = state.writable_cluster(&cluster_id)?;
+    let version = event(&state, request.event_id).await?;
+    if version.cluster != cluster_id || version.connector.as_deref() != Some(name.as_str()) {
+        return Err(ApiError::BadRequest(format!(
+            "history event {} is not about connector {name} of cluster {cluster_id}",
+            version.id
+        )));
+    }
+    let response =
+        rollback::roll_back(&state.history, client, &name, &version, request.reason).await?;
+    Ok(relay(response))
+}
