@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use api_types::{ConfigChange, HistoryEvent, HistoryPage};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
+use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_worker_urls, unique};
 
 async fn local_app() -> TestApp {
     TestApp::start(vec![cluster("local", stack_worker_urls())]).await
@@ -23,18 +23,6 @@ async fn events_of(app: &TestApp, name: &str) -> Vec<HistoryEvent> {
         ))
         .await;
     page.events.into_iter().rev().collect()
-}
-
-fn encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn must(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {

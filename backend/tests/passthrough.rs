@@ -5,7 +5,7 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
+use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_worker_urls, unique};
 
 /// One call: method, path below the Connect root, optional body.
 type Step = (Method, String, Option<Value>);
@@ -167,7 +167,7 @@ async fn connector_names_with_slash_percent_space_and_unicode_work_end_to_end() 
         format!("100% {suffix}"),
         format!("ünï cødé {suffix}"),
     ] {
-        let encoded = support_encode(&name);
+        let encoded = encode(&name);
 
         let created = app
             .send(
@@ -212,19 +212,6 @@ async fn connector_names_with_slash_percent_space_and_unicode_work_end_to_end() 
         let deleted = (deleted.status(), deleted.text().await.unwrap());
         assert_eq!(deleted.0, StatusCode::NO_CONTENT, "{name}: {}", deleted.1);
     }
-}
-
-/// Percent-encodes a path segment the way any HTTP client would.
-fn support_encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

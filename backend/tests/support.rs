@@ -161,6 +161,19 @@ where
     panic!("gave up waiting for {what}");
 }
 
+/// Percent-encodes a path segment the way any HTTP client would.
+pub fn encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A name no other test uses, so tests can share one Connect cluster.
 pub fn unique(prefix: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
