@@ -11,8 +11,9 @@ use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_work
 type Step = (Method, String, Option<Value>);
 
 /// Runs a step against `base` and returns the status and the body (null when empty). A 409
-/// (but "already exists") or a 500 "rebalance" is retried as a careful script would, so that both sides are compared on
-/// Connect's settled answer (Plugboard's own retries are tested in faults.rs).
+/// (but "already exists") or a 500 for a rebalance or a failed forward to the leader is
+/// retried as a careful script would, so that both sides are compared on Connect's settled
+/// answer (Plugboard's own retries are tested in faults.rs).
 async fn run(
     http: &reqwest::Client,
     base: &str,
@@ -27,7 +28,8 @@ async fn run(
         let status = response.status();
         let text = response.text().await.unwrap();
         let rebalancing = (status == StatusCode::CONFLICT && !text.contains("already exists"))
-            || (status == StatusCode::INTERNAL_SERVER_ERROR && text.contains("rebalance"));
+            || (status == StatusCode::INTERNAL_SERVER_ERROR
+                && (text.contains("rebalance") || text.contains("forward REST request")));
         if rebalancing {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             continue;
@@ -148,11 +150,13 @@ async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_direct
             let (gateway_status, gateway_body) = run(&app.http, &gateway_base, gateway_step).await;
 
             let step = format!("{} {}", direct_step.0, direct_step.1);
-            assert_eq!(gateway_status, direct_status, "{step}");
+            let bodies =
+                format!("{step}\n through Plugboard: {gateway_body}\n directly: {direct_body}");
+            assert_eq!(gateway_status, direct_status, "{bodies}");
             assert_eq!(
                 normalise(&gateway_body, &gateway_name),
                 normalise(&direct_body, &direct_name),
-                "{step}"
+                "{bodies}"
             );
         }
     }

@@ -183,7 +183,8 @@ impl ClusterClient {
 }
 
 /// Connect's answers that mean "try again once the group has rebalanced": 409 for a rebalance
-/// or stale configuration (never for "already exists"), 500 when a rebalance is expected.
+/// or stale configuration (never for "already exists"), 500 when a rebalance is expected or
+/// when a follower could not forward the request to a leader that was changing.
 fn is_rebalance(response: &UpstreamResponse) -> bool {
     let text = String::from_utf8_lossy(&response.body).to_lowercase();
     match response.status {
@@ -193,7 +194,9 @@ fn is_rebalance(response: &UpstreamResponse) -> bool {
                     || text.contains("stale configuration")
                     || text.contains("conflicting operation"))
         }
-        StatusCode::INTERNAL_SERVER_ERROR => text.contains("rebalance"),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            text.contains("rebalance") || text.contains("forward rest request")
+        }
         _ => false,
     }
 }
@@ -261,6 +264,10 @@ mod tests {
             "Request cannot be completed because a rebalance is expected"
         )));
         assert!(!is_rebalance(&answer(409, "Connector a already exists")));
+        assert!(is_rebalance(&answer(
+            500,
+            "Error trying to forward REST request: Connection refused"
+        )));
         assert!(!is_rebalance(&answer(500, "Unexpected character ('x')")));
         assert!(!is_rebalance(&answer(404, "Connector a not found")));
     }
