@@ -145,14 +145,14 @@ impl TestApp {
     }
 }
 
-/// Polls `check` every 250 ms until it returns `Some`, for up to 90 s (Connect's rebalances
-/// and task starts take seconds on two cores).
+/// Polls `check` every 250 ms until it returns `Some`, for up to 180 s: on the local stack a
+/// rebalance can hold a task back for a minute and more (tansu's group joins churn).
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    for _ in 0..360 {
+    for _ in 0..720 {
         if let Some(value) = check().await {
             return value;
         }
