@@ -31,7 +31,7 @@ finish() {
   stack_stop
   if [ "$status" -ne 0 ]; then
     say "logs of the failed run:"
-    tail -n 40 "$DATA_DIR"/logs/*.log 2>/dev/null >&2 || true
+    tail -n 40 "$DATA_DIR"/logs/*.log >&2 2>/dev/null || true
   fi
   rm -rf "$DATA_DIR"
   say "phase times:"
