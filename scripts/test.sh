@@ -28,11 +28,11 @@ finish() {
   # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
   trap '' INT TERM PIPE
   if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
-  stack_stop
   if [ "$status" -ne 0 ]; then
-    say "logs of the failed run:"
-    tail -n 40 "$DATA_DIR"/logs/*.log >&2 2>/dev/null || true
+    say "logs of the failed run, before the stack stops:"
+    tail -n 60 "$DATA_DIR"/logs/*.log >&2 2>/dev/null || true
   fi
+  stack_stop
   rm -rf "$DATA_DIR"
   say "phase times:"
   printf '  %s\n' "${PHASES[@]}" >&2
@@ -50,10 +50,11 @@ lint() {
 
 start_stack() { stack_start "$DATA_DIR"; }
 
-# Integration tests find the stack through these variables.
+# Integration tests find the stack through these variables. They run one at a time: tansu
+# turns concurrent connector changes into long rebalance churn that leaves tasks unassigned.
 cargo_tests() {
   PLUGBOARD_TEST_CONNECT_URLS=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS | sed 's/,$//') \
-    cargo test
+    cargo test -- --test-threads=1
 }
 
 browser_tests() {
