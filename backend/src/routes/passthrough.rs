@@ -6,7 +6,7 @@
 //! change to a read-only cluster.
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
@@ -39,35 +39,21 @@ async fn forward_to_connect(
     let cluster_id = &params[0].1;
     let client = state.clusters.get(cluster_id)?;
     let upstream_path = upstream_path(&uri, cluster_id);
-    let segments: Vec<&str> = upstream_path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
+    let (path, query) = upstream_path
+        .split_once('?')
+        .unwrap_or((&upstream_path, ""));
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if is_internal_endpoint(&method, &segments) {
         return Err(ApiError::Forbidden(format!(
             "{method} {upstream_path} is internal to Connect's workers and is not forwarded"
         )));
     }
-    if client.cluster().read_only && changes_state(&method, &segments) {
+    let changes = changes_state(&method, &segments);
+    if client.cluster().read_only && changes {
         return Err(ApiError::ReadOnlyCluster(cluster_id.clone()));
     }
-    let body = to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge)?;
-    if !body.is_empty() {
-        serde_json::from_slice::<IgnoredAny>(&body).map_err(|e| {
-            ApiError::BadRequest(format!("the request body is not valid JSON: {e}"))
-        })?;
-    }
-    let query = upstream_path
-        .split_once('?')
-        .map(|(_, q)| q.to_owned())
-        .unwrap_or_default();
-    let changes = changes_state(&method, &segments);
-    let intent = changes.then(|| intent::intent_of(&method, &segments, &query, &body));
+    let body = read_json_body(body).await?;
+    let intent = changes.then(|| intent::intent_of(&method, &segments, query, &body));
     let request = UpstreamRequest {
         method,
         path: upstream_path.clone(),
@@ -78,6 +64,20 @@ async fn forward_to_connect(
         None => client.send(request).await?,
     };
     Ok(relay(response))
+}
+
+/// The body, at most [`MAX_BODY_BYTES`], refused unless empty or valid JSON: Connect would
+/// answer a malformed body with a 500.
+async fn read_json_body(body: Body) -> Result<Bytes, ApiError> {
+    let body = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    if !body.is_empty() {
+        serde_json::from_slice::<IgnoredAny>(&body).map_err(|e| {
+            ApiError::BadRequest(format!("the request body is not valid JSON: {e}"))
+        })?;
+    }
+    Ok(body)
 }
 
 /// The worker path and query: what follows `/clusters/{cluster}/connect`, still encoded.
