@@ -56,6 +56,10 @@ pub struct ConnectorSummary {
     pub first_cause: Option<String>,
     /// For sinks: the consumer group whose lag belongs to this connector.
     pub consumer_group: Option<String>,
+    /// Topics the config names: a sink's `topics` or `topics.regex` (as written), a source's
+    /// `topic` or `kafka.topic`. Empty when the config names none.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 /// The connector list across clusters, with a reason for each cluster that did not answer.

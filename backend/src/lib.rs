@@ -19,6 +19,8 @@ pub mod routes;
 pub mod spa;
 pub mod state;
 pub mod telemetry;
+#[cfg(test)]
+mod test_support;
 
 use std::future::Future;
 

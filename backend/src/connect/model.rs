@@ -98,5 +98,66 @@ pub fn summarize(
         tasks: task_counts(status.map_or(&[], |s| &s.tasks)),
         first_cause: status.and_then(first_cause),
         consumer_group,
+        topics: config
+            .map(|c| configured_topics(kind, c))
+            .unwrap_or_default(),
+    }
+}
+
+/// The topics a connector's config names, without asking Connect: a list is split at commas,
+/// a sink's `topics.regex` is kept whole.
+fn configured_topics(kind: ConnectorKind, config: &BTreeMap<String, String>) -> Vec<String> {
+    let list_key = match kind {
+        ConnectorKind::Sink => "topics",
+        _ if config.contains_key("topic") => "topic",
+        _ => "kafka.topic",
+    };
+    if let Some(list) = config.get(list_key) {
+        return list
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    match (kind, config.get("topics.regex")) {
+        (ConnectorKind::Sink, Some(regex)) => vec![regex.clone()],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::config;
+
+    #[test]
+    fn a_sink_names_each_topic_of_its_comma_separated_list() {
+        let sink = config(&[("topics", "orders, payments,,refunds")]);
+        assert_eq!(
+            configured_topics(ConnectorKind::Sink, &sink),
+            ["orders", "payments", "refunds"]
+        );
+    }
+
+    #[test]
+    fn a_sink_with_a_topic_regex_shows_the_regex_as_written() {
+        let sink = config(&[("topics.regex", "orders-.*,x")]);
+        assert_eq!(
+            configured_topics(ConnectorKind::Sink, &sink),
+            ["orders-.*,x"]
+        );
+    }
+
+    #[test]
+    fn a_source_names_its_topic_or_kafka_topic_and_ignores_sink_keys() {
+        let file_source = config(&[("topic", "lines"), ("topics", "ignored")]);
+        let other = config(&[("kafka.topic", "events")]);
+        assert_eq!(
+            configured_topics(ConnectorKind::Source, &file_source),
+            ["lines"]
+        );
+        assert_eq!(configured_topics(ConnectorKind::Source, &other), ["events"]);
+        assert!(configured_topics(ConnectorKind::Source, &config(&[])).is_empty());
     }
 }

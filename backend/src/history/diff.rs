@@ -28,13 +28,7 @@ pub fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect()
-    }
+    use crate::test_support::config;
 
     #[test]
     fn added_removed_and_changed_keys_show_and_the_rest_does_not() {

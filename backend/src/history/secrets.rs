@@ -60,13 +60,7 @@ pub fn fingerprint(value: &str, fingerprint_key: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect()
-    }
+    use crate::test_support::config;
 
     #[test]
     fn secret_looking_keys_are_recognised_and_ordinary_ones_are_not() {
