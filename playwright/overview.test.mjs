@@ -14,7 +14,7 @@ after(async () => {
 
 test("the overview shows both local workers at Connect 3.9.0", async () => {
   const page = await browser.newPage();
-  await page.goto(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/clusters`);
 
   const local = page.locator('[data-testid=cluster-card][data-cluster=local]');
   await local.getByTestId("worker-version").nth(1).waitFor();
@@ -28,7 +28,7 @@ test("the overview shows both local workers at Connect 3.9.0", async () => {
 
 test("a cluster that is down is shown as down with the reason, beside the live one", async () => {
   const page = await browser.newPage();
-  await page.goto(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/clusters`);
 
   const gone = page.locator('[data-testid=cluster-card][data-cluster=gone]');
   await gone.getByTestId("reachable-count").waitFor();
@@ -40,7 +40,7 @@ test("a cluster that is down is shown as down with the reason, beside the live o
 
 test("the cluster switcher deep-links to one cluster, and reload keeps it", async () => {
   const page = await browser.newPage();
-  await page.goto(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}/clusters`);
   await page.getByTestId("cluster-switcher").locator("option[value=local]").waitFor({ state: "attached" });
 
   await page.getByTestId("cluster-switcher").selectOption("local");

@@ -77,7 +77,9 @@ TOML
   plugboard_pid=$!
   wait_for_url "http://127.0.0.1:$PLUGBOARD_PORT/readyz" 30 "$plugboard_pid" \
     || die "plugboard did not start; see $DATA_DIR/logs/plugboard.log"
-  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" node --test "$REPO_ROOT"/playwright/*.test.mjs
+  # One file at a time: the console tests change connectors and wait for Connect to settle.
+  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" node --test --test-concurrency=1 \
+    "$REPO_ROOT"/playwright/*.test.mjs
 }
 
 third_party_client() {

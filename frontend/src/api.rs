@@ -1,8 +1,17 @@
 //! One async function per backend endpoint the app uses; errors become readable sentences.
+//!
+//! Changes carry `X-Plugboard-Source: console` so the history says they came from the console.
+
+mod connectors;
+mod plugins;
 
 use api_types::{ClusterOverview, ErrorBody};
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+pub use connectors::*;
+pub use plugins::*;
 
 /// A failed call, as a sentence to show to the user.
 pub type ApiResult<T> = Result<T, String>;
@@ -12,18 +21,73 @@ pub async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
     get_json("/api/v1/clusters").await
 }
 
+/// A path segment as the browser sends it: `/`, `%`, spaces and unicode percent-encoded.
+pub fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
 async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|e| format!("Plugboard did not answer: {e}"))?;
-    if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<ErrorBody>().await {
-            Ok(body) => body.error.message,
-            Err(_) => format!("Plugboard answered HTTP {status}"),
-        });
+    read_json(answer(Request::get(path)).await?).await
+}
+
+/// Sends a change with a JSON body and reads the JSON answer; `reason` goes to the history.
+async fn change_json<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: &impl Serialize,
+    reason: Option<String>,
+) -> ApiResult<T> {
+    read_json(send_change(method, path, Some(body), reason).await?).await
+}
+
+/// Sends a change without a body, whose answer body does not matter (Connect's 202 and 204).
+async fn change_only(method: &str, path: &str) -> ApiResult<()> {
+    send_change(method, path, None::<&()>, None).await.map(drop)
+}
+
+async fn send_change(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+    reason: Option<String>,
+) -> ApiResult<Response> {
+    let mut builder = match method {
+        "PUT" => Request::put(path),
+        "PATCH" => Request::patch(path),
+        "DELETE" => Request::delete(path),
+        _ => Request::post(path),
     }
+    .header("X-Plugboard-Source", "console");
+    if let Some(reason) = reason {
+        builder = builder.header("X-Plugboard-Reason", &reason);
+    }
+    match body {
+        Some(body) => {
+            let request = builder.json(body).map_err(|e| e.to_string())?;
+            checked(request.send().await).await
+        }
+        None => answer(builder).await,
+    }
+}
+
+async fn answer(builder: RequestBuilder) -> ApiResult<Response> {
+    checked(builder.send().await).await
+}
+
+/// Turns a transport failure or an error status into the sentence Plugboard's error body holds.
+async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response> {
+    let response = sent.map_err(|e| format!("Plugboard did not answer: {e}"))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    Err(match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => format!("Plugboard answered HTTP {status}"),
+    })
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
     response
         .json()
         .await

@@ -9,7 +9,12 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 use crate::api::{self, ApiResult};
-use crate::pages::{NotFoundPage, OverviewPage};
+use crate::links;
+use crate::pages::{
+    ConnectorPage, DashboardPage, EditConnectorPage, LoggersPage, NewConnectorPage, NotFoundPage,
+    OverviewPage, PluginsPage, first_cluster,
+};
+use crate::toasts::{Toaster, Toasts};
 
 /// How often the cluster list is fetched again while the app is open.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
@@ -22,6 +27,7 @@ pub struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);
 pub fn App() -> impl IntoView {
     let clusters = LocalResource::new(api::list_clusters);
     provide_context(ClusterList(clusters));
+    Toaster::provide();
     if let Err(e) = set_interval_with_handle(move || clusters.refetch(), REFRESH_EVERY) {
         leptos::logging::warn!("live refresh is off: {e:?}");
     }
@@ -30,23 +36,51 @@ pub fn App() -> impl IntoView {
             <Header />
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=OverviewPage />
-                    <Route path=path!("/clusters/:cluster") view=OverviewPage />
+                    <Route path=path!("/") view=DashboardPage />
+                    <Route path=path!("/clusters") view=OverviewPage />
+                    <Route path=path!("/clusters/:cluster") view=DashboardPage />
+                    <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
+                    <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
+                    <Route path=path!("/clusters/:cluster/loggers") view=LoggersPage />
+                    <Route path=path!("/clusters/:cluster/connectors/:name") view=ConnectorPage />
+                    <Route path=path!("/clusters/:cluster/connectors/:name/edit") view=EditConnectorPage />
                 </Routes>
             </main>
+            <Toasts />
         </Router>
     }
 }
 
+/// The cluster the current URL is about (`/clusters/{id}/...`), if any.
+fn cluster_in_path() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location
+            .pathname
+            .get()
+            .strip_prefix("/clusters/")
+            .and_then(|rest| rest.split('/').next())
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+    })
+}
+
 #[component]
 fn Header() -> impl IntoView {
+    let current = cluster_in_path();
+    let page_of = move |page: &'static str| {
+        move || links::cluster_page(&current.get().unwrap_or_else(first_cluster), page)
+    };
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
                 "Plugboard"
             </A>
             <nav aria-label="Main">
-                <A href="/">"Clusters"</A>
+                <A href="/" exact=true>"Connectors"</A>
+                <A href="/clusters" exact=true>"Clusters"</A>
+                <A href=page_of("plugins")>"Plugins"</A>
+                <A href=page_of("loggers")>"Loggers"</A>
             </nav>
             <ClusterSwitcher />
         </header>
@@ -57,16 +91,9 @@ fn Header() -> impl IntoView {
 #[component]
 fn ClusterSwitcher() -> impl IntoView {
     let ClusterList(clusters) = expect_context();
-    let location = use_location();
     let navigate = use_navigate();
-    let current = move || {
-        location
-            .pathname
-            .get()
-            .strip_prefix("/clusters/")
-            .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
-            .unwrap_or_default()
-    };
+    let in_path = cluster_in_path();
+    let current = move || in_path.get().unwrap_or_default();
     let on_change = move |ev| {
         let id = event_target_value(&ev);
         let target = if id.is_empty() {

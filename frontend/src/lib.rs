@@ -1,12 +1,17 @@
 //! Plugboard's browser app: a Leptos single-page app that talks only to the backend's `/api/v1`.
 //!
 //! Layout: [`api`] has one async fn per backend endpoint; [`app`] is the shell and the router;
-//! `pages/` holds one component per URL; `components/` holds the pieces pages share.
+//! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
+//! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes.
 
 mod api;
 mod app;
 mod components;
+mod links;
+mod live;
 mod pages;
+mod timing;
+mod toasts;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -1,7 +1,17 @@
 //! One component per URL of the app.
 
+mod connector;
+mod connector_form;
+mod dashboard;
+mod loggers;
 mod not_found;
 mod overview;
+mod plugins;
 
+pub use connector::ConnectorPage;
+pub use connector_form::{EditConnectorPage, NewConnectorPage};
+pub use dashboard::{DashboardPage, first_cluster, short_class};
+pub use loggers::LoggersPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
+pub use plugins::PluginsPage;

@@ -1,0 +1,109 @@
+//! Plugin, validation and logger endpoints, with the shapes of Connect's answers they relay.
+
+use std::collections::BTreeMap;
+
+use api_types::LoggerChange;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{ApiResult, change_json, encode, get_json};
+
+/// One entry of Connect's `GET /connector-plugins`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PluginInfo {
+    pub class: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Connect's validate answer: groups in order and one entry per setting it knows.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Validation {
+    pub error_count: u32,
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub configs: Vec<SettingCheck>,
+}
+
+/// A setting's definition and what validate says about the value given.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SettingCheck {
+    pub definition: SettingDefinition,
+    pub value: SettingValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SettingDefinition {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub required: bool,
+    pub default_value: Option<String>,
+    pub importance: String,
+    pub documentation: Option<String>,
+    pub group: Option<String>,
+    pub order: i32,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub dependents: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SettingValue {
+    pub value: Option<String>,
+    #[serde(default)]
+    pub recommended_values: Vec<String>,
+    #[serde(default)]
+    pub errors: Vec<String>,
+    pub visible: bool,
+}
+
+/// A logger's level on the worker that answered, with when it was last changed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LoggerLevel {
+    pub level: String,
+    #[serde(default)]
+    pub last_modified: Option<i64>,
+}
+
+fn cluster_path(cluster: &str, rest: &str) -> String {
+    format!("/api/v1/clusters/{}/{rest}", encode(cluster))
+}
+
+/// Connector plugins, and also transforms, converters and predicates.
+pub async fn list_plugins(cluster: String) -> ApiResult<Vec<PluginInfo>> {
+    get_json(&cluster_path(&cluster, "plugins")).await
+}
+
+pub async fn validate_config(
+    cluster: &str,
+    plugin: &str,
+    config: &BTreeMap<String, String>,
+) -> ApiResult<Validation> {
+    let path = cluster_path(cluster, &format!("plugins/{}/validate", encode(plugin)));
+    change_json("PUT", &path, config, None).await
+}
+
+pub async fn list_loggers(cluster: String) -> ApiResult<BTreeMap<String, LoggerLevel>> {
+    get_json(&cluster_path(&cluster, "loggers")).await
+}
+
+pub async fn get_logger(cluster: String, logger: String) -> ApiResult<LoggerLevel> {
+    get_json(&cluster_path(
+        &cluster,
+        &format!("loggers/{}", encode(&logger)),
+    ))
+    .await
+}
+
+/// Sets a level; Connect answers with the loggers it changed.
+pub async fn set_logger_level(
+    cluster: &str,
+    logger: &str,
+    change: &LoggerChange,
+) -> ApiResult<Value> {
+    let path = cluster_path(cluster, &format!("loggers/{}", encode(logger)));
+    change_json("PUT", &path, change, None).await
+}

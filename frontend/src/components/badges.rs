@@ -1,0 +1,44 @@
+//! Small coloured labels for a connector's computed health and for Connect's raw states.
+
+use api_types::Health;
+use leptos::prelude::*;
+
+/// The word and the colour class of a health value.
+pub fn health_label(health: Health) -> (&'static str, &'static str) {
+    match health {
+        Health::Unhealthy => ("unhealthy", "bad"),
+        Health::Degraded => ("degraded", "warn"),
+        Health::Restarting => ("restarting", "warn"),
+        Health::Unassigned => ("unassigned", "warn"),
+        Health::Paused => ("paused", "info"),
+        Health::Stopped => ("stopped", "info"),
+        Health::Healthy => ("healthy", "ok"),
+    }
+}
+
+#[component]
+pub fn HealthBadge(health: Health) -> impl IntoView {
+    let (word, colour) = health_label(health);
+    view! {
+        <span class=format!("badge {colour}") data-testid="health-badge" data-health=word>
+            {word}
+        </span>
+    }
+}
+
+/// Connect's own state word (RUNNING, FAILED, PAUSED, STOPPED, UNASSIGNED, RESTARTING).
+#[component]
+pub fn StateBadge(state: String) -> impl IntoView {
+    let colour = match state.as_str() {
+        "RUNNING" => "ok",
+        "FAILED" => "bad",
+        "PAUSED" | "STOPPED" => "info",
+        _ => "warn",
+    };
+    let word = state.clone();
+    view! {
+        <span class=format!("badge {colour}") data-testid="state-badge" data-state=state>
+            {word}
+        </span>
+    }
+}

@@ -1,0 +1,199 @@
+//! The connector page: state and worker of the connector and each task, traces, config, topics,
+//! offsets, and every action. Each part re-renders only when its own data changed, so open
+//! traces and menus stay open across the live refresh.
+
+mod actions;
+mod offsets;
+mod tasks;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use api_types::{ConnectorDetail, ConnectorSummary};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::app::ClusterList;
+use crate::components::{HealthBadge, StateBadge};
+use crate::links;
+use crate::live::live;
+use crate::pages::short_class;
+use actions::{Action, ActionBar, Actions};
+use offsets::OffsetsPanel;
+use tasks::{TaskTable, Trace};
+
+const REFRESH_EVERY: Duration = Duration::from_secs(5);
+
+#[component]
+pub fn ConnectorPage() -> impl IntoView {
+    let params = use_params_map();
+    let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
+    let name = links::path_segment_after("connectors");
+    move || match name.get() {
+        Some(name) => view! { <ConnectorView cluster=cluster.get() name /> }.into_any(),
+        None => view! { <p class="error">"This address names no connector."</p> }.into_any(),
+    }
+}
+
+#[component]
+fn ConnectorView(cluster: String, name: String) -> impl IntoView {
+    let detail = {
+        let (cluster, name) = (cluster.clone(), name.clone());
+        live(
+            REFRESH_EVERY,
+            || (),
+            move |()| api::get_connector(cluster.clone(), name.clone()),
+        )
+    };
+    let summary: Memo<Option<ConnectorSummary>> = Memo::new(move |_| {
+        detail.value.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|d| d.summary.clone())
+        })
+    });
+    let error = Memo::new(move |_| {
+        detail
+            .value
+            .with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    });
+    let trace = Memo::new(move |_| {
+        detail.value.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|d| d.trace.clone())
+        })
+    });
+    let state = Signal::derive(move || {
+        summary.with(|s| s.as_ref().map(|s| s.state.clone()).unwrap_or_default())
+    });
+    let actions = Actions::new(
+        cluster.clone(),
+        name.clone(),
+        Callback::new(move |_| detail.refresh()),
+    );
+    let ClusterList(clusters) = expect_context();
+    let read_only = {
+        let cluster = cluster.clone();
+        move || {
+            clusters
+                .get()
+                .and_then(Result::ok)
+                .is_some_and(|list| list.iter().any(|c| c.id == cluster && c.read_only))
+        }
+    };
+    let tasks = Memo::new(move |_| {
+        detail.value.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|d| d.tasks.clone())
+        })
+    });
+    let busy = actions.busy();
+    let edit_href = links::href(&links::edit_connector(&cluster, &name));
+    let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
+    let offsets_panel = {
+        let (cluster, name) = (cluster.clone(), name.clone());
+        move || {
+            let offsets = detail.value.with(|d| {
+                d.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .map(|d| d.offsets.clone())
+            });
+            let (cluster, name) = (cluster.clone(), name.clone());
+            offsets.map(|offsets| view! { <OffsetsPanel cluster name offsets on_changed=Callback::new(move |_| detail.refresh()) /> })
+        }
+    };
+    let breadcrumb = (links::dashboard(Some(&cluster)), cluster.clone());
+    let action_name = name.clone();
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <A href=breadcrumb.0>{breadcrumb.1}</A> " / " <span>{name.clone()}</span>
+        </nav>
+        <div class="title-row">
+            <h1 data-testid="connector-name">{name.clone()}</h1>
+            {move || summary.get().map(|s| view! { <HealthBadge health=s.health /> <StateBadge state=s.state /> })}
+            <span class="spacer"></span>
+            <A href=edit_href attr:class="button" attr:data-testid="edit">"Edit config"</A>
+            <A href=clone_href attr:class="button" attr:data-testid="clone">"Clone"</A>
+        </div>
+        {move || error.get().map(|message| view! { <p class="error" role="alert" data-testid="load-error">{message}</p> })}
+        {move || summary.get().map(|s| view! { <SummaryFacts summary=s /> })}
+        <Show when=move || summary.with(Option::is_some)>
+            <ActionBar actions state name=action_name.clone() read_only=read_only() />
+        </Show>
+        {move || trace.get().map(|trace| view! { <section class="card"><h2>"Connector failure"</h2><Trace trace /></section> })}
+        <section class="card">
+            <h2>"Tasks"</h2>
+            {move || tasks.get().map(|tasks| view! {
+                <TaskTable tasks busy on_restart=Callback::new(move |id| actions.run(Action::RestartTask(id))) />
+            })}
+        </section>
+        <ConfigAndTopics detail />
+        <section class="card">
+            <h2>"Offsets"</h2>
+            {offsets_panel}
+        </section>
+    }
+}
+
+/// Type, plugin, worker and task counts in one line of facts.
+#[component]
+fn SummaryFacts(summary: ConnectorSummary) -> impl IntoView {
+    let tasks = &summary.tasks;
+    view! {
+        <dl class="facts">
+            <div><dt>"Type"</dt><dd>{format!("{:?}", summary.kind).to_lowercase()}</dd></div>
+            <div><dt>"Plugin"</dt><dd title=summary.class.clone()>{short_class(&summary.class).to_owned()}</dd></div>
+            <div><dt>"Worker"</dt><dd><code data-testid="connector-worker">{summary.worker_id.clone().unwrap_or_else(|| "—".to_owned())}</code></dd></div>
+            <div><dt>"Tasks"</dt><dd>{format!("{} running of {}, {} failed", tasks.running, tasks.total, tasks.failed)}</dd></div>
+            {summary.consumer_group.clone().map(|g| view! { <div><dt>"Consumer group"</dt><dd><code>{g}</code></dd></div> })}
+        </dl>
+    }
+}
+
+/// The config as a table, and the topics Connect says the connector used.
+#[component]
+fn ConfigAndTopics(detail: crate::live::Live<ConnectorDetail>) -> impl IntoView {
+    let config: Memo<Option<BTreeMap<String, String>>> = Memo::new(move |_| {
+        detail.value.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|d| d.config.clone())
+        })
+    });
+    let topics = Memo::new(move |_| {
+        detail.value.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|d| d.topics.clone())
+        })
+    });
+    view! {
+        <section class="card">
+            <h2>"Config"</h2>
+            <div class="table-scroll">
+                <table class="config" data-testid="config-table">
+                    <tbody>
+                        {move || config.get().unwrap_or_default().into_iter().map(|(key, value)| {
+                            let data_key = key.clone();
+                            view! {
+                            <tr data-key=data_key><th scope="row"><code>{key}</code></th><td><code>{value}</code></td></tr>
+                        }}).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <section class="card">
+            <h2>"Topics"</h2>
+            {move || match topics.get() {
+                None => ().into_any(),
+                Some(Err(message)) => view! { <p class="muted">"Connect could not say: " {message}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"None used yet."</p> }.into_any(),
+                Some(Ok(list)) => view! { <ul class="chips" data-testid="topics">{list.into_iter().map(|t| view! { <li><code>{t}</code></li> }).collect_view()}</ul> }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,209 @@
+//! The connector page's buttons: pause, resume, stop, restart (three scopes), task restart,
+//! delete. Each shows progress, then a toast with the outcome and the state it led to.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use api_types::RestartScope;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiResult};
+use crate::components::TypeToConfirm;
+use crate::links;
+use crate::timing::sleep;
+use crate::toasts::Toaster;
+
+/// Something the user can do to a connector from its page.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Action {
+    Pause,
+    Resume,
+    Stop,
+    Restart(RestartScope),
+    RestartTask(u32),
+    Delete,
+}
+
+impl Action {
+    /// What the page says while the action runs, and once it is done.
+    fn words(self) -> (String, String) {
+        let (doing, done) = match self {
+            Self::Pause => ("Pausing", "Paused"),
+            Self::Resume => ("Resuming", "Resumed"),
+            Self::Stop => ("Stopping", "Stopped"),
+            Self::Restart(_) => ("Restarting", "Restarted"),
+            Self::RestartTask(id) => {
+                return (
+                    format!("Restarting task {id}…"),
+                    format!("Restarted task {id} of"),
+                );
+            }
+            Self::Delete => ("Deleting", "Deleted"),
+        };
+        (format!("{doing}…"), done.to_owned())
+    }
+
+    /// The connector state the action leads to, when it leads to one.
+    fn target_state(self) -> Option<&'static str> {
+        match self {
+            Self::Pause => Some("PAUSED"),
+            Self::Resume => Some("RUNNING"),
+            Self::Stop => Some("STOPPED"),
+            _ => None,
+        }
+    }
+
+    async fn perform(self, cluster: &str, name: &str) -> ApiResult<()> {
+        match self {
+            Self::Pause => api::act_on_connector(cluster, name, "pause").await,
+            Self::Resume => api::act_on_connector(cluster, name, "resume").await,
+            Self::Stop => api::act_on_connector(cluster, name, "stop").await,
+            Self::Restart(scope) => api::restart_connector(cluster, name, scope).await,
+            Self::RestartTask(id) => api::restart_task(cluster, name, id).await,
+            Self::Delete => api::delete_connector(cluster, name).await,
+        }
+    }
+}
+
+/// Connect applies pause, resume and stop asynchronously: ask again for a few seconds until the
+/// state is reached, and report the state seen last.
+async fn settled_state(cluster: &str, name: &str, target: Option<&str>) -> Option<String> {
+    let mut seen = None;
+    for _ in 0..10 {
+        sleep(Duration::from_millis(700)).await;
+        seen = api::get_connector(cluster.to_owned(), name.to_owned())
+            .await
+            .ok()
+            .map(|detail| detail.summary.state);
+        if target.is_none() || seen.as_deref() == target {
+            break;
+        }
+    }
+    seen
+}
+
+/// Opens another page of the app (the router's navigate, kept for use after an await).
+type GoTo = Rc<dyn Fn(&str)>;
+
+/// Runs actions for one connector: `progress` holds the running action's sentence.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    pub progress: RwSignal<Option<String>>,
+    cluster: StoredValue<String>,
+    name: StoredValue<String>,
+    on_changed: Callback<()>,
+    toaster: Toaster,
+    go_to: StoredValue<GoTo, LocalStorage>,
+}
+
+impl Actions {
+    /// Call inside a component: it takes the toaster and the router from the context.
+    pub fn new(cluster: String, name: String, on_changed: Callback<()>) -> Self {
+        let navigate = use_navigate();
+        let go_to: GoTo = Rc::new(move |path| navigate(path, Default::default()));
+        Self {
+            progress: RwSignal::new(None),
+            cluster: StoredValue::new(cluster),
+            name: StoredValue::new(name),
+            on_changed,
+            toaster: expect_context(),
+            go_to: StoredValue::new_local(go_to),
+        }
+    }
+
+    pub fn busy(&self) -> Signal<bool> {
+        let progress = self.progress;
+        Signal::derive(move || progress.with(Option::is_some))
+    }
+
+    pub fn run(&self, action: Action) {
+        let this = *self;
+        let (doing, done) = action.words();
+        this.progress.set(Some(doing));
+        spawn_local(async move {
+            let (cluster, name) = (this.cluster.get_value(), this.name.get_value());
+            let result = action.perform(&cluster, &name).await;
+            let outcome = match result {
+                Err(message) => Err(format!("{name}: {message}")),
+                Ok(()) if action == Action::Delete => Ok(format!("{done} {name}")),
+                Ok(()) => {
+                    let state = settled_state(&cluster, &name, action.target_state()).await;
+                    let state = state.map(|s| format!(", now {s}")).unwrap_or_default();
+                    Ok(format!("{done} {name}{state}"))
+                }
+            };
+            let deleted = action == Action::Delete && outcome.is_ok();
+            this.toaster.outcome(outcome);
+            this.progress.try_set(None);
+            if deleted {
+                (this.go_to.get_value())(&links::dashboard(Some(&cluster)));
+            } else {
+                this.on_changed.run(());
+            }
+        });
+    }
+}
+
+/// The row of buttons; which ones show depends on the connector's state.
+#[component]
+pub fn ActionBar(
+    actions: Actions,
+    state: Signal<String>,
+    name: String,
+    read_only: bool,
+) -> impl IntoView {
+    let confirming_delete = RwSignal::new(false);
+    let busy = actions.busy();
+    let button = move |action: Action, label: &'static str, testid: &'static str| {
+        view! {
+            <button disabled=move || busy.get() on:click=move |_| actions.run(action) data-testid=testid>
+                {label}
+            </button>
+        }
+    };
+    let restart = move |scope: RestartScope, label: &'static str, testid: &'static str| {
+        view! {
+            <button disabled=move || busy.get() on:click=move |_| actions.run(Action::Restart(scope)) data-testid=testid>
+                {label}
+            </button>
+        }
+    };
+    let is = move |word: &'static str| move || state.get() == word;
+    let confirm_prompt = format!(
+        "Type the connector's name, {name}, to delete it. Its config is kept in the history."
+    );
+    if read_only {
+        return view! { <p class="muted">"This cluster is read-only in Plugboard: no changes from here."</p> }.into_any();
+    }
+    view! {
+        <div class="button-row actions" data-testid="actions">
+            <Show when=is("RUNNING")>{button(Action::Pause, "Pause", "pause")}</Show>
+            <Show when=move || is("PAUSED")() || is("STOPPED")()>{button(Action::Resume, "Resume", "resume")}</Show>
+            <Show when=move || !is("STOPPED")()>{button(Action::Stop, "Stop", "stop")}</Show>
+            <details class="menu">
+                <summary data-testid="restart-menu">"Restart"</summary>
+                <div class="menu-items">
+                    {restart(RestartScope::default(), "Connector only", "restart-connector")}
+                    {restart(RestartScope { include_tasks: true, only_failed: false }, "Connector and all tasks", "restart-all")}
+                    {restart(RestartScope { include_tasks: true, only_failed: true }, "Only failed tasks", "restart-failed")}
+                </div>
+            </details>
+            <button class="danger" disabled=move || busy.get() on:click=move |_| confirming_delete.set(true) data-testid="delete">
+                "Delete"
+            </button>
+            {move || actions.progress.get().map(|text| view! { <span class="progress" role="status"><span class="spinner"></span>{text}</span> })}
+        </div>
+        <Show when=move || confirming_delete.get()>
+            <TypeToConfirm
+                prompt=confirm_prompt.clone()
+                expected=name.clone()
+                button="Delete connector"
+                on_confirm=Callback::new(move |_| { confirming_delete.set(false); actions.run(Action::Delete) })
+                on_cancel=Callback::new(move |_| confirming_delete.set(false))
+            />
+        </Show>
+    }
+    .into_any()
+}

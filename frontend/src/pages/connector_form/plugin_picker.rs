@@ -1,0 +1,48 @@
+//! The first step of creating a connector: pick a connector plugin (searchable, with its type
+//! and version).
+
+use leptos::prelude::*;
+
+use crate::api::{self, PluginInfo};
+
+#[component]
+pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView {
+    let plugins = LocalResource::new(move || api::list_plugins(cluster.clone()));
+    let search = RwSignal::new(String::new());
+    let matching = move |list: &[PluginInfo]| {
+        let needle = search.get().to_lowercase();
+        list.iter()
+            .filter(|p| p.kind == "source" || p.kind == "sink")
+            .filter(|p| p.class.to_lowercase().contains(&needle))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="card" data-testid="plugin-picker">
+            <h2>"Pick a connector plugin"</h2>
+            <input type="search" placeholder="Search plugins" aria-label="Search plugins" data-testid="plugin-search"
+                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
+            {move || match plugins.get() {
+                None => view! { <p class="muted">"Asking Connect for its plugins…"</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="plugin-list">
+                        {matching(&list).into_iter().map(|plugin| {
+                            let class = plugin.class.clone();
+                            view! {
+                                <li>
+                                    <button class="plugin" data-testid="plugin" data-class=plugin.class.clone() on:click=move |_| on_pick.run(class.clone())>
+                                        <strong>{crate::pages::short_class(&plugin.class).to_owned()}</strong>
+                                        <span class="badge info">{plugin.kind.clone()}</span>
+                                        <span class="muted small">{plugin.version.clone().unwrap_or_default()}</span>
+                                        <code class="muted small">{plugin.class.clone()}</code>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,162 @@
+//! The connectors dashboard: every connector of every cluster (or of one), with counts per
+//! health, search, filters, live refresh and bulk actions.
+
+mod bulk;
+mod filters;
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::time::Duration;
+
+use api_types::{ConnectorList, ConnectorSummary, Health};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::app::ClusterList;
+use crate::components::{ClusterCard, health_label};
+use crate::links;
+use crate::live::live;
+use bulk::BulkBar;
+use filters::{FilterBar, Filters};
+use table::ConnectorTable;
+
+pub use filters::short_class;
+
+/// How often the list is fetched again; Plugboard caches upstream answers for 2 s.
+const REFRESH_EVERY: Duration = Duration::from_secs(5);
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let cluster = Memo::new(move |_| params.read().get("cluster"));
+    let list = live(REFRESH_EVERY, move || cluster.get(), api::list_connectors);
+    let filters = Filters::from_url();
+    let selection = RwSignal::new(HashSet::new());
+    let loaded = move || list.value.get().and_then(Result::ok);
+    let all = Signal::derive(move || loaded().map(|l| l.connectors).unwrap_or_default());
+    let shown = Signal::derive(move || {
+        let mut rows: Vec<ConnectorSummary> = all
+            .get()
+            .into_iter()
+            .filter(|c| filters.matches(c))
+            .collect();
+        filters.sort(&mut rows);
+        rows
+    });
+    let distinct = move |pick: fn(&ConnectorSummary) -> String| {
+        Signal::derive(move || {
+            all.get()
+                .iter()
+                .map(pick)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        })
+    };
+    let show_cluster = cluster.get_untracked().is_none();
+    let new_href = move || links::new_connector(&cluster.get().unwrap_or_else(first_cluster), None);
+    view! {
+        {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
+        <div class="title-row">
+            <h1>"Connectors"</h1>
+            <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
+        </div>
+        {move || match list.value.get() {
+            None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(Ok(list)) => view! { <Unreachable list /> }.into_any(),
+        }}
+        <HealthCounts all filters />
+        <FilterBar filters clusters=distinct(|c| c.cluster.clone()) plugins=distinct(|c| c.class.clone()) show_cluster />
+        <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
+        <ConnectorTable rows=shown selection show_cluster />
+        <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
+            <p class="card empty" data-testid="no-connectors">
+                {move || if all.with(Vec::is_empty) { "No connectors yet." } else { "No connector matches these filters." }}
+            </p>
+        </Show>
+    }
+}
+
+/// The first configured cluster, for links that need one while all clusters are shown.
+pub fn first_cluster() -> String {
+    let ClusterList(clusters) = expect_context();
+    clusters
+        .get()
+        .and_then(Result::ok)
+        .and_then(|list| list.into_iter().next())
+        .map(|c| c.id)
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+/// The card of the cluster the page is limited to, from the shared cluster list.
+#[component]
+fn SelectedCluster(id: String) -> impl IntoView {
+    let ClusterList(clusters) = expect_context();
+    move || {
+        let list = clusters.get().and_then(Result::ok).unwrap_or_default();
+        match list.into_iter().find(|c| c.id == id) {
+            Some(cluster) => view! { <ClusterCard cluster /> }.into_any(),
+            None => view! { <p class="error">"No cluster is configured with the id " <code>{id.clone()}</code></p> }.into_any(),
+        }
+    }
+}
+
+/// Clusters that did not answer, with the reason; the rest of the list still shows.
+#[component]
+fn Unreachable(list: ConnectorList) -> impl IntoView {
+    list.unreachable
+        .into_iter()
+        .map(|failure| {
+            view! {
+                <p class="warning" role="alert" data-testid="cluster-down">
+                    <strong>{failure.cluster}</strong> " is down: " {failure.message}
+                </p>
+            }
+        })
+        .collect_view()
+}
+
+/// One button per health with its count; pressing one filters the table by it.
+#[component]
+fn HealthCounts(all: Signal<Vec<ConnectorSummary>>, filters: Filters) -> impl IntoView {
+    let counts = move || {
+        let mut counts: BTreeMap<Health, usize> = BTreeMap::new();
+        for connector in all.get() {
+            *counts.entry(connector.health).or_default() += 1;
+        }
+        counts
+    };
+    view! {
+        <div class="counts" data-testid="health-counts">
+            <button
+                class="count"
+                aria-pressed=move || filters.health.get().is_empty().to_string()
+                on:click=move |_| filters.health.set(String::new())
+            >
+                "All " <strong>{move || all.with(Vec::len)}</strong>
+            </button>
+            {move || {
+                counts()
+                    .into_iter()
+                    .map(|(health, n)| {
+                        let (word, colour) = health_label(health);
+                        view! {
+                            <button
+                                class=format!("count {colour}")
+                                data-testid="health-count"
+                                data-health=word
+                                aria-pressed=move || (filters.health.get() == word).to_string()
+                                on:click=move |_| filters.health.set(word.to_owned())
+                            >
+                                {word} " " <strong>{n}</strong>
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}

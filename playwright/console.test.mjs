@@ -1,0 +1,206 @@
+// The console against the real local Connect cluster in Debian's Chromium: the create form
+// generated from validate, the JSON tab, clone, edit with its diff, actions, bulk actions and
+// delete. Screenshots of the main pages are saved in playwright/test-results/.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { BASE_URL, launchChromium } from "./browser.mjs";
+import {
+  CLUSTER, connectorPath, createSink, deleteIfPresent, getConnector, newPage, sinkConfig, uniqueName,
+  waitForHeaderState,
+} from "./helpers.mjs";
+
+const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
+const created = [];
+let browser;
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  for (const name of created) await deleteIfPresent(name);
+});
+
+async function openCreateForm(page) {
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/new`);
+  await page.getByTestId("plugin-search").fill("FileStreamSink");
+  await page.locator("[data-testid=plugin][data-class$=FileStreamSinkConnector]").click();
+  await page.locator("[data-setting=name] input").waitFor();
+}
+
+test("a sink created through the form: the first submit shows the missing topics inline, the second creates it", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-form");
+  created.push(name);
+  await openCreateForm(page);
+
+  await page.locator("[data-setting=name] input").fill(name);
+  await page.locator("[data-setting=file] input").fill(`/tmp/${name}.out`);
+  await page.getByTestId("submit").click();
+
+  const topicsError = page.locator("[data-setting=topics] [data-testid=field-error]");
+  await topicsError.first().waitFor();
+  assert.match(await topicsError.first().textContent(), /topics/);
+  assert.match(await page.getByTestId("form-errors").textContent(), /need|needs attention/);
+  await page.screenshot({ path: `${SCREENSHOTS}create-form.png`, fullPage: true });
+
+  await page.locator("[data-setting=topics] input").fill(`${name}-topic`);
+  await page.getByTestId("submit").click();
+
+  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+  const live = await getConnector(name);
+  assert.equal(live.config.topics, `${name}-topic`);
+  assert.equal(live.config.file, `/tmp/${name}.out`);
+  await page.screenshot({ path: `${SCREENSHOTS}connector-page.png`, fullPage: true });
+});
+
+test("the JSON tab and the form edit the same config", async () => {
+  const page = await newPage(browser);
+  await openCreateForm(page);
+
+  await page.locator("[data-setting=topics] input").fill("from-the-form");
+  await page.getByTestId("tab-json").click();
+  const text = JSON.parse(await page.getByTestId("config-text").inputValue());
+  assert.equal(text.topics, "from-the-form");
+
+  text.topics = "from-the-json";
+  text["tasks.max"] = "3";
+  await page.getByTestId("config-text").fill(JSON.stringify(text, null, 2));
+  await page.getByTestId("tab-form").click();
+
+  assert.equal(await page.locator("[data-setting=topics] input").inputValue(), "from-the-json");
+  assert.equal(await page.locator("[data-setting='tasks.max'] input").inputValue(), "3");
+});
+
+test("cloning a connector prefills its config under a new name", async () => {
+  const page = await newPage(browser);
+  const source = uniqueName("e2e-clone-src");
+  const copy = `${source}-2`;
+  created.push(source, copy);
+  await createSink(source);
+
+  await page.goto(`${BASE_URL}${connectorPath(source)}`);
+  await page.getByTestId("clone").click();
+  const nameInput = page.locator("[data-setting=name] input");
+  await page.waitForFunction((expected) => document.querySelector("[data-setting=name] input")?.value === expected, `${source}-copy`);
+  assert.equal(await page.locator("[data-setting=topics] input").inputValue(), `${source}-topic`);
+
+  await nameInput.fill(copy);
+  await page.getByTestId("submit").click();
+
+  await page.waitForURL(`${BASE_URL}${connectorPath(copy)}`);
+  const live = await getConnector(copy);
+  assert.equal(live.config.topics, `${source}-topic`);
+  assert.equal(live.config.name, copy);
+});
+
+test("an edit shows the diff against the live config before it is applied", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-edit");
+  created.push(name);
+  await createSink(name);
+
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await page.getByTestId("edit").click();
+  await page.locator("[data-setting=file] input").fill(`/tmp/${name}.edited`);
+  await page.getByTestId("submit").click();
+
+  const row = page.locator("[data-testid=diff-row][data-key=file]");
+  await row.waitFor();
+  assert.equal(await page.getByTestId("diff-row").count(), 1);
+  assert.equal(await row.locator(".before").textContent(), `/tmp/${name}.out`);
+  assert.equal(await row.locator(".after").textContent(), `/tmp/${name}.edited`);
+  assert.equal((await getConnector(name)).config.file, `/tmp/${name}.out`, "nothing applied before Apply");
+
+  await page.getByTestId("reason").fill("e2e: write elsewhere");
+  await page.getByTestId("apply").click();
+
+  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
+  await page.locator("[data-testid=config-table] tr[data-key=file] td", { hasText: `${name}.edited` }).waitFor();
+  assert.equal((await getConnector(name)).config.file, `/tmp/${name}.edited`);
+});
+
+test("pause, resume and restart change the badges and report the new state", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-actions");
+  created.push(name);
+  await createSink(name);
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+
+  await page.getByTestId("pause").click();
+  await waitForHeaderState(page, "PAUSED");
+  await page.locator("[data-testid=toast-success]", { hasText: "Paused" }).waitFor();
+  assert.equal((await getConnector(name)).summary.state, "PAUSED");
+
+  await page.getByTestId("resume").click();
+  await waitForHeaderState(page, "RUNNING");
+
+  await page.getByTestId("restart-menu").click();
+  await page.getByTestId("restart-all").click();
+  await page.locator("[data-testid=toast-success]", { hasText: `Restarted ${name}` }).waitFor();
+  await waitForHeaderState(page, "RUNNING");
+});
+
+test("a bulk pause of two connectors reports each one and pauses both", async () => {
+  const page = await newPage(browser);
+  const prefix = uniqueName("e2e-bulk");
+  const names = [`${prefix}-a`, `${prefix}-b`];
+  created.push(...names);
+  for (const name of names) await createSink(name);
+
+  await page.goto(`${BASE_URL}/?q=${prefix}`);
+  for (const name of names) {
+    await page.locator(`[data-testid=connector-row][data-name="${name}"] [data-testid=select-row]`).check();
+  }
+  await page.getByTestId("bulk-pause").click();
+
+  await page.getByTestId("bulk-outcomes").waitFor();
+  const outcomes = page.getByTestId("bulk-outcome");
+  assert.equal(await outcomes.count(), 2);
+  assert.deepEqual(await outcomes.evaluateAll((items) => items.map((i) => i.dataset.ok)), ["true", "true"]);
+  for (const name of names) {
+    await page.locator(`[data-testid=connector-row][data-name="${name}"] [data-health=paused]`).waitFor();
+  }
+  await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
+});
+
+test("delete asks for the connector's name first", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-delete");
+  created.push(name);
+  await createSink(name);
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+
+  await page.getByTestId("delete").click();
+  const confirm = page.getByTestId("confirm-button");
+  assert.equal(await confirm.isDisabled(), true);
+  await page.getByTestId("confirm-input").fill(name.slice(0, -1));
+  assert.equal(await confirm.isDisabled(), true);
+  await page.getByTestId("confirm-input").fill(name);
+  await confirm.click();
+
+  await page.waitForURL(`${BASE_URL}/clusters/${CLUSTER}`);
+  await page.locator("[data-testid=toast-success]", { hasText: `Deleted ${name}` }).waitFor();
+  await assert.rejects(getConnector(name), /HTTP 404/);
+});
+
+test("a connector named with a slash, a percent sign, a space and unicode has a working page", async () => {
+  const page = await newPage(browser);
+  const name = `${uniqueName("e2e")}/50% café`;
+  created.push(name);
+  await createSink(name);
+
+  await page.goto(`${BASE_URL}/?q=${encodeURIComponent("50% café")}`);
+  await page.locator(`[data-testid=connector-row][data-name="${name}"] a`).click();
+
+  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
+  assert.equal(await page.getByTestId("connector-name").textContent(), name);
+  await page.reload();
+  await page.locator("[data-testid=config-table] tr[data-key=name] td", { hasText: name }).waitFor();
+  assert.equal(await page.getByTestId("connector-name").textContent(), name);
+});

@@ -1,0 +1,55 @@
+// Shared steps of the console's end-to-end tests: unique names, connectors made through the API
+// for set-up, and waits long enough for Connect's rebalances on the local stack.
+import { BASE_URL } from "./browser.mjs";
+
+export const CLUSTER = process.env.PLUGBOARD_CLUSTER ?? "local";
+const SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
+// Connect on tansu can take tens of seconds to settle a change (rebalance churn).
+export const SLOW = 120_000;
+
+export function uniqueName(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
+}
+
+export function sinkConfig(name, topic = `${name}-topic`) {
+  return { "connector.class": SINK, "tasks.max": "1", topics: topic, file: `/tmp/${name}.out` };
+}
+
+async function api(method, path, body) {
+  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export function connectorPath(name) {
+  return `/clusters/${CLUSTER}/connectors/${encodeURIComponent(name)}`;
+}
+
+export async function createSink(name) {
+  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config: sinkConfig(name) });
+}
+
+export async function getConnector(name) {
+  return api("GET", connectorPath(name));
+}
+
+export async function deleteIfPresent(name) {
+  await api("DELETE", connectorPath(name)).catch(() => {});
+}
+
+/** A page whose waits allow for Connect's slowest rebalance. */
+export async function newPage(browser) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(SLOW);
+  return page;
+}
+
+/** Waits until the connector page's header shows `state` (RUNNING, PAUSED, ...). */
+export async function waitForHeaderState(page, state) {
+  await page.locator(`.title-row [data-testid=state-badge][data-state=${state}]`).waitFor();
+}
