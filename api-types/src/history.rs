@@ -54,3 +54,19 @@ pub struct RollbackRequest {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+/// A change of state or worker of a connector or one of its tasks, seen by polling Connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateTransition {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub seen_at: String,
+    /// `None` for the connector itself.
+    pub task: Option<u32>,
+    /// `None` the first time Plugboard saw it.
+    pub state_before: Option<String>,
+    pub state_after: String,
+    pub worker_before: Option<String>,
+    pub worker_after: Option<String>,
+    pub cause: Option<String>,
+}

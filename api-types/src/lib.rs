@@ -19,4 +19,4 @@ pub use connectors::{
     NewConnector, RestartScope, TaskCounts, TaskDetail,
 };
 pub use errors::{ErrorBody, ErrorDetail};
-pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest};
+pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

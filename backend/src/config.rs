@@ -45,6 +45,10 @@ pub struct Cli {
     /// How long list and status answers from Connect are reused, in milliseconds [default: 2000].
     #[arg(long, env = "PLUGBOARD_CACHE_TTL_MS")]
     pub cache_ttl_ms: Option<u64>,
+    /// How often connector and task states are polled for the state timeline, in milliseconds
+    /// [default: 10000].
+    #[arg(long, env = "PLUGBOARD_STATE_POLL_MS")]
+    pub state_poll_ms: Option<u64>,
     /// Who the history names as the actor of changes (until access control knows users)
     /// [default: plugboard].
     #[arg(long, env = "PLUGBOARD_ACTOR")]
@@ -61,6 +65,8 @@ pub struct Settings {
     pub database: PathBuf,
     pub upstream_timeout: Duration,
     pub cache_ttl: Duration,
+    /// How often states are polled for the state timeline.
+    pub state_poll: Duration,
     pub actor: String,
     /// History older than this is pruned (none when unset).
     pub history_retention_days: Option<u32>,
@@ -97,6 +103,7 @@ const DEFAULT_DATABASE: &str = "plugboard.db";
 /// Connect itself may take up to 90 s on a change during a rebalance; 30 s covers slow ones.
 const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
+const DEFAULT_STATE_POLL_MS: u64 = 10_000;
 const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.
@@ -152,6 +159,11 @@ impl Settings {
                 cli.cache_ttl_ms
                     .or(file.cache_ttl_ms)
                     .unwrap_or(DEFAULT_CACHE_TTL_MS),
+            ),
+            state_poll: Duration::from_millis(
+                cli.state_poll_ms
+                    .or(file.state_poll_ms)
+                    .unwrap_or(DEFAULT_STATE_POLL_MS),
             ),
             actor: cli
                 .actor

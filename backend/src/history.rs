@@ -16,6 +16,7 @@ mod reconcile;
 pub mod rollback;
 pub mod secrets;
 pub mod store;
+pub mod timeline;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -245,6 +246,11 @@ pub async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<
             Ok(0) => {}
             Ok(pruned) => tracing::info!(pruned, "pruned old history events"),
             Err(e) => tracing::error!("cannot prune the history: {e}"),
+        }
+        if let Some(days) = days
+            && let Err(e) = timeline::prune(&db, days).await
+        {
+            tracing::error!("cannot prune the state timeline: {e}");
         }
     }
 }

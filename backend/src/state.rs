@@ -31,6 +31,11 @@ impl AppState {
                 tracing::error!("cannot reconcile interrupted changes: {e:#}");
             }
         });
+        tokio::spawn(crate::history::timeline::watch_states(
+            db.clone(),
+            clusters.clone(),
+            settings.state_poll,
+        ));
         tokio::spawn(crate::history::prune_periodically(
             db.clone(),
             settings.history_retention_days,

@@ -5,7 +5,7 @@ mod support;
 
 use std::collections::HashSet;
 
-use api_types::{ConfigChange, HistoryEvent, HistoryPage};
+use api_types::{ConfigChange, HistoryEvent, HistoryPage, StateTransition};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_worker_urls, unique};
@@ -332,4 +332,44 @@ async fn the_walkthrough_through_the_passthrough_leaves_a_complete_history() {
         events[3].detail,
         Some(json!({"include_tasks": true, "only_failed": false}))
     );
+}
+
+#[tokio::test]
+async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
+    let app = local_app().await;
+    let name = unique("timeline");
+    create(&app, &name, file_sink_config(&format!("{name}-topic"))).await;
+    running(&app, &name).await;
+    let path = format!("/api/v1/clusters/local/connectors/{name}");
+
+    must(&app, Method::POST, &format!("{path}/pause"), None).await;
+
+    let transitions: Vec<StateTransition> = eventually("the pause in the timeline", || async {
+        let list: Vec<StateTransition> = app.get_json(&format!("{path}/timeline")).await;
+        list.iter()
+            .any(|t| t.task.is_none() && t.state_after == "PAUSED")
+            .then_some(list)
+    })
+    .await;
+    let of_connector: Vec<_> = transitions.iter().filter(|t| t.task.is_none()).collect();
+    let pause = of_connector
+        .iter()
+        .find(|t| t.state_after == "PAUSED")
+        .unwrap();
+    assert_eq!(pause.state_before.as_deref(), Some("RUNNING"));
+    assert!(
+        of_connector
+            .iter()
+            .any(|t| t.state_after == "RUNNING" && t.id < pause.id),
+        "RUNNING was seen before PAUSED: {of_connector:?}"
+    );
+    assert_eq!(
+        of_connector
+            .iter()
+            .filter(|t| t.state_after == "PAUSED")
+            .count(),
+        1,
+        "one transition per change"
+    );
+    must(&app, Method::DELETE, &path, None).await;
 }

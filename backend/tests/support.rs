@@ -90,6 +90,7 @@ impl TestApp {
             database: database.clone(),
             upstream_timeout,
             cache_ttl: Duration::from_secs(2),
+            state_poll: Duration::from_millis(500),
             actor: "test-suite".into(),
             history_retention_days: None,
             history_max_rows: None,

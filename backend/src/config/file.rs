@@ -15,6 +15,7 @@ pub struct ConfigFile {
     pub database: Option<PathBuf>,
     pub upstream_timeout_ms: Option<u64>,
     pub cache_ttl_ms: Option<u64>,
+    pub state_poll_ms: Option<u64>,
     pub actor: Option<String>,
     pub history_retention_days: Option<u32>,
     pub history_max_rows: Option<u32>,

@@ -20,15 +20,27 @@ impl ClusterClient {
     /// Every connector with state, health and task counts, from one upstream call, sorted with
     /// the least healthy first.
     pub async fn connector_summaries(&self) -> Result<Vec<ConnectorSummary>, ApiError> {
-        let expanded: BTreeMap<String, ExpandedConnector> = self
-            .get_json("/connectors?expand=status&expand=info".into())
-            .await?;
+        let expanded = self.expanded_connectors().await?;
         let mut summaries: Vec<_> = expanded
             .iter()
             .map(|(name, c)| summarize(self.cluster(), name, c.info.as_ref(), c.status.as_ref()))
             .collect();
         summaries.sort_by(|a, b| a.health.cmp(&b.health).then_with(|| a.name.cmp(&b.name)));
         Ok(summaries)
+    }
+
+    /// The status of every connector that has one, from the same (cached) call as the list.
+    pub async fn connector_statuses(&self) -> Result<BTreeMap<String, ConnectorStatus>, ApiError> {
+        let expanded = self.expanded_connectors().await?;
+        Ok(expanded
+            .into_iter()
+            .filter_map(|(name, c)| c.status.map(|status| (name, status)))
+            .collect())
+    }
+
+    async fn expanded_connectors(&self) -> Result<BTreeMap<String, ExpandedConnector>, ApiError> {
+        self.get_json("/connectors?expand=status&expand=info".into())
+            .await
     }
 
     /// Config, tasks with traces, topics and offsets of one connector, asked at once.

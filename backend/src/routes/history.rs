@@ -1,7 +1,8 @@
 //! The change history: the feed with filters and pages, one event, an export as JSON lines,
-//! the diff between two versions, and rollback to an earlier version.
+//! the diff between two versions, rollback to an earlier version, and a connector's state
+//! timeline.
 
-use api_types::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest};
+use api_types::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -14,7 +15,7 @@ use super::relay;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::history::store::{self, Filter};
-use crate::history::{diff, rollback};
+use crate::history::{diff, rollback, timeline};
 
 const PAGE: u32 = 50;
 const EXPORT_LIMIT: u32 = 100_000;
@@ -29,6 +30,30 @@ pub fn router() -> Router<AppState> {
             "/clusters/{cluster}/connectors/{name}/rollback",
             post(roll_back_connector),
         )
+        .route(
+            "/clusters/{cluster}/connectors/{name}/timeline",
+            get(list_state_transitions),
+        )
+}
+
+#[derive(Deserialize)]
+struct TimelineQuery {
+    limit: Option<u32>,
+}
+
+/// The connector's and its tasks' state changes seen by polling, newest first.
+async fn list_state_transitions(
+    State(state): State<AppState>,
+    Path((cluster_id, name)): Path<(String, String)>,
+    query: Result<Query<TimelineQuery>, QueryRejection>,
+) -> Result<Json<Vec<StateTransition>>, ApiError> {
+    let Query(query) = query?;
+    state.clusters.get(&cluster_id)?;
+    let limit = query.limit.unwrap_or(PAGE).clamp(1, 500);
+    let transitions = timeline::list(&state.db, &cluster_id, &name, limit)
+        .await
+        .map_err(database)?;
+    Ok(Json(transitions))
 }
 
 fn database(error: sqlx::Error) -> ApiError {

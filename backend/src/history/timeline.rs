@@ -1,0 +1,216 @@
+//! The state timeline: every change of state or worker of a connector or task that polling
+//! Connect reveals, stored beside the change history. The last state seen of each is read back
+//! at start, so a restart of Plugboard records nothing twice.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use api_types::StateTransition;
+use sqlx::{FromRow, SqlitePool};
+
+use crate::connect::Clusters;
+use crate::connect::model::{ConnectorStatus, trace_headline};
+
+/// A connector (`task` is `None`) or one of its tasks, in a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Subject {
+    pub cluster: String,
+    pub connector: String,
+    pub task: Option<u32>,
+}
+
+/// A state and the worker that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub state: String,
+    pub worker: Option<String>,
+}
+
+/// A change found by comparing what is seen now with what was seen last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub subject: Subject,
+    pub before: Option<Seen>,
+    pub after: Seen,
+    pub cause: Option<String>,
+}
+
+/// Each subject in `statuses` whose state or worker differs from `known` (or is new).
+pub fn changes(
+    cluster: &str,
+    statuses: &BTreeMap<String, ConnectorStatus>,
+    known: &HashMap<Subject, Seen>,
+) -> Vec<Change> {
+    let mut found = Vec::new();
+    for (name, status) in statuses {
+        let entries = std::iter::once((
+            None,
+            &status.connector.state,
+            &status.connector.worker_id,
+            &status.connector.trace,
+        ))
+        .chain(
+            status
+                .tasks
+                .iter()
+                .map(|t| (Some(t.id), &t.state, &t.worker_id, &t.trace)),
+        );
+        for (task, state, worker, trace) in entries {
+            let subject = Subject {
+                cluster: cluster.to_owned(),
+                connector: name.clone(),
+                task,
+            };
+            let after = Seen {
+                state: state.clone(),
+                worker: worker.clone(),
+            };
+            let before = known.get(&subject);
+            if before != Some(&after) {
+                found.push(Change {
+                    subject,
+                    before: before.cloned(),
+                    after,
+                    cause: trace.as_deref().and_then(trace_headline),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// Polls every cluster each `every` and records the changes; runs for the life of the process.
+pub async fn watch_states(db: SqlitePool, clusters: Clusters, every: Duration) {
+    let mut known = match last_seen(&db).await {
+        Ok(known) => known,
+        Err(e) => {
+            tracing::error!("cannot read the state timeline, so it stays off: {e}");
+            return;
+        }
+    };
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        ticker.tick().await;
+        for client in clusters.all() {
+            // A cluster that does not answer has no news; its last states stay known.
+            let Ok(statuses) = client.connector_statuses().await else {
+                continue;
+            };
+            for change in changes(client.id(), &statuses, &known) {
+                if let Err(e) = insert(&db, &change).await {
+                    tracing::error!("cannot record a state change: {e}");
+                    continue;
+                }
+                known.insert(change.subject, change.after);
+            }
+        }
+    }
+}
+
+async fn insert(db: &SqlitePool, change: &Change) -> sqlx::Result<()> {
+    let sql = "insert into state_transitions (seen_at, cluster_id, connector, task_id, \
+               state_before, state_after, worker_before, worker_after, cause) \
+               values (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlx::query(sql)
+        .bind(&change.subject.cluster)
+        .bind(&change.subject.connector)
+        .bind(change.subject.task)
+        .bind(change.before.as_ref().map(|b| &b.state))
+        .bind(&change.after.state)
+        .bind(change.before.as_ref().and_then(|b| b.worker.as_ref()))
+        .bind(&change.after.worker)
+        .bind(&change.cause)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+#[derive(FromRow)]
+struct LastRow {
+    cluster_id: String,
+    connector: String,
+    task_id: Option<u32>,
+    state_after: String,
+    worker_after: Option<String>,
+}
+
+async fn last_seen(db: &SqlitePool) -> sqlx::Result<HashMap<Subject, Seen>> {
+    let sql = "select cluster_id, connector, task_id, state_after, worker_after \
+               from state_transitions where id in \
+               (select max(id) from state_transitions group by cluster_id, connector, task_id)";
+    let rows: Vec<LastRow> = sqlx::query_as(sql).fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let subject = Subject {
+                cluster: r.cluster_id,
+                connector: r.connector,
+                task: r.task_id,
+            };
+            (
+                subject,
+                Seen {
+                    state: r.state_after,
+                    worker: r.worker_after,
+                },
+            )
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct TransitionRow {
+    id: i64,
+    seen_at: String,
+    task_id: Option<u32>,
+    state_before: Option<String>,
+    state_after: String,
+    worker_before: Option<String>,
+    worker_after: Option<String>,
+    cause: Option<String>,
+}
+
+/// The newest `limit` transitions of one connector and its tasks, newest first.
+pub async fn list(
+    db: &SqlitePool,
+    cluster: &str,
+    connector: &str,
+    limit: u32,
+) -> sqlx::Result<Vec<StateTransition>> {
+    let sql = "select id, seen_at, task_id, state_before, state_after, worker_before, \
+               worker_after, cause from state_transitions \
+               where cluster_id = ? and connector = ? order by id desc limit ?";
+    let rows: Vec<TransitionRow> = sqlx::query_as(sql)
+        .bind(cluster)
+        .bind(connector)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StateTransition {
+            id: r.id,
+            seen_at: r.seen_at,
+            task: r.task_id,
+            state_before: r.state_before,
+            state_after: r.state_after,
+            worker_before: r.worker_before,
+            worker_after: r.worker_after,
+            cause: r.cause,
+        })
+        .collect())
+}
+
+/// Deletes transitions older than `days`.
+pub async fn prune(db: &SqlitePool, days: u32) -> sqlx::Result<u64> {
+    let sql = "delete from state_transitions \
+               where seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' days')";
+    Ok(sqlx::query(sql)
+        .bind(days)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
+#[cfg(test)]
+mod tests;
