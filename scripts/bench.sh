@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the gateway against the real local stack and prints the numbers: status latency
 # directly and through Plugboard (release build, cache off and on), and upstream calls per list
-# refresh with 200 connectors and 20 pollers. Not a test: it asserts nothing about time.
+# refresh with 200 connectors and 20 pollers, and the time Chromium takes to render the
+# dashboard with those 200 connectors. Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 export KAFKA_PORT=29092 CONNECT_PORTS="28083 28084"
@@ -20,8 +21,9 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
-scripts/install-deps.sh
-cargo build --release -p plugboard
+scripts/install-deps.sh --browser
+scripts/build-frontend.sh
+cargo build --release -p plugboard   # embeds the browser app just built
 stack_start "$DATA_DIR"
 urls=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS)
 start_plugboard() {
@@ -36,3 +38,4 @@ start_plugboard 28080 2000
 start_plugboard 28081 0
 BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
   BENCH_PLUGBOARD_UNCACHED_URL=http://127.0.0.1:28081 cargo bench -p plugboard --bench gateway
+PLUGBOARD_URL=http://127.0.0.1:28080 node "$REPO_ROOT/playwright/bench-dashboard.mjs" 200
