@@ -3,6 +3,7 @@
 //! Changes carry `X-Plugboard-Source: console` so the history says they came from the console.
 
 mod connectors;
+mod history;
 mod plugins;
 
 use api_types::{ClusterOverview, ErrorBody};
@@ -11,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use connectors::*;
+pub use history::*;
 pub use plugins::*;
 
 /// A failed call, as a sentence to show to the user.

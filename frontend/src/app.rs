@@ -11,8 +11,8 @@ use leptos_router::path;
 use crate::api::{self, ApiResult};
 use crate::links;
 use crate::pages::{
-    ConnectorPage, DashboardPage, EditConnectorPage, LoggersPage, NewConnectorPage, NotFoundPage,
-    OverviewPage, PluginsPage, first_cluster,
+    ConnectorPage, DashboardPage, EditConnectorPage, HistoryPage, LoggersPage, NewConnectorPage,
+    NotFoundPage, OverviewPage, PluginsPage, first_cluster,
 };
 use crate::toasts::{Toaster, Toasts};
 
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=DashboardPage />
                     <Route path=path!("/clusters") view=OverviewPage />
+                    <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/clusters/:cluster") view=DashboardPage />
                     <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
                     <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
@@ -81,6 +82,7 @@ fn Header() -> impl IntoView {
                 <A href="/clusters" exact=true>"Clusters"</A>
                 <A href=page_of("plugins")>"Plugins"</A>
                 <A href=page_of("loggers")>"Loggers"</A>
+                <A href="/history">"History"</A>
             </nav>
             <ClusterSwitcher />
         </header>

@@ -3,6 +3,7 @@
 mod connector;
 mod connector_form;
 mod dashboard;
+mod history;
 mod loggers;
 mod not_found;
 mod overview;
@@ -11,6 +12,7 @@ mod plugins;
 pub use connector::ConnectorPage;
 pub use connector_form::{EditConnectorPage, NewConnectorPage};
 pub use dashboard::{DashboardPage, first_cluster, short_class};
+pub use history::HistoryPage;
 pub use loggers::LoggersPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;

@@ -5,6 +5,7 @@
 mod actions;
 mod offsets;
 mod tasks;
+mod timeline;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,15 +15,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::api::{self, history_query};
 use crate::app::ClusterList;
-use crate::components::{HealthBadge, StateBadge};
+use crate::components::{HealthBadge, HistoryList, StateBadge};
 use crate::links;
 use crate::live::live;
 use crate::pages::short_class;
 use actions::{Action, ActionBar, Actions};
 use offsets::OffsetsPanel;
 use tasks::{TaskTable, Trace};
+use timeline::StateTimeline;
 
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
@@ -135,6 +137,62 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         <section class="card">
             <h2>"Offsets"</h2>
             {offsets_panel}
+        </section>
+        <ConnectorHistory cluster=cluster.clone() name=name.clone() on_rollback=Callback::new(move |_| detail.refresh()) />
+    }
+}
+
+/// The connector's own history: its changes (with diffs and rollback) and state transitions.
+#[component]
+fn ConnectorHistory(cluster: String, name: String, on_rollback: Callback<()>) -> impl IntoView {
+    let query = history_query(&[
+        ("cluster", cluster.clone()),
+        ("connector", name.clone()),
+        ("limit", "30".to_owned()),
+    ]);
+    let history = live(
+        REFRESH_EVERY,
+        || (),
+        move |()| api::list_history(query.clone()),
+    );
+    let timeline = live(
+        REFRESH_EVERY,
+        || (),
+        move |()| api::connector_timeline(cluster.clone(), name.clone()),
+    );
+    let transitions = Signal::derive(move || {
+        timeline.value.with(|t| {
+            t.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
+    });
+    let events = Signal::derive(move || {
+        history.value.with(|h| {
+            h.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|p| p.events.clone())
+                .unwrap_or_default()
+        })
+    });
+    let on_changed = Callback::new(move |_| {
+        history.refresh();
+        on_rollback.run(());
+    });
+    view! {
+        <section class="card" data-testid="connector-history">
+            <h2>"Changes"</h2>
+            {move || history.value.with(|h| h.as_ref().and_then(|r| r.as_ref().err().cloned())).map(|m| view! { <p class="error">{m}</p> })}
+            <HistoryList events show_connector=false on_changed />
+            <Show when=move || events.with(Vec::is_empty)>
+                <p class="muted">"No change recorded through Plugboard yet."</p>
+            </Show>
+        </section>
+        <section class="card">
+            <h2>"State timeline"</h2>
+            <p class="muted small">"Changes of state or worker seen by polling Connect, whoever caused them."</p>
+            <StateTimeline transitions />
         </section>
     }
 }

@@ -1,8 +1,6 @@
 //! The review step of an edit: what changes against the live config, an optional reason, and
 //! an explicit choice to restart after saving.
 
-use std::collections::BTreeMap;
-
 use api_types::RestartScope;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,21 +8,9 @@ use leptos_router::hooks::use_navigate;
 
 use super::state::FormState;
 use crate::api;
+use crate::components::{DiffTable, diff};
 use crate::links;
 use crate::toasts::Toaster;
-
-/// One changed key: its value before and after (`None` when absent).
-pub type Change = (String, Option<String>, Option<String>);
-
-pub fn diff(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<Change> {
-    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| before.get(*k) != after.get(*k))
-        .map(|k| (k.clone(), before.get(k).cloned(), after.get(k).cloned()))
-        .collect()
-}
 
 #[component]
 pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
@@ -92,30 +78,5 @@ pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
                 <button on:click=move |_| on_back.run(())>"Back to editing"</button>
             </div>
         </section>
-    }
-}
-
-/// Before and after of every changed key; additions and removals are marked.
-#[component]
-pub fn DiffTable(changes: Vec<Change>) -> impl IntoView {
-    view! {
-        <div class="table-scroll">
-            <table class="diff" data-testid="diff">
-                <thead><tr><th scope="col">"Key"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
-                <tbody>
-                    {changes.into_iter().map(|(key, before, after)| {
-                        let kind = match (&before, &after) { (None, _) => "added", (_, None) => "removed", _ => "changed" };
-                        let data_key = key.clone();
-                        view! {
-                            <tr class=kind data-key=data_key data-testid="diff-row">
-                                <th scope="row"><code>{key}</code> " " <span class="muted small">{kind}</span></th>
-                                <td class="before"><code>{before.unwrap_or_default()}</code></td>
-                                <td class="after"><code>{after.unwrap_or_default()}</code></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }

@@ -1,0 +1,40 @@
+//! History endpoints: the feed (filtered, paged), its export, and rollback.
+
+use api_types::{HistoryPage, RollbackRequest, StateTransition};
+use serde_json::Value;
+
+use super::{ApiResult, change_json, encode, get_json};
+use crate::api::connector_path;
+
+/// The feed's filters as `key=value` pairs; empty values are left out.
+pub fn history_query(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub async fn list_history(query: String) -> ApiResult<HistoryPage> {
+    get_json(&format!("/api/v1/history?{query}")).await
+}
+
+pub fn history_export_url(query: &str) -> String {
+    format!("/api/v1/history/export?{query}")
+}
+
+/// Restores the config a history event left; Connect validates it first.
+pub async fn roll_back(cluster: &str, name: &str, request: &RollbackRequest) -> ApiResult<Value> {
+    let path = format!("{}/rollback", connector_path(cluster, name));
+    change_json("POST", &path, request, None).await
+}
+
+/// State changes of a connector and its tasks seen by polling, newest first.
+pub async fn connector_timeline(cluster: String, name: String) -> ApiResult<Vec<StateTransition>> {
+    get_json(&format!(
+        "{}/timeline?limit=50",
+        connector_path(&cluster, &name)
+    ))
+    .await
+}

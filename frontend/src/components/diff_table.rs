@@ -1,0 +1,43 @@
+//! Before and after of every key that differs between two versions of a connector's config.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+/// One changed key: its value before and after (`None` when absent).
+pub type Change = (String, Option<String>, Option<String>);
+
+pub fn diff(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<Change> {
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| (k.clone(), before.get(k).cloned(), after.get(k).cloned()))
+        .collect()
+}
+
+/// Before and after of every changed key; additions and removals are marked.
+#[component]
+pub fn DiffTable(changes: Vec<Change>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="diff" data-testid="diff">
+                <thead><tr><th scope="col">"Key"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                <tbody>
+                    {changes.into_iter().map(|(key, before, after)| {
+                        let kind = match (&before, &after) { (None, _) => "added", (_, None) => "removed", _ => "changed" };
+                        let data_key = key.clone();
+                        view! {
+                            <tr class=kind data-key=data_key data-testid="diff-row">
+                                <th scope="row"><code>{key}</code> " " <span class="muted small">{kind}</span></th>
+                                <td class="before"><code>{before.unwrap_or_default()}</code></td>
+                                <td class="after"><code>{after.unwrap_or_default()}</code></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

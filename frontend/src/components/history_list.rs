@@ -1,0 +1,149 @@
+//! History events as a list: when, who, from where, what, the outcome, the config diff on
+//! demand, and a rollback to the version an event left.
+
+use api_types::{HistoryEvent, RollbackRequest};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use super::{DiffTable, diff};
+use crate::api;
+use crate::links;
+use crate::toasts::Toaster;
+
+/// `2026-11-22T04:30:12.123456Z` → `2026-11-22 04:30:12 UTC`.
+pub fn readable_time(rfc3339: &str) -> String {
+    let seconds = rfc3339
+        .split('.')
+        .next()
+        .unwrap_or(rfc3339)
+        .trim_end_matches('Z');
+    format!("{} UTC", seconds.replacen('T', " ", 1))
+}
+
+/// Renders `events` newest first; `on_changed` runs after a rollback.
+#[component]
+pub fn HistoryList(
+    events: Signal<Vec<HistoryEvent>>,
+    show_connector: bool,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <ol class="history" data-testid="history">
+            <For
+                each=move || events.get()
+                key=|e| (e.id, e.outcome.clone())
+                let(event)
+            >
+                <EventItem event show_connector on_changed />
+            </For>
+        </ol>
+    }
+}
+
+#[component]
+fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>) -> impl IntoView {
+    let outcome_class = match event.outcome.as_str() {
+        "success" => "badge ok",
+        "failure" => "badge bad",
+        _ => "badge warn",
+    };
+    let changes = match (&event.config_before, &event.config_after) {
+        (None, None) => Vec::new(),
+        (before, after) => diff(
+            &before.clone().unwrap_or_default(),
+            &after.clone().unwrap_or_default(),
+        ),
+    };
+    let restorable =
+        event.outcome == "success" && event.config_after.is_some() && event.action != "delete";
+    let connector = event
+        .connector
+        .clone()
+        .filter(|_| show_connector)
+        .map(|name| {
+            let href = links::href(&links::connector(&event.cluster, &name));
+            view! { <A href=href>{name}</A> " " }
+        });
+    let detail = event
+        .detail
+        .as_ref()
+        .filter(|d| !d.is_null())
+        .map(|d| view! { <code class="muted small">{d.to_string()}</code> });
+    let status = event.http_status.map(|s| format!("HTTP {s}"));
+    let change_count = changes.len();
+    view! {
+        <li class="event" data-testid="history-event" data-action=event.action.clone() data-event=event.id.to_string()>
+            <div class="event-line">
+                <time datetime=event.started_at.clone()>{readable_time(&event.started_at)}</time>
+                <strong class="action">{event.action.clone()}</strong>
+                {connector}
+                <span class=outcome_class data-testid="event-outcome">{event.outcome.clone()}</span>
+                <span class="muted small">{format!("by {} via {}", event.actor, event.source)}</span>
+                {status.map(|s| view! { <span class="muted small">{s}</span> })}
+                {event.duration_ms.map(|ms| view! { <span class="muted small">{format!("{ms} ms")}</span> })}
+                {detail}
+            </div>
+            {event.reason.clone().map(|r| view! { <p class="reason">"Reason: " {r}</p> })}
+            {event.message.clone().filter(|_| event.outcome != "success").map(|m| view! { <p class="error small">{m}</p> })}
+            {(change_count > 0).then(|| view! {
+                <details class="event-diff">
+                    <summary data-testid="show-diff">{format!("{change_count} config change{}", if change_count == 1 { "" } else { "s" })}</summary>
+                    <DiffTable changes />
+                </details>
+            })}
+            {restorable.then(|| view! { <RollbackButton event=event.clone() on_changed /> })}
+        </li>
+    }
+}
+
+/// "Restore this version", with a confirmation that takes an optional reason.
+#[component]
+fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoView {
+    let toaster = expect_context::<Toaster>();
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let (cluster, name, id) = (
+        event.cluster.clone(),
+        event.connector.clone().unwrap_or_default(),
+        event.id,
+    );
+    let label =
+        format!("Roll {name} back to the config of event {id} (validated by Connect first)?");
+    let roll_back = move |_| {
+        let (cluster, name) = (cluster.clone(), name.clone());
+        let reason = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
+        busy.set(true);
+        spawn_local(async move {
+            let request = RollbackRequest {
+                event_id: id,
+                reason,
+            };
+            let result = api::roll_back(&cluster, &name, &request).await;
+            busy.try_set(false);
+            confirming.try_set(false);
+            toaster.outcome(
+                result
+                    .map(|_| format!("Rolled {name} back to event {id}"))
+                    .map_err(|e| format!("Rollback of {name}: {e}")),
+            );
+            on_changed.run(());
+        });
+    };
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! { <button class="small-button" on:click=move |_| confirming.set(true) data-testid="rollback">"Restore this version"</button> }
+        >
+            <div class="confirm" data-testid="rollback-confirm">
+                <p>{label.clone()}</p>
+                <input type="text" placeholder="Reason (optional)" aria-label="Reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                <div class="button-row">
+                    <button class="primary" disabled=move || busy.get() on:click=roll_back.clone() data-testid="rollback-confirm-button">"Roll back"</button>
+                    <button on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

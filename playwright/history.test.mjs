@@ -1,0 +1,70 @@
+// The change history in the console, against the real stack: an edit appears on the connector
+// page with its diff, a rollback restores the earlier config on the worker, and the global
+// feed finds the connector's events. The state timeline shows what polling saw.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, launchChromium } from "./browser.mjs";
+import { connectorPath, createSink, deleteIfPresent, getConnector, newPage, uniqueName, waitForHeaderState } from "./helpers.mjs";
+
+let browser;
+const created = [];
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  for (const name of created) await deleteIfPresent(name);
+});
+
+test("edit, see the change and its diff in the connector's history, roll back, and see the old value live", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-history");
+  created.push(name);
+  await createSink(name);
+  const original = `/tmp/${name}.out`;
+  const edited = `/tmp/${name}.edited`;
+
+  await page.goto(`${BASE_URL}${connectorPath(name)}/edit`);
+  await page.locator("[data-setting=file] input").fill(edited);
+  await page.getByTestId("submit").click();
+  await page.getByTestId("apply").click();
+  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
+
+  const update = page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=update]");
+  await update.waitFor();
+  await update.getByTestId("show-diff").click();
+  const row = update.locator("[data-testid=diff-row][data-key=file]");
+  assert.equal(await row.locator(".before").textContent(), original);
+  assert.equal(await row.locator(".after").textContent(), edited);
+
+  const creation = page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=create]");
+  await creation.getByTestId("rollback").click();
+  await creation.getByTestId("rollback-confirm-button").click();
+
+  await page.locator("[data-testid=toast-success]", { hasText: `Rolled ${name} back` }).waitFor();
+  await page.locator("[data-testid=config-table] tr[data-key=file] td", { hasText: original }).waitFor();
+  assert.equal((await getConnector(name)).config.file, original);
+  await page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=rollback]").waitFor();
+
+  await waitForHeaderState(page, "RUNNING");
+  await page.locator("[data-testid=state-timeline] [data-testid=transition][data-state=RUNNING]").first().waitFor();
+});
+
+test("the global feed filters by connector and lists its events newest first", async () => {
+  const page = await newPage(browser);
+  const name = uniqueName("e2e-feed");
+  created.push(name);
+  await createSink(name);
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+  await page.getByTestId("pause").click();
+  await waitForHeaderState(page, "PAUSED");
+
+  await page.goto(`${BASE_URL}/history`);
+  await page.getByLabel("Connector").fill(name);
+  await page.getByLabel("Connector").press("Enter");
+
+  await page.locator("[data-testid=history-event][data-action=pause]").waitFor();
+  const actions = await page.getByTestId("history-event").evaluateAll((items) => items.map((i) => i.dataset.action));
+  assert.deepEqual(actions, ["pause", "create"]);
+});
