@@ -87,6 +87,22 @@ pub struct LoggerChange {
     pub scope: Option<String>,
 }
 
+/// A logger's level on one worker, as Connect's `/admin/loggers` tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggerLevel {
+    pub level: String,
+    #[serde(default)]
+    pub last_modified: Option<i64>,
+}
+
+/// The logger levels of one worker, or why it did not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerLoggers {
+    pub worker: String,
+    pub loggers: Option<std::collections::BTreeMap<String, LoggerLevel>>,
+    pub error: Option<String>,
+}
+
 impl ConnectorFilter {
     /// Whether `connector` satisfies every criterion that is set.
     pub fn matches(&self, connector: &crate::ConnectorSummary) -> bool {

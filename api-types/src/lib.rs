@@ -10,8 +10,8 @@ mod errors;
 mod history;
 
 pub use actions::{
-    BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange,
-    OffsetsChange, OffsetsOutcome,
+    BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,
+    OffsetsChange, OffsetsOutcome, WorkerLoggers,
 };
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{

@@ -3,7 +3,9 @@
 
 mod support;
 
-use api_types::{BulkOutcome, ConnectorDetail, ConnectorList, Health, OffsetsOutcome};
+use api_types::{
+    BulkOutcome, ConnectorDetail, ConnectorList, Health, OffsetsOutcome, WorkerLoggers,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
@@ -325,6 +327,19 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
     })
     .await;
     let all: Value = app.get_json("/api/v1/clusters/local/loggers").await;
+    let per_worker: Vec<WorkerLoggers> = eventually("the new level on every worker", || async {
+        let path = format!("/api/v1/clusters/local/workers/loggers?logger={logger}");
+        let answers: Vec<WorkerLoggers> = app.get_json(&path).await;
+        answers
+            .iter()
+            .all(|w| {
+                w.loggers
+                    .as_ref()
+                    .is_some_and(|l| l[logger].level == "DEBUG")
+            })
+            .then_some(answers)
+    })
+    .await;
 
     assert!(plugins.iter().any(|p| p["class"] == sink));
     assert!(
@@ -339,4 +354,10 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
     assert!(changed.status().is_success(), "{}", changed.status());
     assert_eq!(level["level"], "DEBUG");
     assert!(all["root"]["level"].is_string(), "{all}");
+    let workers: Vec<&str> = per_worker.iter().map(|w| w.worker.as_str()).collect();
+    assert_eq!(
+        workers,
+        stack_worker_urls(),
+        "one answer per worker, in order"
+    );
 }

@@ -71,6 +71,19 @@ impl ClusterClient {
         Ok(response)
     }
 
+    /// Sends `request` to every worker at once; each answers for itself (no failover, no
+    /// retry). For what differs between workers, such as logger levels.
+    pub async fn send_to_each_worker(
+        &self,
+        request: &UpstreamRequest,
+    ) -> Vec<(String, Result<UpstreamResponse, String>)> {
+        let calls = self.0.cluster.urls.iter().map(|url| async move {
+            let answer = self.send_to_worker(url, request).await;
+            (url.clone(), answer.map_err(|e| root_cause(&e)))
+        });
+        futures::future::join_all(calls).await
+    }
+
     /// Connect forwards a change that only the leader may make by rebuilding its URL from the
     /// decoded connector name, so a `/` or `%` in the name yields a wrong path (404, or 500
     /// "Error forwarding REST request"). Offering the request to each worker reaches the

@@ -1,23 +1,30 @@
 //! Logger levels of a cluster's workers (KIP-495), changed on one worker or, with
 //! `scope = "cluster"`, on all of them (KIP-976).
 
-use api_types::LoggerChange;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use std::collections::BTreeMap;
+
+use api_types::{LoggerChange, LoggerLevel, WorkerLoggers};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::{ChangeOrigin, change, relay};
 use crate::AppState;
-use crate::connect::paths;
+use crate::connect::{UpstreamRequest, UpstreamResponse, paths};
 use crate::error::ApiError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clusters/{cluster}/loggers", get(list_loggers))
+        .route(
+            "/clusters/{cluster}/workers/loggers",
+            get(list_worker_loggers),
+        )
         .route(
             "/clusters/{cluster}/loggers/{logger}",
             get(get_logger_level).put(set_logger_level),
@@ -34,6 +41,63 @@ async fn list_loggers(
             .call(Method::GET, "/admin/loggers".into(), None)
             .await?,
     ))
+}
+
+#[derive(Deserialize)]
+struct WorkerLoggersQuery {
+    /// One logger's level on each worker, instead of the loggers each lists.
+    logger: Option<String>,
+}
+
+/// Each worker's own answer: levels differ between workers after a change made on one.
+async fn list_worker_loggers(
+    State(state): State<AppState>,
+    Path(cluster_id): Path<String>,
+    query: Result<Query<WorkerLoggersQuery>, QueryRejection>,
+) -> Result<Json<Vec<WorkerLoggers>>, ApiError> {
+    let Query(query) = query?;
+    let client = state.clusters.get(&cluster_id)?;
+    let path = match &query.logger {
+        Some(logger) => format!("/admin/loggers/{}", paths::segment(logger)),
+        None => "/admin/loggers".to_owned(),
+    };
+    let request = UpstreamRequest {
+        method: Method::GET,
+        path,
+        body: None,
+    };
+    let answers = client.send_to_each_worker(&request).await;
+    let logger = query.logger.as_deref();
+    Ok(Json(
+        answers
+            .into_iter()
+            .map(|(worker, answer)| worker_loggers(worker, answer, logger))
+            .collect(),
+    ))
+}
+
+/// One worker's answer read as its loggers (one logger when `logger` was asked), or the reason.
+fn worker_loggers(
+    worker: String,
+    answer: Result<UpstreamResponse, String>,
+    logger: Option<&str>,
+) -> WorkerLoggers {
+    let loggers = answer.and_then(|response| {
+        if !response.status.is_success() {
+            return Err(ApiError::from_connect(&response).to_string());
+        }
+        match logger {
+            Some(logger) => serde_json::from_slice::<LoggerLevel>(&response.body)
+                .map(|level| BTreeMap::from([(logger.to_owned(), level)])),
+            None => serde_json::from_slice(&response.body),
+        }
+        .map_err(|e| format!("unexpected answer: {e}"))
+    });
+    WorkerLoggers {
+        worker,
+        error: loggers.as_ref().err().cloned(),
+        loggers: loggers.ok(),
+    }
 }
 
 async fn get_logger_level(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use api_types::LoggerChange;
+use api_types::{LoggerChange, WorkerLoggers};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -60,14 +60,6 @@ pub struct SettingValue {
     pub visible: bool,
 }
 
-/// A logger's level on the worker that answered, with when it was last changed.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct LoggerLevel {
-    pub level: String,
-    #[serde(default)]
-    pub last_modified: Option<i64>,
-}
-
 fn cluster_path(cluster: &str, rest: &str) -> String {
     format!("/api/v1/clusters/{}/{rest}", encode(cluster))
 }
@@ -86,16 +78,15 @@ pub async fn validate_config(
     change_json("PUT", &path, config, None).await
 }
 
-pub async fn list_loggers(cluster: String) -> ApiResult<BTreeMap<String, LoggerLevel>> {
-    get_json(&cluster_path(&cluster, "loggers")).await
-}
-
-pub async fn get_logger(cluster: String, logger: String) -> ApiResult<LoggerLevel> {
-    get_json(&cluster_path(
-        &cluster,
-        &format!("loggers/{}", encode(&logger)),
-    ))
-    .await
+/// Each worker's loggers, or each worker's level of one `logger`.
+pub async fn list_worker_loggers(
+    cluster: String,
+    logger: Option<String>,
+) -> ApiResult<Vec<WorkerLoggers>> {
+    let query = logger
+        .map(|l| format!("?logger={}", encode(&l)))
+        .unwrap_or_default();
+    get_json(&cluster_path(&cluster, &format!("workers/loggers{query}"))).await
 }
 
 /// Sets a level; Connect answers with the loggers it changed.

@@ -1,7 +1,9 @@
-//! Logger levels of a cluster's workers (KIP-495): the loggers Connect lists, looking one up,
-//! and changing a level on one worker or on the whole cluster (KIP-976).
+//! Logger levels of a cluster's workers (KIP-495): each worker's levels side by side, one
+//! logger looked up on every worker, and a change on one worker or on all of them (KIP-976).
 
-use api_types::LoggerChange;
+use std::collections::BTreeSet;
+
+use api_types::{LoggerChange, WorkerLoggers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -15,23 +17,14 @@ const LEVELS: [&str; 7] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "
 pub fn LoggersPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
-    let loggers = LocalResource::new(move || api::list_loggers(cluster.get()));
+    let looked_up = RwSignal::new(None::<String>);
+    let levels =
+        LocalResource::new(move || api::list_worker_loggers(cluster.get(), looked_up.get()));
     let toaster = expect_context::<Toaster>();
     let logger = RwSignal::new("org.apache.kafka.connect".to_owned());
     let level = RwSignal::new("DEBUG".to_owned());
     let cluster_wide = RwSignal::new(true);
-    let current = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let look_up = move |_| {
-        let (cluster, name) = (cluster.get_untracked(), logger.get_untracked());
-        spawn_local(async move {
-            let answer = api::get_logger(cluster, name.clone()).await;
-            current.try_set(Some(match answer {
-                Ok(found) => format!("{name} is at {}", found.level),
-                Err(message) => message,
-            }));
-        });
-    };
     let apply = move |_| {
         let (cluster, name) = (cluster.get_untracked(), logger.get_untracked());
         let scope = cluster_wide.get_untracked().then(|| "cluster".to_owned());
@@ -44,12 +37,12 @@ pub fn LoggersPage() -> impl IntoView {
             let result = api::set_logger_level(&cluster, &name, &change).await;
             busy.try_set(false);
             let target = if change.scope.is_some() {
-                "every worker"
+                "every worker (each applies it in its own time)"
             } else {
                 "one worker"
             };
             toaster.outcome(result.map(|_| format!("{name} set to {} on {target}", change.level)));
-            loggers.refetch();
+            looked_up.try_set(Some(name));
         });
     };
     view! {
@@ -66,25 +59,62 @@ pub fn LoggersPage() -> impl IntoView {
                     " On every worker of the cluster"
                 </label>
                 <button class="primary" disabled=move || busy.get() on:click=apply data-testid="logger-apply">"Apply"</button>
-                <button on:click=look_up>"Look up"</button>
+                <button on:click=move |_| looked_up.set(Some(logger.get_untracked()))>"Look up on each worker"</button>
+                <button on:click=move |_| looked_up.set(None)>"Show all loggers"</button>
             </div>
             <p class="muted small">"Unchecked, the change reaches only the worker Plugboard asks first. Levels set here last until the worker restarts."</p>
-            {move || current.get().map(|text| view! { <p data-testid="logger-current">{text}</p> })}
         </section>
         <section class="card">
-            <h2>"Loggers with a level set"</h2>
-            {move || match loggers.get() {
-                None => view! { <p class="muted">"Asking Connect…"</p> }.into_any(),
+            <h2>{move || looked_up.get().map_or_else(|| "Loggers each worker lists".to_owned(), |l| format!("{l} on each worker"))}</h2>
+            <button on:click=move |_| levels.refetch()>"Refresh"</button>
+            {move || match levels.get() {
+                None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <table data-testid="logger-table">
-                        <thead><tr><th scope="col">"Logger"</th><th scope="col">"Level"</th></tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|(name, l)| view! { <tr><td><code>{name}</code></td><td>{l.level}</td></tr> }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any(),
+                Some(Ok(workers)) => view! { <LevelsTable workers /> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// One row per logger, one column per worker; a worker that did not answer says why.
+#[component]
+fn LevelsTable(workers: Vec<WorkerLoggers>) -> impl IntoView {
+    let names: BTreeSet<String> = workers
+        .iter()
+        .flat_map(|w| w.loggers.iter().flat_map(|l| l.keys().cloned()))
+        .collect();
+    let headers = workers
+        .iter()
+        .map(|w| view! { <th scope="col"><code>{w.worker.clone()}</code></th> })
+        .collect_view();
+    let errors = workers
+        .iter()
+        .filter_map(|w| w.error.clone().map(|e| (w.worker.clone(), e)))
+        .collect::<Vec<_>>();
+    let rows = names
+        .into_iter()
+        .map(|name| {
+            let cells = workers
+                .iter()
+                .map(|w| {
+                    let level = w
+                        .loggers
+                        .as_ref()
+                        .and_then(|l| l.get(&name))
+                        .map_or_else(|| "—".to_owned(), |l| l.level.clone());
+                    view! { <td data-testid="logger-cell">{level}</td> }
+                })
+                .collect_view();
+            view! { <tr><th scope="row"><code>{name}</code></th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        {errors.into_iter().map(|(worker, e)| view! { <p class="warning">{worker} ": " {e}</p> }).collect_view()}
+        <div class="table-scroll">
+            <table data-testid="logger-table">
+                <thead><tr><th scope="col">"Logger"</th>{headers}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }

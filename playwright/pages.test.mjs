@@ -1,0 +1,45 @@
+// The plugins and logger pages against the real local Connect cluster.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, launchChromium } from "./browser.mjs";
+import { CLUSTER, newPage } from "./helpers.mjs";
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test("the plugins page lists connectors and transforms by type, with a create link", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/plugins`);
+
+  const sources = page.locator("[data-testid=plugin-group][data-kind=source]");
+  await sources.getByTestId("plugin-row").first().waitFor();
+  assert.match(await sources.textContent(), /org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector/);
+  assert.ok(await page.locator("[data-testid=plugin-group][data-kind=transformation] [data-testid=plugin-row]").count() > 0);
+
+  await sources.getByRole("link", { name: "Create…" }).first().click();
+  await page.locator("[data-setting=name] input").waitFor();
+});
+
+test("a cluster-wide level change shows on each worker", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/loggers`);
+  const logger = "org.apache.kafka.connect.file";
+  await page.getByTestId("logger-name").fill(logger);
+  await page.getByTestId("logger-level").selectOption("WARN");
+  await page.getByTestId("logger-apply").click();
+  await page.locator("[data-testid=toast-success]", { hasText: `${logger} set to WARN` }).waitFor();
+
+  // Each worker applies a cluster-wide change when it reads Connect's config topic.
+  for (let attempt = 0; ; attempt++) {
+    const cells = await page.getByTestId("logger-cell").allTextContents();
+    if (cells.length === 2 && cells.every((level) => level === "WARN")) break;
+    assert.ok(attempt < 60, `levels per worker: ${cells}`);
+    await page.waitForTimeout(1000);
+    await page.getByRole("button", { name: "Refresh" }).click();
+  }
+});
