@@ -64,7 +64,11 @@ test("the global feed filters by connector and lists its events newest first", a
   await page.getByLabel("Connector").fill(name);
   await page.getByLabel("Connector").press("Enter");
 
-  await page.locator("[data-testid=history-event][data-action=pause]").waitFor();
+  // The unfiltered feed shows first; wait until only this connector's events are listed.
+  await page.waitForFunction((connector) => {
+    const items = [...document.querySelectorAll("[data-testid=history-event]")];
+    return items.length > 0 && items.every((item) => item.textContent.includes(connector));
+  }, name);
   const actions = await page.getByTestId("history-event").evaluateAll((items) => items.map((i) => i.dataset.action));
   assert.deepEqual(actions, ["pause", "create"]);
 });
