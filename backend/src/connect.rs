@@ -32,6 +32,7 @@ use crate::config::{Cluster, Settings};
 use crate::error::ApiError;
 pub use actions::ConnectorAction;
 use cache::GetCache;
+pub use listing::Freshness;
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 
 /// Talks to one Connect cluster; cheap to clone.

@@ -16,11 +16,21 @@ struct ActiveTopics {
     topics: Vec<String>,
 }
 
+/// Whether an answer up to the cache's age will do, or only one asked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Cached,
+    Now,
+}
+
 impl ClusterClient {
     /// Every connector with state, health and task counts, from one upstream call, sorted with
-    /// the least healthy first.
-    pub async fn connector_summaries(&self) -> Result<Vec<ConnectorSummary>, ApiError> {
-        let expanded = self.expanded_connectors().await?;
+    /// the least healthy first. `Freshness::Now` skips the cache (to select targets of a change).
+    pub async fn connector_summaries(
+        &self,
+        freshness: Freshness,
+    ) -> Result<Vec<ConnectorSummary>, ApiError> {
+        let expanded = self.expanded_connectors(freshness).await?;
         let mut summaries: Vec<_> = expanded
             .iter()
             .map(|(name, c)| summarize(self.cluster(), name, c.info.as_ref(), c.status.as_ref()))
@@ -31,16 +41,33 @@ impl ClusterClient {
 
     /// The status of every connector that has one, from the same (cached) call as the list.
     pub async fn connector_statuses(&self) -> Result<BTreeMap<String, ConnectorStatus>, ApiError> {
-        let expanded = self.expanded_connectors().await?;
+        let expanded = self.expanded_connectors(Freshness::Cached).await?;
         Ok(expanded
             .into_iter()
             .filter_map(|(name, c)| c.status.map(|status| (name, status)))
             .collect())
     }
 
-    async fn expanded_connectors(&self) -> Result<BTreeMap<String, ExpandedConnector>, ApiError> {
-        self.get_json("/connectors?expand=status&expand=info".into())
-            .await
+    async fn expanded_connectors(
+        &self,
+        freshness: Freshness,
+    ) -> Result<BTreeMap<String, ExpandedConnector>, ApiError> {
+        let path = "/connectors?expand=status&expand=info".to_owned();
+        match freshness {
+            Freshness::Cached => self.get_json(path).await,
+            Freshness::Now => {
+                let request = super::UpstreamRequest {
+                    method: Method::GET,
+                    path,
+                    body: None,
+                };
+                let response = self.send_uncached(&request).await?;
+                if !response.status.is_success() {
+                    return Err(ApiError::from_connect(&response));
+                }
+                response.json()
+            }
+        }
     }
 
     /// Config, tasks with traces, topics and offsets of one connector, asked at once.

@@ -13,7 +13,7 @@ use futures::StreamExt;
 use super::connectors::list_of;
 use super::{ChangeOrigin, change};
 use crate::AppState;
-use crate::connect::{ClusterClient, ConnectorAction};
+use crate::connect::{ClusterClient, ConnectorAction, Freshness};
 use crate::error::ApiError;
 
 /// How many connectors are acted on at once.
@@ -57,7 +57,8 @@ async fn select_targets(
                 Some(id) => vec![state.clusters.get(id)?],
                 None => state.clusters.all().iter().collect(),
             };
-            let list = list_of(&clients).await;
+            // Asked now, not from the cache: a change must not act on a stale selection.
+            let list = list_of(&clients, Freshness::Now).await;
             // Acting on a partial selection would be a surprise: refuse instead.
             if let Some(failure) = list.unreachable.first() {
                 return Err(ApiError::BadGateway(format!(

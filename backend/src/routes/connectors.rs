@@ -9,7 +9,7 @@ use futures::future::join_all;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::connect::ClusterClient;
+use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 
 pub fn router() -> Router<AppState> {
@@ -38,7 +38,7 @@ async fn list_connectors(
         Some(id) => vec![state.clusters.get(id)?],
         None => state.clusters.all().iter().collect(),
     };
-    Ok(Json(list_of(&clients).await))
+    Ok(Json(list_of(&clients, Freshness::Cached).await))
 }
 
 /// The connectors of one cluster; an unreachable cluster is an error naming it.
@@ -48,7 +48,7 @@ async fn list_cluster_connectors(
 ) -> Result<Json<ConnectorList>, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
     Ok(Json(ConnectorList {
-        connectors: client.connector_summaries().await?,
+        connectors: client.connector_summaries(Freshness::Cached).await?,
         unreachable: Vec::new(),
     }))
 }
@@ -62,8 +62,8 @@ async fn get_connector(
 }
 
 /// The connector list of these clusters, asked at once.
-pub async fn list_of(clients: &[&ClusterClient]) -> ConnectorList {
-    let answers = join_all(clients.iter().map(|c| c.connector_summaries())).await;
+pub async fn list_of(clients: &[&ClusterClient], freshness: Freshness) -> ConnectorList {
+    let answers = join_all(clients.iter().map(|c| c.connector_summaries(freshness))).await;
     let mut list = ConnectorList {
         connectors: Vec::new(),
         unreachable: Vec::new(),
