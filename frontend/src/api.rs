@@ -89,9 +89,12 @@ async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response>
     })
 }
 
+/// Reads the answer as JSON; an empty body (Connect's 204) reads as `null`.
 async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    response
-        .json()
+    let text = response
+        .text()
         .await
-        .map_err(|e| format!("unexpected answer from Plugboard: {e}"))
+        .map_err(|e| format!("unexpected answer from Plugboard: {e}"))?;
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|e| format!("unexpected answer from Plugboard: {e}"))
 }
