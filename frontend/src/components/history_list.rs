@@ -11,6 +11,9 @@ use crate::api;
 use crate::links;
 use crate::toasts::Toaster;
 
+/// Actions whose resulting config is a version worth restoring.
+const CONFIG_ACTIONS: [&str; 4] = ["create", "update", "patch", "rollback"];
+
 /// `2026-11-22T04:30:12.123456Z` → `2026-11-22 04:30:12 UTC`.
 pub fn readable_time(rfc3339: &str) -> String {
     let seconds = rfc3339
