@@ -58,8 +58,9 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
             &after.clone().unwrap_or_default(),
         ),
     };
-    let restorable =
-        event.outcome == "success" && event.config_after.is_some() && event.action != "delete";
+    let restorable = event.outcome == "success"
+        && event.config_after.is_some()
+        && CONFIG_ACTIONS.contains(&event.action.as_str());
     let connector = event
         .connector
         .clone()
