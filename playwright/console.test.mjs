@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { BASE_URL, launchChromium } from "./browser.mjs";
 import {
-  CLUSTER, connectorPath, createSink, deleteIfPresent, getConnector, newPage, sinkConfig, uniqueName,
+  CLUSTER, connectorPath, createSink, deleteIfPresent, getConnector, newPage, openRunningSink, uniqueName,
   waitForHeaderState,
 } from "./helpers.mjs";
 
@@ -125,11 +125,7 @@ test("an edit shows the diff against the live config before it is applied", asyn
 
 test("pause, resume and restart change the badges and report the new state", async () => {
   const page = await newPage(browser);
-  const name = uniqueName("e2e-actions");
-  created.push(name);
-  await createSink(name);
-  await page.goto(`${BASE_URL}${connectorPath(name)}`);
-  await waitForHeaderState(page, "RUNNING");
+  const name = await openRunningSink(page, "e2e-actions", created);
 
   await page.getByTestId("pause").click();
   await waitForHeaderState(page, "PAUSED");
@@ -170,11 +166,7 @@ test("a bulk pause of two connectors reports each one and pauses both", async ()
 
 test("delete asks for the connector's name first", async () => {
   const page = await newPage(browser);
-  const name = uniqueName("e2e-delete");
-  created.push(name);
-  await createSink(name);
-  await page.goto(`${BASE_URL}${connectorPath(name)}`);
-  await waitForHeaderState(page, "RUNNING");
+  const name = await openRunningSink(page, "e2e-delete", created);
 
   await page.getByTestId("delete").click();
   const confirm = page.getByTestId("confirm-button");

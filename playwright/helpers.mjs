@@ -11,8 +11,8 @@ export function uniqueName(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
 }
 
-export function sinkConfig(name, topic = `${name}-topic`) {
-  return { "connector.class": SINK, "tasks.max": "1", topics: topic, file: `/tmp/${name}.out` };
+function sinkConfig(name) {
+  return { "connector.class": SINK, "tasks.max": "1", topics: `${name}-topic`, file: `/tmp/${name}.out` };
 }
 
 async function api(method, path, body) {
@@ -52,4 +52,15 @@ export async function newPage(browser) {
 /** Waits until the connector page's header shows `state` (RUNNING, PAUSED, ...). */
 export async function waitForHeaderState(page, state) {
   await page.locator(`.title-row [data-testid=state-badge][data-state=${state}]`).waitFor();
+}
+
+/** Creates a FileStreamSink through the API (remembered in `created` for clean-up) and opens
+ *  its page once Connect runs it; returns its name. */
+export async function openRunningSink(page, prefix, created) {
+  const name = uniqueName(prefix);
+  created.push(name);
+  await createSink(name);
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+  return name;
 }

@@ -4,7 +4,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, launchChromium } from "./browser.mjs";
-import { connectorPath, createSink, deleteIfPresent, getConnector, newPage, uniqueName, waitForHeaderState } from "./helpers.mjs";
+import {
+  connectorPath, createSink, deleteIfPresent, getConnector, newPage, openRunningSink, uniqueName, waitForHeaderState,
+} from "./helpers.mjs";
 
 let browser;
 const created = [];
@@ -52,11 +54,7 @@ test("edit, see the change and its diff in the connector's history, roll back, a
 
 test("the global feed filters by connector and lists its events newest first", async () => {
   const page = await newPage(browser);
-  const name = uniqueName("e2e-feed");
-  created.push(name);
-  await createSink(name);
-  await page.goto(`${BASE_URL}${connectorPath(name)}`);
-  await waitForHeaderState(page, "RUNNING");
+  const name = await openRunningSink(page, "e2e-feed", created);
   await page.getByTestId("pause").click();
   await waitForHeaderState(page, "PAUSED");
 
