@@ -5,13 +5,12 @@
 //! `unknown` outcome that the next start reconciles with the live config. Secret values are
 //! stored as keyed fingerprints only.
 //!
-//! - [`diff`]: what changed between two versions of a config.
 //! - [`secrets`]: which values are secret, and their fingerprints.
 //! - [`store`]: the SQL.
 //! - [`reconcile`]: settling rows left pending by a stop.
 //! - [`rollback`]: restoring an earlier version, secrets included when unchanged.
+//! - [`timeline`]: connector and task state changes seen by polling.
 
-pub mod diff;
 mod reconcile;
 pub mod rollback;
 pub mod secrets;

@@ -15,7 +15,7 @@ use super::relay;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::history::store::{self, Filter};
-use crate::history::{diff, rollback, timeline};
+use crate::history::{rollback, timeline};
 
 const PAGE: u32 = 50;
 const EXPORT_LIMIT: u32 = 100_000;
@@ -136,7 +136,7 @@ async fn diff_versions(
     let empty = Default::default();
     let before = from.config_after.as_ref().unwrap_or(&empty);
     let after = to.config_after.as_ref().unwrap_or(&empty);
-    Ok(Json(diff::diff(before, after)))
+    Ok(Json(ConfigChange::between(before, after)))
 }
 
 async fn roll_back_connector(

@@ -1,31 +1,17 @@
 //! Before and after of every key that differs between two versions of a connector's config.
 
-use std::collections::BTreeMap;
-
+use api_types::ConfigChange;
 use leptos::prelude::*;
-
-/// One changed key: its value before and after (`None` when absent).
-pub type Change = (String, Option<String>, Option<String>);
-
-pub fn diff(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<Change> {
-    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| before.get(*k) != after.get(*k))
-        .map(|k| (k.clone(), before.get(k).cloned(), after.get(k).cloned()))
-        .collect()
-}
 
 /// Before and after of every changed key; additions and removals are marked.
 #[component]
-pub fn DiffTable(changes: Vec<Change>) -> impl IntoView {
+pub fn DiffTable(changes: Vec<ConfigChange>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="diff" data-testid="diff">
                 <thead><tr><th scope="col">"Key"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
                 <tbody>
-                    {changes.into_iter().map(|(key, before, after)| {
+                    {changes.into_iter().map(|ConfigChange { key, before, after }| {
                         let kind = match (&before, &after) { (None, _) => "added", (_, None) => "removed", _ => "changed" };
                         let data_key = key.clone();
                         view! {

@@ -1,12 +1,12 @@
 //! History events as a list: when, who, from where, what, the outcome, the config diff on
 //! demand, and a rollback to the version an event left.
 
-use api_types::{HistoryEvent, RollbackRequest};
+use api_types::{ConfigChange, HistoryEvent, RollbackRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::{DiffTable, diff};
+use super::DiffTable;
 use crate::api;
 use crate::links;
 use crate::toasts::Toaster;
@@ -51,13 +51,11 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
         "failure" => "badge bad",
         _ => "badge warn",
     };
-    let changes = match (&event.config_before, &event.config_after) {
-        (None, None) => Vec::new(),
-        (before, after) => diff(
-            &before.clone().unwrap_or_default(),
-            &after.clone().unwrap_or_default(),
-        ),
-    };
+    let empty = Default::default();
+    let changes = ConfigChange::between(
+        event.config_before.as_ref().unwrap_or(&empty),
+        event.config_after.as_ref().unwrap_or(&empty),
+    );
     let restorable = event.outcome == "success"
         && event.config_after.is_some()
         && CONFIG_ACTIONS.contains(&event.action.as_str());

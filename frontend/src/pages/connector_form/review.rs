@@ -1,14 +1,14 @@
 //! The review step of an edit: what changes against the live config, an optional reason, and
 //! an explicit choice to restart after saving.
 
-use api_types::RestartScope;
+use api_types::{ConfigChange, RestartScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::state::FormState;
 use crate::api;
-use crate::components::{DiffTable, diff};
+use crate::components::DiffTable;
 use crate::links;
 use crate::toasts::Toaster;
 
@@ -16,7 +16,7 @@ use crate::toasts::Toaster;
 pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let navigate = use_navigate();
-    let changes = diff(
+    let changes = ConfigChange::between(
         &form.original.get_untracked().unwrap_or_default(),
         &form.config.get_untracked(),
     );
