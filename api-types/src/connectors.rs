@@ -76,6 +76,16 @@ pub struct ClusterFailure {
     pub message: String,
 }
 
+/// The line of a Java stack trace to read first: its first "Caused by" line, else its first line.
+pub fn trace_headline(trace: &str) -> Option<String> {
+    trace
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("Caused by:"))
+        .or_else(|| trace.lines().next().map(str::trim))
+        .map(str::to_owned)
+}
+
 /// One task with its full trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskDetail {

@@ -16,7 +16,7 @@ pub use actions::{
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{
     ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorSummary, Health,
-    NewConnector, RestartScope, TaskCounts, TaskDetail,
+    NewConnector, RestartScope, TaskCounts, TaskDetail, trace_headline,
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

@@ -9,7 +9,7 @@ use crate::config::Cluster;
 
 mod health;
 
-pub use health::{first_cause, health, task_counts, trace_headline};
+pub use health::{first_cause, health, task_counts};
 
 /// One entry of `GET /connectors?expand=status&expand=info`.
 #[derive(Debug, Deserialize)]

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use api_types::StateTransition;
+use api_types::{StateTransition, trace_headline};
 use sqlx::{FromRow, SqlitePool};
 
 use crate::connect::Clusters;
-use crate::connect::model::{ConnectorStatus, trace_headline};
+use crate::connect::model::ConnectorStatus;
 
 /// A connector (`task` is `None`) or one of its tasks, in a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

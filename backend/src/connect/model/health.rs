@@ -43,16 +43,6 @@ pub fn task_counts(tasks: &[TaskState]) -> TaskCounts {
     counts
 }
 
-/// The first "Caused by" line of one trace, else its first line.
-pub fn trace_headline(trace: &str) -> Option<String> {
-    trace
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("Caused by:"))
-        .or_else(|| trace.lines().next().map(str::trim))
-        .map(str::to_owned)
-}
-
 /// The first "Caused by" line of the connector's trace or of a task's, else a trace's first line.
 pub fn first_cause(status: &ConnectorStatus) -> Option<String> {
     let traces: Vec<&str> = std::iter::once(status.connector.trace.as_deref())

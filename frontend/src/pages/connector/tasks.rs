@@ -1,26 +1,14 @@
 //! A connector's tasks: state, worker, a restart button each, and collapsible traces.
 
-use api_types::TaskDetail;
+use api_types::{TaskDetail, trace_headline};
 use leptos::prelude::*;
 
 use crate::components::StateBadge;
 
-/// The line of a Java stack trace worth reading first: the innermost "Caused by", else the
-/// first line.
-pub fn headline(trace: &str) -> String {
-    trace
-        .lines()
-        .rfind(|line| line.trim_start().starts_with("Caused by"))
-        .or_else(|| trace.lines().next())
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-}
-
 /// A trace folded to its headline; the whole text opens on demand.
 #[component]
 pub fn Trace(trace: String) -> impl IntoView {
-    let line = headline(&trace);
+    let line = trace_headline(&trace).unwrap_or_default();
     view! {
         <details class="trace" data-testid="trace">
             <summary><span class="error">{line}</span></summary>
