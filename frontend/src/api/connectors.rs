@@ -31,6 +31,21 @@ pub async fn get_connector(cluster: String, name: String) -> ApiResult<Connector
     get_json(&connector_path(&cluster, &name)).await
 }
 
+/// The connector's own state, from its status alone (one call to Connect, where the detail
+/// costs four).
+pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<String> {
+    let path = format!(
+        "/api/v1/clusters/{}/connect/connectors/{}/status",
+        encode(cluster),
+        encode(name)
+    );
+    let status: Value = get_json(&path).await?;
+    status["connector"]["state"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "Connect's status names no state".to_owned())
+}
+
 /// A state change with no parameters: `pause`, `resume`, `stop` or `topics/reset`.
 pub async fn act_on_connector(cluster: &str, name: &str, action: &str) -> ApiResult<()> {
     let path = format!("{}/{action}", connector_path(cluster, name));

@@ -73,10 +73,7 @@ async fn settled_state(cluster: &str, name: &str, target: Option<&str>) -> Optio
     let mut seen = None;
     for _ in 0..10 {
         sleep(Duration::from_millis(700)).await;
-        seen = api::get_connector(cluster.to_owned(), name.to_owned())
-            .await
-            .ok()
-            .map(|detail| detail.summary.state);
+        seen = api::get_connector_state(cluster, name).await.ok();
         if target.is_none() || seen.as_deref() == target {
             break;
         }
