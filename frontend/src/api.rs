@@ -28,6 +28,16 @@ pub fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
 
+/// `key=value` pairs joined with `&`, values encoded; empty values are left out.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read_json(answer(Request::get(path)).await?).await
 }

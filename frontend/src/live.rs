@@ -24,6 +24,18 @@ impl<T> Clone for Live<T> {
 impl<T> Copy for Live<T> {}
 
 impl<T: 'static> Live<T> {
+    /// `read` of the latest successful answer, tracked; `None` before one or after a failure.
+    pub fn ok_map<U>(&self, read: impl FnOnce(&T) -> U) -> Option<U> {
+        self.value
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).map(read))
+    }
+
+    /// Why the latest call failed, tracked.
+    pub fn error(&self) -> Option<String> {
+        self.value
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    }
+
     /// Fetches again now (after a change the user made), keeping the current value meanwhile.
     pub fn refresh(&self) {
         self.tick.update(|n| *n += 1);

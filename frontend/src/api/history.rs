@@ -3,18 +3,8 @@
 use api_types::{HistoryPage, RollbackRequest, StateTransition};
 use serde_json::Value;
 
-use super::{ApiResult, change_json, encode, get_json};
+use super::{ApiResult, change_json, get_json};
 use crate::api::connector_path;
-
-/// The feed's filters as `key=value` pairs; empty values are left out.
-pub fn history_query(pairs: &[(&str, String)]) -> String {
-    pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
 
 pub async fn list_history(query: String) -> ApiResult<HistoryPage> {
     get_json(&format!("/api/v1/history?{query}")).await

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, history_query};
+use crate::api::{self, query_string};
 use crate::app::ClusterList;
 use crate::components::{HealthBadge, HistoryList, StateBadge};
 use crate::links;
@@ -49,25 +49,10 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             move |()| api::get_connector(cluster.clone(), name.clone()),
         )
     };
-    let summary: Memo<Option<ConnectorSummary>> = Memo::new(move |_| {
-        detail.value.with(|d| {
-            d.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|d| d.summary.clone())
-        })
-    });
-    let error = Memo::new(move |_| {
-        detail
-            .value
-            .with(|d| d.as_ref().and_then(|r| r.as_ref().err().cloned()))
-    });
-    let trace = Memo::new(move |_| {
-        detail.value.with(|d| {
-            d.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|d| d.trace.clone())
-        })
-    });
+    let summary: Memo<Option<ConnectorSummary>> =
+        Memo::new(move |_| detail.ok_map(|d| d.summary.clone()));
+    let error = Memo::new(move |_| detail.error());
+    let trace = Memo::new(move |_| detail.ok_map(|d| d.trace.clone()).flatten());
     let state = Signal::derive(move || {
         summary.with(|s| s.as_ref().map(|s| s.state.clone()).unwrap_or_default())
     });
@@ -86,24 +71,14 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
                 .is_some_and(|list| list.iter().any(|c| c.id == cluster && c.read_only))
         }
     };
-    let tasks = Memo::new(move |_| {
-        detail.value.with(|d| {
-            d.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|d| d.tasks.clone())
-        })
-    });
+    let tasks = Memo::new(move |_| detail.ok_map(|d| d.tasks.clone()));
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
     let offsets_panel = {
         let (cluster, name) = (cluster.clone(), name.clone());
         move || {
-            let offsets = detail.value.with(|d| {
-                d.as_ref()
-                    .and_then(|r| r.as_ref().ok())
-                    .map(|d| d.offsets.clone())
-            });
+            let offsets = detail.ok_map(|d| d.offsets.clone());
             let (cluster, name) = (cluster.clone(), name.clone());
             offsets.map(|offsets| view! { <OffsetsPanel cluster name offsets on_changed=Callback::new(move |_| detail.refresh()) /> })
         }
@@ -145,7 +120,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
 /// The connector's own history: its changes (with diffs and rollback) and state transitions.
 #[component]
 fn ConnectorHistory(cluster: String, name: String, on_rollback: Callback<()>) -> impl IntoView {
-    let query = history_query(&[
+    let query = query_string(&[
         ("cluster", cluster.clone()),
         ("connector", name.clone()),
         ("limit", "30".to_owned()),
@@ -160,22 +135,8 @@ fn ConnectorHistory(cluster: String, name: String, on_rollback: Callback<()>) ->
         || (),
         move |()| api::connector_timeline(cluster.clone(), name.clone()),
     );
-    let transitions = Signal::derive(move || {
-        timeline.value.with(|t| {
-            t.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    });
-    let events = Signal::derive(move || {
-        history.value.with(|h| {
-            h.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|p| p.events.clone())
-                .unwrap_or_default()
-        })
-    });
+    let transitions = Signal::derive(move || timeline.ok_map(Clone::clone).unwrap_or_default());
+    let events = Signal::derive(move || history.ok_map(|p| p.events.clone()).unwrap_or_default());
     let on_changed = Callback::new(move |_| {
         history.refresh();
         on_rollback.run(());
@@ -183,7 +144,7 @@ fn ConnectorHistory(cluster: String, name: String, on_rollback: Callback<()>) ->
     view! {
         <section class="card" data-testid="connector-history">
             <h2>"Changes"</h2>
-            {move || history.value.with(|h| h.as_ref().and_then(|r| r.as_ref().err().cloned())).map(|m| view! { <p class="error">{m}</p> })}
+            {move || history.error().map(|m| view! { <p class="error">{m}</p> })}
             <HistoryList events show_connector=false on_changed />
             <Show when=move || events.with(Vec::is_empty)>
                 <p class="muted">"No change recorded through Plugboard yet."</p>
@@ -215,20 +176,9 @@ fn SummaryFacts(summary: ConnectorSummary) -> impl IntoView {
 /// The config as a table, and the topics Connect says the connector used.
 #[component]
 fn ConfigAndTopics(detail: crate::live::Live<ConnectorDetail>) -> impl IntoView {
-    let config: Memo<Option<BTreeMap<String, String>>> = Memo::new(move |_| {
-        detail.value.with(|d| {
-            d.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|d| d.config.clone())
-        })
-    });
-    let topics = Memo::new(move |_| {
-        detail.value.with(|d| {
-            d.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|d| d.topics.clone())
-        })
-    });
+    let config: Memo<Option<BTreeMap<String, String>>> =
+        Memo::new(move |_| detail.ok_map(|d| d.config.clone()));
+    let topics = Memo::new(move |_| detail.ok_map(|d| d.topics.clone()));
     view! {
         <section class="card">
             <h2>"Config"</h2>

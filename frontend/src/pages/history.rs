@@ -5,7 +5,7 @@ use api_types::HistoryEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, history_export_url, history_query};
+use crate::api::{self, history_export_url, query_string};
 use crate::components::HistoryList;
 
 const ACTIONS: [&str; 14] = [
@@ -40,7 +40,7 @@ struct HistoryFilters {
 impl HistoryFilters {
     fn query(&self) -> String {
         let utc = |v: String| if v.is_empty() { v } else { format!("{v}:00Z") };
-        history_query(&[
+        query_string(&[
             ("cluster", self.cluster.get()),
             ("connector", self.connector.get()),
             ("actor", self.actor.get()),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
-use crate::api::encode;
+use crate::api::query_string;
 use crate::components::health_label;
 
 /// Every filter as the text of its control; an empty string means "any".
@@ -71,14 +71,11 @@ impl Filters {
     }
 
     fn query_string(&self) -> String {
-        KEYS.iter()
-            .zip(self.signals())
-            .filter_map(|(key, signal)| {
-                let value = signal.get();
-                (!value.is_empty()).then(|| format!("{key}={}", encode(&value)))
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+        let pairs: Vec<(&str, String)> = KEYS
+            .into_iter()
+            .zip(self.signals().map(|s| s.get()))
+            .collect();
+        query_string(&pairs)
     }
 
     /// Whether a connector passes every filter that is set (tracks the filters).
