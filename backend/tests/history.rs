@@ -46,6 +46,12 @@ async fn create(app: &TestApp, name: &str, config: Value) {
     .await;
 }
 
+/// Deletes the connector made by the test (its events stay in the history).
+async fn delete(app: &TestApp, name: &str) {
+    let path = format!("/api/v1/clusters/local/connectors/{name}");
+    must(app, Method::DELETE, &path, None).await;
+}
+
 /// Waits until the connector runs with its task, so that the next change meets a settled group.
 async fn running(app: &TestApp, name: &str) {
     let path = format!("/api/v1/clusters/local/connectors/{name}");
@@ -173,13 +179,7 @@ async fn fifty_concurrent_changes_leave_fifty_events_and_no_duplicate() {
         50
     );
     assert!(pauses.iter().all(|e| e.outcome == "success"));
-    must(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/clusters/local/connectors/{name}"),
-        None,
-    )
-    .await;
+    delete(&app, &name).await;
 }
 
 #[tokio::test]
@@ -198,13 +198,7 @@ async fn a_secret_value_appears_nowhere_in_the_database_file() {
         Some(config),
     )
     .await;
-    must(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/clusters/local/connectors/{name}"),
-        None,
-    )
-    .await;
+    delete(&app, &name).await;
 
     let events = events_of(&app, &name).await;
     let mut bytes = Vec::new();
@@ -276,13 +270,7 @@ async fn a_rollback_restores_the_earlier_config_on_the_worker_and_keeps_the_secr
     );
     assert_eq!(last.detail, Some(json!({"restored_event": created})));
     assert_eq!(last.reason.as_deref(), Some("back to one task"));
-    must(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/clusters/local/connectors/{name}"),
-        None,
-    )
-    .await;
+    delete(&app, &name).await;
 }
 
 #[tokio::test]
@@ -371,5 +359,5 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
         1,
         "one transition per change"
     );
-    must(&app, Method::DELETE, &path, None).await;
+    delete(&app, &name).await;
 }
