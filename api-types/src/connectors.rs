@@ -60,6 +60,9 @@ pub struct ConnectorSummary {
     /// `topic` or `kafka.topic`. Empty when the config names none.
     #[serde(default)]
     pub topics: Vec<String>,
+    /// A sink's lag summed over its group's partitions, from the latest Kafka snapshot.
+    #[serde(default)]
+    pub lag: Option<u64>,
 }
 
 /// The connector list across clusters, with a reason for each cluster that did not answer.

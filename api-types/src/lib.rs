@@ -8,6 +8,7 @@ mod clusters;
 mod connectors;
 mod errors;
 mod history;
+mod kafka;
 
 pub use actions::{
     BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,
@@ -20,3 +21,8 @@ pub use connectors::{
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};
+pub use kafka::{
+    Broker, ConnectorKafka, GroupDetail, GroupSummary, KafkaGroups, KafkaStatus, KafkaTopics,
+    LagPoint, LagRange, PartitionInfo, PartitionLag, PartitionProblem, TopicDetail, TopicLag,
+    TopicSummary,
+};

@@ -49,6 +49,13 @@ pub struct Cli {
     /// [default: 10000].
     #[arg(long, env = "PLUGBOARD_STATE_POLL_MS")]
     pub state_poll_ms: Option<u64>,
+    /// How often each cluster's brokers, partitions, groups and offsets are read, in
+    /// milliseconds [default: 10000].
+    #[arg(long, env = "PLUGBOARD_KAFKA_POLL_MS")]
+    pub kafka_poll_ms: Option<u64>,
+    /// Timeout of each call to Kafka, in milliseconds [default: 5000].
+    #[arg(long, env = "PLUGBOARD_KAFKA_TIMEOUT_MS")]
+    pub kafka_timeout_ms: Option<u64>,
     /// Who the history names as the actor of changes (until access control knows users)
     /// [default: plugboard].
     #[arg(long, env = "PLUGBOARD_ACTOR")]
@@ -67,6 +74,10 @@ pub struct Settings {
     pub cache_ttl: Duration,
     /// How often states are polled for the state timeline.
     pub state_poll: Duration,
+    /// How often Kafka is read for lag and partition health.
+    pub kafka_poll: Duration,
+    /// Timeout of each call to Kafka.
+    pub kafka_timeout: Duration,
     pub actor: String,
     /// History older than this is pruned (none when unset).
     pub history_retention_days: Option<u32>,
@@ -104,6 +115,8 @@ const DEFAULT_DATABASE: &str = "plugboard.db";
 const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
 const DEFAULT_STATE_POLL_MS: u64 = 10_000;
+const DEFAULT_KAFKA_POLL_MS: u64 = 10_000;
+const DEFAULT_KAFKA_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.
@@ -164,6 +177,18 @@ impl Settings {
                 cli.state_poll_ms
                     .or(file.state_poll_ms)
                     .unwrap_or(DEFAULT_STATE_POLL_MS),
+            ),
+            kafka_poll: Duration::from_millis(
+                cli.kafka_poll_ms
+                    .or(file.kafka_poll_ms)
+                    .unwrap_or(DEFAULT_KAFKA_POLL_MS)
+                    .max(100),
+            ),
+            kafka_timeout: Duration::from_millis(
+                cli.kafka_timeout_ms
+                    .or(file.kafka_timeout_ms)
+                    .unwrap_or(DEFAULT_KAFKA_TIMEOUT_MS)
+                    .max(100),
             ),
             actor: cli
                 .actor

@@ -33,6 +33,13 @@ pub enum ApiError {
     Connect { status: StatusCode, message: String },
     #[error("{0}")]
     BadGateway(String),
+    #[error("cluster `{0}` has no bootstrap_servers: Plugboard does not read its Kafka")]
+    KafkaNotConfigured(String),
+    /// No snapshot of the cluster's Kafka yet; the message says why.
+    #[error("{0}")]
+    KafkaUnavailable(String),
+    #[error("{0}")]
+    NotFound(String),
 }
 
 /// Connect's error body: `{"error_code": 404, "message": "..."}`.
@@ -55,7 +62,11 @@ impl ApiError {
 
     fn status(&self) -> StatusCode {
         match self {
-            Self::UnknownCluster(_) | Self::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
+            Self::UnknownCluster(_)
+            | Self::NoSuchEndpoint(_)
+            | Self::NotFound(_)
+            | Self::KafkaNotConfigured(_) => StatusCode::NOT_FOUND,
+            Self::KafkaUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::ReadOnlyCluster(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -71,7 +82,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             Self::UnknownCluster(_) => "unknown_cluster",
-            Self::NoSuchEndpoint(_) => "not_found",
+            Self::NoSuchEndpoint(_) | Self::NotFound(_) => "not_found",
+            Self::KafkaNotConfigured(_) => "kafka_not_configured",
+            Self::KafkaUnavailable(_) => "kafka_unavailable",
             Self::BadRequest(_) => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
             Self::ReadOnlyCluster(_) => "read_only_cluster",

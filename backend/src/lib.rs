@@ -6,6 +6,7 @@
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API.
 //! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
+//! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
 //! - [`routes`]: one module per resource, each exposing `router()`.
 //! - [`spa`]: serves the browser app (embedded in release builds).
 //! - [`telemetry`]: structured logging with `tracing`.
@@ -15,6 +16,7 @@ pub mod connect;
 pub mod db;
 pub mod error;
 pub mod history;
+pub mod kafka;
 pub mod routes;
 pub mod spa;
 pub mod state;

@@ -6,6 +6,7 @@ mod connector_actions;
 mod connectors;
 mod health;
 mod history;
+mod kafka;
 mod loggers;
 mod metrics;
 mod offsets;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(bulk::router())
         .merge(passthrough::router())
         .merge(history::router())
+        .merge(kafka::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))

@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::connect::{ClusterClient, Clusters};
 use crate::error::ApiError;
 use crate::history::History;
+use crate::kafka::KafkaMonitors;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
@@ -16,11 +17,13 @@ pub struct AppState {
     pub db: SqlitePool,
     pub clusters: Clusters,
     pub history: History,
+    pub kafka: KafkaMonitors,
 }
 
 impl AppState {
-    /// Opens the database (applying migrations), builds one Connect client per cluster, and
-    /// reconciles in the background any change a previous run left without an outcome.
+    /// Opens the database (applying migrations), builds one Connect client per cluster, starts
+    /// the Kafka snapshot loops, and reconciles in the background any change a previous run
+    /// left without an outcome.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::open(&settings.database).await?;
         let clusters = Clusters::new(&settings)?;
@@ -41,11 +44,13 @@ impl AppState {
             settings.history_retention_days,
             settings.history_max_rows,
         ));
+        let kafka = KafkaMonitors::start(&settings, &db)?;
         Ok(Self {
             settings: Arc::new(settings),
             db,
             clusters,
             history,
+            kafka,
         })
     }
 

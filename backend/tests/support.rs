@@ -91,6 +91,8 @@ impl TestApp {
             upstream_timeout,
             cache_ttl: Duration::from_secs(2),
             state_poll: Duration::from_millis(500),
+            kafka_poll: Duration::from_millis(1000),
+            kafka_timeout: Duration::from_secs(5),
             actor: "test-suite".into(),
             history_retention_days: None,
             history_max_rows: None,

@@ -16,6 +16,8 @@ pub struct ConfigFile {
     pub upstream_timeout_ms: Option<u64>,
     pub cache_ttl_ms: Option<u64>,
     pub state_poll_ms: Option<u64>,
+    pub kafka_poll_ms: Option<u64>,
+    pub kafka_timeout_ms: Option<u64>,
     pub actor: Option<String>,
     pub history_retention_days: Option<u32>,
     pub history_max_rows: Option<u32>,

@@ -94,6 +94,24 @@ impl ClusterClient {
         })
     }
 
+    /// What links a connector to Kafka: its summary (kind, consumer group), its config and the
+    /// topics Connect says it used (empty when Connect cannot say), in two calls.
+    pub async fn connector_links(
+        &self,
+        name: &str,
+    ) -> Result<(ConnectorSummary, BTreeMap<String, String>, Vec<String>), ApiError> {
+        let (info, topics) = tokio::join!(
+            self.get_json::<ConnectorInfo>(paths::connector(name, &[])),
+            self.get_json::<BTreeMap<String, ActiveTopics>>(paths::connector(name, &["topics"])),
+        );
+        let info = info?;
+        let summary = summarize(self.cluster(), name, Some(&info), None);
+        let topics = topics
+            .map(|t| t.into_values().flat_map(|a| a.topics).collect())
+            .unwrap_or_default();
+        Ok((summary, info.config, topics))
+    }
+
     /// The connector's state read from a worker now, bypassing the cache.
     pub async fn fresh_state(&self, name: &str) -> Result<String, ApiError> {
         let request = super::UpstreamRequest {

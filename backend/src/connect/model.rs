@@ -101,6 +101,7 @@ pub fn summarize(
         topics: config
             .map(|c| configured_topics(kind, c))
             .unwrap_or_default(),
+        lag: None,
     }
 }
 

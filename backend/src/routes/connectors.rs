@@ -38,7 +38,9 @@ async fn list_connectors(
         Some(id) => vec![state.clusters.get(id)?],
         None => state.clusters.all().iter().collect(),
     };
-    Ok(Json(list_of(&clients, Freshness::Cached).await))
+    let mut list = list_of(&clients, Freshness::Cached).await;
+    state.kafka.fill_lag(&mut list.connectors);
+    Ok(Json(list))
 }
 
 /// The connectors of one cluster; an unreachable cluster is an error naming it.
@@ -47,8 +49,10 @@ async fn list_cluster_connectors(
     Path(cluster_id): Path<String>,
 ) -> Result<Json<ConnectorList>, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
+    let mut connectors = client.connector_summaries(Freshness::Cached).await?;
+    state.kafka.fill_lag(&mut connectors);
     Ok(Json(ConnectorList {
-        connectors: client.connector_summaries(Freshness::Cached).await?,
+        connectors,
         unreachable: Vec::new(),
     }))
 }

@@ -1,4 +1,6 @@
-//! `/metrics` in Prometheus' text format.
+//! `/metrics` in Prometheus' text format: upstream request counters, and per cluster the Kafka
+//! snapshot's health, each group's lag (in all and per partition) and each topic's count of
+//! under-replicated, under-min-ISR and offline partitions.
 
 use std::fmt::Write;
 
@@ -9,15 +11,19 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::kafka::monitor::now_ms;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(get_metrics))
 }
 
 async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let mut text = String::from(
-        "# HELP plugboard_upstream_requests_total HTTP requests sent to Connect workers.\n\
-         # TYPE plugboard_upstream_requests_total counter\n",
+    let mut text = String::new();
+    help(
+        &mut text,
+        "plugboard_upstream_requests_total",
+        "counter",
+        "HTTP requests sent to Connect workers.",
     );
     for client in state.clusters.all() {
         let _ = writeln!(
@@ -27,5 +33,125 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
             client.upstream_requests()
         );
     }
+    kafka_metrics(&state, &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+}
+
+fn kafka_metrics(state: &AppState, text: &mut String) {
+    let all = state.kafka.all();
+    help(
+        text,
+        "plugboard_kafka_up",
+        "gauge",
+        "1 when the last Kafka snapshot cycle succeeded.",
+    );
+    for (cluster, view) in &all {
+        let _ = writeln!(
+            text,
+            "plugboard_kafka_up{{cluster=\"{cluster}\"}} {}",
+            u8::from(view.error.is_none())
+        );
+    }
+    help(
+        text,
+        "plugboard_kafka_snapshot_age_seconds",
+        "gauge",
+        "Age of the Kafka snapshot shown.",
+    );
+    for (cluster, view) in &all {
+        if let Some(snapshot) = &view.snapshot {
+            let age = (now_ms() - snapshot.taken_at_ms) as f64 / 1000.0;
+            let _ = writeln!(
+                text,
+                "plugboard_kafka_snapshot_age_seconds{{cluster=\"{cluster}\"}} {age}"
+            );
+        }
+    }
+    let snapshots: Vec<_> = all
+        .iter()
+        .filter_map(|(cluster, view)| Some((cluster, view.snapshot.clone()?)))
+        .collect();
+    help(
+        text,
+        "plugboard_kafka_consumergroup_lag",
+        "gauge",
+        "Lag of a consumer group summed over its committed partitions.",
+    );
+    for (cluster, snapshot) in &snapshots {
+        for group in &snapshot.observation.groups {
+            if let Some(lag) = snapshot.group_lag(&group.name) {
+                let _ = writeln!(
+                    text,
+                    "plugboard_kafka_consumergroup_lag{{cluster=\"{cluster}\",group=\"{}\"}} {lag}",
+                    label(&group.name)
+                );
+            }
+        }
+    }
+    help(
+        text,
+        "plugboard_kafka_consumergroup_partition_lag",
+        "gauge",
+        "Lag of a consumer group on one partition.",
+    );
+    for (cluster, snapshot) in &snapshots {
+        for group in &snapshot.observation.groups {
+            let Some(detail) = snapshot.group_detail(&group.name, None) else {
+                continue;
+            };
+            for p in detail.partitions.iter().filter(|p| p.lag.is_some()) {
+                let _ = writeln!(
+                    text,
+                    "plugboard_kafka_consumergroup_partition_lag{{cluster=\"{cluster}\",group=\"{}\",topic=\"{}\",partition=\"{}\"}} {}",
+                    label(&group.name),
+                    label(&p.topic),
+                    p.partition,
+                    p.lag.unwrap_or(0)
+                );
+            }
+        }
+    }
+    let gauges = [
+        (
+            "plugboard_kafka_topic_under_replicated_partitions",
+            "Partitions with fewer in-sync replicas than replicas.",
+        ),
+        (
+            "plugboard_kafka_topic_under_min_isr_partitions",
+            "Partitions with fewer in-sync replicas than min.insync.replicas.",
+        ),
+        (
+            "plugboard_kafka_topic_offline_partitions",
+            "Partitions without a leader.",
+        ),
+    ];
+    let topics: Vec<_> = snapshots
+        .iter()
+        .map(|(cluster, snapshot)| (cluster, snapshot.topic_summaries()))
+        .collect();
+    for (index, (name, about)) in gauges.iter().enumerate() {
+        help(text, name, "gauge", about);
+        for (cluster, summaries) in &topics {
+            for topic in summaries {
+                let value = [topic.under_replicated, topic.under_min_isr, topic.offline][index];
+                let _ = writeln!(
+                    text,
+                    "{name}{{cluster=\"{cluster}\",topic=\"{}\"}} {value}",
+                    label(&topic.name)
+                );
+            }
+        }
+    }
+}
+
+fn help(text: &mut String, name: &str, kind: &str, about: &str) {
+    let _ = writeln!(text, "# HELP {name} {about}\n# TYPE {name} {kind}");
+}
+
+/// A label value escaped as the text format asks (backslash, quote, newline).
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }

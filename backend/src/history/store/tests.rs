@@ -2,12 +2,7 @@
 
 use super::*;
 
-async fn scratch_db(label: &str) -> (SqlitePool, std::path::PathBuf) {
-    let path =
-        std::env::temp_dir().join(format!("plugboard-store-{label}-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    (crate::db::open(&path).await.unwrap(), path)
-}
+use crate::test_support::scratch_db;
 
 fn event(action: &str) -> NewEvent<'_> {
     NewEvent {

@@ -1,0 +1,210 @@
+//! The real [`KafkaSource`]: one librdkafka client per cluster, asked with a timeout on every
+//! call. Requests per cycle: one Metadata, one DescribeConfigs, ListGroups and DescribeGroups per
+//! broker, one OffsetFetch per group (to its coordinator), and one ListOffsets per leader broker
+//! for the log-end offsets of every partition at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::{ClientConfig, ClientContext, Offset, TopicPartitionList};
+use serde::Deserialize;
+
+use super::native;
+use super::observation::{
+    BrokerMeta, GroupMeta, KafkaSource, Observation, PartitionMeta, TopicMeta,
+};
+
+/// Reads a cluster through one librdkafka consumer that never joins a group.
+pub struct RdKafkaSource {
+    consumer: BaseConsumer<RequestCounter>,
+    timeout: Duration,
+}
+
+impl RdKafkaSource {
+    /// A client for `bootstrap_servers`, with the cluster's extra client `properties`
+    /// (security settings, say). Connecting happens lazily, in the first cycle.
+    pub fn new(
+        bootstrap_servers: &str,
+        properties: &BTreeMap<String, String>,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let mut config = ClientConfig::new();
+        for (key, value) in properties {
+            config.set(key, value);
+        }
+        config
+            .set("bootstrap.servers", bootstrap_servers)
+            .set("client.id", "plugboard-snapshot")
+            // Lag is measured against the high watermark, as consumers of Connect see it.
+            .set("isolation.level", "read_uncommitted")
+            .set("enable.auto.commit", "false")
+            // Statistics carry the count of requests sent; they are read once per cycle.
+            .set("statistics.interval.ms", "1000")
+            .set("socket.timeout.ms", timeout.as_millis().to_string())
+            .set("log_level", "3");
+        let consumer = config
+            .create_with_context(RequestCounter::default())
+            .map_err(|e| anyhow::anyhow!("cannot create the Kafka client: {e}"))?;
+        Ok(Self { consumer, timeout })
+    }
+
+    fn metadata(&self) -> Result<(Vec<BrokerMeta>, Vec<TopicMeta>), String> {
+        let metadata = self
+            .consumer
+            .fetch_metadata(None, self.timeout)
+            .map_err(|e| format!("cannot read the cluster metadata: {e}"))?;
+        let brokers = metadata
+            .brokers()
+            .iter()
+            .map(|b| BrokerMeta {
+                id: b.id(),
+                host: b.host().to_owned(),
+                port: b.port(),
+            })
+            .collect();
+        let topics = metadata
+            .topics()
+            .iter()
+            .filter(|t| t.error().is_none())
+            .map(|t| TopicMeta {
+                name: t.name().to_owned(),
+                partitions: t
+                    .partitions()
+                    .iter()
+                    .map(|p| PartitionMeta {
+                        id: p.id(),
+                        leader: p.leader(),
+                        replicas: p.replicas().to_vec(),
+                        isr: p.isr().to_vec(),
+                    })
+                    .collect(),
+                min_insync_replicas: None,
+            })
+            .collect();
+        Ok((brokers, topics))
+    }
+
+    /// Log-end offsets of every partition, batched by librdkafka into one request per leader.
+    fn log_end_offsets(&self, topics: &[TopicMeta]) -> Result<HashMap<(String, i32), i64>, String> {
+        let mut list = TopicPartitionList::new();
+        for topic in topics {
+            for partition in &topic.partitions {
+                list.add_partition_offset(&topic.name, partition.id, Offset::End)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        if list.count() == 0 {
+            return Ok(HashMap::new());
+        }
+        let answered = self
+            .consumer
+            .offsets_for_times(list, self.timeout)
+            .map_err(|e| format!("cannot read log-end offsets: {e}"))?;
+        Ok(answered
+            .elements()
+            .iter()
+            .filter(|e| e.error().is_ok())
+            .filter_map(|e| match e.offset() {
+                Offset::Offset(end) => Some(((e.topic().to_owned(), e.partition()), end)),
+                _ => None,
+            })
+            .collect())
+    }
+
+    fn groups(&self) -> Result<Vec<GroupMeta>, String> {
+        let list = self
+            .consumer
+            .fetch_group_list(None, self.timeout)
+            .map_err(|e| format!("cannot list consumer groups: {e}"))?;
+        let names: Vec<String> = list.groups().iter().map(|g| g.name().to_owned()).collect();
+        let (mut committed, errors) =
+            native::committed_offsets(&self.consumer, &names, self.timeout);
+        if !errors.is_empty() && committed.is_empty() && !names.is_empty() {
+            return Err(format!(
+                "cannot read committed offsets: {}",
+                errors.join("; ")
+            ));
+        }
+        for error in errors.iter().take(3) {
+            tracing::warn!("committed offsets of a group could not be read: {error}");
+        }
+        Ok(list
+            .groups()
+            .iter()
+            .map(|g| GroupMeta {
+                name: g.name().to_owned(),
+                state: g.state().to_owned(),
+                protocol_type: g.protocol_type().to_owned(),
+                members: u32::try_from(g.members().len()).unwrap_or(u32::MAX),
+                committed: committed.remove(g.name()).unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+impl KafkaSource for RdKafkaSource {
+    fn observe(&mut self) -> Result<Observation, String> {
+        // Serves pending statistics events, which carry the request count.
+        let _ = self.consumer.poll(Duration::ZERO);
+        let (brokers, mut topics) = self.metadata()?;
+        let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+        match native::topic_config_values(
+            &self.consumer,
+            &names,
+            "min.insync.replicas",
+            self.timeout,
+        ) {
+            Ok(values) => {
+                for topic in &mut topics {
+                    topic.min_insync_replicas =
+                        values.get(&topic.name).and_then(|v| v.parse().ok());
+                }
+            }
+            Err(e) => tracing::warn!("cannot read min.insync.replicas of topics: {e}"),
+        }
+        let log_end = self.log_end_offsets(&topics)?;
+        let groups = self.groups()?;
+        Ok(Observation {
+            brokers,
+            topics,
+            groups,
+            log_end,
+        })
+    }
+
+    fn requests_sent(&self) -> Option<u64> {
+        let total = self.consumer.context().total.load(Ordering::Relaxed);
+        (total > 0).then_some(total)
+    }
+}
+
+/// Keeps the number of requests librdkafka reports having sent, summed over its brokers.
+#[derive(Default)]
+struct RequestCounter {
+    total: Arc<AtomicU64>,
+}
+
+#[derive(Deserialize)]
+struct Statistics {
+    brokers: HashMap<String, BrokerStatistics>,
+}
+
+#[derive(Deserialize)]
+struct BrokerStatistics {
+    /// Requests sent to this broker since the client started.
+    tx: u64,
+}
+
+impl ClientContext for RequestCounter {
+    fn stats_raw(&self, statistics: &[u8]) {
+        if let Ok(statistics) = serde_json::from_slice::<Statistics>(statistics) {
+            let total = statistics.brokers.values().map(|b| b.tx).sum();
+            self.total.store(total, Ordering::Relaxed);
+        }
+    }
+}
+
+impl rdkafka::consumer::ConsumerContext for RequestCounter {}

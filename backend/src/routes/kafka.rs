@@ -1,0 +1,167 @@
+//! What Plugboard reads from Kafka: a cluster's snapshot status, brokers and topics with their
+//! partitions' health, consumer groups with lag, a group's lag history, and one connector's
+//! group lag and topics.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use api_types::{
+    ConnectorKafka, GroupDetail, KafkaGroups, KafkaStatus, KafkaTopics, LagPoint, LagRange,
+    TopicDetail,
+};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::connect::Freshness;
+use crate::error::ApiError;
+use crate::kafka::{Snapshot, lag_history, linking};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clusters/{cluster}/kafka", get(get_status))
+        .route("/clusters/{cluster}/kafka/topics", get(list_topics))
+        .route("/clusters/{cluster}/kafka/topics/{topic}", get(get_topic))
+        .route("/clusters/{cluster}/kafka/groups", get(list_groups))
+        .route("/clusters/{cluster}/kafka/groups/{group}", get(get_group))
+        .route(
+            "/clusters/{cluster}/kafka/groups/{group}/lag",
+            get(get_lag_history),
+        )
+        .route(
+            "/clusters/{cluster}/connectors/{name}/kafka",
+            get(get_connector_kafka),
+        )
+}
+
+async fn get_status(
+    State(state): State<AppState>,
+    Path(cluster): Path<String>,
+) -> Result<Json<KafkaStatus>, ApiError> {
+    state.clusters.get(&cluster)?;
+    Ok(Json(state.kafka.status(&cluster)))
+}
+
+async fn list_topics(
+    State(state): State<AppState>,
+    Path(cluster): Path<String>,
+) -> Result<Json<KafkaTopics>, ApiError> {
+    let (status, snapshot) = snapshot(&state, &cluster)?;
+    Ok(Json(KafkaTopics {
+        status,
+        brokers: snapshot.brokers(),
+        topics: snapshot.topic_summaries(),
+    }))
+}
+
+async fn get_topic(
+    State(state): State<AppState>,
+    Path((cluster, topic)): Path<(String, String)>,
+) -> Result<Json<TopicDetail>, ApiError> {
+    let (_, snapshot) = snapshot(&state, &cluster)?;
+    let detail = snapshot.topic_detail(&topic);
+    detail
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("Kafka has no topic `{topic}`")))
+}
+
+async fn list_groups(
+    State(state): State<AppState>,
+    Path(cluster): Path<String>,
+) -> Result<Json<KafkaGroups>, ApiError> {
+    let (status, snapshot) = snapshot(&state, &cluster)?;
+    let connectors = connectors_by_group(&state, &cluster).await;
+    Ok(Json(KafkaGroups {
+        status,
+        groups: snapshot.group_summaries(&connectors),
+    }))
+}
+
+async fn get_group(
+    State(state): State<AppState>,
+    Path((cluster, group)): Path<(String, String)>,
+) -> Result<Json<GroupDetail>, ApiError> {
+    let (_, snapshot) = snapshot(&state, &cluster)?;
+    let connectors = connectors_by_group(&state, &cluster).await;
+    snapshot
+        .group_detail(&group, connectors.get(&group))
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("Kafka has no consumer group `{group}`")))
+}
+
+#[derive(Deserialize)]
+struct LagQuery {
+    range: Option<LagRange>,
+}
+
+/// A group's lag over the last hour (default), day or week.
+async fn get_lag_history(
+    State(state): State<AppState>,
+    Path((cluster, group)): Path<(String, String)>,
+    query: Result<Query<LagQuery>, QueryRejection>,
+) -> Result<Json<Vec<LagPoint>>, ApiError> {
+    let Query(query) = query?;
+    state.clusters.get(&cluster)?;
+    let range = query.range.unwrap_or(LagRange::Hour);
+    let points = lag_history::points(&state.db, &cluster, &group, range)
+        .await
+        .map_err(|e| {
+            tracing::error!("lag history query failed: {e}");
+            ApiError::DatabaseUnavailable
+        })?;
+    Ok(Json(points))
+}
+
+/// A sink's group lag and the health of a connector's topics. Answers (with the status saying
+/// why) even when Kafka has not been read yet, so the connector page can show the reason.
+async fn get_connector_kafka(
+    State(state): State<AppState>,
+    Path((cluster, name)): Path<(String, String)>,
+) -> Result<Json<ConnectorKafka>, ApiError> {
+    let client = state.clusters.get(&cluster)?;
+    let status = state.kafka.status(&cluster);
+    if !status.configured {
+        return Err(ApiError::KafkaNotConfigured(cluster));
+    }
+    let (summary, config, active) = client.connector_links(&name).await?;
+    let snapshot = state.kafka.snapshot(&cluster);
+    let group = summary.consumer_group;
+    let topics = linking::connector_topics(&active, &config, group.as_deref(), snapshot.as_deref());
+    Ok(Json(linking::connector_kafka(
+        status,
+        snapshot.as_deref(),
+        &name,
+        group,
+        &topics,
+    )))
+}
+
+/// The status and latest snapshot of `cluster`'s Kafka, or why there is none.
+fn snapshot(state: &AppState, cluster: &str) -> Result<(KafkaStatus, Arc<Snapshot>), ApiError> {
+    state.clusters.get(cluster)?;
+    let view = state
+        .kafka
+        .view(cluster)
+        .ok_or_else(|| ApiError::KafkaNotConfigured(cluster.to_owned()))?;
+    let snapshot = view.snapshot.clone().ok_or_else(|| {
+        ApiError::KafkaUnavailable(match &view.error {
+            Some(error) => format!("Kafka of cluster `{cluster}` cannot be read: {error}"),
+            None => format!("Kafka of cluster `{cluster}` has not been read yet"),
+        })
+    })?;
+    Ok((view.status(cluster), snapshot))
+}
+
+/// Connector names by group, from the cached connector list (empty when Connect is down).
+async fn connectors_by_group(state: &AppState, cluster: &str) -> HashMap<String, String> {
+    let Ok(client) = state.clusters.get(cluster) else {
+        return HashMap::new();
+    };
+    match client.connector_summaries(Freshness::Cached).await {
+        Ok(summaries) => linking::connectors_by_group(&summaries),
+        Err(_) => HashMap::new(),
+    }
+}
