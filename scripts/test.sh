@@ -54,6 +54,7 @@ start_stack() { stack_start "$DATA_DIR"; }
 # turns concurrent connector changes into long rebalance churn that leaves tasks unassigned.
 cargo_tests() {
   PLUGBOARD_TEST_CONNECT_URLS=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS | sed 's/,$//') \
+    PLUGBOARD_TEST_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
     cargo test -- --test-threads=1
 }
 

@@ -100,8 +100,6 @@ pub struct GroupSummary {
     pub name: String,
     /// Stable, Empty, PreparingRebalance, Dead, ... as the coordinator says.
     pub state: String,
-    pub protocol_type: String,
-    pub members: u32,
     pub topics: Vec<String>,
     pub partitions: u32,
     pub lag: u64,

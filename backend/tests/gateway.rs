@@ -3,58 +3,16 @@
 
 mod support;
 
-use api_types::{
-    BulkOutcome, ConnectorDetail, ConnectorList, Health, OffsetsOutcome, WorkerLoggers,
-};
+use api_types::{BulkOutcome, ConnectorList, Health, OffsetsOutcome, WorkerLoggers};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, cluster, eventually, file_sink_config, stack_worker_urls, unique};
+use support::{
+    TestApp, cluster, create_sink, detail_when, eventually, file_sink_config, stack_worker_urls,
+    state_becomes, unique,
+};
 
 async fn local_app() -> TestApp {
     TestApp::start(vec![cluster("local", stack_worker_urls())]).await
-}
-
-async fn create_sink(app: &TestApp, name: &str, config: Value) {
-    let body = json!({"name": name, "config": config});
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/clusters/local/connectors",
-            Some(body),
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "{}",
-        response.text().await.unwrap()
-    );
-}
-
-/// Polls the connector's detail until `check` accepts it.
-async fn detail_when(
-    app: &TestApp,
-    name: &str,
-    what: &str,
-    check: impl Fn(&ConnectorDetail) -> bool,
-) -> ConnectorDetail {
-    let path = format!("/api/v1/clusters/local/connectors/{name}");
-    eventually(what, || async {
-        let response = app.get(&path).await;
-        let detail: ConnectorDetail = response.json().await.ok()?;
-        check(&detail).then_some(detail)
-    })
-    .await
-}
-
-async fn state_becomes(app: &TestApp, name: &str, state: &str) {
-    detail_when(app, name, state, |d| {
-        d.summary.state == state
-            && d.tasks
-                .iter()
-                .all(|t| t.state == state || state == "STOPPED")
-    })
-    .await;
 }
 
 #[tokio::test]

@@ -12,9 +12,12 @@ use std::time::Duration;
 
 use std::future::Future;
 
+use api_types::ConnectorDetail;
 use plugboard::AppState;
 use plugboard::config::{Cluster, Settings};
+use plugboard::kafka::{KafkaMonitors, KafkaSource};
 use reqwest::Method;
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A directory of its own under the system temp dir, removed when dropped.
@@ -51,6 +54,13 @@ pub fn stack_worker_urls() -> Vec<String> {
     urls.split(',').map(str::to_owned).collect()
 }
 
+/// The bootstrap address of the real local broker started by scripts/test.sh.
+pub fn stack_bootstrap() -> String {
+    std::env::var("PLUGBOARD_TEST_BOOTSTRAP").expect(
+        "PLUGBOARD_TEST_BOOTSTRAP is not set: run scripts/test.sh, which starts the real broker",
+    )
+}
+
 /// A cluster entry as the config file would give it.
 pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
     Cluster {
@@ -83,6 +93,27 @@ impl TestApp {
     }
 
     pub async fn start_with_timeout(clusters: Vec<Cluster>, upstream_timeout: Duration) -> Self {
+        Self::start_with(clusters, upstream_timeout, |_| {}).await
+    }
+
+    /// Plugboard whose Kafka snapshots come from `sources` (cluster id, source) instead of the
+    /// clusters' bootstrap servers.
+    pub async fn start_with_kafka_sources(
+        clusters: Vec<Cluster>,
+        sources: Vec<(String, Box<dyn KafkaSource>)>,
+    ) -> Self {
+        Self::start_with(clusters, Duration::from_secs(60), move |state| {
+            state.kafka =
+                KafkaMonitors::with_sources(sources, Duration::from_millis(200), &state.db);
+        })
+        .await
+    }
+
+    async fn start_with(
+        clusters: Vec<Cluster>,
+        upstream_timeout: Duration,
+        adjust: impl FnOnce(&mut AppState),
+    ) -> Self {
         let dir = ScratchDir::new("app");
         let database = dir.path("plugboard.db");
         let settings = Settings {
@@ -98,7 +129,8 @@ impl TestApp {
             history_max_rows: None,
             clusters,
         };
-        let state = AppState::build(settings).await.unwrap();
+        let mut state = AppState::build(settings).await.unwrap();
+        adjust(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(plugboard::run(listener, state, std::future::pending()));
@@ -196,4 +228,49 @@ pub fn file_sink_config(topic: &str) -> Value {
         "topics": topic,
         "file": std::env::temp_dir().join(format!("{topic}.out")).display().to_string(),
     })
+}
+
+/// Creates connector `name` in the cluster `local` through Plugboard's API.
+pub async fn create_sink(app: &TestApp, name: &str, config: Value) {
+    let body = json!({"name": name, "config": config});
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(body),
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
+/// Polls the connector's detail until `check` accepts it.
+pub async fn detail_when(
+    app: &TestApp,
+    name: &str,
+    what: &str,
+    check: impl Fn(&ConnectorDetail) -> bool,
+) -> ConnectorDetail {
+    let path = format!("/api/v1/clusters/local/connectors/{name}");
+    eventually(what, || async {
+        let response = app.get(&path).await;
+        let detail: ConnectorDetail = response.json().await.ok()?;
+        check(&detail).then_some(detail)
+    })
+    .await
+}
+
+/// Waits until the connector and its tasks are in `state`.
+pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
+    detail_when(app, name, state, |d| {
+        d.summary.state == state
+            && d.tasks
+                .iter()
+                .all(|t| t.state == state || state == "STOPPED")
+    })
+    .await;
 }

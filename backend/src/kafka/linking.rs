@@ -94,8 +94,6 @@ mod tests {
                 groups: vec![GroupMeta {
                     name: name.into(),
                     state: "Stable".into(),
-                    protocol_type: "consumer".into(),
-                    members: 1,
                     committed: topics.iter().map(|t| ((*t).to_owned(), 0, 1)).collect(),
                 }],
                 ..Observation::default()

@@ -1,5 +1,7 @@
-//! The two admin calls the `rdkafka` crate does not wrap, made through librdkafka's C API on the
-//! snapshot client: committed offsets of any group (ListConsumerGroupOffsets) and topic configs
+//! The admin calls the `rdkafka` crate does not wrap, made through librdkafka's C API on the
+//! snapshot client: the group list with states (ListConsumerGroups, which unlike the crate's
+//! `fetch_group_list` needs no DescribeGroups: tansu fails those for Connect's own group),
+//! committed offsets of any group (ListConsumerGroupOffsets) and topic configs
 //! (DescribeConfigs). Using the one client keeps one set of broker connections and lets its
 //! statistics count every request.
 //!
@@ -17,6 +19,53 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 
 /// A committed offset: (topic, partition, offset).
 pub type Committed = (String, i32, i64);
+
+/// Every group's name and state (Stable, Empty, ...), in one ListGroups request per broker.
+pub fn list_groups<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    timeout: Duration,
+) -> Result<Vec<(String, String)>, String> {
+    let rk = consumer.client().native_ptr();
+    let queue = Queue::new(rk);
+    let options = Options::new(
+        rk,
+        rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
+        timeout,
+    );
+    // SAFETY: client, options and queue are alive for the call.
+    unsafe { rd::rd_kafka_ListConsumerGroups(rk, options.0, queue.0) };
+    let event = queue
+        .events(1, timeout)
+        .next()
+        .unwrap_or_else(|| Err("no answer".into()))?;
+    // SAFETY: the event is alive for this whole block; everything read is copied out.
+    unsafe {
+        let result = rd::rd_kafka_event_ListConsumerGroups_result(event.0);
+        if result.is_null() {
+            return Err("ListConsumerGroups gave no result".into());
+        }
+        let mut error_count = 0;
+        let errors = rd::rd_kafka_ListConsumerGroups_result_errors(result, &mut error_count);
+        if let Some(&first) = slice(errors, error_count).first() {
+            tracing::warn!(
+                "a broker could not list its groups: {}",
+                text(rd::rd_kafka_error_string(first))
+            );
+        }
+        let mut count = 0;
+        let listings = rd::rd_kafka_ListConsumerGroups_result_valid(result, &mut count);
+        Ok(slice(listings, count)
+            .iter()
+            .map(|&listing| {
+                let state = rd::rd_kafka_ConsumerGroupListing_state(listing);
+                (
+                    text(rd::rd_kafka_ConsumerGroupListing_group_id(listing)),
+                    text(rd::rd_kafka_consumer_group_state_name(state)),
+                )
+            })
+            .collect())
+    }
+}
 
 /// The committed offsets of each group, asked all at once (librdkafka takes one group per
 /// call; each goes to the group's coordinator). A group that failed is left out of the answer

@@ -42,9 +42,8 @@ pub struct PartitionMeta {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupMeta {
     pub name: String,
+    /// Stable, Empty, PreparingRebalance, Dead, ... as the coordinator says.
     pub state: String,
-    pub protocol_type: String,
-    pub members: u32,
     /// Committed offsets: (topic, partition, offset).
     pub committed: Vec<(String, i32, i64)>,
 }

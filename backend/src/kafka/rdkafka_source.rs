@@ -1,7 +1,7 @@
 //! The real [`KafkaSource`]: one librdkafka client per cluster, asked with a timeout on every
-//! call. Requests per cycle: one Metadata, one DescribeConfigs, ListGroups and DescribeGroups per
-//! broker, one OffsetFetch per group (to its coordinator), and one ListOffsets per leader broker
-//! for the log-end offsets of every partition at once.
+//! call. Requests per cycle: one Metadata, one DescribeConfigs, one ListGroups per broker, one
+//! OffsetFetch per group (to its coordinator), and one ListOffsets per leader broker for the
+//! log-end offsets of every partition at once.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -16,6 +16,9 @@ use super::native;
 use super::observation::{
     BrokerMeta, GroupMeta, KafkaSource, Observation, PartitionMeta, TopicMeta,
 };
+
+/// More than the statistics events of a minute-long interval: each poll serves one event.
+const STATISTICS_EVENTS_SERVED: usize = 64;
 
 /// Reads a cluster through one librdkafka consumer that never joins a group.
 pub struct RdKafkaSource {
@@ -115,14 +118,12 @@ impl RdKafkaSource {
     }
 
     fn groups(&self) -> Result<Vec<GroupMeta>, String> {
-        let list = self
-            .consumer
-            .fetch_group_list(None, self.timeout)
+        let listed = native::list_groups(&self.consumer, self.timeout)
             .map_err(|e| format!("cannot list consumer groups: {e}"))?;
-        let names: Vec<String> = list.groups().iter().map(|g| g.name().to_owned()).collect();
+        let names: Vec<String> = listed.iter().map(|(name, _)| name.clone()).collect();
         let (mut committed, errors) =
             native::committed_offsets(&self.consumer, &names, self.timeout);
-        if !errors.is_empty() && committed.is_empty() && !names.is_empty() {
+        if !errors.is_empty() && committed.is_empty() {
             return Err(format!(
                 "cannot read committed offsets: {}",
                 errors.join("; ")
@@ -131,15 +132,12 @@ impl RdKafkaSource {
         for error in errors.iter().take(3) {
             tracing::warn!("committed offsets of a group could not be read: {error}");
         }
-        Ok(list
-            .groups()
-            .iter()
-            .map(|g| GroupMeta {
-                name: g.name().to_owned(),
-                state: g.state().to_owned(),
-                protocol_type: g.protocol_type().to_owned(),
-                members: u32::try_from(g.members().len()).unwrap_or(u32::MAX),
-                committed: committed.remove(g.name()).unwrap_or_default(),
+        Ok(listed
+            .into_iter()
+            .map(|(name, state)| GroupMeta {
+                committed: committed.remove(&name).unwrap_or_default(),
+                name,
+                state,
             })
             .collect())
     }
@@ -147,8 +145,11 @@ impl RdKafkaSource {
 
 impl KafkaSource for RdKafkaSource {
     fn observe(&mut self) -> Result<Observation, String> {
-        // Serves pending statistics events, which carry the request count.
-        let _ = self.consumer.poll(Duration::ZERO);
+        // Serves the statistics events queued since the last cycle (one per poll, one per
+        // second), which carry the request count.
+        for _ in 0..STATISTICS_EVENTS_SERVED {
+            let _ = self.consumer.poll(Duration::ZERO);
+        }
         let (brokers, mut topics) = self.metadata()?;
         let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
         match native::topic_config_values(

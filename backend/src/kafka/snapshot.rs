@@ -169,8 +169,6 @@ impl Snapshot {
         GroupSummary {
             name: group.name.clone(),
             state: group.state.clone(),
-            protocol_type: group.protocol_type.clone(),
-            members: group.members,
             topics,
             partitions: u32::try_from(partitions.len()).unwrap_or(u32::MAX),
             lag,

@@ -52,8 +52,6 @@ mod tests {
         GroupMeta {
             name: "g".into(),
             state: "Stable".into(),
-            protocol_type: "consumer".into(),
-            members: 1,
             committed: committed
                 .iter()
                 .enumerate()
