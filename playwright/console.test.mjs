@@ -1,27 +1,19 @@
 // The console against the real local Connect cluster in Debian's Chromium: the create form
 // generated from validate, the JSON tab, clone, edit with its diff, actions, bulk actions and
 // delete. Screenshots of the main pages are saved in playwright/test-results/.
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE_URL, launchChromium } from "./browser.mjs";
+import { BASE_URL } from "./browser.mjs";
 import {
-  CLUSTER, connectorPath, createSink, deleteIfPresent, getConnector, newPage, openRunningSink, uniqueName,
+  CLUSTER, browserForTests, connectorPath, createSink, getConnector, openRunningSink, uniqueName,
   waitForHeaderState,
 } from "./helpers.mjs";
 
 const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
 const created = [];
-let browser;
-
-before(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  for (const name of created) await deleteIfPresent(name);
-});
+const openPage = browserForTests(created);
+before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
 
 async function openCreateForm(page) {
   await page.goto(`${BASE_URL}/clusters/${CLUSTER}/new`);
@@ -31,7 +23,7 @@ async function openCreateForm(page) {
 }
 
 test("a sink created through the form: the first submit shows the missing topics inline, the second creates it", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = uniqueName("e2e-form");
   created.push(name);
   await openCreateForm(page);
@@ -58,7 +50,7 @@ test("a sink created through the form: the first submit shows the missing topics
 });
 
 test("the JSON tab and the form edit the same config", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   await openCreateForm(page);
 
   await page.locator("[data-setting=topics] input").fill("from-the-form");
@@ -76,7 +68,7 @@ test("the JSON tab and the form edit the same config", async () => {
 });
 
 test("cloning a connector prefills its config under a new name", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const source = uniqueName("e2e-clone-src");
   const copy = `${source}-2`;
   created.push(source, copy);
@@ -98,7 +90,7 @@ test("cloning a connector prefills its config under a new name", async () => {
 });
 
 test("an edit shows the diff against the live config before it is applied", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = uniqueName("e2e-edit");
   created.push(name);
   await createSink(name);
@@ -124,7 +116,7 @@ test("an edit shows the diff against the live config before it is applied", asyn
 });
 
 test("pause, resume and restart change the badges and report the new state", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = await openRunningSink(page, "e2e-actions", created);
 
   await page.getByTestId("pause").click();
@@ -142,7 +134,7 @@ test("pause, resume and restart change the badges and report the new state", asy
 });
 
 test("a bulk pause of two connectors reports each one and pauses both", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const prefix = uniqueName("e2e-bulk");
   const names = [`${prefix}-a`, `${prefix}-b`];
   created.push(...names);
@@ -165,7 +157,7 @@ test("a bulk pause of two connectors reports each one and pauses both", async ()
 });
 
 test("delete asks for the connector's name first", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = await openRunningSink(page, "e2e-delete", created);
 
   await page.getByTestId("delete").click();
@@ -182,7 +174,7 @@ test("delete asks for the connector's name first", async () => {
 });
 
 test("a connector named with a slash, a percent sign, a space and unicode has a working page", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = `${uniqueName("e2e")}/50% café`;
   created.push(name);
   await createSink(name);

@@ -1,6 +1,7 @@
 // Shared steps of the console's end-to-end tests: unique names, connectors made through the API
 // for set-up, and waits long enough for Connect's rebalances on the local stack.
-import { BASE_URL } from "./browser.mjs";
+import { after, before } from "node:test";
+import { BASE_URL, launchChromium } from "./browser.mjs";
 
 export const CLUSTER = process.env.PLUGBOARD_CLUSTER ?? "local";
 const SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
@@ -63,4 +64,18 @@ export async function openRunningSink(page, prefix, created) {
   await page.goto(`${BASE_URL}${connectorPath(name)}`);
   await waitForHeaderState(page, "RUNNING");
   return name;
+}
+
+/** Starts Chromium before the file's tests and closes it after them, then deletes the
+ *  connectors named in `created`. Returns a function that opens a new page. */
+export function browserForTests(created) {
+  let browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    for (const name of created) await deleteIfPresent(name);
+  });
+  return () => newPage(browser);
 }

@@ -1,25 +1,18 @@
 // The change history in the console, against the real stack: an edit appears on the connector
 // page with its diff, a rollback restores the earlier config on the worker, and the global
 // feed finds the connector's events. The state timeline shows what polling saw.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, launchChromium } from "./browser.mjs";
+import { BASE_URL } from "./browser.mjs";
 import {
-  connectorPath, createSink, deleteIfPresent, getConnector, newPage, openRunningSink, uniqueName, waitForHeaderState,
+  browserForTests, connectorPath, createSink, getConnector, openRunningSink, uniqueName, waitForHeaderState,
 } from "./helpers.mjs";
 
-let browser;
 const created = [];
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  for (const name of created) await deleteIfPresent(name);
-});
+const openPage = browserForTests(created);
 
 test("edit, see the change and its diff in the connector's history, roll back, and see the old value live", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = uniqueName("e2e-history");
   created.push(name);
   await createSink(name);
@@ -53,7 +46,7 @@ test("edit, see the change and its diff in the connector's history, roll back, a
 });
 
 test("the global feed filters by connector and lists its events newest first", async () => {
-  const page = await newPage(browser);
+  const page = await openPage();
   const name = await openRunningSink(page, "e2e-feed", created);
   await page.getByTestId("pause").click();
   await waitForHeaderState(page, "PAUSED");

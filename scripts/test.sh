@@ -6,6 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 export KAFKA_PORT=19092 CONNECT_PORTS="18083 18084"
+# The broker of the "gone" cluster, which the browser tests stop and restart.
+export OUTAGE_KAFKA_PORT=19192
 source "$REPO_ROOT/scripts/lib/stack.sh"
 cd "$REPO_ROOT"
 
@@ -69,8 +71,10 @@ bootstrap_servers = "127.0.0.1:$KAFKA_PORT"
 [[clusters]]
 id = "gone"
 name = "Unreachable cluster"
-# Nothing listens on port 9 (discard) here: this cluster shows as down.
+# Nothing listens on port 9 (discard) here: this cluster shows as down. Its broker is one the
+# end-to-end tests start and stop themselves (playwright/kafka.test.mjs).
 urls = ["http://127.0.0.1:9"]
+bootstrap_servers = "127.0.0.1:$OUTAGE_KAFKA_PORT"
 TOML
   "$CARGO_TARGET_DIR/debug/plugboard" --config "$DATA_DIR/plugboard.toml" \
     --bind "127.0.0.1:$PLUGBOARD_PORT" --database "$DATA_DIR/plugboard.db" \

@@ -4,6 +4,7 @@
 
 mod connectors;
 mod history;
+mod kafka;
 mod plugins;
 
 use api_types::{ClusterOverview, ErrorBody};
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 
 pub use connectors::*;
 pub use history::*;
+pub use kafka::*;
 pub use plugins::*;
 
 /// A failed call, as a sentence to show to the user.
@@ -26,6 +28,11 @@ pub async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
 /// A path segment as the browser sends it: `/`, `%`, spaces and unicode percent-encoded.
 pub fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
+}
+
+/// `/api/v1/clusters/{cluster}/{rest}`, the cluster encoded.
+fn cluster_path(cluster: &str, rest: &str) -> String {
+    format!("/api/v1/clusters/{}/{rest}", encode(cluster))
 }
 
 /// `key=value` pairs joined with `&`, values encoded; empty values are left out.

@@ -11,8 +11,8 @@ use leptos_router::path;
 use crate::api::{self, ApiResult};
 use crate::links;
 use crate::pages::{
-    ConnectorPage, DashboardPage, EditConnectorPage, HistoryPage, LoggersPage, NewConnectorPage,
-    NotFoundPage, OverviewPage, PluginsPage, first_cluster,
+    ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage, HistoryPage, LoggersPage,
+    NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage, TopicsPage, first_cluster,
 };
 use crate::toasts::{Toaster, Toasts};
 
@@ -43,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
                     <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
                     <Route path=path!("/clusters/:cluster/loggers") view=LoggersPage />
+                    <Route path=path!("/clusters/:cluster/topics") view=TopicsPage />
+                    <Route path=path!("/clusters/:cluster/groups") view=GroupsPage />
                     <Route path=path!("/clusters/:cluster/connectors/:name") view=ConnectorPage />
                     <Route path=path!("/clusters/:cluster/connectors/:name/edit") view=EditConnectorPage />
                 </Routes>
@@ -81,6 +83,8 @@ fn Header() -> impl IntoView {
                 <A href="/" exact=true>"Connectors"</A>
                 <A href="/clusters" exact=true>"Clusters"</A>
                 <A href=page_of("plugins")>"Plugins"</A>
+                <A href=page_of("topics")>"Topics"</A>
+                <A href=page_of("groups")>"Groups"</A>
                 <A href=page_of("loggers")>"Loggers"</A>
                 <A href="/history">"History"</A>
             </nav>

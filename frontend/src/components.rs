@@ -5,9 +5,13 @@ mod cluster_card;
 mod confirm;
 mod diff_table;
 mod history_list;
+mod kafka;
+mod list_parts;
 
 pub use badges::{HealthBadge, StateBadge, health_label};
 pub use cluster_card::ClusterCard;
 pub use confirm::TypeToConfirm;
 pub use diff_table::DiffTable;
 pub use history_list::{HistoryList, readable_time};
+pub use kafka::{KafkaFreshness, LagChart, PartitionTable, duration_text};
+pub use list_parts::{ColumnHeads, SearchBox};

@@ -3,17 +3,21 @@
 mod connector;
 mod connector_form;
 mod dashboard;
+mod groups;
 mod history;
 mod loggers;
 mod not_found;
 mod overview;
 mod plugins;
+mod topics;
 
 pub use connector::ConnectorPage;
 pub use connector_form::{EditConnectorPage, NewConnectorPage};
 pub use dashboard::{DashboardPage, first_cluster, short_class};
+pub use groups::GroupsPage;
 pub use history::HistoryPage;
 pub use loggers::LoggersPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use plugins::PluginsPage;
+pub use topics::TopicsPage;

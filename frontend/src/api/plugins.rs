@@ -6,7 +6,7 @@ use api_types::{LoggerChange, WorkerLoggers};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ApiResult, change_json, encode, get_json};
+use super::{ApiResult, change_json, cluster_path, encode, get_json};
 
 /// One entry of Connect's `GET /connector-plugins`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -58,10 +58,6 @@ pub struct SettingValue {
     #[serde(default)]
     pub errors: Vec<String>,
     pub visible: bool,
-}
-
-fn cluster_path(cluster: &str, rest: &str) -> String {
-    format!("/api/v1/clusters/{}/{rest}", encode(cluster))
 }
 
 /// Connector plugins, and also transforms, converters and predicates.

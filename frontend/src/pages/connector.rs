@@ -3,6 +3,7 @@
 //! traces and menus stay open across the live refresh.
 
 mod actions;
+mod kafka;
 mod offsets;
 mod tasks;
 mod timeline;
@@ -22,6 +23,7 @@ use crate::links;
 use crate::live::live;
 use crate::pages::short_class;
 use actions::{Action, ActionBar, Actions};
+use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
 use tasks::{TaskTable, Trace};
 use timeline::StateTimeline;
@@ -109,6 +111,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             })}
         </section>
         <ConfigAndTopics detail />
+        <KafkaPanels cluster=cluster.clone() name=name.clone() />
         <section class="card">
             <h2>"Offsets"</h2>
             {offsets_panel}

@@ -65,6 +65,7 @@ pub fn ConnectorTable(
                         {show_cluster.then(|| view! { <th scope="col">"Cluster"</th> })}
                         <th scope="col">"Tasks"</th>
                         <th scope="col">"Topics"</th>
+                        <th scope="col" title="Records a sink's consumer group is behind, from the latest Kafka snapshot">"Lag"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -137,6 +138,7 @@ fn ConnectorRow(
                 {(failed > 0).then(|| view! { " " <span class="badge bad">{format!("{failed} failed")}</span> })}
             </td>
             <td class="topics" title=connector.topics.join(", ")>{topics}</td>
+            <td class="number" data-testid="lag">{connector.lag.map(|l| l.to_string())}</td>
         </tr>
     }
 }

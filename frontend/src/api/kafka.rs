@@ -1,0 +1,39 @@
+//! What Plugboard reads from Kafka: a connector's group lag and topics, a group's lag history,
+//! and a cluster's topics, brokers and consumer groups.
+
+use api_types::{ConnectorKafka, KafkaGroups, KafkaTopics, LagPoint, LagRange, TopicDetail};
+
+use super::{ApiResult, cluster_path, connector_path, encode, get_json};
+
+pub async fn connector_kafka(cluster: String, name: String) -> ApiResult<ConnectorKafka> {
+    get_json(&format!("{}/kafka", connector_path(&cluster, &name))).await
+}
+
+pub async fn lag_history(
+    cluster: String,
+    group: String,
+    range: LagRange,
+) -> ApiResult<Vec<LagPoint>> {
+    let rest = format!(
+        "kafka/groups/{}/lag?range={}",
+        encode(&group),
+        range.as_str()
+    );
+    get_json(&cluster_path(&cluster, &rest)).await
+}
+
+pub async fn kafka_topics(cluster: String) -> ApiResult<KafkaTopics> {
+    get_json(&cluster_path(&cluster, "kafka/topics")).await
+}
+
+pub async fn kafka_topic(cluster: String, topic: String) -> ApiResult<TopicDetail> {
+    get_json(&cluster_path(
+        &cluster,
+        &format!("kafka/topics/{}", encode(&topic)),
+    ))
+    .await
+}
+
+pub async fn kafka_groups(cluster: String) -> ApiResult<KafkaGroups> {
+    get_json(&cluster_path(&cluster, "kafka/groups")).await
+}

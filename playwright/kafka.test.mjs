@@ -1,0 +1,124 @@
+// Lag and partition health in the console against the real broker and Connect cluster: a
+// FileStreamSource writes lines into a new two-partition topic, a FileStreamSink reads them,
+// and the pages show the sink's group catching up, its topic's partitions, and the lists.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BASE_URL } from "./browser.mjs";
+import { CLUSTER, browserForTests, connectorPath, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
+
+const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
+const created = [];
+const openPage = browserForTests(created);
+
+async function createLineSource(name, topic, lines) {
+  const file = `/tmp/${name}.in`;
+  writeFileSync(file, Array.from({ length: lines }, (_, i) => `line ${i}`).join("\n") + "\n");
+  const config = {
+    "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+    "tasks.max": "1",
+    file,
+    topic,
+    "topic.creation.default.replication.factor": "1",
+    "topic.creation.default.partitions": "2",
+  };
+  const response = await fetch(`${BASE_URL}/api/v1/clusters/${CLUSTER}/connectors`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, config }),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
+test("a sink's lag, its topic's partitions and the groups and topics pages", async () => {
+  const name = uniqueName("e2e-lag");
+  const topic = `${name}-topic`;
+  created.push(`${name}-src`, name);
+  await createLineSource(`${name}-src`, topic, 40);
+  await createSink(name);
+
+  const page = await openPage();
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+  const panel = page.getByTestId("lag-panel");
+  await panel.getByTestId("total-lag").filter({ hasText: /^0$/ }).waitFor();
+  const rows = panel.getByTestId("lag-row");
+  await rows.nth(1).waitFor();
+  assert.equal(await rows.count(), 2);
+  const committed = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.children[2].textContent)));
+  assert.equal(committed.reduce((a, b) => a + b, 0), 40, "both partitions together hold the 40 lines");
+
+  const health = page.getByTestId("topic-health");
+  await health.getByTestId("partition-row").nth(1).waitFor();
+  assert.equal(await health.locator("tr.problem").count(), 0);
+  assert.match(await health.textContent(), /all in sync/);
+  await page.getByTestId("lag-chart").waitFor();
+  await panel.screenshot({ path: `${SCREENSHOTS}lag-panel.png` });
+
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}`);
+  const row = page.locator(`[data-testid=connector-row][data-name="${name}"]`);
+  await row.getByTestId("lag").filter({ hasText: /^0$/ }).waitFor();
+
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/groups`);
+  const group = page.locator(`[data-testid=group-row][data-group="connect-${name}"]`);
+  await group.waitFor();
+  assert.equal(await group.getByTestId("group-lag").textContent(), "0");
+  await group.getByRole("link", { name }).click();
+  await waitForHeaderState(page, "RUNNING");
+
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/topics`);
+  const topicRow = page.locator(`[data-testid=topic-row][data-topic="${topic}"]`);
+  await topicRow.waitFor();
+  assert.equal(await topicRow.getByTestId("under-replicated").textContent(), "0");
+  await topicRow.getByRole("button").click();
+  await page.getByTestId("partitions").getByTestId("partition-row").nth(1).waitFor();
+  assert.match(await page.getByTestId("topic-counts").textContent(), /0 under-replicated, 0 under min ISR, 0 offline/);
+  await page.screenshot({ path: `${SCREENSHOTS}topics.png`, fullPage: true });
+});
+
+// scripts/test.sh points the cluster "gone" at a broker on this port that nothing starts: this
+// test starts tansu there itself, so it can stop it without harming the shared stack.
+const OUTAGE_PORT = process.env.OUTAGE_KAFKA_PORT ?? "19192";
+const OUTAGE_CLUSTER = process.env.PLUGBOARD_OUTAGE_CLUSTER ?? "gone";
+
+function startBroker(dir) {
+  const url = `tcp://127.0.0.1:${OUTAGE_PORT}`;
+  const args = ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "sqlite://tansu.db"];
+  return spawn("tansu", args, { cwd: dir, stdio: "ignore" });
+}
+
+async function stopBroker(broker) {
+  if (broker.exitCode !== null) return;
+  const exited = new Promise((resolve) => broker.once("exit", resolve));
+  broker.kill("SIGKILL");
+  await exited;
+}
+
+test("a stopped broker shows as unreachable over its last snapshot, and fresh data after a restart", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "plugboard-outage-"));
+  let broker = startBroker(dir);
+  try {
+    const page = await openPage();
+    await page.goto(`${BASE_URL}/clusters/${OUTAGE_CLUSTER}/topics`);
+    await page.getByTestId("kafka-fresh").waitFor();
+    const brokers = await page.getByTestId("brokers").textContent();
+    assert.match(brokers, new RegExp(`127\\.0\\.0\\.1:${OUTAGE_PORT}`));
+
+    await stopBroker(broker);
+    const warning = page.getByTestId("kafka-unreachable");
+    await warning.waitFor();
+    assert.match(await warning.textContent(), /Kafka unreachable since .+ UTC, showing the snapshot of .+ UTC/);
+    assert.equal(await page.getByTestId("brokers").textContent(), brokers, "the last snapshot stays on screen");
+    await page.screenshot({ path: `${SCREENSHOTS}kafka-unreachable.png` });
+
+    broker = startBroker(dir);
+    await page.getByTestId("kafka-fresh").waitFor();
+    assert.equal(await warning.count(), 0);
+  } finally {
+    await stopBroker(broker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
