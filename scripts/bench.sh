@@ -2,7 +2,9 @@
 # Benchmarks the gateway against the real local stack and prints the numbers: status latency
 # directly and through Plugboard (release build, cache off and on), and upstream calls per list
 # refresh with 200 connectors and 20 pollers, and the time Chromium takes to render the
-# dashboard with those 200 connectors. Not a test: it asserts nothing about time.
+# dashboard with those 200 connectors; then the Kafka snapshot with 5,000 partitions and 500
+# groups on a broker of its own (time per cycle, requests per cycle, resident memory).
+# Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 export KAFKA_PORT=29092 CONNECT_PORTS="28083 28084"
@@ -39,3 +41,4 @@ start_plugboard 28081 0
 BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
   BENCH_PLUGBOARD_UNCACHED_URL=http://127.0.0.1:28081 cargo bench -p plugboard --bench gateway
 PLUGBOARD_URL=http://127.0.0.1:28080 node "$REPO_ROOT/playwright/bench-dashboard.mjs" 200
+cargo bench -p plugboard --bench kafka

@@ -1,0 +1,259 @@
+//! Kafka snapshot benchmark: a tansu broker of its own, 500 consumer groups with committed
+//! offsets, first over 1,000 partitions and then over 5,000, read by the release `plugboard`
+//! binary every 2 s. Prints per phase: time per snapshot cycle, Kafka requests per cycle (as
+//! librdkafka counts them) and the resident memory of the plugboard process.
+//!
+//! Needs `tansu` on PATH (scripts/install-deps.sh installs it). Prints numbers; asserts only
+//! that the snapshot saw every group and partition.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use api_types::{KafkaGroups, KafkaStatus};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+
+const GROUPS: usize = 500;
+const PARTITIONS_PER_TOPIC: i32 = 50;
+const RECORDS_PER_PARTITION: usize = 3;
+const COMMITTED_OFFSET: i64 = 1;
+const SAMPLED_CYCLES: usize = 8;
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+fn wait_for_port(port: u16) {
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("nothing listens on {port}");
+}
+
+fn client(bootstrap: &str) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config.set("bootstrap.servers", bootstrap);
+    config
+}
+
+/// Topics `t{first}`..`t{last}` with records, and each group committing offset 1 on its share
+/// of all partitions so far (every partition belongs to exactly one group).
+async fn grow(bootstrap: &str, topics: std::ops::Range<usize>) {
+    let admin: AdminClient<_> = client(bootstrap).create().unwrap();
+    let new: Vec<String> = topics.clone().map(|t| format!("t{t:03}")).collect();
+    let specs: Vec<_> = new
+        .iter()
+        .map(|n| NewTopic::new(n, PARTITIONS_PER_TOPIC, TopicReplication::Fixed(1)))
+        .collect();
+    for result in admin
+        .create_topics(
+            &specs,
+            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
+        )
+        .await
+        .unwrap()
+    {
+        result.unwrap();
+    }
+    let producer: BaseProducer = client(bootstrap).create().unwrap();
+    for topic in &new {
+        for partition in 0..PARTITIONS_PER_TOPIC {
+            for _ in 0..RECORDS_PER_PARTITION {
+                let mut record = BaseRecord::<(), _>::to(topic)
+                    .partition(partition)
+                    .payload("x");
+                // A full local queue gives the record back: serve deliveries, then retry.
+                while let Err((_, back)) = producer.send(record) {
+                    record = back;
+                    producer.poll(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+    producer.flush(TIMEOUT).unwrap();
+    let all: Vec<(String, i32)> = (0..topics.end)
+        .flat_map(|t| (0..PARTITIONS_PER_TOPIC).map(move |p| (format!("t{t:03}"), p)))
+        .collect();
+    std::thread::scope(|scope| {
+        for worker in 0..8 {
+            let all = &all;
+            scope.spawn(move || {
+                for group in (worker..GROUPS).step_by(8) {
+                    let consumer: BaseConsumer = client(bootstrap)
+                        .set("group.id", format!("g{group:03}"))
+                        .create()
+                        .unwrap();
+                    let mut list = TopicPartitionList::new();
+                    for (topic, partition) in all.iter().skip(group).step_by(GROUPS) {
+                        list.add_partition_offset(
+                            topic,
+                            *partition,
+                            Offset::Offset(COMMITTED_OFFSET),
+                        )
+                        .unwrap();
+                    }
+                    consumer.commit(&list, CommitMode::Sync).unwrap();
+                }
+            });
+        }
+    });
+}
+
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+async fn measure(http: &reqwest::Client, base: &str, pid: u32, partitions: usize) {
+    let status_url = format!("{base}/api/v1/clusters/bench/kafka");
+    let groups_url = format!("{base}/api/v1/clusters/bench/kafka/groups");
+    // Wait for a cycle that sees the whole set-up.
+    loop {
+        if let Ok(response) = http.get(&groups_url).send().await
+            && let Ok(groups) = response.json::<KafkaGroups>().await
+        {
+            let committed: u32 = groups.groups.iter().map(|g| g.partitions).sum();
+            if groups.groups.len() >= GROUPS && committed as usize >= partitions {
+                let lag: u64 = groups.groups.iter().map(|g| g.lag).sum();
+                println!(
+                    "  snapshot: {} groups, {committed} committed partitions, total lag {lag}",
+                    groups.groups.len()
+                );
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (mut cycles, mut requests, mut last_taken) = (Vec::new(), Vec::new(), None);
+    while cycles.len() < SAMPLED_CYCLES {
+        let status: KafkaStatus = http
+            .get(&status_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if status.taken_at_ms != last_taken {
+            last_taken = status.taken_at_ms;
+            cycles.push(status.cycle_ms.unwrap());
+            requests.extend(status.requests_per_cycle);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    cycles.sort_unstable();
+    requests.sort_unstable();
+    let started = Instant::now();
+    http.get(&groups_url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    println!(
+        "  cycle: p50 {} ms, max {} ms over {SAMPLED_CYCLES} cycles",
+        cycles[cycles.len() / 2],
+        cycles[cycles.len() - 1]
+    );
+    println!(
+        "  Kafka requests per cycle: median {}, min {}, max {}",
+        requests[requests.len() / 2],
+        requests[0],
+        requests[requests.len() - 1]
+    );
+    println!(
+        "  plugboard resident memory: {} MiB",
+        resident_kib(pid) / 1024
+    );
+    println!(
+        "  GET /kafka/groups answered in {} ms",
+        started.elapsed().as_millis()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("plugboard-bench-kafka-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kafka_port = free_port();
+    let url = format!("tcp://127.0.0.1:{kafka_port}");
+    let _broker = Killed(
+        Command::new("tansu")
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
+            .args(["--storage-engine", "sqlite://tansu.db"])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tansu is on PATH (scripts/install-deps.sh installs it)"),
+    );
+    wait_for_port(kafka_port);
+    let bootstrap = format!("127.0.0.1:{kafka_port}");
+
+    println!("setting up 1,000 partitions (20 topics x 50) and {GROUPS} groups …");
+    grow(&bootstrap, 0..20).await;
+
+    let http_port = free_port();
+    std::fs::write(
+        dir.join("plugboard.toml"),
+        format!(
+            "kafka_poll_ms = 2000\n[[clusters]]\nid = \"bench\"\nurls = [\"http://127.0.0.1:9\"]\nbootstrap_servers = \"{bootstrap}\"\n"
+        ),
+    )
+    .unwrap();
+    let plugboard = Killed(
+        Command::new(env!("CARGO_BIN_EXE_plugboard"))
+            .arg("--config")
+            .arg(dir.join("plugboard.toml"))
+            .args(["--bind", &format!("127.0.0.1:{http_port}")])
+            .arg("--database")
+            .arg(dir.join("plugboard.db"))
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(http_port);
+    let base = format!("http://127.0.0.1:{http_port}");
+    let http = reqwest::Client::new();
+    let pid = plugboard.0.id();
+
+    println!("1,000 partitions, {GROUPS} groups, one broker:");
+    measure(&http, &base, pid, 1_000).await;
+
+    println!("growing to 5,000 partitions (100 topics x 50), the same {GROUPS} groups …");
+    grow(&bootstrap, 20..100).await;
+    println!("5,000 partitions, {GROUPS} groups, one broker:");
+    measure(&http, &base, pid, 5_000).await;
+
+    drop(plugboard);
+    let _ = std::fs::remove_dir_all(&dir);
+}
