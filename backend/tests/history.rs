@@ -329,6 +329,14 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
     create(&app, &name, file_sink_config(&format!("{name}-topic"))).await;
     running(&app, &name).await;
     let path = format!("/api/v1/clusters/local/connectors/{name}");
+    // The timeline holds only what polling saw: let it see RUNNING before the pause.
+    eventually("RUNNING in the timeline", || async {
+        let list: Vec<StateTransition> = app.get_json(&format!("{path}/timeline")).await;
+        list.iter()
+            .any(|t| t.task.is_none() && t.state_after == "RUNNING")
+            .then_some(())
+    })
+    .await;
 
     must(&app, Method::POST, &format!("{path}/pause"), None).await;
 

@@ -175,3 +175,128 @@ fn kafka_problem(
         RuleKind::NotRunning | RuleKind::Failed | RuleKind::Unreachable => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::{ConnectorKind, Health, RuleSpec, TaskCounts, WebhookFormat};
+
+    use super::*;
+
+    fn rule(kind: RuleKind, pattern: Option<&str>) -> AlertRule {
+        AlertRule {
+            id: 7,
+            spec: RuleSpec {
+                name: "r".into(),
+                kind,
+                cluster: None,
+                connector_pattern: pattern.map(str::to_owned),
+                threshold: Some(5.0),
+                for_seconds: 0,
+                samples: None,
+                allowed_lag: None,
+                webhook_url: None,
+                webhook_format: WebhookFormat::Json,
+                repeat_seconds: None,
+                auto_restart: false,
+                max_restarts: 3,
+            },
+            created_at: String::new(),
+        }
+    }
+
+    fn connector(name: &str, state: &str, running: u32, failed: u32) -> ConnectorSummary {
+        ConnectorSummary {
+            cluster: "c".into(),
+            name: name.into(),
+            kind: ConnectorKind::Sink,
+            class: "FileStreamSink".into(),
+            state: state.into(),
+            worker_id: None,
+            health: Health::Degraded,
+            tasks: TaskCounts {
+                total: running + failed,
+                running,
+                failed,
+                ..TaskCounts::default()
+            },
+            first_cause: Some("Caused by: java.io.FileNotFoundException".into()),
+            consumer_group: Some(format!("connect-{name}")),
+            topics: Vec::new(),
+            lag: None,
+        }
+    }
+
+    fn judge(
+        rule: &AlertRule,
+        connectors: Result<&[ConnectorSummary], &str>,
+        kafka: Option<&KafkaView>,
+    ) -> Option<Vec<Finding>> {
+        let samples = HashMap::new();
+        findings(
+            rule,
+            &ClusterData {
+                cluster: "c",
+                connectors,
+                kafka,
+                samples: &samples,
+            },
+        )
+    }
+
+    #[test]
+    fn a_failed_task_of_a_covered_connector_is_a_finding_with_its_cause() {
+        let list = [
+            connector("orders-sink", "RUNNING", 1, 1),
+            connector("other", "RUNNING", 1, 1),
+        ];
+        let found = judge(&rule(RuleKind::Failed, Some("orders-*")), Ok(&list), None).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].subject, "orders-sink");
+        assert_eq!(found[0].value, Some(1.0));
+        assert!(
+            found[0].detail.contains("FileNotFoundException"),
+            "{}",
+            found[0].detail
+        );
+    }
+
+    #[test]
+    fn a_paused_connector_is_not_running_but_not_failed() {
+        let list = [connector("p", "PAUSED", 0, 0)];
+        assert_eq!(
+            judge(&rule(RuleKind::NotRunning, None), Ok(&list), None)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            judge(&rule(RuleKind::Failed, None), Ok(&list), None)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn connect_down_is_an_unreachable_finding_and_leaves_connector_rules_unjudged() {
+        let found = judge(
+            &rule(RuleKind::Unreachable, None),
+            Err("cannot connect"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(found[0].subject, "connect");
+        assert_eq!(
+            judge(&rule(RuleKind::Failed, None), Err("cannot connect"), None),
+            None
+        );
+    }
+
+    #[test]
+    fn lag_rules_without_a_snapshot_are_unjudged_rather_than_clear() {
+        let list = [connector("s", "RUNNING", 1, 0)];
+        assert_eq!(
+            judge(&rule(RuleKind::LagAbove, None), Ok(&list), None),
+            None
+        );
+    }
+}
