@@ -99,6 +99,10 @@ async fn evaluate_round(
     interval: Duration,
 ) -> sqlx::Result<()> {
     let rules = rules::list(&state.db).await?;
+    // Without rules there is nothing to judge, and no reason to ask Connect anything.
+    if rules.is_empty() {
+        return Ok(());
+    }
     let mut rounds: Vec<ClusterRound> = Vec::new();
     for client in state.clusters.all() {
         let id = client.id().to_owned();
