@@ -120,9 +120,6 @@ async fn evaluate_round(
             view,
         });
     }
-    if rules.is_empty() {
-        return Ok(());
-    }
     let now = now_ms();
     for rule in &rules {
         let mut found: Vec<Finding> = Vec::new();
