@@ -1,6 +1,7 @@
 // Shared steps of the console's end-to-end tests: unique names, connectors made through the API
 // for set-up, and waits long enough for Connect's rebalances on the local stack.
 import { after, before } from "node:test";
+import { writeFileSync } from "node:fs";
 import { BASE_URL, launchChromium } from "./browser.mjs";
 
 export const CLUSTER = process.env.PLUGBOARD_CLUSTER ?? "local";
@@ -78,4 +79,21 @@ export function browserForTests(created) {
     for (const name of created) await deleteIfPresent(name);
   });
   return () => newPage(browser);
+}
+
+/** A FileStreamSource reading `lines` lines from a new file into `topic` (two partitions,
+ *  created by Connect); returns the file, to append more. */
+export async function createLineSource(name, topic, lines) {
+  const file = `/tmp/${name}.in`;
+  writeFileSync(file, Array.from({ length: lines }, (_, i) => `line ${i}`).join("\n") + "\n");
+  const config = {
+    "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+    "tasks.max": "1",
+    file,
+    topic,
+    "topic.creation.default.replication.factor": "1",
+    "topic.creation.default.partitions": "2",
+  };
+  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config });
+  return file;
 }

@@ -4,34 +4,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BASE_URL } from "./browser.mjs";
-import { CLUSTER, browserForTests, connectorPath, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
+import { CLUSTER, browserForTests, connectorPath, createLineSource, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
 
 const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
 const created = [];
 const openPage = browserForTests(created);
-
-async function createLineSource(name, topic, lines) {
-  const file = `/tmp/${name}.in`;
-  writeFileSync(file, Array.from({ length: lines }, (_, i) => `line ${i}`).join("\n") + "\n");
-  const config = {
-    "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
-    "tasks.max": "1",
-    file,
-    topic,
-    "topic.creation.default.replication.factor": "1",
-    "topic.creation.default.partitions": "2",
-  };
-  const response = await fetch(`${BASE_URL}/api/v1/clusters/${CLUSTER}/connectors`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name, config }),
-  });
-  assert.equal(response.status, 201, await response.text());
-}
 
 test("a sink's lag, its topic's partitions and the groups and topics pages", async () => {
   const name = uniqueName("e2e-lag");

@@ -4,6 +4,7 @@
 //! `wasm32-unknown-unknown`. The backend serialises these; the frontend deserialises them.
 
 mod actions;
+mod alerts;
 mod clusters;
 mod connectors;
 mod errors;
@@ -13,6 +14,9 @@ mod kafka;
 pub use actions::{
     BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,
     OffsetsChange, OffsetsOutcome, WorkerLoggers,
+};
+pub use alerts::{
+    AlertRule, AlertSummary, Incident, RuleKind, RuleSpec, SilenceRequest, WebhookFormat,
 };
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{

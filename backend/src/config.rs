@@ -56,6 +56,9 @@ pub struct Cli {
     /// Timeout of each call to Kafka, in milliseconds [default: 5000].
     #[arg(long, env = "PLUGBOARD_KAFKA_TIMEOUT_MS")]
     pub kafka_timeout_ms: Option<u64>,
+    /// How often alert rules are judged, in milliseconds [default: 10000].
+    #[arg(long, env = "PLUGBOARD_ALERT_INTERVAL_MS")]
+    pub alert_interval_ms: Option<u64>,
     /// Who the history names as the actor of changes (until access control knows users)
     /// [default: plugboard].
     #[arg(long, env = "PLUGBOARD_ACTOR")]
@@ -78,6 +81,8 @@ pub struct Settings {
     pub kafka_poll: Duration,
     /// Timeout of each call to Kafka.
     pub kafka_timeout: Duration,
+    /// How often alert rules are judged.
+    pub alert_interval: Duration,
     pub actor: String,
     /// History older than this is pruned (none when unset).
     pub history_retention_days: Option<u32>,
@@ -117,6 +122,7 @@ const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
 const DEFAULT_STATE_POLL_MS: u64 = 10_000;
 const DEFAULT_KAFKA_POLL_MS: u64 = 10_000;
 const DEFAULT_KAFKA_TIMEOUT_MS: u64 = 5_000;
+const DEFAULT_ALERT_INTERVAL_MS: u64 = 10_000;
 const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
 /// The id of the cluster given with `--connect-url`.
@@ -188,6 +194,12 @@ impl Settings {
                 cli.kafka_timeout_ms
                     .or(file.kafka_timeout_ms)
                     .unwrap_or(DEFAULT_KAFKA_TIMEOUT_MS)
+                    .max(100),
+            ),
+            alert_interval: Duration::from_millis(
+                cli.alert_interval_ms
+                    .or(file.alert_interval_ms)
+                    .unwrap_or(DEFAULT_ALERT_INTERVAL_MS)
                     .max(100),
             ),
             actor: cli

@@ -37,6 +37,8 @@ pub enum Source {
     Api,
     Passthrough,
     Rollback,
+    /// An alert rule's automatic restart.
+    AutoRestart,
 }
 
 impl Source {
@@ -46,6 +48,7 @@ impl Source {
             Self::Api => "api",
             Self::Passthrough => "passthrough",
             Self::Rollback => "rollback",
+            Self::AutoRestart => "auto_restart",
         }
     }
 }

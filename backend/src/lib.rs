@@ -1,6 +1,7 @@
 //! Plugboard's backend: an axum server that fronts one or many Kafka Connect clusters.
 //!
 //! Layout:
+//! - [`alerts`]: alert rules judged on a loop, incidents, webhooks and automatic restarts.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
 //! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
@@ -11,6 +12,7 @@
 //! - [`spa`]: serves the browser app (embedded in release builds).
 //! - [`telemetry`]: structured logging with `tracing`.
 
+pub mod alerts;
 pub mod config;
 pub mod connect;
 pub mod db;

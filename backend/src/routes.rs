@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource, merged into one router.
 
+mod alerts;
 mod bulk;
 mod clusters;
 mod connector_actions;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(passthrough::router())
         .merge(history::router())
         .merge(kafka::router())
+        .merge(alerts::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))

@@ -22,7 +22,7 @@ pub struct AppState {
 
 impl AppState {
     /// Opens the database (applying migrations), builds one Connect client per cluster, starts
-    /// the Kafka snapshot loops, and reconciles in the background any change a previous run
+    /// the Kafka snapshot loops and the alert evaluation, and reconciles in the background any change a previous run
     /// left without an outcome.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::open(&settings.database).await?;
@@ -45,13 +45,18 @@ impl AppState {
             settings.history_max_rows,
         ));
         let kafka = KafkaMonitors::start(&settings, &db)?;
-        Ok(Self {
+        let state = Self {
             settings: Arc::new(settings),
             db,
             clusters,
             history,
             kafka,
-        })
+        };
+        tokio::spawn(crate::alerts::evaluate_forever(
+            state.clone(),
+            state.settings.alert_interval,
+        ));
+        Ok(state)
     }
 
     /// The cluster `id` if it accepts changes: 404 when unknown, 403 when read-only.

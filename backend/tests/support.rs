@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this file
 
 pub mod fake_worker;
+pub mod kafka_client;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -124,6 +125,7 @@ impl TestApp {
             state_poll: Duration::from_millis(500),
             kafka_poll: Duration::from_millis(1000),
             kafka_timeout: Duration::from_secs(5),
+            alert_interval: Duration::from_millis(500),
             actor: "test-suite".into(),
             history_retention_days: None,
             history_max_rows: None,

@@ -2,6 +2,7 @@
 //!
 //! Changes carry `X-Plugboard-Source: console` so the history says they came from the console.
 
+mod alerts;
 mod connectors;
 mod history;
 mod kafka;
@@ -12,6 +13,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use alerts::*;
 pub use connectors::*;
 pub use history::*;
 pub use kafka::*;

@@ -11,8 +11,9 @@ use leptos_router::path;
 use crate::api::{self, ApiResult};
 use crate::links;
 use crate::pages::{
-    ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage, HistoryPage, LoggersPage,
-    NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage, TopicsPage, first_cluster,
+    AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage, HistoryPage,
+    LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage, TopicsPage,
+    first_cluster,
 };
 use crate::toasts::{Toaster, Toasts};
 
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=DashboardPage />
                     <Route path=path!("/clusters") view=OverviewPage />
                     <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/alerts") view=AlertsPage />
                     <Route path=path!("/clusters/:cluster") view=DashboardPage />
                     <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
                     <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
@@ -87,9 +89,28 @@ fn Header() -> impl IntoView {
                 <A href=page_of("groups")>"Groups"</A>
                 <A href=page_of("loggers")>"Loggers"</A>
                 <A href="/history">"History"</A>
+                <A href="/alerts">"Alerts"</A>
             </nav>
+            <AlertBanner />
             <ClusterSwitcher />
         </header>
+    }
+}
+
+/// The count of open incidents, on every page, linking to the alerts page.
+#[component]
+fn AlertBanner() -> impl IntoView {
+    let summary = crate::live::live(
+        std::time::Duration::from_secs(5),
+        || (),
+        |()| crate::api::alert_summary(),
+    );
+    move || {
+        summary.ok_map(|s| *s).filter(|s| s.open > 0).map(|s| view! {
+            <A href="/alerts" attr:class="alert-banner" attr:data-testid="alert-banner">
+                {format!("{} open incident{} · {} unacknowledged", s.open, if s.open == 1 { "" } else { "s" }, s.unacknowledged)}
+            </A>
+        })
     }
 }
 

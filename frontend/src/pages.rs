@@ -1,5 +1,6 @@
 //! One component per URL of the app.
 
+mod alerts;
 mod connector;
 mod connector_form;
 mod dashboard;
@@ -11,6 +12,7 @@ mod overview;
 mod plugins;
 mod topics;
 
+pub use alerts::{AlertsPage, NewRuleForm};
 pub use connector::ConnectorPage;
 pub use connector_form::{EditConnectorPage, NewConnectorPage};
 pub use dashboard::{DashboardPage, first_cluster, short_class};

@@ -18,6 +18,7 @@ pub struct ConfigFile {
     pub state_poll_ms: Option<u64>,
     pub kafka_poll_ms: Option<u64>,
     pub kafka_timeout_ms: Option<u64>,
+    pub alert_interval_ms: Option<u64>,
     pub actor: Option<String>,
     pub history_retention_days: Option<u32>,
     pub history_max_rows: Option<u32>,

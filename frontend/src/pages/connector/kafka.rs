@@ -2,13 +2,14 @@
 //! the time it is behind and a chart over the last hour, day or week), and the health of its
 //! topics' partitions. Source connectors show their position in the Offsets section instead.
 
-use api_types::{ConnectorKafka, GroupDetail, LagRange, TopicDetail};
+use api_types::{ConnectorKafka, GroupDetail, LagRange, RuleKind, TopicDetail};
 use leptos::prelude::*;
 
 use super::REFRESH_EVERY;
 use crate::api;
 use crate::components::{KafkaFreshness, LagChart, PartitionTable, duration_text};
 use crate::live::live;
+use crate::pages::NewRuleForm;
 
 #[component]
 pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
@@ -23,6 +24,7 @@ pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
     let answer: Memo<Option<ConnectorKafka>> = Memo::new(move |_| kafka.ok_map(Clone::clone));
     let group_name =
         Memo::new(move |_| answer.with(|a| a.as_ref().and_then(|k| k.group_name.clone())));
+    let rule_preset = (RuleKind::LagAbove, cluster.clone(), name);
     view! {
         {move || kafka.error().map(|m| view! { <section class="card"><h2>"Kafka"</h2><p class="muted" data-testid="kafka-error">{m}</p></section> })}
         {move || answer.get().map(|k| view! {
@@ -34,6 +36,12 @@ pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
                     (Some(g), None) => view! { <p class="muted">{format!("Group {g} has committed no offsets yet.")}</p> }.into_any(),
                     (Some(_), Some(group)) => view! { <GroupLag group /> }.into_any(),
                 }}
+                {k.group_name.is_some().then(|| view! {
+                    <details class="rule-shortcut" data-testid="lag-rule">
+                        <summary>"Alert on lag…"</summary>
+                        <NewRuleForm on_created=Callback::new(|()| ()) preset=rule_preset.clone() />
+                    </details>
+                })}
             </section>
         })}
         {move || group_name.get().map(|group| view! { <LagHistory cluster=cluster.clone() group /> })}

@@ -1,0 +1,150 @@
+//! Alert rules, the incidents they open, and the console's count of open incidents.
+
+use serde::{Deserialize, Serialize};
+
+/// What a rule watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// The connector or one of its tasks is not RUNNING (paused and stopped count).
+    NotRunning,
+    /// The connector or one of its tasks is FAILED.
+    Failed,
+    /// A sink's lag is above `threshold` records.
+    LagAbove,
+    /// A sink's lag trend over the last `samples` snapshots is not OK (Burrow's judgement).
+    LagTrend,
+    /// A sink is more than `threshold` seconds behind.
+    TimeLagAbove,
+    /// A connector's topics have under-replicated, under-min-ISR or offline partitions.
+    TopicsUnhealthy,
+    /// The Connect cluster or its Kafka cannot be reached.
+    Unreachable,
+}
+
+impl RuleKind {
+    pub const ALL: [RuleKind; 7] = [
+        RuleKind::NotRunning,
+        RuleKind::Failed,
+        RuleKind::LagAbove,
+        RuleKind::LagTrend,
+        RuleKind::TimeLagAbove,
+        RuleKind::TopicsUnhealthy,
+        RuleKind::Unreachable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::NotRunning => "not_running",
+            RuleKind::Failed => "failed",
+            RuleKind::LagAbove => "lag_above",
+            RuleKind::LagTrend => "lag_trend",
+            RuleKind::TimeLagAbove => "time_lag_above",
+            RuleKind::TopicsUnhealthy => "topics_unhealthy",
+            RuleKind::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    /// Whether the rule needs a `threshold`.
+    pub fn needs_threshold(self) -> bool {
+        matches!(self, RuleKind::LagAbove | RuleKind::TimeLagAbove)
+    }
+}
+
+/// How a webhook's body is shaped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookFormat {
+    /// `{"event", "incident", "rule"}`.
+    #[default]
+    Json,
+    /// `{"text": "..."}`, which Slack's incoming webhooks (and Mattermost, Teams' Slack mode) take.
+    Slack,
+}
+
+/// A rule as it is created or replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    pub name: String,
+    pub kind: RuleKind,
+    /// Only this cluster; every cluster when absent.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Only connectors whose name matches, `*` standing for any run of characters.
+    #[serde(default)]
+    pub connector_pattern: Option<String>,
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// How long the condition must hold before an incident opens.
+    #[serde(default)]
+    pub for_seconds: u32,
+    /// `lag_trend`: how many recent snapshots are judged (default 5).
+    #[serde(default)]
+    pub samples: Option<u32>,
+    /// `lag_trend`: lag at or below this is always OK.
+    #[serde(default)]
+    pub allowed_lag: Option<u64>,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    #[serde(default)]
+    pub webhook_format: WebhookFormat,
+    /// Post again every this many seconds while the incident is open and not acknowledged.
+    #[serde(default)]
+    pub repeat_seconds: Option<u32>,
+    /// `failed` and `not_running`: restart the connector's failed parts, with growing back-off.
+    #[serde(default)]
+    pub auto_restart: bool,
+    #[serde(default = "default_max_restarts")]
+    pub max_restarts: u32,
+}
+
+fn default_max_restarts() -> u32 {
+    3
+}
+
+/// A stored rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRule {
+    pub id: i64,
+    #[serde(flatten)]
+    pub spec: RuleSpec,
+    pub created_at: String,
+}
+
+/// A rule's condition held for a subject (a connector, or a cluster for `unreachable`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: i64,
+    pub rule_id: i64,
+    pub rule_name: String,
+    pub kind: RuleKind,
+    pub cluster: String,
+    pub subject: String,
+    pub opened_at: String,
+    pub resolved_at: Option<String>,
+    /// What the evaluation that opened it saw.
+    pub opening: String,
+    pub worst_value: Option<f64>,
+    pub acknowledged_at: Option<String>,
+    pub silenced_until: Option<String>,
+    pub restart_attempts: u32,
+    /// Why automatic restarts stopped, once they did.
+    pub restart_note: Option<String>,
+}
+
+/// The console's banner: incidents open now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertSummary {
+    pub open: u32,
+    pub unacknowledged: u32,
+}
+
+/// Silence an incident's notifications for a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SilenceRequest {
+    pub minutes: u32,
+}

@@ -1,0 +1,255 @@
+//! Alerts: rules judged on a loop against what Plugboard already reads (the cached connector
+//! list of each cluster and the Kafka snapshots), incidents kept in SQLite, webhooks, and
+//! automatic restarts of failed connectors.
+//!
+//! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
+//! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow.
+//! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
+//! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
+
+pub mod auto_restart;
+pub mod evaluate;
+pub mod incidents;
+pub mod notify;
+pub mod rules;
+pub mod trend;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use api_types::{AlertRule, ConnectorSummary};
+
+use crate::AppState;
+use crate::connect::Freshness;
+use crate::kafka::KafkaView;
+use crate::kafka::monitor::now_ms;
+use evaluate::{ClusterData, MAX_SAMPLES};
+use incidents::{Finding, Held};
+use notify::Event;
+use trend::Sample;
+
+/// Recent samples of each group, by (cluster, group), and the snapshot they were taken from.
+#[derive(Default)]
+struct Samples {
+    by_group: HashMap<(String, String), VecDeque<Sample>>,
+    taken_at: HashMap<String, i64>,
+}
+
+impl Samples {
+    fn record(&mut self, cluster: &str, view: &KafkaView) {
+        let Some(snapshot) = &view.snapshot else {
+            return;
+        };
+        if self.taken_at.get(cluster) == Some(&snapshot.taken_at_ms) {
+            return;
+        }
+        self.taken_at
+            .insert(cluster.to_owned(), snapshot.taken_at_ms);
+        for group in &snapshot.observation.groups {
+            let Some(lag) = snapshot.group_lag(&group.name) else {
+                continue;
+            };
+            let samples = self
+                .by_group
+                .entry((cluster.to_owned(), group.name.clone()))
+                .or_default();
+            samples.push_back(Sample {
+                committed: group.committed.iter().map(|c| c.2).sum(),
+                lag,
+                state: group.state.clone(),
+            });
+            if samples.len() > MAX_SAMPLES {
+                samples.pop_front();
+            }
+        }
+    }
+
+    fn of_cluster(&self, cluster: &str) -> HashMap<String, Vec<Sample>> {
+        self.by_group
+            .iter()
+            .filter(|((c, _), _)| c == cluster)
+            .map(|((_, g), s)| (g.clone(), s.iter().cloned().collect()))
+            .collect()
+    }
+}
+
+/// Judges every rule every `interval`, until the process ends. A round that fails is logged
+/// and the next one starts afresh from SQLite.
+pub async fn evaluate_forever(state: AppState, interval: Duration) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
+    let mut samples = Samples::default();
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(e) = evaluate_round(&state, &http, &mut samples, interval).await {
+            tracing::error!("alert evaluation failed: {e}");
+        }
+    }
+}
+
+async fn evaluate_round(
+    state: &AppState,
+    http: &reqwest::Client,
+    samples: &mut Samples,
+    interval: Duration,
+) -> sqlx::Result<()> {
+    let rules = rules::list(&state.db).await?;
+    // Without rules there is nothing to judge, and no reason to ask Connect anything.
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let mut rounds: Vec<ClusterRound> = Vec::new();
+    for client in state.clusters.all() {
+        let id = client.id().to_owned();
+        let connectors = client
+            .connector_summaries(Freshness::Cached)
+            .await
+            .map_err(|e| e.to_string());
+        let view = state.kafka.view(&id);
+        if let Some(view) = &view {
+            samples.record(&id, view);
+        }
+        rounds.push(ClusterRound {
+            id,
+            connectors,
+            view,
+        });
+    }
+    let now = now_ms();
+    for rule in &rules {
+        let mut found: Vec<Finding> = Vec::new();
+        let mut judged: HashSet<String> = HashSet::new();
+        for round in &rounds {
+            let cluster_samples = samples.of_cluster(&round.id);
+            let data = ClusterData {
+                cluster: &round.id,
+                connectors: round.connectors.as_deref().map_err(String::as_str),
+                kafka: round.view.as_deref(),
+                samples: &cluster_samples,
+            };
+            if let Some(list) = evaluate::findings(rule, &data) {
+                judged.insert(round.id.clone());
+                found.extend(list);
+            }
+        }
+        apply(state, http, rule, &found, &judged, now).await?;
+    }
+    remind(state, http, &rules).await?;
+    auto_restart::run(state, &rules, &lists_by_cluster(&rounds), interval).await
+}
+
+/// What one round read of one cluster.
+struct ClusterRound {
+    id: String,
+    connectors: Result<Vec<ConnectorSummary>, String>,
+    view: Option<Arc<KafkaView>>,
+}
+
+fn lists_by_cluster(rounds: &[ClusterRound]) -> HashMap<String, Vec<ConnectorSummary>> {
+    rounds
+        .iter()
+        .filter_map(|r| Some((r.id.clone(), r.connectors.as_ref().ok()?.clone())))
+        .collect()
+}
+
+/// Opens incidents for conditions held long enough, and resolves those that cleared in the
+/// clusters this round could judge.
+async fn apply(
+    state: &AppState,
+    http: &reqwest::Client,
+    rule: &AlertRule,
+    found: &[Finding],
+    judged: &HashSet<String>,
+    now: i64,
+) -> sqlx::Result<()> {
+    let hold_ms = i64::from(rule.spec.for_seconds) * 1000;
+    for finding in found {
+        let since = incidents::condition_since(&state.db, finding, now).await?;
+        if now - since < hold_ms {
+            continue;
+        }
+        if let Some(id) = incidents::open(&state.db, finding).await? {
+            tracing::warn!(
+                rule = rule.spec.name,
+                cluster = finding.cluster,
+                subject = finding.subject,
+                "incident opened: {}",
+                finding.detail
+            );
+            notify_incident(state, http, rule, id, Event::Open).await;
+        }
+    }
+    let holding: HashSet<Held> = found
+        .iter()
+        .map(|f| Held {
+            cluster_id: f.cluster.clone(),
+            subject: f.subject.clone(),
+        })
+        .collect();
+    for held in incidents::held(&state.db, rule.id).await? {
+        if holding.contains(&held) || !judged.contains(&held.cluster_id) {
+            continue;
+        }
+        if let Some(id) = incidents::clear(&state.db, rule.id, &held).await? {
+            tracing::info!(
+                rule = rule.spec.name,
+                cluster = held.cluster_id,
+                subject = held.subject,
+                "incident resolved"
+            );
+            notify_incident(state, http, rule, id, Event::Resolved).await;
+        }
+    }
+    Ok(())
+}
+
+async fn notify_incident(
+    state: &AppState,
+    http: &reqwest::Client,
+    rule: &AlertRule,
+    id: i64,
+    event: Event,
+) {
+    if rule.spec.webhook_url.is_none() {
+        return;
+    }
+    match incidents::get(&state.db, id).await {
+        Ok(incident) => {
+            notify::send(&state.db, http, rule, &incident, event);
+            let _ = sqlx::query("update incidents set last_notified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where id = ?")
+                .bind(id)
+                .execute(&state.db)
+                .await;
+        }
+        Err(e) => tracing::error!("cannot read incident {id} to notify: {e}"),
+    }
+}
+
+/// Reminders for open incidents that are neither acknowledged nor silenced, per rule's
+/// `repeat_seconds`.
+async fn remind(state: &AppState, http: &reqwest::Client, rules: &[AlertRule]) -> sqlx::Result<()> {
+    for rule in rules {
+        let (Some(repeat), Some(_)) = (rule.spec.repeat_seconds, &rule.spec.webhook_url) else {
+            continue;
+        };
+        let due: Vec<i64> = sqlx::query_scalar(
+            "select id from incidents where rule_id = ? and resolved_at is null \
+             and acknowledged_at is null \
+             and (silenced_until is null or silenced_until < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
+             and coalesce(last_notified_at, opened_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' seconds')",
+        )
+        .bind(rule.id)
+        .bind(repeat)
+        .fetch_all(&state.db)
+        .await?;
+        for id in due {
+            notify_incident(state, http, rule, id, Event::Reminder).await;
+        }
+    }
+    Ok(())
+}

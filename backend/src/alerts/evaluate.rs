@@ -1,0 +1,302 @@
+//! One rule judged against one cluster's current data: the subjects whose condition holds,
+//! or `None` when the data the rule needs is missing this round (so nothing gets resolved for
+//! lack of data).
+
+use std::collections::HashMap;
+
+use api_types::{AlertRule, ConnectorSummary, RuleKind};
+
+use super::incidents::Finding;
+use super::rules::covers;
+use super::trend::{Sample, Trend, judge};
+use crate::kafka::{KafkaView, Snapshot};
+
+/// Samples kept per group for trend rules (the most any rule may ask for).
+pub const MAX_SAMPLES: usize = 100;
+const DEFAULT_SAMPLES: usize = 5;
+
+/// What is known of one cluster in this round.
+pub struct ClusterData<'a> {
+    pub cluster: &'a str,
+    /// The connector list, or why Connect did not answer.
+    pub connectors: Result<&'a [ConnectorSummary], &'a str>,
+    /// None when the cluster has no Kafka configured.
+    pub kafka: Option<&'a KafkaView>,
+    /// Recent samples of each group, oldest first.
+    pub samples: &'a HashMap<String, Vec<Sample>>,
+}
+
+pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Vec<Finding>> {
+    let spec = &rule.spec;
+    if !covers(spec, data.cluster, None) {
+        return Some(Vec::new());
+    }
+    let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
+        rule_id: rule.id,
+        cluster: data.cluster.to_owned(),
+        subject: subject.to_owned(),
+        value,
+        detail,
+    };
+    if spec.kind == RuleKind::Unreachable {
+        let mut found = Vec::new();
+        if let Err(reason) = data.connectors {
+            found.push(finding(
+                "connect",
+                None,
+                format!("Connect unreachable: {reason}"),
+            ));
+        }
+        if let Some(error) = data.kafka.and_then(|k| k.error.as_ref()) {
+            found.push(finding(
+                "kafka",
+                None,
+                format!("Kafka unreachable: {error}"),
+            ));
+        }
+        return Some(found);
+    }
+    let connectors = data.connectors.ok()?;
+    let in_scope = connectors
+        .iter()
+        .filter(|c| covers(spec, data.cluster, Some(&c.name)));
+    let snapshot = || data.kafka.and_then(|k| k.snapshot.as_deref());
+    let mut found = Vec::new();
+    for connector in in_scope {
+        let judged = match spec.kind {
+            RuleKind::NotRunning | RuleKind::Failed => state_problem(spec.kind, connector),
+            RuleKind::Unreachable => None,
+            _ => {
+                let snapshot = snapshot()?;
+                kafka_problem(rule, connector, snapshot, data.samples)
+            }
+        };
+        if let Some((value, detail)) = judged {
+            found.push(finding(&connector.name, value, detail));
+        }
+    }
+    Some(found)
+}
+
+fn state_problem(kind: RuleKind, c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
+    let tasks = &c.tasks;
+    let bad = match kind {
+        RuleKind::Failed => c.state == "FAILED" || tasks.failed > 0,
+        _ => c.state != "RUNNING" || tasks.running < tasks.total,
+    };
+    let count = if kind == RuleKind::Failed {
+        tasks.failed
+    } else {
+        tasks.total - tasks.running
+    };
+    bad.then(|| {
+        let mut detail = format!(
+            "connector {}, {} of {} tasks running",
+            c.state, tasks.running, tasks.total
+        );
+        if let Some(cause) = &c.first_cause {
+            detail.push_str(": ");
+            detail.push_str(cause);
+        }
+        (Some(f64::from(count)), detail)
+    })
+}
+
+fn kafka_problem(
+    rule: &AlertRule,
+    c: &ConnectorSummary,
+    snapshot: &Snapshot,
+    samples: &HashMap<String, Vec<Sample>>,
+) -> Option<(Option<f64>, String)> {
+    let spec = &rule.spec;
+    let threshold = spec.threshold.unwrap_or(0.0);
+    let group = c.consumer_group.as_deref();
+    match spec.kind {
+        RuleKind::LagAbove => {
+            let lag = snapshot.group_lag(group?)?;
+            (lag as f64 > threshold).then(|| {
+                (
+                    Some(lag as f64),
+                    format!("lag {lag} records, above {threshold}"),
+                )
+            })
+        }
+        RuleKind::TimeLagAbove => {
+            let summary = snapshot.group_detail(group?, None)?.summary;
+            match summary.time_lag_seconds {
+                Some(seconds) if seconds > threshold => Some((
+                    Some(seconds),
+                    format!("{seconds:.0} s behind, above {threshold} s"),
+                )),
+                None if summary.lag > 0 && summary.consume_rate == Some(0.0) => {
+                    Some((None, format!("lag {} and nothing consumed", summary.lag)))
+                }
+                _ => None,
+            }
+        }
+        RuleKind::LagTrend => {
+            let recent = samples.get(group?)?;
+            let wanted = spec.samples.map_or(DEFAULT_SAMPLES, |n| n as usize);
+            let window = &recent[recent.len().saturating_sub(wanted)..];
+            let trend = judge(window, spec.allowed_lag.unwrap_or(0));
+            let lag = window.last().map_or(0, |s| s.lag);
+            (trend != Trend::Ok).then(|| {
+                (
+                    Some(lag as f64),
+                    format!(
+                        "{} over the last {} samples, lag {lag}",
+                        trend.as_str(),
+                        window.len()
+                    ),
+                )
+            })
+        }
+        RuleKind::TopicsUnhealthy => {
+            let mut topics: Vec<String> = c.topics.clone();
+            if let Some(g) = group.and_then(|g| snapshot.group(g)) {
+                topics.extend(g.committed.iter().map(|p| p.0.clone()));
+            }
+            topics.sort();
+            topics.dedup();
+            let unhealthy: Vec<String> = topics
+                .iter()
+                .filter_map(|t| snapshot.topic_detail(t))
+                .filter(|t| !t.summary.healthy())
+                .map(|t| {
+                    let s = t.summary;
+                    format!(
+                        "{} ({} under-replicated, {} under min ISR, {} offline)",
+                        s.name, s.under_replicated, s.under_min_isr, s.offline
+                    )
+                })
+                .collect();
+            (!unhealthy.is_empty()).then(|| (Some(unhealthy.len() as f64), unhealthy.join("; ")))
+        }
+        RuleKind::NotRunning | RuleKind::Failed | RuleKind::Unreachable => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use api_types::{ConnectorKind, Health, RuleSpec, TaskCounts, WebhookFormat};
+
+    use super::*;
+
+    fn rule(kind: RuleKind, pattern: Option<&str>) -> AlertRule {
+        AlertRule {
+            id: 7,
+            spec: RuleSpec {
+                name: "r".into(),
+                kind,
+                cluster: None,
+                connector_pattern: pattern.map(str::to_owned),
+                threshold: Some(5.0),
+                for_seconds: 0,
+                samples: None,
+                allowed_lag: None,
+                webhook_url: None,
+                webhook_format: WebhookFormat::Json,
+                repeat_seconds: None,
+                auto_restart: false,
+                max_restarts: 3,
+            },
+            created_at: String::new(),
+        }
+    }
+
+    fn connector(name: &str, state: &str, running: u32, failed: u32) -> ConnectorSummary {
+        ConnectorSummary {
+            cluster: "c".into(),
+            name: name.into(),
+            kind: ConnectorKind::Sink,
+            class: "FileStreamSink".into(),
+            state: state.into(),
+            worker_id: None,
+            health: Health::Degraded,
+            tasks: TaskCounts {
+                total: running + failed,
+                running,
+                failed,
+                ..TaskCounts::default()
+            },
+            first_cause: Some("Caused by: java.io.FileNotFoundException".into()),
+            consumer_group: Some(format!("connect-{name}")),
+            topics: Vec::new(),
+            lag: None,
+        }
+    }
+
+    fn judge(
+        rule: &AlertRule,
+        connectors: Result<&[ConnectorSummary], &str>,
+        kafka: Option<&KafkaView>,
+    ) -> Option<Vec<Finding>> {
+        let samples = HashMap::new();
+        findings(
+            rule,
+            &ClusterData {
+                cluster: "c",
+                connectors,
+                kafka,
+                samples: &samples,
+            },
+        )
+    }
+
+    #[test]
+    fn a_failed_task_of_a_covered_connector_is_a_finding_with_its_cause() {
+        let list = [
+            connector("orders-sink", "RUNNING", 1, 1),
+            connector("other", "RUNNING", 1, 1),
+        ];
+        let found = judge(&rule(RuleKind::Failed, Some("orders-*")), Ok(&list), None).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].subject, "orders-sink");
+        assert_eq!(found[0].value, Some(1.0));
+        assert!(
+            found[0].detail.contains("FileNotFoundException"),
+            "{}",
+            found[0].detail
+        );
+    }
+
+    #[test]
+    fn a_paused_connector_is_not_running_but_not_failed() {
+        let list = [connector("p", "PAUSED", 0, 0)];
+        assert_eq!(
+            judge(&rule(RuleKind::NotRunning, None), Ok(&list), None)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            judge(&rule(RuleKind::Failed, None), Ok(&list), None)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn connect_down_is_an_unreachable_finding_and_leaves_connector_rules_unjudged() {
+        let found = judge(
+            &rule(RuleKind::Unreachable, None),
+            Err("cannot connect"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(found[0].subject, "connect");
+        assert_eq!(
+            judge(&rule(RuleKind::Failed, None), Err("cannot connect"), None),
+            None
+        );
+    }
+
+    #[test]
+    fn lag_rules_without_a_snapshot_are_unjudged_rather_than_clear() {
+        let list = [connector("s", "RUNNING", 1, 0)];
+        assert_eq!(
+            judge(&rule(RuleKind::LagAbove, None), Ok(&list), None),
+            None
+        );
+    }
+}

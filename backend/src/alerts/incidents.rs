@@ -1,0 +1,217 @@
+//! Incidents and pending conditions in SQLite. At most one incident per rule and subject is
+//! open (a unique index makes a second insert a no-op), so a restart of Plugboard continues
+//! the incidents it left instead of opening them again.
+
+use api_types::{AlertSummary, Incident, RuleKind};
+use sqlx::{FromRow, SqlitePool};
+
+use super::rules::database;
+use crate::error::ApiError;
+
+/// A rule's condition holding for a subject in one evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule_id: i64,
+    pub cluster: String,
+    pub subject: String,
+    pub value: Option<f64>,
+    pub detail: String,
+}
+
+/// When the condition of `finding` started holding, recording now if it is new.
+pub async fn condition_since(db: &SqlitePool, finding: &Finding, now_ms: i64) -> sqlx::Result<i64> {
+    sqlx::query(
+        "insert into alert_conditions (rule_id, cluster_id, subject, since_ms) values (?, ?, ?, ?) \
+         on conflict do nothing",
+    )
+    .bind(finding.rule_id)
+    .bind(&finding.cluster)
+    .bind(&finding.subject)
+    .bind(now_ms)
+    .execute(db)
+    .await?;
+    sqlx::query_scalar(
+        "select since_ms from alert_conditions where rule_id = ? and cluster_id = ? and subject = ?",
+    )
+    .bind(finding.rule_id)
+    .bind(&finding.cluster)
+    .bind(&finding.subject)
+    .fetch_one(db)
+    .await
+}
+
+/// Opens an incident for `finding` unless one is open; returns the new incident's id.
+pub async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64>> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "insert into incidents (rule_id, cluster_id, subject, opened_at, opening, worst_value) \
+         values (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) \
+         on conflict do nothing returning id",
+    )
+    .bind(finding.rule_id)
+    .bind(&finding.cluster)
+    .bind(&finding.subject)
+    .bind(&finding.detail)
+    .bind(finding.value)
+    .fetch_optional(db)
+    .await?;
+    if inserted.is_none() {
+        sqlx::query(
+            "update incidents set worst_value = max(coalesce(worst_value, ?1), ?1) \
+             where rule_id = ?2 and cluster_id = ?3 and subject = ?4 and resolved_at is null",
+        )
+        .bind(finding.value)
+        .bind(finding.rule_id)
+        .bind(&finding.cluster)
+        .bind(&finding.subject)
+        .execute(db)
+        .await?;
+    }
+    Ok(inserted)
+}
+
+/// An open incident or pending condition of a rule, by subject.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
+pub struct Held {
+    pub cluster_id: String,
+    pub subject: String,
+}
+
+/// Subjects of `rule_id` with an open incident or a pending condition.
+pub async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
+    sqlx::query_as(
+        "select cluster_id, subject from alert_conditions where rule_id = ?1 \
+         union select cluster_id, subject from incidents where rule_id = ?1 and resolved_at is null",
+    )
+    .bind(rule_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The condition cleared: forgets it and resolves its open incident (returning its id).
+pub async fn clear(db: &SqlitePool, rule_id: i64, held: &Held) -> sqlx::Result<Option<i64>> {
+    sqlx::query(
+        "delete from alert_conditions where rule_id = ? and cluster_id = ? and subject = ?",
+    )
+    .bind(rule_id)
+    .bind(&held.cluster_id)
+    .bind(&held.subject)
+    .execute(db)
+    .await?;
+    sqlx::query_scalar(
+        "update incidents set resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+         where rule_id = ? and cluster_id = ? and subject = ? and resolved_at is null returning id",
+    )
+    .bind(rule_id)
+    .bind(&held.cluster_id)
+    .bind(&held.subject)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(FromRow)]
+struct IncidentRow {
+    id: i64,
+    rule_id: i64,
+    rule_name: String,
+    kind: String,
+    cluster_id: String,
+    subject: String,
+    opened_at: String,
+    resolved_at: Option<String>,
+    opening: String,
+    worst_value: Option<f64>,
+    acknowledged_at: Option<String>,
+    silenced_until: Option<String>,
+    restart_attempts: i64,
+    restart_note: Option<String>,
+}
+
+/// The incident query with `$tail` (a literal: sqlx takes only literal SQL) appended.
+macro_rules! select_incidents {
+    ($tail:literal) => {
+        concat!(
+            "select i.id, i.rule_id, r.name as rule_name, r.kind, i.cluster_id, i.subject, ",
+            "i.opened_at, i.resolved_at, i.opening, i.worst_value, i.acknowledged_at, ",
+            "i.silenced_until, i.restart_attempts, i.restart_note ",
+            "from incidents i join alert_rules r on r.id = i.rule_id ",
+            $tail
+        )
+    };
+}
+
+impl IncidentRow {
+    fn into_incident(self) -> Incident {
+        Incident {
+            id: self.id,
+            rule_id: self.rule_id,
+            rule_name: self.rule_name,
+            kind: RuleKind::parse(&self.kind).unwrap_or(RuleKind::Failed),
+            cluster: self.cluster_id,
+            subject: self.subject,
+            opened_at: self.opened_at,
+            resolved_at: self.resolved_at,
+            opening: self.opening,
+            worst_value: self.worst_value,
+            acknowledged_at: self.acknowledged_at,
+            silenced_until: self.silenced_until,
+            restart_attempts: u32::try_from(self.restart_attempts).unwrap_or(0),
+            restart_note: self.restart_note,
+        }
+    }
+}
+
+/// Incidents newest first: only open ones when `open_only`.
+pub async fn list(db: &SqlitePool, open_only: bool, limit: u32) -> Result<Vec<Incident>, ApiError> {
+    let sql =
+        select_incidents!("where (?1 = 0 or i.resolved_at is null) order by i.id desc limit ?2");
+    let rows: Vec<IncidentRow> = sqlx::query_as(sql)
+        .bind(open_only)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+        .map_err(database)?;
+    Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
+}
+
+pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
+    let row: Option<IncidentRow> = sqlx::query_as(select_incidents!("where i.id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map_err(database)?;
+    row.map(IncidentRow::into_incident)
+        .ok_or_else(|| ApiError::NotFound(format!("no incident {id}")))
+}
+
+pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, ApiError> {
+    let (open, unacknowledged): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where acknowledged_at is null) from incidents \
+         where resolved_at is null",
+    )
+    .fetch_one(db)
+    .await
+    .map_err(database)?;
+    Ok(AlertSummary {
+        open: u32::try_from(open).unwrap_or(0),
+        unacknowledged: u32::try_from(unacknowledged).unwrap_or(0),
+    })
+}
+
+pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
+    sqlx::query("update incidents set acknowledged_at = coalesce(acknowledged_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) where id = ?")
+        .bind(id)
+        .execute(db)
+        .await
+        .map_err(database)?;
+    get(db, id).await
+}
+
+pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident, ApiError> {
+    sqlx::query("update incidents set silenced_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' minutes') where id = ?")
+        .bind(minutes)
+        .bind(id)
+        .execute(db)
+        .await
+        .map_err(database)?;
+    get(db, id).await
+}

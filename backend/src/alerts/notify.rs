@@ -1,0 +1,104 @@
+//! Webhooks for incidents: a JSON body (or a Slack-compatible `{"text"}`), posted when an
+//! incident opens, when it resolves, and as a reminder while it stays open; retried with
+//! growing back-off, each delivery recorded. Sending never blocks the evaluation.
+
+use std::time::Duration;
+
+use api_types::{AlertRule, Incident, WebhookFormat};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+
+const ATTEMPTS: u32 = 4;
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Open,
+    Resolved,
+    Reminder,
+}
+
+impl Event {
+    fn as_str(self) -> &'static str {
+        match self {
+            Event::Open => "open",
+            Event::Resolved => "resolved",
+            Event::Reminder => "reminder",
+        }
+    }
+}
+
+/// The body posted for `event` of `incident`.
+pub fn body(rule: &AlertRule, incident: &Incident, event: Event) -> Value {
+    match rule.spec.webhook_format {
+        WebhookFormat::Json => json!({
+            "event": event.as_str(),
+            "incident": incident,
+            "rule": {"id": rule.id, "name": rule.spec.name, "kind": rule.spec.kind},
+        }),
+        WebhookFormat::Slack => json!({
+            "text": format!(
+                "[{}] {}: {}/{} — {}",
+                event.as_str().to_uppercase(),
+                rule.spec.name,
+                incident.cluster,
+                incident.subject,
+                incident.opening
+            ),
+        }),
+    }
+}
+
+/// Posts in the background (when the rule has a webhook) and records the outcome.
+pub fn send(
+    db: &SqlitePool,
+    http: &reqwest::Client,
+    rule: &AlertRule,
+    incident: &Incident,
+    event: Event,
+) {
+    let Some(url) = rule.spec.webhook_url.clone() else {
+        return;
+    };
+    let payload = body(rule, incident, event);
+    let (db, http, incident_id) = (db.clone(), http.clone(), incident.id);
+    tokio::spawn(async move {
+        let (mut attempts, mut outcome) = (0, Err("not sent".to_owned()));
+        let mut backoff = FIRST_BACKOFF;
+        while attempts < ATTEMPTS {
+            attempts += 1;
+            outcome = match http.post(&url).json(&payload).send().await {
+                Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
+                Ok(r) => Err(format!("HTTP {}", r.status())),
+                Err(e) => Err(e.to_string()),
+            };
+            if outcome.is_ok() {
+                break;
+            }
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+        }
+        if let Err(error) = &outcome {
+            tracing::warn!(
+                incident_id,
+                "webhook {} failed after {attempts} attempts: {error}",
+                event.as_str()
+            );
+        }
+        let recorded = sqlx::query(
+            "insert into alert_notifications (incident_id, event, attempts, delivered, status, error, sent_at) \
+             values (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        )
+        .bind(incident_id)
+        .bind(event.as_str())
+        .bind(attempts)
+        .bind(outcome.is_ok())
+        .bind(outcome.as_ref().ok().copied())
+        .bind(outcome.err())
+        .execute(&db)
+        .await;
+        if let Err(e) = recorded {
+            tracing::error!("cannot record a webhook delivery: {e}");
+        }
+    });
+}

@@ -1,0 +1,212 @@
+//! Alert rules in SQLite: validated on the way in, read back for every evaluation.
+
+use api_types::{AlertRule, RuleKind, RuleSpec, WebhookFormat};
+use sqlx::{FromRow, SqlitePool};
+
+use crate::error::ApiError;
+
+/// Why a rule cannot be stored, as a sentence; `None` when it is fine.
+pub fn problem(spec: &RuleSpec) -> Option<String> {
+    if spec.name.trim().is_empty() {
+        return Some("a rule needs a name".into());
+    }
+    if spec.kind.needs_threshold() && spec.threshold.is_none_or(|t| !t.is_finite() || t < 0.0) {
+        return Some(format!(
+            "a {} rule needs a threshold of 0 or more",
+            spec.kind.as_str()
+        ));
+    }
+    if spec.samples.is_some_and(|n| !(2..=100).contains(&n)) {
+        return Some("samples must be between 2 and 100".into());
+    }
+    if let Some(url) = &spec.webhook_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Some(format!(
+            "webhook_url `{url}` must start with http:// or https://"
+        ));
+    }
+    None
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = parts.collect();
+    let Some(last) = parts.pop() else {
+        return rest.is_empty();
+    };
+    for part in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Whether `rule` applies to `cluster` and (for connector rules) `connector`.
+pub fn covers(rule: &RuleSpec, cluster: &str, connector: Option<&str>) -> bool {
+    let cluster_ok = rule.cluster.as_deref().is_none_or(|c| c == cluster);
+    let connector_ok = match (&rule.connector_pattern, connector) {
+        (Some(pattern), Some(name)) => matches(pattern, name),
+        _ => true,
+    };
+    cluster_ok && connector_ok
+}
+
+#[derive(FromRow)]
+struct RuleRow {
+    id: i64,
+    name: String,
+    kind: String,
+    cluster_id: Option<String>,
+    connector_pattern: Option<String>,
+    threshold: Option<f64>,
+    for_seconds: i64,
+    samples: Option<i64>,
+    allowed_lag: Option<i64>,
+    webhook_url: Option<String>,
+    webhook_format: String,
+    repeat_seconds: Option<i64>,
+    auto_restart: bool,
+    max_restarts: i64,
+    created_at: String,
+}
+
+impl RuleRow {
+    fn into_rule(self) -> Option<AlertRule> {
+        let to_u32 = |v: i64| u32::try_from(v).unwrap_or(0);
+        Some(AlertRule {
+            id: self.id,
+            spec: RuleSpec {
+                name: self.name,
+                kind: RuleKind::parse(&self.kind)?,
+                cluster: self.cluster_id,
+                connector_pattern: self.connector_pattern,
+                threshold: self.threshold,
+                for_seconds: to_u32(self.for_seconds),
+                samples: self.samples.map(to_u32),
+                allowed_lag: self.allowed_lag.map(|v| u64::try_from(v).unwrap_or(0)),
+                webhook_url: self.webhook_url,
+                webhook_format: if self.webhook_format == "slack" {
+                    WebhookFormat::Slack
+                } else {
+                    WebhookFormat::Json
+                },
+                repeat_seconds: self.repeat_seconds.map(to_u32),
+                auto_restart: self.auto_restart,
+                max_restarts: to_u32(self.max_restarts),
+            },
+            created_at: self.created_at,
+        })
+    }
+}
+
+pub async fn list(db: &SqlitePool) -> sqlx::Result<Vec<AlertRule>> {
+    let rows: Vec<RuleRow> = sqlx::query_as("select * from alert_rules order by id")
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
+}
+
+pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, ApiError> {
+    let row: Option<RuleRow> = sqlx::query_as("select * from alert_rules where id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map_err(database)?;
+    row.and_then(RuleRow::into_rule)
+        .ok_or_else(|| ApiError::NotFound(format!("no alert rule {id}")))
+}
+
+/// Stores a new rule (`id` none) or replaces rule `id`; returns it as stored.
+pub async fn save(
+    db: &SqlitePool,
+    id: Option<i64>,
+    spec: &RuleSpec,
+) -> Result<AlertRule, ApiError> {
+    if let Some(problem) = problem(spec) {
+        return Err(ApiError::BadRequest(problem));
+    }
+    let format = match spec.webhook_format {
+        WebhookFormat::Json => "json",
+        WebhookFormat::Slack => "slack",
+    };
+    let sql = match id {
+        None => {
+            "insert into alert_rules (name, kind, cluster_id, connector_pattern, threshold, \
+                 for_seconds, samples, allowed_lag, webhook_url, webhook_format, repeat_seconds, \
+                 auto_restart, max_restarts, created_at, id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) returning id"
+        }
+        Some(_) => {
+            "update alert_rules set name = ?, kind = ?, cluster_id = ?, connector_pattern = ?, \
+                    threshold = ?, for_seconds = ?, samples = ?, allowed_lag = ?, webhook_url = ?, \
+                    webhook_format = ?, repeat_seconds = ?, auto_restart = ?, max_restarts = ? \
+                    where id = ? returning id"
+        }
+    };
+    let stored: Option<i64> = sqlx::query_scalar(sql)
+        .bind(spec.name.trim())
+        .bind(spec.kind.as_str())
+        .bind(&spec.cluster)
+        .bind(&spec.connector_pattern)
+        .bind(spec.threshold)
+        .bind(spec.for_seconds)
+        .bind(spec.samples)
+        .bind(
+            spec.allowed_lag
+                .map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+        )
+        .bind(&spec.webhook_url)
+        .bind(format)
+        .bind(spec.repeat_seconds)
+        .bind(spec.auto_restart)
+        .bind(spec.max_restarts)
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map_err(database)?;
+    let stored = stored
+        .ok_or_else(|| ApiError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
+    get(db, stored).await
+}
+
+/// Deletes a rule with its incidents.
+pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), ApiError> {
+    let done = sqlx::query("delete from alert_rules where id = ?")
+        .bind(id)
+        .execute(db)
+        .await
+        .map_err(database)?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::NotFound(format!("no alert rule {id}")));
+    }
+    Ok(())
+}
+
+pub fn database(error: sqlx::Error) -> ApiError {
+    tracing::error!("alerts query failed: {error}");
+    ApiError::DatabaseUnavailable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn star_patterns_match_any_run_of_characters() {
+        assert!(matches("orders-*", "orders-sink"));
+        assert!(matches("*-sink", "orders-sink"));
+        assert!(matches("o*s*k", "orders-sink"));
+        assert!(matches("exact", "exact"));
+        assert!(!matches("exact", "exact-not"));
+        assert!(!matches("orders-*", "payments-sink"));
+        assert!(!matches("a*a", "a"));
+    }
+}

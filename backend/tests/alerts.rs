@@ -1,0 +1,346 @@
+//! Alerts against the real stack, with a local HTTP server receiving the webhooks: a failing
+//! sink opens one incident and resolves when fixed, lag rules fire on a paused sink, automatic
+//! restarts are recorded in the history, and a restart of Plugboard does not duplicate incidents.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use api_types::{HistoryPage, Incident};
+use axum::Json;
+use axum::routing::post;
+use plugboard::config::Cluster;
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::kafka_client::{create_topics, produce};
+use support::{
+    ScratchDir, TestApp, cluster, create_sink, eventually, file_sink_config, stack_bootstrap,
+    stack_worker_urls, state_becomes, unique,
+};
+
+/// Every body posted to it, in order.
+#[derive(Clone, Default)]
+struct Webhooks {
+    received: Arc<Mutex<Vec<Value>>>,
+    url: String,
+}
+
+impl Webhooks {
+    async fn start() -> Self {
+        let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let sink = received.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            post(move |Json(body): Json<Value>| {
+                let sink = sink.clone();
+                async move { sink.lock().unwrap().push(body) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { received, url }
+    }
+
+    /// The events (`open`, `resolved`, ...) posted about incidents of `rule`.
+    fn events(&self, rule: i64) -> Vec<String> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|b| b["rule"]["id"] == rule)
+            .map(|b| b["event"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+fn kafka_cluster() -> Cluster {
+    Cluster {
+        bootstrap_servers: Some(stack_bootstrap()),
+        ..cluster("local", stack_worker_urls())
+    }
+}
+
+/// A sink whose task fails at start: its file is in a directory that does not exist.
+fn failing_sink_config(name: &str) -> Value {
+    let mut config = file_sink_config(name);
+    config["file"] = json!(format!("/nonexistent-plugboard-dir/{name}.out"));
+    config
+}
+
+async fn create_rule(base_url: &str, rule: Value) -> i64 {
+    let response = reqwest::Client::new()
+        .post(format!("{base_url}/api/v1/alerts/rules"))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    response.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
+    let all: Vec<Incident> = reqwest::get(format!("{base_url}/api/v1/alerts/incidents"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    all.into_iter().filter(|i| i.rule_id == rule).collect()
+}
+
+async fn a_few_rounds() {
+    tokio::time::sleep(Duration::from_secs(3)).await;
+}
+
+#[tokio::test]
+async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhook_each() {
+    let hooks = Webhooks::start().await;
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let name = unique("failing");
+    let rule = create_rule(
+        &app.base_url,
+        json!({"name": "failed tasks", "kind": "failed", "connector_pattern": name, "webhook_url": hooks.url}),
+    )
+    .await;
+    create_sink(&app, &name, failing_sink_config(&name)).await;
+
+    let opened = eventually("an incident", || async {
+        incidents_of(&app.base_url, rule).await.into_iter().next()
+    })
+    .await;
+    assert_eq!(opened.subject, name);
+    assert!(
+        opened.opening.contains("FAILED") || opened.opening.contains("0 of 1"),
+        "{}",
+        opened.opening
+    );
+    eventually("the open webhook", || async {
+        (hooks.events(rule) == ["open"]).then_some(())
+    })
+    .await;
+    a_few_rounds().await;
+    assert_eq!(
+        incidents_of(&app.base_url, rule).await.len(),
+        1,
+        "no duplicate while it stays open"
+    );
+    assert_eq!(hooks.events(rule), ["open"]);
+
+    let config_path = format!("/api/v1/clusters/local/connectors/{name}/config");
+    let fixed = app
+        .send(Method::PUT, &config_path, Some(file_sink_config(&name)))
+        .await;
+    assert!(fixed.status().is_success());
+    state_becomes(&app, &name, "RUNNING").await;
+    let resolved = eventually("the incident to resolve", || async {
+        let incident = incidents_of(&app.base_url, rule).await.into_iter().next()?;
+        incident.resolved_at.is_some().then_some(incident)
+    })
+    .await;
+    assert_eq!(resolved.id, opened.id);
+    eventually("the resolved webhook", || async {
+        (hooks.events(rule) == ["open", "resolved"]).then_some(())
+    })
+    .await;
+    let _ = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clusters/local/connectors/{name}"),
+            None,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let name = unique("restarts");
+    let rule = create_rule(
+        &app.base_url,
+        json!({"name": "restart failed", "kind": "failed", "connector_pattern": name,
+               "auto_restart": true, "max_restarts": 2}),
+    )
+    .await;
+    create_sink(&app, &name, failing_sink_config(&name)).await;
+
+    let gave_up = eventually("two restarts, then giving up", || async {
+        let incident = incidents_of(&app.base_url, rule).await.into_iter().next()?;
+        incident.restart_note.is_some().then_some(incident)
+    })
+    .await;
+    assert_eq!(gave_up.restart_attempts, 2);
+    assert_eq!(
+        gave_up.restart_note.as_deref(),
+        Some("gave up after 2 automatic restarts")
+    );
+    let history: HistoryPage = app
+        .get_json(&format!(
+            "/api/v1/history?cluster=local&connector={name}&limit=50"
+        ))
+        .await;
+    let restarts: Vec<_> = history
+        .events
+        .iter()
+        .filter(|e| e.source == "auto_restart")
+        .collect();
+    assert_eq!(restarts.len(), 2, "{:?}", history.events);
+    assert!(restarts.iter().all(|e| e.action == "restart"));
+    let _ = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clusters/local/connectors/{name}"),
+            None,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_paused_sink_with_records_fires_the_lag_threshold_and_the_trend_rules() {
+    let app = TestApp::start(vec![kafka_cluster()]).await;
+    let name = unique("lagging");
+    let threshold = create_rule(
+        &app.base_url,
+        json!({"name": "lag", "kind": "lag_above", "threshold": 5, "connector_pattern": name}),
+    )
+    .await;
+    let trend = create_rule(
+        &app.base_url,
+        json!({"name": "trend", "kind": "lag_trend", "samples": 3, "connector_pattern": name}),
+    )
+    .await;
+    create_topics(&stack_bootstrap(), std::slice::from_ref(&name), 1).await;
+    create_sink(&app, &name, file_sink_config(&name)).await;
+    state_becomes(&app, &name, "RUNNING").await;
+    produce(&stack_bootstrap(), &name, &[1]);
+    eventually("the sink to commit", || async {
+        let list: Value = app.get_json("/api/v1/clusters/local/connectors").await;
+        let row = list["connectors"]
+            .as_array()?
+            .iter()
+            .find(|c| c["name"] == name.as_str())?
+            .clone();
+        (row["lag"] == 0).then_some(())
+    })
+    .await;
+    assert!(incidents_of(&app.base_url, threshold).await.is_empty());
+    let base = format!("/api/v1/clusters/local/connectors/{name}");
+    assert!(
+        app.send(Method::POST, &format!("{base}/pause"), None)
+            .await
+            .status()
+            .is_success()
+    );
+    state_becomes(&app, &name, "PAUSED").await;
+
+    produce(&stack_bootstrap(), &name, &[10]);
+
+    let over = eventually("the lag rule", || async {
+        incidents_of(&app.base_url, threshold)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert_eq!(over.worst_value, Some(10.0));
+    let stalled = eventually("the trend rule", || async {
+        incidents_of(&app.base_url, trend).await.into_iter().next()
+    })
+    .await;
+    assert!(stalled.opening.starts_with("STALL"), "{}", stalled.opening);
+    let _ = app.send(Method::DELETE, &base, None).await;
+}
+
+/// The plugboard binary on `database`, judging alerts every 500 ms.
+fn plugboard_process(dir: &ScratchDir, port: u16) -> Child {
+    let urls: Vec<String> = stack_worker_urls()
+        .iter()
+        .map(|u| format!("\"{u}\""))
+        .collect();
+    let config = dir.path("plugboard.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "alert_interval_ms = 500\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
+            urls.join(",")
+        ),
+    )
+    .unwrap();
+    Command::new(env!("CARGO_BIN_EXE_plugboard"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .arg("--database")
+        .arg(dir.path("plugboard.db"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(base_url: &str) {
+    eventually("plugboard to answer", || async {
+        reqwest::get(format!("{base_url}/readyz"))
+            .await
+            .ok()?
+            .status()
+            .is_success()
+            .then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplicates_it() {
+    let hooks = Webhooks::start().await;
+    let dir = ScratchDir::new("restart");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut first = plugboard_process(&dir, port);
+    wait_ready(&base_url).await;
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let name = unique("restart");
+    let rule = create_rule(
+        &base_url,
+        json!({"name": "failed", "kind": "failed", "connector_pattern": name, "webhook_url": hooks.url}),
+    )
+    .await;
+    create_sink(&app, &name, failing_sink_config(&name)).await;
+    let opened = eventually("an incident", || async {
+        incidents_of(&base_url, rule).await.into_iter().next()
+    })
+    .await;
+    eventually("the open webhook", || async {
+        (hooks.events(rule) == ["open"]).then_some(())
+    })
+    .await;
+
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let mut second = plugboard_process(&dir, port);
+    wait_ready(&base_url).await;
+    a_few_rounds().await;
+
+    let after = incidents_of(&base_url, rule).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].id, opened.id);
+    assert_eq!(after[0].resolved_at, None);
+    assert_eq!(hooks.events(rule), ["open"], "no second open webhook");
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let _ = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clusters/local/connectors/{name}"),
+            None,
+        )
+        .await;
+}
