@@ -120,17 +120,18 @@ async fn evaluate_round(
             view,
         });
     }
+    // Each cluster's samples once per round, not once per rule.
+    let samples_by_cluster: Vec<_> = rounds.iter().map(|r| samples.of_cluster(&r.id)).collect();
     let now = now_ms();
     for rule in &rules {
         let mut found: Vec<Finding> = Vec::new();
         let mut judged: HashSet<String> = HashSet::new();
-        for round in &rounds {
-            let cluster_samples = samples.of_cluster(&round.id);
+        for (round, cluster_samples) in rounds.iter().zip(&samples_by_cluster) {
             let data = ClusterData {
                 cluster: &round.id,
                 connectors: round.connectors.as_deref().map_err(String::as_str),
                 kafka: round.view.as_deref(),
-                samples: &cluster_samples,
+                samples: cluster_samples,
             };
             if let Some(list) = evaluate::findings(rule, &data) {
                 judged.insert(round.id.clone());

@@ -16,8 +16,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::kafka_client::{create_topics, produce};
 use support::{
-    ScratchDir, TestApp, cluster, create_sink, eventually, file_sink_config, stack_bootstrap,
-    stack_worker_urls, state_becomes, unique,
+    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
+    pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
 };
 
 /// Every body posted to it, in order.
@@ -147,13 +147,7 @@ async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhoo
         (hooks.events(rule) == ["open", "resolved"]).then_some(())
     })
     .await;
-    let _ = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/clusters/local/connectors/{name}"),
-            None,
-        )
-        .await;
+    delete_connector(&app, &name).await;
 }
 
 #[tokio::test]
@@ -190,13 +184,7 @@ async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history(
         .collect();
     assert_eq!(restarts.len(), 2, "{:?}", history.events);
     assert!(restarts.iter().all(|e| e.action == "restart"));
-    let _ = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/clusters/local/connectors/{name}"),
-            None,
-        )
-        .await;
+    delete_connector(&app, &name).await;
 }
 
 #[tokio::test]
@@ -228,14 +216,7 @@ async fn a_paused_sink_with_records_fires_the_lag_threshold_and_the_trend_rules(
     })
     .await;
     assert!(incidents_of(&app.base_url, threshold).await.is_empty());
-    let base = format!("/api/v1/clusters/local/connectors/{name}");
-    assert!(
-        app.send(Method::POST, &format!("{base}/pause"), None)
-            .await
-            .status()
-            .is_success()
-    );
-    state_becomes(&app, &name, "PAUSED").await;
+    pause_connector(&app, &name).await;
 
     produce(&stack_bootstrap(), &name, &[10]);
 
@@ -252,7 +233,7 @@ async fn a_paused_sink_with_records_fires_the_lag_threshold_and_the_trend_rules(
     })
     .await;
     assert!(stalled.opening.starts_with("STALL"), "{}", stalled.opening);
-    let _ = app.send(Method::DELETE, &base, None).await;
+    delete_connector(&app, &name).await;
 }
 
 /// The plugboard binary on `database`, judging alerts every 500 ms.
@@ -336,11 +317,5 @@ async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplic
     assert_eq!(hooks.events(rule), ["open"], "no second open webhook");
     second.kill().unwrap();
     second.wait().unwrap();
-    let _ = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/clusters/local/connectors/{name}"),
-            None,
-        )
-        .await;
+    delete_connector(&app, &name).await;
 }

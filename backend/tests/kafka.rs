@@ -19,8 +19,8 @@ use rdkafka::{Offset, TopicPartitionList};
 use reqwest::Method;
 use support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
 use support::{
-    ScratchDir, TestApp, cluster, create_sink, eventually, file_sink_config, stack_bootstrap,
-    stack_worker_urls, state_becomes, unique,
+    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
+    pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
 };
 
 fn kafka_cluster(bootstrap: &str) -> Cluster {
@@ -85,13 +85,7 @@ async fn a_paused_sink_lags_by_exactly_the_records_produced_and_catches_up_after
     )
     .await;
     let base = format!("/api/v1/clusters/local/connectors/{name}");
-    assert!(
-        app.send(Method::POST, &format!("{base}/pause"), None)
-            .await
-            .status()
-            .is_success()
-    );
-    state_becomes(&app, &name, "PAUSED").await;
+    pause_connector(&app, &name).await;
 
     let produced = [5, 0, 7];
     produce(&bootstrap, &name, &produced);
@@ -134,7 +128,7 @@ async fn a_paused_sink_lags_by_exactly_the_records_produced_and_catches_up_after
     })
     .await;
     assert_eq!(history.iter().map(|p| p.lag).max(), Some(12));
-    let _ = app.send(Method::DELETE, &base, None).await;
+    delete_connector(&app, &name).await;
 }
 
 #[tokio::test]

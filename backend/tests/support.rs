@@ -276,3 +276,21 @@ pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
     })
     .await;
 }
+
+/// Deletes connector `name` of the cluster `local`, for clean-up (the outcome does not matter).
+pub async fn delete_connector(app: &TestApp, name: &str) {
+    let path = format!("/api/v1/clusters/local/connectors/{}", encode(name));
+    let _ = app.send(Method::DELETE, &path, None).await;
+}
+
+/// Pauses connector `name` of the cluster `local` and waits until it and its tasks are paused.
+pub async fn pause_connector(app: &TestApp, name: &str) {
+    let path = format!("/api/v1/clusters/local/connectors/{name}/pause");
+    assert!(
+        app.send(Method::POST, &path, None)
+            .await
+            .status()
+            .is_success()
+    );
+    state_becomes(app, name, "PAUSED").await;
+}

@@ -105,6 +105,15 @@ pub fn summarize(
     }
 }
 
+/// A comma-separated config value (a topic list) as its trimmed, non-empty items.
+pub fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The topics a connector's config names, without asking Connect: a list is split at commas,
 /// a sink's `topics.regex` is kept whole.
 fn configured_topics(kind: ConnectorKind, config: &BTreeMap<String, String>) -> Vec<String> {
@@ -114,12 +123,7 @@ fn configured_topics(kind: ConnectorKind, config: &BTreeMap<String, String>) -> 
         _ => "kafka.topic",
     };
     if let Some(list) = config.get(list_key) {
-        return list
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect();
+        return split_list(list);
     }
     match (kind, config.get("topics.regex")) {
         (ConnectorKind::Sink, Some(regex)) => vec![regex.clone()],

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use api_types::{ConnectorKafka, ConnectorSummary, KafkaStatus};
 
 use super::snapshot::Snapshot;
+use crate::connect::model::split_list;
 
 /// The connector of each sink group among `summaries`, by group name.
 pub fn connectors_by_group(summaries: &[ConnectorSummary]) -> HashMap<String, String> {
@@ -32,12 +33,7 @@ pub fn connector_topics(
         .or_else(|| config.get("topic"))
         .or_else(|| config.get("kafka.topic"));
     if let Some(list) = listed {
-        return list
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect();
+        return split_list(list);
     }
     let committed = group.and_then(|g| snapshot?.group(g));
     let mut topics: Vec<String> = committed
