@@ -141,12 +141,7 @@ async fn fifty_topics_of_six_partitions_are_read_in_one_snapshot() {
     produce(&bootstrap, &names[7], &[1, 2, 3, 4, 5, 6]);
 
     let topics: KafkaTopics = eventually("all fifty topics in one snapshot", || async {
-        let topics: KafkaTopics = app
-            .get("/api/v1/clusters/local/kafka/topics")
-            .await
-            .json()
-            .await
-            .ok()?;
+        let topics = kafka_topics(&app).await?;
         let ours = topics
             .topics
             .iter()
@@ -239,6 +234,12 @@ impl Drop for OwnBroker {
     }
 }
 
+/// The cluster `local`'s brokers and topics, once Plugboard has a snapshot.
+async fn kafka_topics(app: &TestApp) -> Option<KafkaTopics> {
+    let response = app.get("/api/v1/clusters/local/kafka/topics").await;
+    response.json().await.ok()
+}
+
 async fn kafka_status(app: &TestApp) -> KafkaStatus {
     app.get_json("/api/v1/clusters/local/kafka").await
 }
@@ -251,12 +252,7 @@ async fn a_stopped_broker_keeps_the_last_snapshot_with_its_age_and_a_restart_bri
     let app = TestApp::start(vec![kafka_cluster(&broker.bootstrap())]).await;
     let has_topic = |topics: &KafkaTopics| topics.topics.iter().any(|t| t.name == topic);
     eventually("a first snapshot with the topic", || async {
-        let topics: KafkaTopics = app
-            .get("/api/v1/clusters/local/kafka/topics")
-            .await
-            .json()
-            .await
-            .ok()?;
+        let topics = kafka_topics(&app).await?;
         has_topic(&topics).then_some(())
     })
     .await;
