@@ -124,8 +124,7 @@ async fn evaluate_round(
     let samples_by_cluster: Vec<_> = rounds.iter().map(|r| samples.of_cluster(&r.id)).collect();
     let now = now_ms();
     for rule in &rules {
-        let mut found: Vec<Finding> = Vec::new();
-        let mut judged: HashSet<String> = HashSet::new();
+        let mut outcome = RuleRound::default();
         for (round, cluster_samples) in rounds.iter().zip(&samples_by_cluster) {
             let data = ClusterData {
                 cluster: &round.id,
@@ -133,15 +132,43 @@ async fn evaluate_round(
                 kafka: round.view.as_deref(),
                 samples: cluster_samples,
             };
-            if let Some(list) = evaluate::findings(rule, &data) {
-                judged.insert(round.id.clone());
-                found.extend(list);
+            if let Some(verdicts) = evaluate::findings(rule, &data) {
+                outcome.judged.insert(round.id.clone());
+                outcome.found.extend(verdicts.holding);
+                outcome
+                    .unsure
+                    .extend(verdicts.unsure.into_iter().map(|subject| Held {
+                        cluster_id: round.id.clone(),
+                        subject,
+                    }));
             }
         }
-        apply(state, http, rule, &found, &judged, now).await?;
+        apply(state, http, rule, &outcome, now).await?;
     }
     remind(state, http, &rules).await?;
     auto_restart::run(state, &rules, &lists_by_cluster(&rounds), interval).await
+}
+
+/// What one rule made of every cluster this round.
+#[derive(Default)]
+struct RuleRound {
+    found: Vec<Finding>,
+    /// Clusters whose data sufficed to judge the rule.
+    judged: HashSet<String>,
+    /// Subjects in the middle of a change, judged neither way.
+    unsure: HashSet<Held>,
+}
+
+impl RuleRound {
+    /// Whether a subject held before has shown this round that its condition cleared.
+    fn cleared(&self, held: &Held) -> bool {
+        self.judged.contains(&held.cluster_id)
+            && !self.unsure.contains(held)
+            && !self
+                .found
+                .iter()
+                .any(|f| f.cluster == held.cluster_id && f.subject == held.subject)
+    }
 }
 
 /// What one round read of one cluster.
@@ -164,12 +191,11 @@ async fn apply(
     state: &AppState,
     http: &reqwest::Client,
     rule: &AlertRule,
-    found: &[Finding],
-    judged: &HashSet<String>,
+    round: &RuleRound,
     now: i64,
 ) -> sqlx::Result<()> {
     let hold_ms = i64::from(rule.spec.for_seconds) * 1000;
-    for finding in found {
+    for finding in &round.found {
         let since = incidents::condition_since(&state.db, finding, now).await?;
         if now - since < hold_ms {
             continue;
@@ -185,18 +211,11 @@ async fn apply(
             notify_incident(state, http, rule, id, Event::Open).await;
         }
     }
-    let holding: HashSet<Held> = found
-        .iter()
-        .map(|f| Held {
-            cluster_id: f.cluster.clone(),
-            subject: f.subject.clone(),
-        })
-        .collect();
     for held in incidents::held(&state.db, rule.id).await? {
-        if holding.contains(&held) || !judged.contains(&held.cluster_id) {
+        if !round.cleared(&held) {
             continue;
         }
-        if let Some(id) = incidents::clear(&state.db, rule.id, &held).await? {
+        if let Some(id) = incidents::clear(&state.db, rule.id, &held, now).await? {
             tracing::info!(
                 rule = rule.spec.name,
                 cluster = held.cluster_id,

@@ -164,7 +164,11 @@ async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history(
 
     let gave_up = eventually("two restarts, then giving up", || async {
         let incident = incidents_of(&app.base_url, rule).await.into_iter().next()?;
-        incident.restart_note.is_some().then_some(incident)
+        let gave_up = incident
+            .restart_note
+            .as_deref()
+            .is_some_and(|note| note.starts_with("gave up"));
+        gave_up.then_some(incident)
     })
     .await;
     assert_eq!(gave_up.restart_attempts, 2);
@@ -184,6 +188,7 @@ async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history(
         .collect();
     assert_eq!(restarts.len(), 2, "{:?}", history.events);
     assert!(restarts.iter().all(|e| e.action == "restart"));
+    assert_eq!(incidents_of(&app.base_url, rule).await.len(), 1);
     delete_connector(&app, &name).await;
 }
 

@@ -1,6 +1,6 @@
-//! One rule judged against one cluster's current data: the subjects whose condition holds,
-//! or `None` when the data the rule needs is missing this round (so nothing gets resolved for
-//! lack of data).
+//! One rule judged against one cluster's current data: the subjects whose condition holds and
+//! those that cannot be judged this round, or `None` when the data the rule needs is missing
+//! (so nothing gets resolved for lack of data).
 
 use std::collections::HashMap;
 
@@ -26,10 +26,20 @@ pub struct ClusterData<'a> {
     pub samples: &'a HashMap<String, Vec<Sample>>,
 }
 
-pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Vec<Finding>> {
+/// What a rule made of one cluster's subjects this round.
+#[derive(Debug, Default, PartialEq)]
+pub struct Verdicts {
+    /// Subjects whose condition holds.
+    pub holding: Vec<Finding>,
+    /// Subjects in the middle of a change (a task restarting or not yet assigned), which are
+    /// neither failing nor shown to have recovered: their incidents neither open nor resolve.
+    pub unsure: Vec<String>,
+}
+
+pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
     let spec = &rule.spec;
     if !covers(spec, data.cluster, None) {
-        return Some(Vec::new());
+        return Some(Verdicts::default());
     }
     let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
         rule_id: rule.id,
@@ -54,14 +64,17 @@ pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Vec<Finding>
                 format!("Kafka unreachable: {error}"),
             ));
         }
-        return Some(found);
+        return Some(Verdicts {
+            holding: found,
+            unsure: Vec::new(),
+        });
     }
     let connectors = data.connectors.ok()?;
     let in_scope = connectors
         .iter()
         .filter(|c| covers(spec, data.cluster, Some(&c.name)));
     let snapshot = || data.kafka.and_then(|k| k.snapshot.as_deref());
-    let mut found = Vec::new();
+    let mut verdicts = Verdicts::default();
     for connector in in_scope {
         let judged = match spec.kind {
             RuleKind::NotRunning | RuleKind::Failed => state_problem(spec.kind, connector),
@@ -71,11 +84,27 @@ pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Vec<Finding>
                 kafka_problem(rule, connector, snapshot, data.samples)
             }
         };
-        if let Some((value, detail)) = judged {
-            found.push(finding(&connector.name, value, detail));
+        match judged {
+            Some((value, detail)) => {
+                verdicts
+                    .holding
+                    .push(finding(&connector.name, value, detail));
+            }
+            None if spec.kind == RuleKind::Failed && in_transition(connector) => {
+                verdicts.unsure.push(connector.name.clone());
+            }
+            None => {}
         }
     }
-    Some(found)
+    Some(verdicts)
+}
+
+/// A connector or task being restarted or waiting for a worker: right after a restart of a
+/// failed task, this is what Connect shows until the task runs or fails again.
+fn in_transition(c: &ConnectorSummary) -> bool {
+    matches!(c.state.as_str(), "RESTARTING" | "UNASSIGNED")
+        || c.tasks.restarting > 0
+        || c.tasks.unassigned > 0
 }
 
 fn state_problem(kind: RuleKind, c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
@@ -230,7 +259,7 @@ mod tests {
         rule: &AlertRule,
         connectors: Result<&[ConnectorSummary], &str>,
         kafka: Option<&KafkaView>,
-    ) -> Option<Vec<Finding>> {
+    ) -> Option<Verdicts> {
         let samples = HashMap::new();
         findings(
             rule,
@@ -249,7 +278,9 @@ mod tests {
             connector("orders-sink", "RUNNING", 1, 1),
             connector("other", "RUNNING", 1, 1),
         ];
-        let found = judge(&rule(RuleKind::Failed, Some("orders-*")), Ok(&list), None).unwrap();
+        let found = judge(&rule(RuleKind::Failed, Some("orders-*")), Ok(&list), None)
+            .unwrap()
+            .holding;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].subject, "orders-sink");
         assert_eq!(found[0].value, Some(1.0));
@@ -266,14 +297,31 @@ mod tests {
         assert_eq!(
             judge(&rule(RuleKind::NotRunning, None), Ok(&list), None)
                 .unwrap()
+                .holding
                 .len(),
             1
         );
         assert!(
             judge(&rule(RuleKind::Failed, None), Ok(&list), None)
                 .unwrap()
+                .holding
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_restarting_task_is_neither_failed_nor_recovered_but_is_not_running() {
+        let mut restarting = connector("r", "RUNNING", 0, 0);
+        restarting.tasks.total = 1;
+        restarting.tasks.restarting = 1;
+        let list = [restarting, connector("healthy", "RUNNING", 1, 0)];
+        let failed = judge(&rule(RuleKind::Failed, None), Ok(&list), None).unwrap();
+        assert!(failed.holding.is_empty());
+        assert_eq!(failed.unsure, ["r"]);
+        let not_running = judge(&rule(RuleKind::NotRunning, None), Ok(&list), None).unwrap();
+        assert_eq!(not_running.holding.len(), 1);
+        assert_eq!(not_running.holding[0].subject, "r");
+        assert!(not_running.unsure.is_empty());
     }
 
     #[test]
@@ -283,7 +331,8 @@ mod tests {
             Err("cannot connect"),
             None,
         )
-        .unwrap();
+        .unwrap()
+        .holding;
         assert_eq!(found[0].subject, "connect");
         assert_eq!(
             judge(&rule(RuleKind::Failed, None), Err("cannot connect"), None),

@@ -87,8 +87,16 @@ pub async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
     .await
 }
 
-/// The condition cleared: forgets it and resolves its open incident (returning its id).
-pub async fn clear(db: &SqlitePool, rule_id: i64, held: &Held) -> sqlx::Result<Option<i64>> {
+/// The condition cleared: forgets it and resolves its open incident (returning its id),
+/// unless an automatic restart of that incident is still within its back-off. A restart has to
+/// prove itself for that long: a task seen running for a moment before failing again must not
+/// resolve the incident and start the restarts over.
+pub async fn clear(
+    db: &SqlitePool,
+    rule_id: i64,
+    held: &Held,
+    now_ms: i64,
+) -> sqlx::Result<Option<i64>> {
     sqlx::query(
         "delete from alert_conditions where rule_id = ? and cluster_id = ? and subject = ?",
     )
@@ -99,11 +107,13 @@ pub async fn clear(db: &SqlitePool, rule_id: i64, held: &Held) -> sqlx::Result<O
     .await?;
     sqlx::query_scalar(
         "update incidents set resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         where rule_id = ? and cluster_id = ? and subject = ? and resolved_at is null returning id",
+         where rule_id = ? and cluster_id = ? and subject = ? and resolved_at is null \
+         and coalesce(next_restart_at_ms, 0) <= ? returning id",
     )
     .bind(rule_id)
     .bind(&held.cluster_id)
     .bind(&held.subject)
+    .bind(now_ms)
     .fetch_optional(db)
     .await
 }
@@ -214,4 +224,63 @@ pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident,
         .await
         .map_err(database)?;
     get(db, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::scratch_db;
+
+    fn finding(subject: &str) -> Finding {
+        Finding {
+            rule_id: 1,
+            cluster: "c".into(),
+            subject: subject.into(),
+            value: Some(1.0),
+            detail: "task FAILED".into(),
+        }
+    }
+
+    fn subject(name: &str) -> Held {
+        Held {
+            cluster_id: "c".into(),
+            subject: name.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_incident_resolves_when_clear_unless_its_automatic_restart_is_still_in_back_off() {
+        let (db, path) = scratch_db("incidents-clear").await;
+        sqlx::query(
+            "insert into alert_rules (id, name, kind, created_at) values (1, 'r', 'failed', '')",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        let plain = open(&db, &finding("plain")).await.unwrap().unwrap();
+        let restarted = open(&db, &finding("restarted")).await.unwrap().unwrap();
+        sqlx::query(
+            "update incidents set restart_attempts = 1, next_restart_at_ms = 5000 where id = ?",
+        )
+        .bind(restarted)
+        .execute(&db)
+        .await
+        .unwrap();
+
+        assert_eq!(
+            clear(&db, 1, &subject("plain"), 1000).await.unwrap(),
+            Some(plain)
+        );
+        assert_eq!(
+            clear(&db, 1, &subject("restarted"), 1000).await.unwrap(),
+            None
+        );
+        assert_eq!(held(&db, 1).await.unwrap(), [subject("restarted")]);
+        assert_eq!(
+            clear(&db, 1, &subject("restarted"), 5000).await.unwrap(),
+            Some(restarted)
+        );
+        assert!(held(&db, 1).await.unwrap().is_empty());
+        let _ = std::fs::remove_file(path);
+    }
 }
