@@ -77,17 +77,39 @@ async fn wait_gone(http: &reqwest::Client, base: &str, name: &str) {
 }
 
 /// Waits until the connector and `tasks` tasks run, so both sides start a group settled.
+///
+/// On the tansu stack Connect's status topic now and then keeps a task UNASSIGNED for minutes
+/// after a task restart although the task runs (CI runs 4, 5 and 8 of issue 6; the cause lies
+/// between Connect's status writes and tansu, not in Plugboard). A task still shown UNASSIGNED
+/// after 30 s is restarted once more, directly on Connect, which writes its status afresh; the
+/// walkthrough compares answers, and this only settles the stack between its groups.
 async fn wait_running(http: &reqwest::Client, base: &str, name: &str, tasks: usize) {
     let url = format!("{base}/connectors/{name}/status");
-    eventually("the connector and its tasks to run", || async {
-        let status: Value = http.get(&url).send().await.ok()?.json().await.ok()?;
-        let states = status["tasks"].as_array()?;
-        let running = status["connector"]["state"] == "RUNNING"
-            && states.len() == tasks
-            && states.iter().all(|t| t["state"] == "RUNNING");
-        running.then_some(())
+    let mut polls = 0;
+    eventually("the connector and its tasks to run", || {
+        polls += 1;
+        let nudge = polls % 120 == 0;
+        let url = &url;
+        async move {
+            let status: Value = http.get(url).send().await.ok()?.json().await.ok()?;
+            let states = status["tasks"].as_array()?;
+            if nudge {
+                restart_unassigned(http, base, name, states).await;
+            }
+            let running = status["connector"]["state"] == "RUNNING"
+                && states.len() == tasks
+                && states.iter().all(|t| t["state"] == "RUNNING");
+            running.then_some(())
+        }
     })
     .await;
+}
+
+async fn restart_unassigned(http: &reqwest::Client, base: &str, name: &str, states: &[Value]) {
+    for task in states.iter().filter(|t| t["state"] == "UNASSIGNED") {
+        let url = format!("{base}/connectors/{name}/tasks/{}/restart", task["id"]);
+        let _ = http.post(&url).send().await;
+    }
 }
 
 fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
