@@ -3,6 +3,7 @@
 //! Everything here is plain serde data so that it compiles both natively and for
 //! `wasm32-unknown-unknown`. The backend serialises these; the frontend deserialises them.
 
+mod access;
 mod actions;
 mod alerts;
 mod clusters;
@@ -11,6 +12,10 @@ mod errors;
 mod history;
 mod kafka;
 
+pub use access::{
+    ApiToken, CreatedToken, Grant, Login, Me, NewToken, Role, SignedInVia, User, UserChange,
+    role_on,
+};
 pub use actions::{
     BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,
     OffsetsChange, OffsetsOutcome, WorkerLoggers,

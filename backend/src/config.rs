@@ -3,6 +3,7 @@
 //! Precedence is flag or environment variable, then the file, then the built-in default, so the
 //! binary starts with no file at all: loopback bind, `plugboard.db` in the working directory.
 
+mod access;
 mod file;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use crate::telemetry::LogFormat;
+pub use access::{AccessSettings, TlsFiles, TrustedHeader};
 pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile};
 
 /// Command-line flags; every one can also come from the environment.
@@ -59,13 +61,48 @@ pub struct Cli {
     /// How often alert rules are judged, in milliseconds [default: 10000].
     #[arg(long, env = "PLUGBOARD_ALERT_INTERVAL_MS")]
     pub alert_interval_ms: Option<u64>,
-    /// Who the history names as the actor of changes (until access control knows users)
-    /// [default: plugboard].
+    /// Who the history names as the actor of changes when nobody signs in (Plugboard on
+    /// loopback without login) [default: plugboard].
     #[arg(long, env = "PLUGBOARD_ACTOR")]
     pub actor: Option<String>,
     /// Log line format.
     #[arg(long, env = "PLUGBOARD_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Manage built-in users (in the database of --database / the config file).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum UserAction {
+    /// Add a user; the password is read from standard input (one line).
+    Add {
+        name: String,
+        /// A role, on every cluster (`editor`) or on some (`editor@dev,staging`); repeatable.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Set a user's password, read from standard input (one line); ends its sessions.
+    Passwd { name: String },
+    /// Replace a user's roles.
+    Roles {
+        name: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// List users and their roles.
+    List,
+    /// Remove a user with its sessions and tokens.
+    Remove { name: String },
 }
 
 /// The validated configuration the server runs with.
@@ -88,6 +125,8 @@ pub struct Settings {
     pub history_retention_days: Option<u32>,
     /// At most this many history events are kept (no limit when unset).
     pub history_max_rows: Option<u32>,
+    pub access: AccessSettings,
+    pub tls: Option<TlsFiles>,
     pub clusters: Vec<Cluster>,
 }
 
@@ -163,12 +202,16 @@ impl Settings {
         if timeout_ms == 0 {
             bail!("the upstream timeout must be at least 1 ms");
         }
+        let bind = cli.bind.or(file.bind).unwrap_or_else(|| {
+            DEFAULT_BIND
+                .parse()
+                .expect("the default bind address parses")
+        });
+        let access = AccessSettings::new(file.access, bind, file.tls.is_some())?;
         Ok(Self {
-            bind: cli.bind.or(file.bind).unwrap_or_else(|| {
-                DEFAULT_BIND
-                    .parse()
-                    .expect("the default bind address parses")
-            }),
+            bind,
+            access,
+            tls: file.tls,
             database: cli
                 .database
                 .or(file.database)

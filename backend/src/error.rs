@@ -3,7 +3,7 @@
 use api_types::{ErrorBody, ErrorDetail};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -40,6 +40,16 @@ pub enum ApiError {
     KafkaUnavailable(String),
     #[error("{0}")]
     NotFound(String),
+    /// No caller is known: sign in or send a token.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A change without its CSRF token, or sent from another site.
+    #[error("{0}")]
+    CsrfRefused(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed sign-ins; try again in {retry_after_s} s")]
+    TooManyAttempts { retry_after_s: u64 },
 }
 
 /// Connect's error body: `{"error_code": 404, "message": "..."}`.
@@ -69,7 +79,12 @@ impl ApiError {
             Self::KafkaUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::ReadOnlyCluster(_) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::ReadOnlyCluster(_) | Self::Forbidden(_) | Self::CsrfRefused(_) => {
+                StatusCode::FORBIDDEN
+            }
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(UpstreamError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
             Self::Upstream(_) | Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
@@ -89,6 +104,10 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::ReadOnlyCluster(_) => "read_only_cluster",
             Self::Forbidden(_) => "forbidden",
+            Self::CsrfRefused(_) => "csrf_refused",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::Conflict(_) => "conflict",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::DatabaseUnavailable => "database_unavailable",
             Self::Upstream(UpstreamError::Timeout { .. }) => "upstream_timeout",
             Self::Upstream(_) => "upstream_unreachable",
@@ -105,13 +124,24 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            Self::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(retry_after_s) = retry_after {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_s),
+            );
+        }
+        response
     }
 }
 

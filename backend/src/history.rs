@@ -63,6 +63,8 @@ pub struct Intent {
     /// The config asked for, for create, update and patch.
     pub config: Option<BTreeMap<String, Option<String>>>,
     pub reason: Option<String>,
+    /// Who asked for the change; `None` is Plugboard itself (or its configured actor).
+    pub actor: Option<String>,
 }
 
 /// PASSWORD-type keys per (cluster, connector class), from the plugin's config definitions.
@@ -129,7 +131,7 @@ impl History {
             self.redacted_json(&set, &secrets)
         });
         let event = NewEvent {
-            actor: &self.actor,
+            actor: intent.actor.as_deref().unwrap_or(&self.actor),
             source: intent.source.as_str(),
             cluster: client.id(),
             connector: intent.connector.as_deref(),

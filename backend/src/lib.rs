@@ -1,34 +1,42 @@
 //! Plugboard's backend: an axum server that fronts one or many Kafka Connect clusters.
 //!
 //! Layout:
+//! - [`access`]: who is calling (session, API token, trusted proxy) and what their role allows.
 //! - [`alerts`]: alert rules judged on a loop, incidents, webhooks and automatic restarts.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
 //! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API.
+//! - [`headers`]: security headers on every answer.
 //! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
 //! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
 //! - [`routes`]: one module per resource, each exposing `router()`.
+//! - [`secrets`]: secret config values hidden from every answer, and kept on edits.
 //! - [`spa`]: serves the browser app (embedded in release builds).
 //! - [`telemetry`]: structured logging with `tracing`.
+//! - [`tls`]: serving HTTPS with rustls.
 
+pub mod access;
 pub mod alerts;
 pub mod config;
 pub mod connect;
 pub mod db;
 pub mod error;
+pub mod headers;
 pub mod history;
 pub mod kafka;
 pub mod routes;
+pub mod secrets;
 pub mod spa;
 pub mod state;
 pub mod telemetry;
 #[cfg(test)]
 mod test_support;
+pub mod tls;
 
 use std::future::Future;
 
-use axum::Router;
+use axum::{Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -37,23 +45,43 @@ pub use state::AppState;
 /// Largest request body accepted anywhere, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The whole HTTP application: API routes, health checks and the browser app.
+/// The whole HTTP application: API routes, health checks and the browser app, behind the
+/// access guard, with security headers on every answer.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::router())
         .fallback(spa::serve_asset)
+        .layer(middleware::from_fn_with_state(state.clone(), access::guard))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::add_security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` until `shutdown` completes, then drains in-flight requests.
+/// Serves [`app`] on `listener` (over TLS when the settings name a certificate) until
+/// `shutdown` completes, then drains in-flight requests.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+) -> anyhow::Result<()> {
+    let tls = state.settings.tls.clone();
+    let service = app(state).into_make_service_with_connect_info::<tls::ClientAddr>();
+    match tls {
+        Some(files) => {
+            let listener = tls::TlsListener::new(listener, &files)?;
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+        None => {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+    }
+    Ok(())
 }

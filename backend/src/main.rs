@@ -1,9 +1,10 @@
-//! The `plugboard` binary: read the configuration, open the database, serve until Ctrl-C.
+//! The `plugboard` binary: read the configuration, open the database, serve until Ctrl-C (or
+//! manage users with `plugboard user ...`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use plugboard::config::{Cli, Settings};
+use plugboard::config::{Cli, Command, Settings};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,8 +20,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(cli: Cli) -> anyhow::Result<()> {
+async fn serve(mut cli: Cli) -> anyhow::Result<()> {
+    let command = cli.command.take();
     let settings = Settings::load(cli)?;
+    if let Some(Command::User { action }) = command {
+        return plugboard::access::user_command::run(&settings, action).await;
+    }
     let state = plugboard::AppState::build(settings).await?;
     let bind = state.settings.bind;
     let listener = tokio::net::TcpListener::bind(bind)

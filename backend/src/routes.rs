@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource, merged into one router.
 
+mod access;
 mod alerts;
 mod bulk;
 mod clusters;
@@ -16,6 +17,7 @@ mod plugins;
 
 use std::convert::Infallible;
 
+use api_types::Me;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(history::router())
         .merge(kafka::router())
         .merge(alerts::router())
+        .merge(access::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))
@@ -64,11 +67,40 @@ fn relay(response: UpstreamResponse) -> Response {
         .expect("a status and a content type always make a valid response")
 }
 
+/// The shape of Connect's answers to create, update and patch (the connector's info), for
+/// [`relay_masked`].
+const INFO_ANSWER: (&Method, &[&str]) = (&Method::POST, &["connectors"]);
+
+/// Connect's answer to `method` on the worker path `segments`, with its secrets hidden (see
+/// [`crate::secrets`]); error answers and bodies that are not JSON are passed on as they are.
+async fn relay_masked(
+    state: &AppState,
+    client: &ClusterClient,
+    (method, segments): (&Method, &[&str]),
+    response: UpstreamResponse,
+) -> Response {
+    let parsed = response
+        .status
+        .is_success()
+        .then(|| serde_json::from_slice::<Value>(&response.body).ok())
+        .flatten();
+    let Some(mut body) = parsed else {
+        return relay(response);
+    };
+    crate::secrets::mask_answer(&state.history, client, method, segments, &mut body).await;
+    relay(UpstreamResponse {
+        status: response.status,
+        body: Bytes::from(body.to_string()),
+    })
+}
+
 /// Where a change came from and why, from the request's headers: `X-Plugboard-Source: console`
 /// marks the console's calls, `X-Plugboard-Reason` carries a reason the user typed.
 pub struct ChangeOrigin {
     source: Source,
     reason: Option<String>,
+    /// The caller the access guard recognised.
+    caller: Option<Me>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ChangeOrigin {
@@ -81,7 +113,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ChangeOrigin {
             _ => Source::Api,
         };
         let reason = header("x-plugboard-reason").map(str::to_owned);
-        Ok(Self { source, reason })
+        let caller = parts.extensions.get::<Me>().cloned();
+        Ok(Self {
+            source,
+            reason,
+            caller,
+        })
     }
 }
 
@@ -94,7 +131,16 @@ impl ChangeOrigin {
             detail,
             config: None,
             reason: self.reason.clone(),
+            actor: self.caller.as_ref().map(|me| me.name.clone()),
         }
+    }
+
+    /// Whether the caller holds `role` on `cluster` (for requests that name clusters in their
+    /// body, which the access guard cannot see).
+    fn may(&self, role: api_types::Role, cluster: &str) -> bool {
+        self.caller
+            .as_ref()
+            .is_some_and(|me| me.may(role, Some(cluster)))
     }
 }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
+use crate::access::Access;
 use crate::config::Settings;
 use crate::connect::{ClusterClient, Clusters};
 use crate::error::ApiError;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub clusters: Clusters,
     pub history: History,
     pub kafka: KafkaMonitors,
+    pub access: Access,
 }
 
 impl AppState {
@@ -28,6 +30,11 @@ impl AppState {
         let db = crate::db::open(&settings.database).await?;
         let clusters = Clusters::new(&settings)?;
         let history = History::open(db.clone(), settings.actor.clone()).await?;
+        let access = Access::new(
+            settings.access.clone(),
+            crate::history::store::fingerprint_key(&db).await?,
+        );
+        warn_if_nobody_can_sign_in(&settings, &db).await;
         let (reconciling, all) = (history.clone(), clusters.clone());
         tokio::spawn(async move {
             if let Err(e) = reconciling.reconcile(all.all()).await {
@@ -51,6 +58,7 @@ impl AppState {
             clusters,
             history,
             kafka,
+            access,
         };
         tokio::spawn(crate::alerts::evaluate_forever(
             state.clone(),
@@ -66,5 +74,23 @@ impl AppState {
             return Err(ApiError::ReadOnlyCluster(id.to_owned()));
         }
         Ok(client)
+    }
+}
+
+/// Login is required but there is no user yet: say how to make one.
+async fn warn_if_nobody_can_sign_in(settings: &Settings, db: &SqlitePool) {
+    if !settings.access.login_required {
+        return;
+    }
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(db)
+        .await
+        .unwrap_or(0);
+    if users == 0 {
+        tracing::warn!(
+            "login is required ({}) but there are no users yet; add one with \
+             `plugboard user add NAME --role admin`",
+            settings.bind
+        );
     }
 }

@@ -8,14 +8,15 @@ pub mod kafka_client;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use std::future::Future;
 
-use api_types::ConnectorDetail;
+use api_types::{ConnectorDetail, UserChange};
 use plugboard::AppState;
-use plugboard::config::{Cluster, Settings};
+use plugboard::config::{AccessSettings, Cluster, Settings};
 use plugboard::kafka::{KafkaMonitors, KafkaSource};
 use reqwest::Method;
 use reqwest::StatusCode;
@@ -110,6 +111,31 @@ impl TestApp {
         .await
     }
 
+    /// Plugboard that requires login, as it does off loopback, with the built-in users
+    /// `users` (name, password, grants) already added.
+    pub async fn start_with_login(
+        clusters: Vec<Cluster>,
+        users: &[(&str, &str, Vec<api_types::Grant>)],
+    ) -> Self {
+        let app = Self::start_with(clusters, Duration::from_secs(60), |state| {
+            let mut settings = (*state.settings).clone();
+            settings.access.login_required = true;
+            state.access.settings = Arc::new(settings.access.clone());
+            state.settings = Arc::new(settings);
+        })
+        .await;
+        let db = plugboard::db::open(&app.database).await.unwrap();
+        for (name, password, grants) in users {
+            let user = UserChange {
+                name: (*name).to_owned(),
+                grants: grants.clone(),
+                password: Some((*password).to_owned()),
+            };
+            plugboard::access::users::create(&db, user).await.unwrap();
+        }
+        app
+    }
+
     async fn start_with(
         clusters: Vec<Cluster>,
         upstream_timeout: Duration,
@@ -129,6 +155,13 @@ impl TestApp {
             actor: "test-suite".into(),
             history_retention_days: None,
             history_max_rows: None,
+            access: AccessSettings {
+                login_required: false,
+                session_ttl: Duration::from_secs(3600),
+                trusted_header: None,
+                secure_cookies: false,
+            },
+            tls: None,
             clusters,
         };
         let mut state = AppState::build(settings).await.unwrap();

@@ -93,6 +93,7 @@ async fn attempt(
         detail: Some(json!({"include_tasks": true, "only_failed": true, "attempt": attempts + 1})),
         config: None,
         reason: Some(format!("alert rule `{}`", rule.spec.name)),
+        actor: None,
     };
     let outcome = state
         .history

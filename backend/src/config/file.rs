@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use super::access::{AccessFile, TlsFiles};
+
 /// The whole file. Every key is optional; unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +24,9 @@ pub struct ConfigFile {
     pub actor: Option<String>,
     pub history_retention_days: Option<u32>,
     pub history_max_rows: Option<u32>,
+    #[serde(default)]
+    pub access: AccessFile,
+    pub tls: Option<TlsFiles>,
     #[serde(default)]
     pub clusters: Vec<ClusterFile>,
 }

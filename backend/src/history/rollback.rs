@@ -22,7 +22,7 @@ pub async fn roll_back(
     client: &ClusterClient,
     name: &str,
     version: &HistoryEvent,
-    reason: Option<String>,
+    (actor, reason): (Option<String>, Option<String>),
 ) -> Result<UpstreamResponse, ApiError> {
     let target = version.config_after.as_ref().ok_or_else(|| {
         ApiError::BadRequest(format!(
@@ -45,6 +45,7 @@ pub async fn roll_back(
                 .collect(),
         ),
         reason,
+        actor,
     };
     let request = UpstreamRequest {
         method: Method::PUT,

@@ -1,29 +1,15 @@
 //! Keeping secrets out of the history: values of password-type settings and of keys that look
 //! secret are replaced by a keyed fingerprint, so a change stays visible but the value does not.
-//! `${provider:path:key}` references are not secrets and are kept as written.
+//! Which values are secret is [`crate::secrets::hides`]' rule, the one answers are masked by.
 
 use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+use crate::secrets::hides;
+
 /// What a redacted value starts with.
 pub const FINGERPRINT_PREFIX: &str = "fingerprint:";
-
-/// Words that mark a key as holding a secret wherever they appear in it.
-const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "credential", "jaas"];
-
-/// Whether `key` looks like it holds a secret: it names a password, secret, token, credentials
-/// or JAAS config, or its last part is `key` (`api.key`, `aws.secret.key`, but not `key.converter`).
-pub fn looks_secret(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    let last_part = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    SECRET_WORDS.iter().any(|word| lower.contains(word)) || last_part == "key"
-}
-
-/// Whether `value` is a config provider reference such as `${file:/etc/secrets:db.password}`.
-fn is_provider_reference(value: &str) -> bool {
-    value.starts_with("${") && value.ends_with('}')
-}
 
 /// Replaces secret values of `config` with keyed fingerprints. `password_keys` are the keys the
 /// connector plugin declares as PASSWORD type.
@@ -35,12 +21,10 @@ pub fn redact(
     config
         .iter()
         .map(|(key, value)| {
-            let secret = password_keys.contains(key) || looks_secret(key);
-            let kept = !secret || is_provider_reference(value) || value.is_empty();
-            let shown = if kept {
-                value.clone()
-            } else {
+            let shown = if hides(key, value, password_keys) {
                 fingerprint(value, fingerprint_key)
+            } else {
+                value.clone()
             };
             (key.clone(), shown)
         })
@@ -61,32 +45,6 @@ pub fn fingerprint(value: &str, fingerprint_key: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::test_support::config;
-
-    #[test]
-    fn secret_looking_keys_are_recognised_and_ordinary_ones_are_not() {
-        for key in [
-            "connection.password",
-            "aws.secret.key",
-            "api.key",
-            "sasl.jaas.config",
-            "oauth.token.url",
-            "gcp.credentials.json",
-            "ssl.key.password",
-            "private_key",
-        ] {
-            assert!(looks_secret(key), "{key}");
-        }
-        for key in [
-            "key.converter",
-            "topics",
-            "key.ignore",
-            "connection.url",
-            "tasks.max",
-            "keystore.type",
-        ] {
-            assert!(!looks_secret(key), "{key}");
-        }
-    }
 
     #[test]
     fn secrets_become_fingerprints_and_everything_else_stays() {

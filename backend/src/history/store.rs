@@ -104,6 +104,10 @@ pub struct Filter {
     /// Only events older than this id (the next page).
     pub before: Option<i64>,
     pub limit: Option<u32>,
+    /// The clusters the caller may see, when not all of them (set by the route, never from
+    /// the query).
+    #[serde(skip)]
+    pub only_clusters: Option<Vec<String>>,
 }
 
 pub async fn list(
@@ -126,6 +130,20 @@ pub async fn list(
                 .push(format!(" and {column} = "))
                 .push_bind(value.clone());
         }
+    }
+    match &filter.only_clusters {
+        Some(clusters) if clusters.is_empty() => {
+            query.push(" and 0 = 1");
+        }
+        Some(clusters) => {
+            query.push(" and cluster_id in (");
+            let mut list = query.separated(", ");
+            for cluster in clusters {
+                list.push_bind(cluster.clone());
+            }
+            query.push(")");
+        }
+        None => {}
     }
     if let Some(since) = &filter.since {
         query.push(" and started_at >= ").push_bind(since.clone());

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
+use api_types::{BulkOutcome, BulkRequest, ConnectorRef, Role};
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
@@ -82,6 +82,14 @@ async fn select_targets(
     Ok(targets)
 }
 
+/// The role a bulk action needs on each connector's cluster, as the single actions do.
+fn role_for(action: ConnectorAction) -> Role {
+    match action {
+        ConnectorAction::Delete | ConnectorAction::ResetTopics => Role::Editor,
+        _ => Role::Operator,
+    }
+}
+
 async fn perform(
     state: &AppState,
     origin: &ChangeOrigin,
@@ -89,6 +97,14 @@ async fn perform(
     action: ConnectorAction,
 ) -> BulkOutcome {
     let result = async {
+        let role = role_for(action);
+        if !origin.may(role, &target.cluster) {
+            return Err(ApiError::Forbidden(format!(
+                "this needs role {} on cluster `{}`",
+                role.as_str(),
+                target.cluster
+            )));
+        }
         let client = state.writable_cluster(&target.cluster)?;
         let intent = origin.intent(
             Some(&target.name),

@@ -13,10 +13,11 @@ use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::{ChangeOrigin, change, relay};
+use super::{ChangeOrigin, INFO_ANSWER, change, relay, relay_masked};
 use crate::AppState;
 use crate::connect::{ConnectorAction, paths};
 use crate::error::ApiError;
+use crate::secrets;
 
 pub fn router() -> Router<AppState> {
     let connector = "/clusters/{cluster}/connectors/{name}";
@@ -53,8 +54,10 @@ async fn create_connector(
     origin: ChangeOrigin,
     body: Result<Json<NewConnector>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(new) = body?;
+    let Json(mut new) = body?;
     let client = state.writable_cluster(&cluster_id)?;
+    // A new connector has no stored secret for a placeholder to stand for.
+    secrets::restore(new.config.iter_mut().collect(), None)?;
     let mut body = json!({ "name": new.name, "config": new.config });
     if let Some(initial_state) = &new.initial_state {
         body["initial_state"] = Value::String(initial_state.clone());
@@ -62,9 +65,8 @@ async fn create_connector(
     let mut intent = origin.intent(Some(&new.name), "create", None);
     intent.config = Some(every_key_set(new.config));
     let request = (Method::POST, "/connectors".to_owned());
-    Ok(relay(
-        change(&state, client, intent, request, Some(&body)).await?,
-    ))
+    let response = change(&state, client, intent, request, Some(&body)).await?;
+    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
 }
 
 async fn replace_connector_config(
@@ -73,15 +75,15 @@ async fn replace_connector_config(
     origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(config) = body?;
+    let Json(mut config) = body?;
     let client = state.writable_cluster(&cluster_id)?;
+    secrets::restore_live(client, &name, config.iter_mut().collect()).await?;
     let body = json!(config);
     let mut intent = origin.intent(Some(&name), "update", None);
     intent.config = Some(every_key_set(config));
     let request = (Method::PUT, paths::connector(&name, &["config"]));
-    Ok(relay(
-        change(&state, client, intent, request, Some(&body)).await?,
-    ))
+    let response = change(&state, client, intent, request, Some(&body)).await?;
+    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
 }
 
 /// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
@@ -91,15 +93,16 @@ async fn patch_connector_config(
     origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, Option<String>>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(patch) = body?;
+    let Json(mut patch) = body?;
     let client = state.writable_cluster(&cluster_id)?;
+    let set_values = patch.iter_mut().filter_map(|(k, v)| Some((k, v.as_mut()?)));
+    secrets::restore_live(client, &name, set_values.collect()).await?;
     let body = json!(patch);
     let mut intent = origin.intent(Some(&name), "patch", None);
     intent.config = Some(patch);
     let request = (Method::PATCH, paths::connector(&name, &["config"]));
-    Ok(relay(
-        change(&state, client, intent, request, Some(&body)).await?,
-    ))
+    let response = change(&state, client, intent, request, Some(&body)).await?;
+    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
 }
 
 async fn delete_connector(

@@ -1,14 +1,15 @@
 //! Reading connectors: the list across clusters (one upstream call per cluster) and the detail.
 
-use api_types::{ClusterFailure, ConnectorDetail, ConnectorList};
+use api_types::{ClusterFailure, ConnectorDetail, ConnectorList, Me};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use futures::future::join_all;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 
@@ -27,16 +28,28 @@ struct ListQuery {
     cluster: Option<String>,
 }
 
-/// Every connector of every cluster (or of `?cluster=`). A cluster that does not answer is
-/// listed in `unreachable` with the reason, never silently left out.
+/// Every connector of every cluster the caller has a role on (or of `?cluster=`). A cluster
+/// that does not answer is listed in `unreachable` with the reason, never silently left out.
 async fn list_connectors(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<ConnectorList>, ApiError> {
     let Query(query) = query?;
     let clients: Vec<&ClusterClient> = match &query.cluster {
+        Some(id) if !sees(&me, id) => {
+            return Err(ApiError::Forbidden(format!(
+                "{} has no role on cluster `{id}`",
+                me.name
+            )));
+        }
         Some(id) => vec![state.clusters.get(id)?],
-        None => state.clusters.all().iter().collect(),
+        None => state
+            .clusters
+            .all()
+            .iter()
+            .filter(|client| sees(&me, client.id()))
+            .collect(),
     };
     let mut list = list_of(&clients, Freshness::Cached).await;
     state.kafka.fill_lag(&mut list.connectors);
@@ -62,7 +75,11 @@ async fn get_connector(
     Path((cluster_id, name)): Path<(String, String)>,
 ) -> Result<Json<ConnectorDetail>, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
-    Ok(Json(client.connector_detail(&name).await?))
+    let mut detail = client.connector_detail(&name).await?;
+    let class = detail.config.get("connector.class").cloned();
+    let declared = state.history.password_keys(client, class.as_deref()).await;
+    crate::secrets::mask(&mut detail.config, &declared);
+    Ok(Json(detail))
 }
 
 /// The connector list of these clusters, asked at once.

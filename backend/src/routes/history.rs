@@ -2,17 +2,18 @@
 //! the diff between two versions, rollback to an earlier version, and a connector's state
 //! timeline.
 
-use api_types::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};
+use api_types::{ConfigChange, HistoryEvent, HistoryPage, Me, RollbackRequest, StateTransition};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::relay;
+use super::{INFO_ANSWER, relay_masked};
 use crate::AppState;
+use crate::access::guard::{sees, visible_clusters};
 use crate::error::ApiError;
 use crate::history::store::{self, Filter};
 use crate::history::{rollback, timeline};
@@ -64,9 +65,11 @@ fn database(error: sqlx::Error) -> ApiError {
 /// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
 async fn list_history(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let Query(filter) = filter?;
+    let Query(mut filter) = filter?;
+    filter.only_clusters = visible_clusters(&me);
     let limit = filter.limit.unwrap_or(PAGE).clamp(1, 500);
     let events = store::list(&state.db, &filter, limit)
         .await
@@ -82,9 +85,11 @@ async fn list_history(
 /// The events matching the filter as JSON lines, oldest last, for archiving or `jq`.
 async fn export_history(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     filter: Result<Query<Filter>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(filter) = filter?;
+    let Query(mut filter) = filter?;
+    filter.only_clusters = visible_clusters(&me);
     let events = store::list(&state.db, &filter, EXPORT_LIMIT)
         .await
         .map_err(database)?;
@@ -105,15 +110,18 @@ async fn export_history(
 
 async fn get_history_event(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Json<HistoryEvent>, ApiError> {
-    Ok(Json(event(&state, id).await?))
+    Ok(Json(event(&state, &me, id).await?))
 }
 
-async fn event(state: &AppState, id: i64) -> Result<HistoryEvent, ApiError> {
+/// Event `id`, if it is of a cluster the caller may see.
+async fn event(state: &AppState, me: &Me, id: i64) -> Result<HistoryEvent, ApiError> {
     store::get(&state.db, id)
         .await
         .map_err(database)?
+        .filter(|e| sees(me, &e.cluster))
         .ok_or_else(|| ApiError::NoSuchEndpoint(format!("history event {id}")))
 }
 
@@ -126,12 +134,13 @@ struct DiffQuery {
 /// What changed between the configs that two events left the connector with.
 async fn diff_versions(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     query: Result<Query<DiffQuery>, QueryRejection>,
 ) -> Result<Json<Vec<ConfigChange>>, ApiError> {
     let Query(query) = query?;
     let (from, to) = (
-        event(&state, query.from).await?,
-        event(&state, query.to).await?,
+        event(&state, &me, query.from).await?,
+        event(&state, &me, query.to).await?,
     );
     let empty = Default::default();
     let before = from.config_after.as_ref().unwrap_or(&empty);
@@ -142,18 +151,19 @@ async fn diff_versions(
 async fn roll_back_connector(
     State(state): State<AppState>,
     Path((cluster_id, name)): Path<(String, String)>,
+    Extension(me): Extension<Me>,
     body: Result<Json<RollbackRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(request) = body?;
     let client = state.writable_cluster(&cluster_id)?;
-    let version = event(&state, request.event_id).await?;
+    let version = event(&state, &me, request.event_id).await?;
     if version.cluster != cluster_id || version.connector.as_deref() != Some(name.as_str()) {
         return Err(ApiError::BadRequest(format!(
             "history event {} is not about connector {name} of cluster {cluster_id}",
             version.id
         )));
     }
-    let response =
-        rollback::roll_back(&state.history, client, &name, &version, request.reason).await?;
-    Ok(relay(response))
+    let origin = (Some(me.name), request.reason);
+    let response = rollback::roll_back(&state.history, client, &name, &version, origin).await?;
+    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
 }

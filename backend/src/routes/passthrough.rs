@@ -3,21 +3,26 @@
 //!
 //! Paths are forwarded still percent-encoded, so connector names with `/`, `%`, spaces or
 //! unicode reach the worker intact. Worker-to-worker endpoints are refused, and so is every
-//! change to a read-only cluster.
+//! change to a read-only cluster. Secret config values read as a placeholder, and a config
+//! sent back with the placeholder keeps the stored value (see [`crate::secrets`]).
 
-use axum::Router;
+use api_types::Me;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use axum::routing::any;
+use axum::{Extension, Router};
 use serde::de::IgnoredAny;
 
 mod intent;
 
-use super::relay;
-use crate::connect::UpstreamRequest;
+use serde_json::Value;
+
+use super::relay_masked;
+use crate::connect::{ClusterClient, UpstreamRequest, paths};
 use crate::error::ApiError;
+use crate::secrets::{self, PLACEHOLDER};
 use crate::{AppState, MAX_BODY_BYTES};
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +39,7 @@ async fn forward_to_connect(
     Path(params): Path<Vec<(String, String)>>,
     method: Method,
     uri: Uri,
+    me: Option<Extension<Me>>,
     body: Body,
 ) -> Result<Response, ApiError> {
     let cluster_id = &params[0].1;
@@ -52,10 +58,13 @@ async fn forward_to_connect(
     if client.cluster().read_only && changes {
         return Err(ApiError::ReadOnlyCluster(cluster_id.clone()));
     }
-    let body = read_json_body(body).await?;
-    let intent = changes.then(|| intent::intent_of(&method, &segments, query, &body));
+    let body = restore_secrets(client, &method, &segments, read_json_body(body).await?).await?;
+    let intent = changes.then(|| crate::history::Intent {
+        actor: me.map(|Extension(me)| me.name),
+        ..intent::intent_of(&method, &segments, query, &body)
+    });
     let request = UpstreamRequest {
-        method,
+        method: method.clone(),
         path: upstream_path.clone(),
         body: (!body.is_empty()).then_some(body),
     };
@@ -63,7 +72,48 @@ async fn forward_to_connect(
         Some(intent) => state.history.perform(client, intent, request).await?,
         None => client.send(request).await?,
     };
-    Ok(relay(response))
+    Ok(relay_masked(&state, client, (&method, &segments), response).await)
+}
+
+/// A config sent to create, update, patch or validate with placeholders of secrets (as the
+/// passthrough answers them) gets the stored values back; see [`crate::secrets`].
+async fn restore_secrets(
+    client: &ClusterClient,
+    method: &Method,
+    segments: &[&str],
+    body: Bytes,
+) -> Result<Bytes, ApiError> {
+    let carries_config = matches!(
+        (method, segments),
+        (&Method::POST, ["connectors"])
+            | (&Method::PUT | &Method::PATCH, ["connectors", _, "config"])
+            | (&Method::PUT, ["connector-plugins", _, "config", "validate"])
+    );
+    let has_placeholder = body
+        .windows(PLACEHOLDER.len())
+        .any(|w| w == PLACEHOLDER.as_bytes());
+    if !carries_config || !has_placeholder {
+        return Ok(body);
+    }
+    let Ok(mut parsed) = serde_json::from_slice::<Value>(&body) else {
+        return Ok(body);
+    };
+    let name = match segments {
+        ["connectors", name, "config"] => Some(paths::decode_segment(name)),
+        _ => parsed["name"].as_str().map(str::to_owned),
+    };
+    // Creating, the new connector's config is under `config`; otherwise the body is the config.
+    let created = segments == ["connectors"];
+    let config = if created {
+        parsed.get_mut("config")
+    } else {
+        Some(&mut parsed)
+    };
+    if let Some(config) = config.and_then(Value::as_object_mut) {
+        let stored_under = if created { None } else { name.as_deref() };
+        secrets::restore_live_json(client, stored_under, config).await?;
+    }
+    Ok(Bytes::from(parsed.to_string()))
 }
 
 /// The body, at most [`MAX_BODY_BYTES`], refused unless empty or valid JSON: Connect would

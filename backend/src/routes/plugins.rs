@@ -11,10 +11,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::relay;
+use super::{relay, relay_masked};
 use crate::AppState;
 use crate::connect::paths;
 use crate::error::ApiError;
+use crate::secrets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -59,8 +60,10 @@ async fn get_plugin_config(
     Ok(relay(client.call(Method::GET, path, None).await?))
 }
 
-/// Connect's validate answer (groups, definitions, values, errors) for `config`; the plugin
-/// named in the path is filled in as `connector.class` when the config has none.
+/// Connect's validate answer (groups, definitions, values, errors) for `config`, its secrets
+/// hidden; the plugin named in the path is filled in as `connector.class` when the config has
+/// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
+/// stored values.
 async fn validate_config(
     State(state): State<AppState>,
     Path((cluster_id, plugin)): Path<(String, String)>,
@@ -71,11 +74,19 @@ async fn validate_config(
     config
         .entry("connector.class".into())
         .or_insert_with(|| plugin.clone());
+    if let Some(name) = config.get("name").cloned() {
+        secrets::restore_live(client, &name, config.iter_mut().collect()).await?;
+    }
     let path = format!(
         "/connector-plugins/{}/config/validate",
         paths::segment(&plugin)
     );
-    Ok(relay(
-        client.call(Method::PUT, path, Some(&json!(config))).await?,
-    ))
+    let response = client.call(Method::PUT, path, Some(&json!(config))).await?;
+    let segments = [
+        "connector-plugins",
+        &paths::segment(&plugin),
+        "config",
+        "validate",
+    ];
+    Ok(relay_masked(&state, client, (&Method::PUT, &segments), response).await)
 }

@@ -25,6 +25,7 @@ pub fn intent_of(method: &Method, segments: &[&str], query: &str, body: &[u8]) -
         detail: None,
         config: None,
         reason: None,
+        actor: None,
     };
     (intent.connector, intent.action) = match (method.as_str(), segments) {
         ("POST", ["connectors"]) => {

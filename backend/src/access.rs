@@ -1,0 +1,71 @@
+//! Access control: who is calling (a console session, an API token, a header set by a trusted
+//! reverse proxy, or nobody in particular when Plugboard listens on loopback only), and whether
+//! their grants allow the request. [`guard`] runs before every API route; [`policy`] says what
+//! each route needs.
+
+pub mod guard;
+pub mod limiter;
+pub mod passwords;
+pub mod policy;
+pub mod sessions;
+pub mod tokens;
+pub mod user_command;
+pub mod users;
+
+use std::sync::Arc;
+
+use api_types::{Grant, Me, Role};
+use sha2::{Digest, Sha256};
+
+pub use guard::guard;
+use limiter::LoginLimiter;
+
+use crate::config::AccessSettings;
+
+/// What the guard and the login route share; cheap to clone.
+#[derive(Clone)]
+pub struct Access {
+    pub settings: Arc<AccessSettings>,
+    pub limiter: Arc<LoginLimiter>,
+    /// The installation's own secret, for tokens that need no storage (CSRF of proxy users).
+    pub secret: Arc<Vec<u8>>,
+}
+
+impl Access {
+    pub fn new(settings: AccessSettings, secret: Vec<u8>) -> Self {
+        Self {
+            settings: Arc::new(settings),
+            limiter: Arc::default(),
+            secret: Arc::new(secret),
+        }
+    }
+
+    /// The caller when nobody signs in: an admin of everything, named as the history's actor.
+    pub fn open_caller(&self, actor: &str) -> Me {
+        Me {
+            name: actor.to_owned(),
+            grants: vec![Grant {
+                role: Role::Admin,
+                clusters: Vec::new(),
+            }],
+            via: api_types::SignedInVia::Open,
+            csrf_token: None,
+        }
+    }
+}
+
+/// `n` random bytes from the operating system, as hex.
+pub fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    hex(&bytes)
+}
+
+/// SHA-256 of `text`, as hex: how tokens and session ids are stored.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

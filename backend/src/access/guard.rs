@@ -1,0 +1,287 @@
+//! The middleware in front of every route: refuses cross-site changes, recognises the caller,
+//! checks a session's changes for their CSRF token, and applies [`super::policy`]. The caller
+//! goes on to the handlers as an [`api_types::Me`] request extension.
+
+use std::net::SocketAddr;
+
+use api_types::{Me, SignedInVia, role_on};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::policy::{self, Need};
+use super::{Access, sessions, sha256_hex, tokens, users};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::tls::ClientAddr;
+
+/// The header the console sends its session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<ClientAddr>>()
+        .map(|c| c.0.0);
+    let asked = Asked {
+        method: request.method().clone(),
+        path: request.uri().path().to_owned(),
+        headers: request.headers().clone(),
+        peer,
+    };
+    match admit(&state, &asked).await {
+        Ok(Some(me)) => {
+            request.extensions_mut().insert(me);
+            next.run(request).await
+        }
+        Ok(None) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// What the guard looks at (the request itself holds a body that cannot wait across awaits).
+struct Asked {
+    method: Method,
+    path: String,
+    headers: HeaderMap,
+    peer: Option<SocketAddr>,
+}
+
+/// The caller, if known, or why the request is refused.
+async fn admit(state: &AppState, asked: &Asked) -> Result<Option<Me>, ApiError> {
+    let (method, headers) = (&asked.method, &asked.headers);
+    let need = policy::need(method, &asked.path);
+    let changes = !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
+    if changes {
+        refuse_cross_site(headers)?;
+    }
+    let access = &state.access;
+    if !access.settings.login_required && need != Need::Nothing {
+        refuse_foreign_host(headers)?;
+    }
+    let me = identify(state, headers, asked.peer).await?;
+    if need == Need::Nothing {
+        return Ok(me);
+    }
+    let Some(me) = me else {
+        return Err(ApiError::Unauthenticated(
+            "sign in, or send an API token as `Authorization: Bearer …`".into(),
+        ));
+    };
+    let ambient = matches!(me.via, SignedInVia::Session | SignedInVia::Proxy);
+    if changes && ambient {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        let expected = me.csrf_token.as_deref().unwrap_or_default();
+        if !sent.is_some_and(|s| same(s, expected)) {
+            return Err(ApiError::CsrfRefused(format!(
+                "a change needs the session's token in the {CSRF_HEADER} header"
+            )));
+        }
+    }
+    if !need.allows(&me) {
+        return Err(ApiError::Forbidden(need.refusal(&me)));
+    }
+    Ok(Some(me))
+}
+
+/// Who is calling: a token, then the trusted proxy's header, then a session; when nobody
+/// signs in, anyone else is the open caller.
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> Result<Option<Me>, ApiError> {
+    let access = &state.access;
+    let db = &state.db;
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(token) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
+        let user = tokens::user_of(db, token.trim()).await?.ok_or_else(|| {
+            ApiError::Unauthenticated("the API token is unknown or revoked".into())
+        })?;
+        return caller(state, &user, SignedInVia::Token, None).await;
+    }
+    if let Some(trusted) = &access.settings.trusted_header {
+        let from_proxy = peer.is_some_and(|p| trusted.proxies.contains(&p.ip()));
+        if let Some(user) = header(&trusted.header).filter(|_| from_proxy) {
+            let csrf = proxy_csrf_token(access, user);
+            let known = caller(state, user, SignedInVia::Proxy, Some(csrf.clone())).await?;
+            let default = trusted.default_role.map(|role| Me {
+                name: user.to_owned(),
+                grants: vec![api_types::Grant {
+                    role,
+                    clusters: Vec::new(),
+                }],
+                via: SignedInVia::Proxy,
+                csrf_token: Some(csrf),
+            });
+            return Ok(known.or(default));
+        }
+    }
+    let session_id = header(header::COOKIE.as_str()).and_then(sessions::from_cookie_header);
+    if let Some(id) = session_id
+        && let Some(session) = sessions::find(db, id).await?
+    {
+        let csrf = Some(session.csrf_token);
+        return caller(state, &session.user, SignedInVia::Session, csrf).await;
+    }
+    if access.settings.login_required {
+        Ok(None)
+    } else {
+        Ok(Some(access.open_caller(&state.settings.actor)))
+    }
+}
+
+/// The user `name` with its grants, if it exists.
+async fn caller(
+    state: &AppState,
+    name: &str,
+    via: SignedInVia,
+    csrf_token: Option<String>,
+) -> Result<Option<Me>, ApiError> {
+    Ok(users::get(&state.db, name).await?.map(|user| Me {
+        name: user.name,
+        grants: user.grants,
+        via,
+        csrf_token,
+    }))
+}
+
+/// A proxy's users have no session row: their CSRF token is derived from the installation's
+/// secret and their name.
+pub fn proxy_csrf_token(access: &Access, user: &str) -> String {
+    let secret: String = access.secret.iter().map(|b| format!("{b:02x}")).collect();
+    sha256_hex(&format!("{secret}:csrf:{user}"))
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A browser marks a request another site makes it send: `Sec-Fetch-Site`, and an `Origin`
+/// whose host is not the one asked. Either refuses a change, whoever the caller is.
+fn refuse_cross_site(headers: &HeaderMap) -> Result<(), ApiError> {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    let fetch_site = header(header::HeaderName::from_static("sec-fetch-site"));
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return Err(ApiError::CsrfRefused(
+            "a change sent from another site is refused".into(),
+        ));
+    }
+    if let Some(origin) = header(header::ORIGIN) {
+        let origin_host = origin.split_once("://").map(|(_, host)| host);
+        if origin_host.is_none() || origin_host != header(header::HOST) {
+            return Err(ApiError::CsrfRefused(format!(
+                "a change from origin {origin} is refused"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Without login, Plugboard answers only to loopback names, so a page elsewhere cannot point a
+/// name of its own at 127.0.0.1 (DNS rebinding) and read the API.
+fn refuse_foreign_host(headers: &HeaderMap) -> Result<(), ApiError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    let local = name == "localhost" || name == "::1" || name.starts_with("127.") || host.is_empty();
+    if local {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "without login Plugboard answers only to localhost, not to host `{host}`"
+        )))
+    }
+}
+
+/// Whether the caller has any role on `cluster`, for lists cut to the caller's clusters.
+pub fn sees(me: &Me, cluster: &str) -> bool {
+    role_on(&me.grants, Some(cluster)).is_some()
+}
+
+/// The clusters a caller whose grants all name clusters may see; `None` for every cluster.
+pub fn visible_clusters(me: &Me) -> Option<Vec<String>> {
+    if role_on(&me.grants, None).is_some() {
+        return None;
+    }
+    Some(me.grants.iter().flat_map(|g| g.clusters.clone()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn changes_from_other_sites_are_refused_and_scripts_without_origin_pass() {
+        assert!(refuse_cross_site(&headers(&[("host", "pb:8080")])).is_ok());
+        assert!(
+            refuse_cross_site(&headers(&[
+                ("host", "pb:8080"),
+                ("origin", "http://pb:8080")
+            ]))
+            .is_ok()
+        );
+        assert!(
+            refuse_cross_site(&headers(&[
+                ("host", "pb:8080"),
+                ("origin", "https://evil.example")
+            ]))
+            .is_err()
+        );
+        assert!(refuse_cross_site(&headers(&[("host", "pb:8080"), ("origin", "null")])).is_err());
+        assert!(
+            refuse_cross_site(&headers(&[
+                ("host", "pb:8080"),
+                ("sec-fetch-site", "cross-site")
+            ]))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn without_login_only_loopback_host_names_are_answered() {
+        for host in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "[::1]:8080",
+            "localhost",
+        ] {
+            assert!(
+                refuse_foreign_host(&headers(&[("host", host)])).is_ok(),
+                "{host}"
+            );
+        }
+        assert!(refuse_foreign_host(&headers(&[("host", "rebound.example:8080")])).is_err());
+    }
+
+    #[test]
+    fn tokens_compare_equal_only_when_equal() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+    }
+}

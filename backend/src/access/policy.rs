@@ -1,0 +1,122 @@
+//! What each request needs, by method and path, in one table: nothing (sign-in, health checks,
+//! the browser app), any signed-in caller, or a role on the cluster in the path, on some
+//! cluster, or on every cluster (for what belongs to none: users, alert rules). The
+//! passthrough is judged by what the Connect endpoint does, so it needs what the same action
+//! needs in the console.
+
+use api_types::{Me, Role, role_on};
+use axum::http::Method;
+
+use crate::connect::paths::decode_segment;
+
+/// Where a role must be held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Cluster(String),
+    /// On at least one cluster (lists that are then cut to the caller's clusters).
+    AnyCluster,
+    /// On every cluster: a grant without a cluster list.
+    Everywhere,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    Nothing,
+    SignedIn,
+    Role(Role, Scope),
+}
+
+impl Need {
+    pub fn allows(&self, me: &Me) -> bool {
+        match self {
+            Need::Nothing | Need::SignedIn => true,
+            Need::Role(role, Scope::Cluster(id)) => me.may(*role, Some(id)),
+            Need::Role(role, Scope::Everywhere) => me.may(*role, None),
+            Need::Role(role, Scope::AnyCluster) => me.grants.iter().any(|g| g.role >= *role),
+        }
+    }
+
+    /// Why [`Need::allows`] said no, for the 403's message.
+    pub fn refusal(&self, me: &Me) -> String {
+        let Need::Role(role, scope) = self else {
+            return "sign in first".into();
+        };
+        let place = match scope {
+            Scope::Cluster(id) => format!("on cluster `{id}`"),
+            Scope::AnyCluster => "on some cluster".into(),
+            Scope::Everywhere => "on every cluster".into(),
+        };
+        let has = match scope {
+            Scope::Cluster(id) => role_on(&me.grants, Some(id)),
+            _ => role_on(&me.grants, None),
+        };
+        let has = has.map_or("no role".into(), |r| format!("role {}", r.as_str()));
+        format!(
+            "{} has {has} there; this needs role {} {place}",
+            me.name,
+            role.as_str()
+        )
+    }
+}
+
+fn is_read(method: &Method) -> bool {
+    method == Method::GET || method == Method::HEAD
+}
+
+/// What `method` on `path` (as requested, still percent-encoded) needs.
+pub fn need(method: &Method, path: &str) -> Need {
+    if path == "/metrics" {
+        return Need::Role(Role::Viewer, Scope::AnyCluster);
+    }
+    let Some(rest) = path.strip_prefix("/api/v1/") else {
+        return Need::Nothing;
+    };
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let read = is_read(method);
+    let on = |role, cluster: &str| Need::Role(role, Scope::Cluster(decode_segment(cluster)));
+    match segments.as_slice() {
+        ["auth", ..] => Need::Nothing,
+        ["tokens", ..] => Need::SignedIn,
+        ["users", ..] => Need::Role(Role::Admin, Scope::Everywhere),
+        ["alerts", "rules", ..] if !read => Need::Role(Role::Admin, Scope::Everywhere),
+        ["alerts", "incidents", _, _] if !read => Need::Role(Role::Operator, Scope::AnyCluster),
+        // Each connector of a bulk action is checked by the action itself.
+        ["connectors", "bulk"] => Need::Role(Role::Operator, Scope::AnyCluster),
+        ["clusters", cluster, "connect", connect @ ..] => {
+            on(connect_need(method, connect), cluster)
+        }
+        ["clusters", cluster, ..] if read => on(Role::Viewer, cluster),
+        ["clusters", cluster, "plugins", _, "validate"] => on(Role::Viewer, cluster),
+        ["clusters", cluster, "loggers", ..] => on(Role::Admin, cluster),
+        [
+            "clusters",
+            cluster,
+            "connectors",
+            _,
+            "pause" | "resume" | "stop" | "restart",
+        ]
+        | ["clusters", cluster, "connectors", _, "tasks", _, "restart"] => {
+            on(Role::Operator, cluster)
+        }
+        ["clusters", cluster, ..] => on(Role::Editor, cluster),
+        _ if read => Need::Role(Role::Viewer, Scope::AnyCluster),
+        // A change Plugboard does not know: the strictest need (it then answers 404).
+        _ => Need::Role(Role::Admin, Scope::Everywhere),
+    }
+}
+
+/// The role a Connect REST call needs, by what it does.
+fn connect_need(method: &Method, segments: &[&str]) -> Role {
+    match (method, segments) {
+        (m, _) if is_read(m) => Role::Viewer,
+        (&Method::PUT, ["connector-plugins", _, "config", "validate"]) => Role::Viewer,
+        (&Method::PUT, ["connectors", _, "pause" | "resume" | "stop"])
+        | (&Method::POST, ["connectors", _, "restart"])
+        | (&Method::POST, ["connectors", _, "tasks", _, "restart"]) => Role::Operator,
+        (_, ["admin", ..]) => Role::Admin,
+        _ => Role::Editor,
+    }
+}
+
+#[cfg(test)]
+mod tests;

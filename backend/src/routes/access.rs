@@ -1,0 +1,179 @@
+//! Signing in and out, who the caller is, and the management of users (admins) and API tokens
+//! (each user their own; admins everyone's).
+
+use std::time::Instant;
+
+use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, Role, SignedInVia, User, UserChange};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Extension, Json, Router};
+
+use crate::AppState;
+use crate::access::{passwords, sessions, tokens, users};
+use crate::error::ApiError;
+use crate::tls::ClientAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/auth/me", get(me))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{name}", put(update_user).delete(delete_user))
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<ClientAddr>>>,
+    body: Result<Json<Login>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(attempt) = body?;
+    let limiter = &state.access.limiter;
+    let mut keys = vec![format!("user:{}", attempt.name.to_lowercase())];
+    if let Some(Extension(ConnectInfo(ClientAddr(peer)))) = peer {
+        keys.push(format!("addr:{}", peer.ip()));
+    }
+    limiter
+        .check(&keys, Instant::now())
+        .map_err(|retry_after_s| ApiError::TooManyAttempts { retry_after_s })?;
+    let stored = users::password_hash(&state.db, &attempt.name).await?;
+    let matches = match stored {
+        Some(stored) => passwords::verify(attempt.password, stored).await,
+        None => false,
+    };
+    if !matches {
+        limiter.record_failure(&keys, Instant::now());
+        tracing::warn!(user = attempt.name, "failed sign-in");
+        return Err(ApiError::Unauthenticated(
+            "wrong user name or password".into(),
+        ));
+    }
+    let settings = &state.access.settings;
+    let ttl_s = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
+    let (id, csrf) = sessions::start(&state.db, &attempt.name, ttl_s.saturating_mul(1000)).await?;
+    let user = users::get(&state.db, &attempt.name)
+        .await?
+        .ok_or_else(|| ApiError::Unauthenticated("the user was just removed".into()))?;
+    tracing::info!(user = user.name, "signed in");
+    let me = Me {
+        name: user.name,
+        grants: user.grants,
+        via: SignedInVia::Session,
+        csrf_token: Some(csrf),
+    };
+    let cookie = sessions::cookie(&id, ttl_s, settings.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let cookie = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(sessions::from_cookie_header);
+    if let Some(id) = cookie {
+        sessions::end(&state.db, id).await?;
+    }
+    let expired = sessions::cookie("", 0, state.access.settings.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
+}
+
+async fn me(me: Option<Extension<Me>>) -> Result<Json<Me>, ApiError> {
+    me.map(|Extension(me)| Json(me))
+        .ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))
+}
+
+async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
+    Ok(Json(users::list(&state.db).await?))
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    body: Result<Json<UserChange>, JsonRejection>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
+    let Json(change) = body?;
+    let user = users::create(&state.db, change).await?;
+    tracing::info!(by = me.name, user = user.name, "user created");
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+async fn update_user(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(name): Path<String>,
+    body: Result<Json<UserChange>, JsonRejection>,
+) -> Result<Json<User>, ApiError> {
+    let Json(change) = body?;
+    let user = users::update(&state.db, &name, change).await?;
+    tracing::info!(by = me.name, user = name, "user changed");
+    Ok(Json(user))
+}
+
+async fn delete_user(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    users::delete(&state.db, &name).await?;
+    tracing::info!(by = me.name, user = name, "user removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn is_admin(me: &Me) -> bool {
+    me.may(Role::Admin, None)
+}
+
+/// Admins see every token; everyone else their own.
+async fn list_tokens(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    let only = (!is_admin(&me)).then_some(me.name.as_str());
+    Ok(Json(tokens::list(&state.db, only).await?))
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    body: Result<Json<NewToken>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let Json(new) = body?;
+    let user = new.user.unwrap_or_else(|| me.name.clone());
+    if user != me.name && !is_admin(&me) {
+        return Err(ApiError::Forbidden(
+            "only admins make tokens for other users".into(),
+        ));
+    }
+    if users::get(&state.db, &user).await?.is_none() {
+        return Err(ApiError::BadRequest(format!(
+            "tokens belong to built-in users, and there is no user `{user}`"
+        )));
+    }
+    let created = tokens::create(&state.db, &new.name, &user).await?;
+    tracing::info!(
+        by = me.name,
+        user,
+        token = created.info.id,
+        "API token created"
+    );
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(id): Path<i64>,
+) -> Result<Json<ApiToken>, ApiError> {
+    let token = tokens::get(&state.db, id).await?;
+    if token.user != me.name && !is_admin(&me) {
+        return Err(ApiError::NotFound(format!("no token {id}")));
+    }
+    let revoked = tokens::revoke(&state.db, id).await?;
+    tracing::info!(by = me.name, token = id, "API token revoked");
+    Ok(Json(revoked))
+}
