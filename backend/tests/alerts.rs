@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,8 +15,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::kafka_client::{create_topics, produce};
 use support::{
-    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
-    pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
+    PlugboardProcess, ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually,
+    file_sink_config, pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
 };
 
 /// Every body posted to it, in order.
@@ -241,57 +240,13 @@ async fn a_paused_sink_with_records_fires_the_lag_threshold_and_the_trend_rules(
     delete_connector(&app, &name).await;
 }
 
-/// The plugboard binary on `database`, judging alerts every 500 ms.
-fn plugboard_process(dir: &ScratchDir, port: u16) -> Child {
-    let urls: Vec<String> = stack_worker_urls()
-        .iter()
-        .map(|u| format!("\"{u}\""))
-        .collect();
-    let config = dir.path("plugboard.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "alert_interval_ms = 500\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
-            urls.join(",")
-        ),
-    )
-    .unwrap();
-    Command::new(env!("CARGO_BIN_EXE_plugboard"))
-        .arg("--config")
-        .arg(&config)
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .arg("--database")
-        .arg(dir.path("plugboard.db"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_ready(base_url: &str) {
-    eventually("plugboard to answer", || async {
-        reqwest::get(format!("{base_url}/readyz"))
-            .await
-            .ok()?
-            .status()
-            .is_success()
-            .then_some(())
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplicates_it() {
     let hooks = Webhooks::start().await;
     let dir = ScratchDir::new("restart");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base_url = format!("http://127.0.0.1:{port}");
-    let mut first = plugboard_process(&dir, port);
-    wait_ready(&base_url).await;
+    let judging = "alert_interval_ms = 500\n";
+    let first = PlugboardProcess::start(&dir, judging, None).await;
+    let base_url = first.base_url.clone();
     let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
     let name = unique("restart");
     let rule = create_rule(
@@ -309,10 +264,9 @@ async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplic
     })
     .await;
 
-    first.kill().unwrap();
-    first.wait().unwrap();
-    let mut second = plugboard_process(&dir, port);
-    wait_ready(&base_url).await;
+    let port = first.port;
+    drop(first);
+    let second = PlugboardProcess::start(&dir, judging, Some(port)).await;
     a_few_rounds().await;
 
     let after = incidents_of(&base_url, rule).await;
@@ -320,7 +274,6 @@ async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplic
     assert_eq!(after[0].id, opened.id);
     assert_eq!(after[0].resolved_at, None);
     assert_eq!(hooks.events(rule), ["open"], "no second open webhook");
-    second.kill().unwrap();
-    second.wait().unwrap();
+    drop(second);
     delete_connector(&app, &name).await;
 }

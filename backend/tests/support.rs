@@ -215,6 +215,68 @@ impl TestApp {
     }
 }
 
+/// The plugboard binary, serving the stack's cluster `local` on a port of its own with its
+/// database in a scratch directory; its log lines (at debug level) go to `log`. Killed on drop.
+pub struct PlugboardProcess {
+    pub base_url: String,
+    pub port: u16,
+    pub log: PathBuf,
+    child: std::process::Child,
+}
+
+impl PlugboardProcess {
+    /// Starts it with `settings` (TOML) before the cluster table, on `port` or a free one,
+    /// and waits until it is ready.
+    pub async fn start(dir: &ScratchDir, settings: &str, port: Option<u16>) -> Self {
+        let port = port.unwrap_or_else(|| {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        });
+        let urls: Vec<String> = stack_worker_urls()
+            .iter()
+            .map(|u| format!("\"{u}\""))
+            .collect();
+        let config = dir.path("plugboard.toml");
+        let toml = format!(
+            "{settings}\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
+            urls.join(",")
+        );
+        std::fs::write(&config, toml).unwrap();
+        let log = dir.path(&format!("plugboard-{port}.log"));
+        let output = std::fs::File::create(&log).unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_plugboard"))
+            .arg("--config")
+            .arg(&config)
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .arg("--database")
+            .arg(dir.path("plugboard.db"))
+            .env("RUST_LOG", "debug")
+            .stdout(output.try_clone().unwrap())
+            .stderr(output)
+            .spawn()
+            .unwrap();
+        let base_url = format!("http://127.0.0.1:{port}");
+        eventually("plugboard to answer", || async {
+            let response = reqwest::get(format!("{base_url}/readyz")).await.ok()?;
+            response.status().is_success().then_some(())
+        })
+        .await;
+        Self {
+            base_url,
+            port,
+            log,
+            child,
+        }
+    }
+}
+
+impl Drop for PlugboardProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Polls `check` every 250 ms until it returns `Some`, for up to 180 s: on the local stack a
 /// rebalance can hold a task back for a minute and more (tansu's group joins churn).
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T

@@ -12,7 +12,7 @@ use axum::routing::{delete, get, post, put};
 use axum::{Extension, Json, Router};
 
 use crate::AppState;
-use crate::access::{passwords, sessions, tokens, users};
+use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
 use crate::tls::ClientAddr;
 
@@ -34,9 +34,15 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let Json(attempt) = body?;
     let limiter = &state.access.limiter;
-    let mut keys = vec![format!("user:{}", attempt.name.to_lowercase())];
+    let mut keys = vec![(
+        format!("user:{}", attempt.name.to_lowercase()),
+        limiter::MAX_FAILURES,
+    )];
     if let Some(Extension(ConnectInfo(ClientAddr(peer)))) = peer {
-        keys.push(format!("addr:{}", peer.ip()));
+        keys.push((
+            format!("addr:{}", peer.ip()),
+            limiter::MAX_FAILURES_PER_ADDRESS,
+        ));
     }
     limiter
         .check(&keys, Instant::now())

@@ -1,0 +1,556 @@
+//! Access control against the real stack: which role may do what through Plugboard's own API
+//! and through the passthrough, sessions with their CSRF token, the login rate limit, tokens,
+//! the actor in the history, security headers, and secrets that never leave Plugboard (not in
+//! answers, not in its log) yet stay working on the worker after an edit.
+
+mod support;
+
+use api_types::{CreatedToken, Grant, HistoryPage, Me, Role};
+use reqwest::header::{CONTENT_SECURITY_POLICY, COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{
+    PlugboardProcess, ScratchDir, TestApp, cluster, encode, eventually, file_sink_config,
+    stack_worker_urls, unique,
+};
+
+const PASSWORD: &str = "correct horse battery";
+const MISSING: &str = "pb-access-no-such-connector";
+
+fn everywhere(role: Role) -> Vec<Grant> {
+    vec![Grant {
+        role,
+        clusters: Vec::new(),
+    }]
+}
+
+async fn app_with_users() -> TestApp {
+    let outsider = vec![Grant {
+        role: Role::Editor,
+        clusters: vec!["elsewhere".into()],
+    }];
+    TestApp::start_with_login(
+        vec![cluster("local", stack_worker_urls())],
+        &[
+            ("viewer", PASSWORD, everywhere(Role::Viewer)),
+            ("operator", PASSWORD, everywhere(Role::Operator)),
+            ("editor", PASSWORD, everywhere(Role::Editor)),
+            ("admin", PASSWORD, everywhere(Role::Admin)),
+            ("outsider", PASSWORD, outsider),
+        ],
+    )
+    .await
+}
+
+/// A signed-in console: its session cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
+    app.http
+        .post(format!("{}/api/v1/auth/login", app.base_url))
+        .json(&json!({"name": name, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn session(app: &TestApp, name: &str) -> Session {
+    let response = sign_in(app, name, PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    for protection in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(protection), "{set_cookie}");
+    }
+    let me: Me = response.json().await.unwrap();
+    Session {
+        cookie: set_cookie.split(';').next().unwrap().to_owned(),
+        csrf: me.csrf_token.unwrap(),
+    }
+}
+
+/// An API token of `user`, made by the admin's session.
+async fn token_of(app: &TestApp, admin: &Session, user: &str) -> String {
+    let response = app
+        .http
+        .post(format!("{}/api/v1/tokens", app.base_url))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&json!({"name": format!("{user} script"), "user": user}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let created: CreatedToken = response.json().await.unwrap();
+    assert_eq!(created.info.user, user);
+    created.token
+}
+
+async fn with_token(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> StatusCode {
+    let mut request = app
+        .http
+        .request(method, format!("{}{path}", app.base_url))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn each_role_may_do_exactly_what_it_needs_through_the_api_and_the_passthrough() {
+    let app = app_with_users().await;
+    let admin = session(&app, "admin").await;
+    let c = "/api/v1/clusters/local";
+    let p = "/api/v1/clusters/local/connect";
+    let invalid = || Some(json!({"name": MISSING, "config": {}}));
+    let level = || Some(json!({"level": "INFO"}));
+    let table: Vec<(Method, String, Option<Value>, Role)> = vec![
+        (
+            Method::GET,
+            format!("{c}/connectors/{MISSING}"),
+            None,
+            Role::Viewer,
+        ),
+        (Method::GET, format!("{p}/connectors"), None, Role::Viewer),
+        (
+            Method::PUT,
+            format!("{c}/plugins/FileStreamSinkConnector/validate"),
+            Some(json!({})),
+            Role::Viewer,
+        ),
+        (
+            Method::POST,
+            format!("{c}/connectors/{MISSING}/pause"),
+            None,
+            Role::Operator,
+        ),
+        (
+            Method::POST,
+            format!("{c}/connectors/{MISSING}/tasks/0/restart"),
+            None,
+            Role::Operator,
+        ),
+        (
+            Method::PUT,
+            format!("{p}/connectors/{MISSING}/pause"),
+            None,
+            Role::Operator,
+        ),
+        (
+            Method::POST,
+            format!("{p}/connectors/{MISSING}/restart"),
+            None,
+            Role::Operator,
+        ),
+        (
+            Method::POST,
+            format!("{c}/connectors"),
+            invalid(),
+            Role::Editor,
+        ),
+        (
+            Method::DELETE,
+            format!("{c}/connectors/{MISSING}"),
+            None,
+            Role::Editor,
+        ),
+        (
+            Method::POST,
+            format!("{p}/connectors"),
+            invalid(),
+            Role::Editor,
+        ),
+        (
+            Method::DELETE,
+            format!("{p}/connectors/{MISSING}"),
+            None,
+            Role::Editor,
+        ),
+        (
+            Method::PUT,
+            format!("{c}/loggers/plugboard.access.test"),
+            level(),
+            Role::Admin,
+        ),
+        (
+            Method::PUT,
+            format!("{p}/admin/loggers/plugboard.access.test"),
+            level(),
+            Role::Admin,
+        ),
+        (
+            Method::POST,
+            "/api/v1/alerts/rules".into(),
+            Some(json!({})),
+            Role::Admin,
+        ),
+        (Method::GET, "/api/v1/users".into(), None, Role::Admin),
+    ];
+    for user in ["viewer", "operator", "editor", "admin", "outsider"] {
+        let token = token_of(&app, &admin, user).await;
+        let role = Role::parse(user);
+        for (method, path, body, needed) in &table {
+            let status = with_token(&app, &token, method.clone(), path, body.clone()).await;
+            let allowed = role.is_some_and(|r| r >= *needed);
+            let refused = status == StatusCode::FORBIDDEN;
+            assert_eq!(
+                !refused,
+                allowed,
+                "{user} {method} {path} answered {status}, needs {}",
+                needed.as_str()
+            );
+            assert_ne!(status, StatusCode::UNAUTHORIZED, "{user} {method} {path}");
+        }
+    }
+    let anonymous = app.get(&format!("{c}/connectors/{MISSING}")).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let passthrough = app.get(&format!("{p}/connectors")).await;
+    assert_eq!(passthrough.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_user_limited_to_other_clusters_sees_none_of_this_one() {
+    let app = app_with_users().await;
+    let admin = session(&app, "admin").await;
+    let token = token_of(&app, &admin, "outsider").await;
+    let list: Value = app
+        .http
+        .get(format!("{}/api/v1/connectors", app.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["connectors"], json!([]));
+    assert_eq!(list["unreachable"], json!([]));
+    let clusters: Value = app
+        .http
+        .get(format!("{}/api/v1/clusters", app.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(clusters, json!([]));
+}
+
+#[tokio::test]
+async fn a_session_change_needs_its_csrf_token_and_a_cross_site_one_is_refused() {
+    let app = app_with_users().await;
+    let operator = session(&app, "operator").await;
+    let pause = format!(
+        "{}/api/v1/clusters/local/connectors/{MISSING}/pause",
+        app.base_url
+    );
+    let without_token = app
+        .http
+        .post(&pause)
+        .header(COOKIE, &operator.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_token.status(), StatusCode::FORBIDDEN);
+    let body: Value = without_token.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "csrf_refused");
+
+    let cross_site = app
+        .http
+        .post(&pause)
+        .header(COOKIE, &operator.cookie)
+        .header("x-csrf-token", &operator.csrf)
+        .header(ORIGIN, "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+
+    let with_token = app
+        .http
+        .post(&pause)
+        .header(COOKIE, &operator.cookie)
+        .header("x-csrf-token", &operator.csrf)
+        .send()
+        .await
+        .unwrap();
+    // Allowed through: Connect itself answers that the connector does not exist.
+    assert_eq!(with_token.status(), StatusCode::NOT_FOUND);
+
+    let logout = app
+        .http
+        .post(format!("{}/api/v1/auth/logout", app.base_url))
+        .header(COOKIE, &operator.cookie)
+        .header("x-csrf-token", &operator.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let after = app
+        .http
+        .get(format!("{}/api/v1/auth/me", app.base_url))
+        .header(COOKIE, &operator.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_eleventh_wrong_password_in_a_minute_is_refused_even_when_right() {
+    let app = app_with_users().await;
+    for attempt in 1..=10 {
+        let response = sign_in(&app, "viewer", "wrong password").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let eleventh = sign_in(&app, "viewer", PASSWORD).await;
+    assert_eq!(eleventh.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(eleventh.headers().contains_key("retry-after"));
+    assert_eq!(sign_in(&app, "editor", PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_and_changes_name_their_caller_in_the_history() {
+    let app = app_with_users().await;
+    let admin = session(&app, "admin").await;
+    let token = token_of(&app, &admin, "operator").await;
+    let pause = format!("/api/v1/clusters/local/connectors/{MISSING}/pause");
+    assert_eq!(
+        with_token(&app, &token, Method::POST, &pause, None).await,
+        StatusCode::NOT_FOUND
+    );
+    let history: HistoryPage = app
+        .http
+        .get(format!(
+            "{}/api/v1/history?connector={MISSING}&limit=1",
+            app.base_url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.events[0].actor, "operator");
+    assert_eq!(history.events[0].outcome, "failure");
+
+    let tokens: Vec<api_types::ApiToken> = app
+        .http
+        .get(format!("{}/api/v1/tokens", app.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tokens.len(), 1, "an operator sees only its own tokens");
+    assert!(tokens[0].last_used_at.is_some());
+    let revoked = app
+        .http
+        .delete(format!("{}/api/v1/tokens/{}", app.base_url, tokens[0].id))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(
+        with_token(&app, &token, Method::POST, &pause, None).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    for path in ["/", "/api/v1/clusters", "/api/v1/no-such-thing"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+    }
+    let rebound = app
+        .http
+        .get(format!("{}/api/v1/clusters", app.base_url))
+        .header("host", "rebound.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), StatusCode::FORBIDDEN, "DNS rebinding");
+}
+
+/// Every text `GET` on these paths of `base` answers.
+async fn answers(base: &str, paths: &[String]) -> String {
+    let mut all = String::new();
+    for path in paths {
+        let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        all.push_str(&response.text().await.unwrap());
+    }
+    all
+}
+
+#[tokio::test]
+async fn a_secret_never_leaves_plugboard_and_an_edit_of_another_setting_keeps_it_on_the_worker() {
+    let dir = ScratchDir::new("secrets");
+    let plugboard = PlugboardProcess::start(&dir, "", None).await;
+    let base = &plugboard.base_url;
+    let http = reqwest::Client::new();
+    let name = unique("secret");
+    let secret = format!("s3cr3t-{}", unique("pw"));
+    let mut config = file_sink_config(&name);
+    config["connection.password"] = json!(secret);
+    let created = http
+        .post(format!("{base}/api/v1/clusters/local/connectors"))
+        .json(&json!({"name": name, "config": config}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created = created.text().await.unwrap();
+    assert!(!created.contains(&secret), "{created}");
+
+    let n = encode(&name);
+    let p = "/api/v1/clusters/local/connect";
+    eventually("the tasks to be configured", || async {
+        let tasks: Value = http
+            .get(format!("{base}{p}/connectors/{n}/tasks"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (!tasks.as_array()?.is_empty()).then_some(())
+    })
+    .await;
+    let seen = answers(
+        base,
+        &[
+            format!("/api/v1/clusters/local/connectors/{n}"),
+            format!("{p}/connectors/{n}"),
+            format!("{p}/connectors/{n}/config"),
+            format!("{p}/connectors/{n}/tasks"),
+            format!("{p}/connectors?expand=info&expand=status"),
+            format!("/api/v1/history?connector={n}"),
+        ],
+    )
+    .await;
+    assert!(!seen.contains(&secret));
+    assert!(
+        seen.contains("[hidden]"),
+        "the placeholder stands in for it"
+    );
+    let validated = http
+        .put(format!(
+            "{base}/api/v1/clusters/local/plugins/FileStreamSinkConnector/validate"
+        ))
+        .json(&config)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!validated.contains(&secret), "{validated}");
+
+    // The console edits another setting and sends the placeholder back.
+    let detail: Value = http
+        .get(format!("{base}/api/v1/clusters/local/connectors/{n}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut edited = detail["config"].clone();
+    assert_eq!(edited["connection.password"], "[hidden]");
+    edited["file"] = json!(format!("/tmp/{name}.edited"));
+    let updated = http
+        .put(format!(
+            "{base}/api/v1/clusters/local/connectors/{n}/config"
+        ))
+        .json(&edited)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200, "{}", updated.text().await.unwrap());
+    // A script patches through the passthrough, placeholder and all.
+    let patched = http
+        .patch(format!("{base}{p}/connectors/{n}/config"))
+        .json(&json!({"connection.password": "[hidden]", "tasks.max": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
+
+    let on_worker: Value =
+        reqwest::get(format!("{}/connectors/{n}/config", stack_worker_urls()[0]))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(on_worker["connection.password"], json!(secret));
+    assert_eq!(on_worker["file"], json!(format!("/tmp/{name}.edited")));
+
+    let cleared = http
+        .delete(format!("{base}/api/v1/clusters/local/connectors/{n}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 204);
+    let log = std::fs::read_to_string(&plugboard.log).unwrap();
+    assert!(log.contains("PUT"), "the log was captured at debug level");
+    assert!(!log.contains(&secret), "the secret is in the log");
+}
+
+#[tokio::test]
+async fn a_placeholder_with_no_stored_secret_is_refused_by_name() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let name = unique("clone");
+    let mut config = file_sink_config(&name);
+    config["connection.password"] = json!("[hidden]");
+    let response = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(json!({"name": name, "config": config})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("connection.password"), "{message}");
+    let exists = app
+        .get(&format!(
+            "/api/v1/clusters/local/connectors/{}",
+            encode(&name)
+        ))
+        .await;
+    assert_eq!(exists.status(), StatusCode::NOT_FOUND);
+}
