@@ -32,8 +32,12 @@ export function connectorPath(name) {
   return `/clusters/${CLUSTER}/connectors/${encodeURIComponent(name)}`;
 }
 
+export async function createConnector(name, config) {
+  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config });
+}
+
 export async function createSink(name) {
-  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config: sinkConfig(name) });
+  await createConnector(name, sinkConfig(name));
 }
 
 export async function getConnector(name) {
@@ -94,6 +98,6 @@ export async function createLineSource(name, topic, lines) {
     "topic.creation.default.replication.factor": "1",
     "topic.creation.default.partitions": "2",
   };
-  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config });
+  await createConnector(name, config);
   return file;
 }

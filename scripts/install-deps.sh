@@ -28,6 +28,8 @@ ensure_tools() {
   local missing=()
   command -v curl >/dev/null || missing+=(curl)
   command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  # The TLS test makes its own self-signed certificate.
+  command -v openssl >/dev/null || missing+=(openssl)
   ls /usr/share/java/jetty9-server-9.4.57*.jar >/dev/null 2>&1 || missing+=(libjetty9-java)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   say "java: $(java -version 2>&1 | head -n 1)"

@@ -13,6 +13,10 @@ cd "$REPO_ROOT"
 
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/plugboard-test.XXXXXX")
 PLUGBOARD_PORT=18080
+LOGIN_PORT=18081
+# The password of the end-to-end tests' users; they exist only in this run's scratch database.
+export E2E_PASSWORD="e2e-$RANDOM-$RANDOM"
+login_pid=
 PHASES=()
 plugboard_pid=
 
@@ -29,7 +33,11 @@ finish() {
   trap - EXIT
   # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
   trap '' INT TERM PIPE
-  if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in $plugboard_pid $login_pid; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if [ "$status" -ne 0 ]; then
     say "logs of the failed run, before the stack stops:"
     tail -n 60 "$DATA_DIR"/logs/*.log >&2 2>/dev/null || true
@@ -82,9 +90,25 @@ TOML
   plugboard_pid=$!
   wait_for_url "http://127.0.0.1:$PLUGBOARD_PORT/readyz" 30 "$plugboard_pid" \
     || die "plugboard did not start; see $DATA_DIR/logs/plugboard.log"
+  start_login_plugboard
   # One file at a time: the console tests change connectors and wait for Connect to settle.
-  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" node --test --test-concurrency=1 \
+  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" \
+    PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=1 \
     "$REPO_ROOT"/playwright/*.test.mjs
+}
+
+# A second Plugboard on the same stack that requires login, as it would off loopback, with an
+# admin and a viewer made by the `plugboard user` subcommand (playwright/access.test.mjs).
+start_login_plugboard() {
+  local config="$DATA_DIR/login.toml" database="$DATA_DIR/login.db" binary="$CARGO_TARGET_DIR/debug/plugboard"
+  { printf '[access]\nrequire_login = true\n\n'; cat "$DATA_DIR/plugboard.toml"; } >"$config"
+  printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add admin --role admin
+  printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add viewer --role viewer
+  "$binary" --config "$config" --bind "127.0.0.1:$LOGIN_PORT" --database "$database" \
+    >"$DATA_DIR/logs/plugboard-login.log" 2>&1 &
+  login_pid=$!
+  wait_for_url "http://127.0.0.1:$LOGIN_PORT/readyz" 30 "$login_pid" \
+    || die "plugboard with login did not start; see $DATA_DIR/logs/plugboard-login.log"
 }
 
 third_party_client() {

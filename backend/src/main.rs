@@ -31,7 +31,12 @@ async fn serve(mut cli: Cli) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-    tracing::info!(url = %format!("http://{}", listener.local_addr()?), "plugboard is listening");
+    let scheme = if state.settings.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!(url = %format!("{scheme}://{}", listener.local_addr()?), "plugboard is listening");
     plugboard::run(listener, state, shutdown_signal()).await?;
     tracing::info!("plugboard stopped");
     Ok(())

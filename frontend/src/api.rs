@@ -1,7 +1,10 @@
 //! One async function per backend endpoint the app uses; errors become readable sentences.
 //!
-//! Changes carry `X-Plugboard-Source: console` so the history says they came from the console.
+//! Changes carry `X-Plugboard-Source: console` so the history says they came from the console,
+//! and the session's CSRF token in `X-CSRF-Token`. An answer saying nobody is signed in sends
+//! the console back to the sign-in form.
 
+mod access;
 mod alerts;
 mod connectors;
 mod history;
@@ -13,6 +16,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use access::*;
 pub use alerts::*;
 pub use connectors::*;
 pub use history::*;
@@ -79,6 +83,9 @@ async fn send_change(
         _ => Request::post(path),
     }
     .header("X-Plugboard-Source", "console");
+    if let Some(token) = crate::session::csrf_token() {
+        builder = builder.header("X-CSRF-Token", &token);
+    }
     if let Some(reason) = reason {
         builder = builder.header("X-Plugboard-Reason", &reason);
     }
@@ -102,6 +109,9 @@ async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response>
         return Ok(response);
     }
     let status = response.status();
+    if status == 401 {
+        crate::session::signed_out();
+    }
     Err(match response.json::<ErrorBody>().await {
         Ok(body) => body.error.message,
         Err(_) => format!("Plugboard answered HTTP {status}"),

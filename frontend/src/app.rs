@@ -15,6 +15,7 @@ use crate::pages::{
     LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage, TopicsPage,
     first_cluster,
 };
+use crate::session::{SignInPage, SignedIn, UserMenu};
 use crate::toasts::{Toaster, Toasts};
 
 /// How often the cluster list is fetched again while the app is open.
@@ -24,11 +25,31 @@ const REFRESH_EVERY: Duration = Duration::from_secs(10);
 #[derive(Clone, Copy)]
 pub struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);
 
+/// Asks who is signed in, then shows the console, or the sign-in form when login is needed.
 #[component]
 pub fn App() -> impl IntoView {
+    let SignedIn(signed_in) = SignedIn::provide();
+    Toaster::provide();
+    let asked = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if let Ok(me) = api::me().await {
+            signed_in.set(Some(me));
+        }
+        asked.set(true);
+    });
+    let present = Memo::new(move |_| signed_in.with(Option::is_some));
+    move || match (asked.get(), present.get()) {
+        (false, _) => ().into_any(),
+        (true, true) => view! { <Console /> }.into_any(),
+        (true, false) => view! { <SignInPage /> }.into_any(),
+    }
+}
+
+/// The console for a signed-in user: header, pages and toasts.
+#[component]
+fn Console() -> impl IntoView {
     let clusters = LocalResource::new(api::list_clusters);
     provide_context(ClusterList(clusters));
-    Toaster::provide();
     if let Err(e) = set_interval_with_handle(move || clusters.refetch(), REFRESH_EVERY) {
         leptos::logging::warn!("live refresh is off: {e:?}");
     }
@@ -93,6 +114,7 @@ fn Header() -> impl IntoView {
             </nav>
             <AlertBanner />
             <ClusterSwitcher />
+            <UserMenu />
         </header>
     }
 }

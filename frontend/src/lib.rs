@@ -2,7 +2,8 @@
 //!
 //! Layout: [`api`] has one async fn per backend endpoint; [`app`] is the shell and the router;
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
-//! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes.
+//! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
+//! [`session`] knows who is signed in and what they may do.
 
 mod api;
 mod app;
@@ -10,6 +11,7 @@ mod components;
 mod links;
 mod live;
 mod pages;
+mod session;
 mod timing;
 mod toasts;
 

@@ -1,7 +1,7 @@
 //! History events as a list: when, who, from where, what, the outcome, the config diff on
 //! demand, and a rollback to the version an event left.
 
-use api_types::{ConfigChange, HistoryEvent, RollbackRequest};
+use api_types::{ConfigChange, HistoryEvent, Role, RollbackRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use super::DiffTable;
 use crate::api;
 use crate::links;
+use crate::session;
 use crate::toasts::Toaster;
 
 /// Actions whose resulting config is a version worth restoring.
@@ -102,6 +103,9 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
 /// "Restore this version", with a confirmation that takes an optional reason.
 #[component]
 fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoView {
+    if !session::may(Role::Editor, Some(&event.cluster)) {
+        return ().into_any();
+    }
     let toaster = expect_context::<Toaster>();
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -148,4 +152,5 @@ fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoVie
             </div>
         </Show>
     }
+    .into_any()
 }

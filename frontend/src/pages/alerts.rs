@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use api_types::{AlertRule, Incident, RuleKind, RuleSpec, WebhookFormat};
+use api_types::{AlertRule, Incident, Role, RuleKind, RuleSpec, WebhookFormat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::{ColumnHeads, readable_time};
 use crate::links;
 use crate::live::live;
+use crate::session;
 use crate::toasts::Toaster;
 
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
@@ -52,7 +53,7 @@ pub fn AlertsPage() -> impl IntoView {
             <ul class="rules" data-testid="rules">
                 {move || rules.ok_map(Clone::clone).unwrap_or_default().into_iter().map(|r| view! { <RuleItem rule=r on_changed /> }).collect_view()}
             </ul>
-            <NewRuleForm on_created=on_changed />
+            {session::may(Role::Admin, None).then(|| view! { <NewRuleForm on_created=on_changed /> })}
         </section>
     }
 }
@@ -91,7 +92,9 @@ fn IncidentRow(incident: Incident, on_changed: Callback<()>) -> impl IntoView {
             on_changed.run(());
         });
     };
-    let can_ack = open && incident.acknowledged_at.is_none();
+    let operator = session::may_somewhere(Role::Operator);
+    let can_ack = operator && open && incident.acknowledged_at.is_none();
+    let can_silence = operator && open;
     view! {
         <tr data-testid="incident-row" data-rule=incident.rule_id class:problem=open>
             <td>{incident.rule_name.clone()}</td>
@@ -106,7 +109,7 @@ fn IncidentRow(incident: Incident, on_changed: Callback<()>) -> impl IntoView {
             </td>
             <td>
                 {can_ack.then(|| view! { <button type="button" data-testid="acknowledge" on:click=move |_| act(false)>"Acknowledge"</button> })}
-                {open.then(|| view! { <button type="button" on:click=move |_| act(true)>"Silence 1 h"</button> })}
+                {can_silence.then(|| view! { <button type="button" on:click=move |_| act(true)>"Silence 1 h"</button> })}
             </td>
         </tr>
     }
@@ -143,7 +146,7 @@ fn RuleItem(rule: AlertRule, on_changed: Callback<()>) -> impl IntoView {
             <span class="muted small">{scope}{(spec.for_seconds > 0).then(|| format!(" · for {} s", spec.for_seconds))}
                 {spec.auto_restart.then(|| format!(" · auto-restart up to {}", spec.max_restarts))}
                 {spec.webhook_url.map(|u| format!(" · webhook {u}"))}</span>
-            " " <button type="button" class="danger" on:click=delete>"Delete"</button>
+            {session::may(Role::Admin, None).then(|| view! { " " <button type="button" class="danger" on:click=delete>"Delete"</button> })}
         </li>
     }
 }

@@ -11,7 +11,7 @@ mod timeline;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use api_types::{ConnectorDetail, ConnectorSummary};
+use api_types::{ConnectorDetail, ConnectorSummary, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -22,6 +22,7 @@ use crate::components::{HealthBadge, HistoryList, StateBadge};
 use crate::links;
 use crate::live::live;
 use crate::pages::short_class;
+use crate::session;
 use actions::{Action, ActionBar, Actions};
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
@@ -74,6 +75,8 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         }
     };
     let tasks = Memo::new(move |_| detail.ok_map(|d| d.tasks.clone()));
+    let can_operate = session::may(Role::Operator, Some(&cluster));
+    let can_edit = session::may(Role::Editor, Some(&cluster));
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
@@ -95,19 +98,21 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             <h1 data-testid="connector-name">{name.clone()}</h1>
             {move || summary.get().map(|s| view! { <HealthBadge health=s.health /> <StateBadge state=s.state /> })}
             <span class="spacer"></span>
-            <A href=edit_href attr:class="button" attr:data-testid="edit">"Edit config"</A>
-            <A href=clone_href attr:class="button" attr:data-testid="clone">"Clone"</A>
+            {can_edit.then(|| view! {
+                <A href=edit_href.clone() attr:class="button" attr:data-testid="edit">"Edit config"</A>
+                <A href=clone_href.clone() attr:class="button" attr:data-testid="clone">"Clone"</A>
+            })}
         </div>
         {move || error.get().map(|message| view! { <p class="error" role="alert" data-testid="load-error">{message}</p> })}
         {move || summary.get().map(|s| view! { <SummaryFacts summary=s /> })}
         <Show when=move || summary.with(Option::is_some)>
-            <ActionBar actions state name=action_name.clone() read_only=read_only() />
+            <ActionBar actions state name=action_name.clone() read_only=read_only() can_operate can_edit />
         </Show>
         {move || trace.get().map(|trace| view! { <section class="card"><h2>"Connector failure"</h2><Trace trace /></section> })}
         <section class="card">
             <h2>"Tasks"</h2>
             {move || tasks.get().map(|tasks| view! {
-                <TaskTable tasks busy on_restart=Callback::new(move |id| actions.run(Action::RestartTask(id))) />
+                <TaskTable tasks busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
             })}
         </section>
         <ConfigAndTopics detail />

@@ -8,7 +8,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
-use api_types::{ConnectorList, ConnectorSummary, Health};
+use api_types::{ConnectorList, ConnectorSummary, Health, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -18,6 +18,7 @@ use crate::app::ClusterList;
 use crate::components::{ClusterCard, health_label};
 use crate::links;
 use crate::live::live;
+use crate::session;
 use bulk::BulkBar;
 use filters::{FilterBar, Filters};
 use table::ConnectorTable;
@@ -61,7 +62,9 @@ pub fn DashboardPage() -> impl IntoView {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
         <div class="title-row">
             <h1>"Connectors"</h1>
-            <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
+            {session::may_somewhere(Role::Editor).then(|| view! {
+                <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
+            })}
         </div>
         {move || match list.value.get() {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
@@ -70,7 +73,9 @@ pub fn DashboardPage() -> impl IntoView {
         }}
         <HealthCounts all filters />
         <FilterBar filters clusters=distinct(|c| c.cluster.clone()) plugins=distinct(|c| c.class.clone()) show_cluster />
-        <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
+        {session::may_somewhere(Role::Operator).then(|| view! {
+            <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
+        })}
         <ConnectorTable rows=shown selection show_cluster />
         <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
             <p class="card empty" data-testid="no-connectors">

@@ -150,6 +150,10 @@ pub fn ActionBar(
     state: Signal<String>,
     name: String,
     read_only: bool,
+    /// The user's role allows pause, resume, stop and restart.
+    can_operate: bool,
+    /// The user's role allows delete.
+    can_edit: bool,
 ) -> impl IntoView {
     let confirming_delete = RwSignal::new(false);
     let busy = actions.busy();
@@ -174,6 +178,9 @@ pub fn ActionBar(
     if read_only {
         return view! { <p class="muted">"This cluster is read-only in Plugboard: no changes from here."</p> }.into_any();
     }
+    if !can_operate {
+        return view! { <p class="muted" data-testid="no-actions">"Your role lets you look at this connector, not change it."</p> }.into_any();
+    }
     view! {
         <div class="button-row actions" data-testid="actions">
             <Show when=is("RUNNING")>{button(Action::Pause, "Pause", "pause")}</Show>
@@ -187,9 +194,11 @@ pub fn ActionBar(
                     {restart(RestartScope { include_tasks: true, only_failed: true }, "Only failed tasks", "restart-failed")}
                 </div>
             </details>
-            <button class="danger" disabled=move || busy.get() on:click=move |_| confirming_delete.set(true) data-testid="delete">
-                "Delete"
-            </button>
+            {can_edit.then(|| view! {
+                <button class="danger" disabled=move || busy.get() on:click=move |_| confirming_delete.set(true) data-testid="delete">
+                    "Delete"
+                </button>
+            })}
             {move || actions.progress.get().map(|text| view! { <span class="progress" role="status"><span class="spinner"></span>{text}</span> })}
         </div>
         <Show when=move || confirming_delete.get()>

@@ -2,7 +2,7 @@
 //! the time it is behind and a chart over the last hour, day or week), and the health of its
 //! topics' partitions. Source connectors show their position in the Offsets section instead.
 
-use api_types::{ConnectorKafka, GroupDetail, LagRange, RuleKind, TopicDetail};
+use api_types::{ConnectorKafka, GroupDetail, LagRange, Role, RuleKind, TopicDetail};
 use leptos::prelude::*;
 
 use super::REFRESH_EVERY;
@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::{KafkaFreshness, LagChart, PartitionTable, duration_text};
 use crate::live::live;
 use crate::pages::NewRuleForm;
+use crate::session;
 
 #[component]
 pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
@@ -36,7 +37,7 @@ pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
                     (Some(g), None) => view! { <p class="muted">{format!("Group {g} has committed no offsets yet.")}</p> }.into_any(),
                     (Some(_), Some(group)) => view! { <GroupLag group /> }.into_any(),
                 }}
-                {k.group_name.is_some().then(|| view! {
+                {(k.group_name.is_some() && session::may(Role::Admin, None)).then(|| view! {
                     <details class="rule-shortcut" data-testid="lag-rule">
                         <summary>"Alert on lag…"</summary>
                         <NewRuleForm on_created=Callback::new(|()| ()) preset=rule_preset.clone() />

@@ -1,13 +1,14 @@
 //! A connector's offsets (KIP-875): a source's source offsets or a sink's consumer offsets,
 //! with the stop → edit or reset → resume flow as one operation.
 
-use api_types::OffsetsChange;
+use api_types::{OffsetsChange, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::api;
 use crate::components::TypeToConfirm;
+use crate::session;
 use crate::toasts::Toaster;
 
 /// One row per partition: what identifies it and where the connector is.
@@ -43,6 +44,7 @@ pub fn OffsetsPanel(
         }
     };
     let table = rows(&offsets);
+    let can_edit = session::may(Role::Editor, Some(&cluster));
     let editing = RwSignal::new(false);
     let confirming_reset = RwSignal::new(false);
     let resume_after = RwSignal::new(true);
@@ -83,6 +85,7 @@ pub fn OffsetsPanel(
                 </div>
             }.into_any()
         }}
+        <Show when=move || can_edit>
         <div class="button-row">
             <label class="inline">
                 <input type="checkbox" prop:checked=move || resume_after.get() on:change=move |ev| resume_after.set(event_target_checked(&ev)) />
@@ -104,6 +107,7 @@ pub fn OffsetsPanel(
                 on_confirm=Callback::new(move |_| { confirming_reset.set(false); run("reset", None) })
                 on_cancel=Callback::new(move |_| confirming_reset.set(false))
             />
+        </Show>
         </Show>
     }
     .into_any()

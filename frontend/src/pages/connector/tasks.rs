@@ -21,7 +21,8 @@ pub fn Trace(trace: String) -> impl IntoView {
 pub fn TaskTable(
     tasks: Vec<TaskDetail>,
     busy: Signal<bool>,
-    on_restart: Callback<u32>,
+    /// None when the user's role may not restart tasks.
+    on_restart: Option<Callback<u32>>,
 ) -> impl IntoView {
     if tasks.is_empty() {
         return view! { <p class="muted">"No tasks: the connector is not running, or has not started any yet."</p> }.into_any();
@@ -51,13 +52,15 @@ pub fn TaskTable(
                                     </td>
                                     <td><code>{task.worker_id.unwrap_or_else(|| "—".to_owned())}</code></td>
                                     <td>
-                                        <button
-                                            disabled=move || busy.get()
-                                            aria-label=format!("Restart task {id}")
-                                            on:click=move |_| on_restart.run(id)
-                                        >
-                                            "Restart task"
-                                        </button>
+                                        {on_restart.map(|on_restart| view! {
+                                            <button
+                                                disabled=move || busy.get()
+                                                aria-label=format!("Restart task {id}")
+                                                on:click=move |_| on_restart.run(id)
+                                            >
+                                                "Restart task"
+                                            </button>
+                                        })}
                                     </td>
                                 </tr>
                             }
