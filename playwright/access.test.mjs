@@ -60,6 +60,7 @@ test("a viewer sees a connector but no action buttons", async () => {
   await page.goto(`${LOGIN_URL}/clusters/${CLUSTER}`);
   await page.getByTestId("connector-row").first().waitFor();
   assert.equal(await page.getByTestId("new-connector").count(), 0);
+  assert.equal(await page.getByTestId("select-row").count(), 0, "no rows to tick for bulk actions");
   await page.screenshot({ path: `${SCREENSHOTS}viewer-connector.png`, fullPage: true });
   await page.close();
 });

@@ -57,6 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
     let show_cluster = cluster.get_untracked().is_none();
+    let selectable = session::may_somewhere(Role::Operator);
     let new_href = move || links::new_connector(&cluster.get().unwrap_or_else(first_cluster), None);
     view! {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
@@ -73,10 +74,10 @@ pub fn DashboardPage() -> impl IntoView {
         }}
         <HealthCounts all filters />
         <FilterBar filters clusters=distinct(|c| c.cluster.clone()) plugins=distinct(|c| c.class.clone()) show_cluster />
-        {session::may_somewhere(Role::Operator).then(|| view! {
+        {selectable.then(|| view! {
             <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
         })}
-        <ConnectorTable rows=shown selection show_cluster />
+        <ConnectorTable rows=shown selection selectable show_cluster />
         <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
             <p class="card empty" data-testid="no-connectors">
                 {move || if all.with(Vec::is_empty) { "No connectors yet." } else { "No connector matches these filters." }}

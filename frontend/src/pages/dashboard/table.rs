@@ -25,6 +25,8 @@ pub fn reference(connector: &ConnectorSummary) -> ConnectorRef {
 pub fn ConnectorTable(
     rows: Signal<Vec<ConnectorSummary>>,
     selection: Selection,
+    /// Whether rows can be ticked: only when the user's role allows a bulk action.
+    selectable: bool,
     show_cluster: bool,
 ) -> impl IntoView {
     let all_selected = move || {
@@ -49,15 +51,17 @@ pub fn ConnectorTable(
             <table class="connectors" data-testid="connector-table">
                 <thead>
                     <tr>
-                        <th scope="col" class="check">
-                            <input
-                                type="checkbox"
-                                aria-label="Select all shown connectors"
-                                data-testid="select-all"
-                                prop:checked=all_selected
-                                on:change=toggle_all
-                            />
-                        </th>
+                        {selectable.then(|| view! {
+                            <th scope="col" class="check">
+                                <input
+                                    type="checkbox"
+                                    aria-label="Select all shown connectors"
+                                    data-testid="select-all"
+                                    prop:checked=all_selected
+                                    on:change=toggle_all
+                                />
+                            </th>
+                        })}
                         <th scope="col">"Name"</th>
                         <th scope="col">"Health"</th>
                         <th scope="col">"Type"</th>
@@ -74,7 +78,7 @@ pub fn ConnectorTable(
                         key=|c| serde_json::to_string(c).unwrap_or_default()
                         let(connector)
                     >
-                        <ConnectorRow connector selection show_cluster />
+                        <ConnectorRow connector selection selectable show_cluster />
                     </For>
                 </tbody>
             </table>
@@ -86,6 +90,7 @@ pub fn ConnectorTable(
 fn ConnectorRow(
     connector: ConnectorSummary,
     selection: Selection,
+    selectable: bool,
     show_cluster: bool,
 ) -> impl IntoView {
     let me = reference(&connector);
@@ -116,15 +121,17 @@ fn ConnectorRow(
     let name = connector.name.clone();
     view! {
         <tr data-testid="connector-row" data-name=connector.name.clone() data-cluster=connector.cluster.clone()>
-            <td class="check">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select {}", connector.name)
-                    data-testid="select-row"
-                    prop:checked=checked
-                    on:change=toggle
-                />
-            </td>
+            {selectable.then(|| view! {
+                <td class="check">
+                    <input
+                        type="checkbox"
+                        aria-label=format!("Select {}", connector.name)
+                        data-testid="select-row"
+                        prop:checked=checked
+                        on:change=toggle
+                    />
+                </td>
+            })}
             <td class="name">
                 <A href=href>{name}</A>
                 {cause}
