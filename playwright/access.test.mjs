@@ -94,3 +94,30 @@ test("a connector named like an HTML tag, with HTML in its trace, shows as text"
   assert.deepEqual(dialogs, [], "no script ran");
   await page.close();
 });
+
+test("an admin adds a user and makes a token, shown once, in the console", async () => {
+  const page = await openPage();
+  await signIn(page, "admin");
+  await page.getByRole("link", { name: "Access" }).click();
+  const user = uniqueName("ops");
+  await page.getByTestId("user-name").fill(user);
+  await page.getByTestId("user-roles").fill(`operator@${CLUSTER} viewer`);
+  await page.getByTestId("user-password").fill("a long enough password");
+  await page.getByTestId("add-user").click();
+  const row = page.locator(`[data-testid=user-row][data-user="${user}"]`);
+  await row.waitFor();
+  assert.equal(await row.getByLabel("Roles").inputValue(), `operator@${CLUSTER} viewer`);
+
+  await page.getByTestId("token-name").fill("deploy script");
+  await page.getByTestId("create-token").click();
+  const shown = await page.getByTestId("new-token").innerText();
+  const token = shown.match(/pbt_[0-9a-f]{64}/)?.[0];
+  assert.ok(token, shown);
+  const me = await fetch(`${LOGIN_URL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await me.json()).name, "admin");
+  await page.reload();
+  await page.getByTestId("token-row").first().waitFor();
+  assert.equal(await page.getByTestId("new-token").count(), 0, "not shown again");
+  assert.ok(!(await page.content()).includes(token));
+  await page.close();
+});

@@ -54,6 +54,37 @@ impl Grant {
     }
 }
 
+impl Grant {
+    /// `editor` (every cluster) or `editor@dev,staging` (those clusters), as the `plugboard
+    /// user` subcommand and the users page write grants.
+    pub fn parse(spec: &str) -> Result<Grant, String> {
+        let (role, clusters) = spec.trim().split_once('@').unwrap_or((spec.trim(), ""));
+        let role = Role::parse(role).ok_or_else(|| {
+            format!("unknown role `{role}`: use viewer, operator, editor or admin")
+        })?;
+        let clusters = clusters
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Ok(Grant { role, clusters })
+    }
+
+    /// Grants separated by spaces (`viewer editor@dev`).
+    pub fn parse_all(text: &str) -> Result<Vec<Grant>, String> {
+        text.split_whitespace().map(Grant::parse).collect()
+    }
+
+    /// The grant as [`Grant::parse`] reads it.
+    pub fn describe(&self) -> String {
+        match self.clusters.as_slice() {
+            [] => self.role.as_str().to_owned(),
+            clusters => format!("{}@{}", self.role.as_str(), clusters.join(",")),
+        }
+    }
+}
+
 /// The highest role `grants` give on `cluster` (see [`Grant::covers`]).
 pub fn role_on(grants: &[Grant], cluster: Option<&str>) -> Option<Role> {
     grants

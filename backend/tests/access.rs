@@ -1,11 +1,12 @@
 //! Access control against the real stack: which role may do what through Plugboard's own API
 //! and through the passthrough, sessions with their CSRF token, the login rate limit, tokens,
-//! the actor in the history, security headers, and secrets that never leave Plugboard (not in
+//! the actor in the history, a trusted proxy's header, TLS, security headers, and secrets that never leave Plugboard (not in
 //! answers, not in its log) yet stay working on the worker after an edit.
 
 mod support;
 
 use api_types::{CreatedToken, Grant, HistoryPage, Me, Role};
+use plugboard::config::TrustedHeader;
 use reqwest::header::{CONTENT_SECURITY_POLICY, COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -657,4 +658,67 @@ async fn with_a_certificate_plugboard_serves_https_only_with_secure_cookies_and_
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
     let _ = server.kill();
     let _ = server.wait();
+}
+
+async fn app_behind_proxy(proxy: &str) -> TestApp {
+    let proxy = proxy.parse().unwrap();
+    TestApp::start_with_access(
+        vec![cluster("local", stack_worker_urls())],
+        &[("editor", PASSWORD, everywhere(Role::Editor))],
+        |access| {
+            access.trusted_header = Some(TrustedHeader {
+                header: "x-forwarded-user".into(),
+                proxies: vec![proxy],
+                default_role: Some(Role::Viewer),
+            });
+        },
+    )
+    .await
+}
+
+async fn me_as(app: &TestApp, user: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(format!("{}/api/v1/auth/me", app.base_url));
+    if let Some(user) = user {
+        request = request.header("x-forwarded-user", user);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_names_the_user_and_its_changes_still_need_the_csrf_token() {
+    let app = app_behind_proxy("127.0.0.1").await;
+    let editor: Me = me_as(&app, Some("editor")).await.json().await.unwrap();
+    assert_eq!(editor.name, "editor");
+    assert_eq!(editor.grants, everywhere(Role::Editor));
+    let stranger: Me = me_as(&app, Some("stranger")).await.json().await.unwrap();
+    assert_eq!(
+        stranger.grants,
+        everywhere(Role::Viewer),
+        "the default role"
+    );
+    assert_eq!(me_as(&app, None).await.status(), StatusCode::UNAUTHORIZED);
+
+    let pause = format!(
+        "{}/api/v1/clusters/local/connectors/{MISSING}/pause",
+        app.base_url
+    );
+    let send = |csrf: Option<String>| {
+        let mut request = app.http.post(&pause).header("x-forwarded-user", "editor");
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    assert_eq!(send(None).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let allowed = send(editor.csrf_token).await.unwrap();
+    assert_eq!(allowed.status(), StatusCode::NOT_FOUND, "Connect's answer");
+}
+
+#[tokio::test]
+async fn the_proxy_header_from_an_address_not_trusted_is_ignored() {
+    let app = app_behind_proxy("10.9.9.9").await;
+    assert_eq!(
+        me_as(&app, Some("editor")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }

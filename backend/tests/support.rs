@@ -117,9 +117,19 @@ impl TestApp {
         clusters: Vec<Cluster>,
         users: &[(&str, &str, Vec<api_types::Grant>)],
     ) -> Self {
+        Self::start_with_access(clusters, users, |_| {}).await
+    }
+
+    /// [`TestApp::start_with_login`] with access settings changed by `adjust`.
+    pub async fn start_with_access(
+        clusters: Vec<Cluster>,
+        users: &[(&str, &str, Vec<api_types::Grant>)],
+        adjust: impl FnOnce(&mut AccessSettings),
+    ) -> Self {
         let app = Self::start_with(clusters, Duration::from_secs(60), |state| {
             let mut settings = (*state.settings).clone();
             settings.access.login_required = true;
+            adjust(&mut settings.access);
             state.access.settings = Arc::new(settings.access.clone());
             state.settings = Arc::new(settings);
         })

@@ -11,9 +11,9 @@ use leptos_router::path;
 use crate::api::{self, ApiResult};
 use crate::links;
 use crate::pages::{
-    AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage, HistoryPage,
-    LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage, TopicsPage,
-    first_cluster,
+    AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
+    HistoryPage, LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage,
+    TopicsPage, first_cluster,
 };
 use crate::session::{SignInPage, SignedIn, UserMenu};
 use crate::toasts::{Toaster, Toasts};
@@ -62,6 +62,7 @@ fn Console() -> impl IntoView {
                     <Route path=path!("/clusters") view=OverviewPage />
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/alerts") view=AlertsPage />
+                    <Route path=path!("/access") view=AccessPage />
                     <Route path=path!("/clusters/:cluster") view=DashboardPage />
                     <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
                     <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
@@ -111,6 +112,7 @@ fn Header() -> impl IntoView {
                 <A href=page_of("loggers")>"Loggers"</A>
                 <A href="/history">"History"</A>
                 <A href="/alerts">"Alerts"</A>
+                <A href="/access">"Access"</A>
             </nav>
             <AlertBanner />
             <ClusterSwitcher />

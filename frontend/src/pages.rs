@@ -1,5 +1,6 @@
 //! One component per URL of the app.
 
+mod access;
 mod alerts;
 mod connector;
 mod connector_form;
@@ -12,6 +13,7 @@ mod overview;
 mod plugins;
 mod topics;
 
+pub use access::AccessPage;
 pub use alerts::{AlertsPage, NewRuleForm};
 pub use connector::ConnectorPage;
 pub use connector_form::{EditConnectorPage, NewConnectorPage};

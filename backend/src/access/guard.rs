@@ -57,6 +57,10 @@ async fn admit(state: &AppState, asked: &Asked) -> Result<Option<Me>, ApiError> 
         refuse_cross_site(headers)?;
     }
     let access = &state.access;
+    if need == Need::Nothing && !asked.path.starts_with("/api/") {
+        // The browser app's files and health checks: nobody needs to be known.
+        return Ok(None);
+    }
     if !access.settings.login_required && need != Need::Nothing {
         refuse_foreign_host(headers)?;
     }

@@ -4,8 +4,8 @@
 
 use std::io::BufRead;
 
-use anyhow::{Context, bail};
-use api_types::{Grant, Role, UserChange};
+use anyhow::Context;
+use api_types::{Grant, UserChange};
 
 use super::users;
 use crate::config::{Settings, UserAction};
@@ -60,33 +60,16 @@ async fn existing(db: &sqlx::SqlitePool, name: &str) -> anyhow::Result<api_types
         .with_context(|| format!("no user `{name}`"))
 }
 
-/// `editor` (every cluster) or `editor@dev,staging` (those clusters).
+/// `--role` values: `editor` (every cluster) or `editor@dev,staging` (those clusters).
 pub fn parse_roles(specs: &[String]) -> anyhow::Result<Vec<Grant>> {
     specs
         .iter()
-        .map(|spec| {
-            let (role, clusters) = spec.split_once('@').unwrap_or((spec, ""));
-            let Some(role) = Role::parse(role) else {
-                bail!("unknown role `{role}`: use viewer, operator, editor or admin");
-            };
-            let clusters = clusters
-                .split(',')
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect();
-            Ok(Grant { role, clusters })
-        })
+        .map(|spec| Grant::parse(spec).map_err(anyhow::Error::msg))
         .collect()
 }
 
 fn describe(name: &str, grants: &[Grant]) -> String {
-    let roles: Vec<String> = grants
-        .iter()
-        .map(|g| match g.clusters.as_slice() {
-            [] => g.role.as_str().to_owned(),
-            clusters => format!("{}@{}", g.role.as_str(), clusters.join(",")),
-        })
-        .collect();
+    let roles: Vec<String> = grants.iter().map(Grant::describe).collect();
     format!("{name}: {}", roles.join(" "))
 }
 
@@ -103,6 +86,7 @@ fn read_password() -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use api_types::Role;
 
     #[test]
     fn roles_parse_with_and_without_clusters_and_unknown_ones_are_refused() {

@@ -1,8 +1,8 @@
-//! Signing in and out, and who the console is acting as.
+//! Signing in and out, who the console is acting as, users (admins) and API tokens.
 
-use api_types::{Login, Me};
+use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, User, UserChange};
 
-use super::{ApiResult, change_json, get_json, send_change};
+use super::{ApiResult, change_json, change_only, encode, get_json, send_change};
 
 /// `GET /api/v1/auth/me`: the signed-in user, or an error when nobody is.
 pub async fn me() -> ApiResult<Me> {
@@ -25,4 +25,33 @@ pub async fn logout() -> ApiResult<()> {
     send_change("POST", "/api/v1/auth/logout", None::<&()>, None)
         .await
         .map(drop)
+}
+
+pub async fn list_users() -> ApiResult<Vec<User>> {
+    get_json("/api/v1/users").await
+}
+
+pub async fn create_user(change: UserChange) -> ApiResult<User> {
+    change_json("POST", "/api/v1/users", &change, None).await
+}
+
+pub async fn update_user(name: &str, change: UserChange) -> ApiResult<User> {
+    let path = format!("/api/v1/users/{}", encode(name));
+    change_json("PUT", &path, &change, None).await
+}
+
+pub async fn delete_user(name: &str) -> ApiResult<()> {
+    change_only("DELETE", &format!("/api/v1/users/{}", encode(name))).await
+}
+
+pub async fn list_tokens() -> ApiResult<Vec<ApiToken>> {
+    get_json("/api/v1/tokens").await
+}
+
+pub async fn create_token(new: NewToken) -> ApiResult<CreatedToken> {
+    change_json("POST", "/api/v1/tokens", &new, None).await
+}
+
+pub async fn revoke_token(id: i64) -> ApiResult<ApiToken> {
+    change_json("DELETE", &format!("/api/v1/tokens/{id}"), &(), None).await
 }
