@@ -134,6 +134,14 @@ pub struct Login {
     pub password: String,
 }
 
+/// `POST /api/v1/auth/password`: a signed-in user's own new password. Every session of the
+/// user ends, this one too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
 /// A built-in user as admins see it (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {

@@ -13,8 +13,8 @@ mod history;
 mod kafka;
 
 pub use access::{
-    ApiToken, CreatedToken, Grant, Login, Me, NewToken, Role, SignedInVia, User, UserChange,
-    role_on,
+    ApiToken, CreatedToken, Grant, Login, Me, NewToken, PasswordChange, Role, SignedInVia, User,
+    UserChange, role_on,
 };
 pub use actions::{
     BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,

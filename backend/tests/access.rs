@@ -219,7 +219,7 @@ async fn each_role_may_do_exactly_what_it_needs_through_the_api_and_the_passthro
 }
 
 #[tokio::test]
-async fn a_user_limited_to_other_clusters_sees_none_of_this_one() {
+async fn a_user_limited_to_other_clusters_sees_none_of_this_one_and_no_webhook_url() {
     let app = app_with_users().await;
     let admin = session(&app, "admin").await;
     let token = token_of(&app, &admin, "outsider").await;
@@ -246,6 +246,37 @@ async fn a_user_limited_to_other_clusters_sees_none_of_this_one() {
         .await
         .unwrap();
     assert_eq!(clusters, json!([]));
+
+    let hook = "https://hooks.slack.example/services/T000/B000/secret-part";
+    let rule = app
+        .http
+        .post(format!("{}/api/v1/alerts/rules", app.base_url))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&json!({"name": "failed", "kind": "failed", "webhook_url": hook}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rule.status(), 201);
+    let rules_as = |token: String| {
+        let http = app.http.clone();
+        let url = format!("{}/api/v1/alerts/rules", app.base_url);
+        async move {
+            let rules: Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            rules[0]["webhook_url"].clone()
+        }
+    };
+    assert_eq!(rules_as(token).await, json!("[hidden]"));
+    let admin_token = token_of(&app, &admin, "admin").await;
+    assert_eq!(rules_as(admin_token).await, json!(hook));
 }
 
 #[tokio::test]
@@ -720,5 +751,42 @@ async fn the_proxy_header_from_an_address_not_trusted_is_ignored() {
     assert_eq!(
         me_as(&app, Some("editor")).await.status(),
         StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_user_changes_its_own_password_with_the_current_one_and_its_sessions_end() {
+    let app = app_with_users().await;
+    let viewer = session(&app, "viewer").await;
+    let change = |current: &str| {
+        app.http
+            .post(format!("{}/api/v1/auth/password", app.base_url))
+            .header(COOKIE, &viewer.cookie)
+            .header("x-csrf-token", &viewer.csrf)
+            .json(&json!({"current": current, "new": "a brand new password"}))
+            .send()
+    };
+    assert_eq!(
+        change("not it").await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        change(PASSWORD).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let me = app
+        .http
+        .get(format!("{}/api/v1/auth/me", app.base_url))
+        .header(COOKIE, &viewer.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED, "the session ended");
+    assert_eq!(sign_in(&app, "viewer", PASSWORD).await.status(), 401);
+    assert_eq!(
+        sign_in(&app, "viewer", "a brand new password")
+            .await
+            .status(),
+        200
     );
 }

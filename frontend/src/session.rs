@@ -53,6 +53,13 @@ pub fn may(role: Role, cluster: Option<&str>) -> bool {
         .is_some_and(|s| s.with_untracked(|me| me.as_ref().is_some_and(|m| m.may(role, cluster))))
 }
 
+/// Whether the user signed in with a password (a built-in user with a session).
+pub fn signed_in_with_password() -> bool {
+    signal().is_some_and(|s| {
+        s.with_untracked(|me| me.as_ref().is_some_and(|m| m.via == SignedInVia::Session))
+    })
+}
+
 /// Whether the user holds `role` on at least one cluster.
 pub fn may_somewhere(role: Role) -> bool {
     signal().is_some_and(|s| {

@@ -75,6 +75,7 @@ pub fn need(method: &Method, path: &str) -> Need {
     let read = is_read(method);
     let on = |role, cluster: &str| Need::Role(role, Scope::Cluster(decode_segment(cluster)));
     match segments.as_slice() {
+        ["auth", "password"] => Need::SignedIn,
         ["auth", ..] => Need::Nothing,
         ["tokens", ..] => Need::SignedIn,
         ["users", ..] => Need::Role(Role::Admin, Scope::Everywhere),

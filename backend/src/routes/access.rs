@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
-use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, Role, SignedInVia, User, UserChange};
+use api_types::{
+    ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, Role, SignedInVia, User,
+    UserChange,
+};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,21 +24,24 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
+        .route("/auth/password", post(change_own_password))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{name}", put(update_user).delete(delete_user))
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
 }
 
-async fn login(
-    State(state): State<AppState>,
+/// Checks `name`'s password under the login rate limit (per user, and per address when
+/// known); a wrong one counts against both.
+async fn check_password(
+    state: &AppState,
+    name: &str,
+    password: String,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
-    body: Result<Json<Login>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(attempt) = body?;
+) -> Result<(), ApiError> {
     let limiter = &state.access.limiter;
     let mut keys = vec![(
-        format!("user:{}", attempt.name.to_lowercase()),
+        format!("user:{}", name.to_lowercase()),
         limiter::MAX_FAILURES,
     )];
     if let Some(Extension(ConnectInfo(ClientAddr(peer)))) = peer {
@@ -47,18 +53,28 @@ async fn login(
     limiter
         .check(&keys, Instant::now())
         .map_err(|retry_after_s| ApiError::TooManyAttempts { retry_after_s })?;
-    let stored = users::password_hash(&state.db, &attempt.name).await?;
+    let stored = users::password_hash(&state.db, name).await?;
     let matches = match stored {
-        Some(stored) => passwords::verify(attempt.password, stored).await,
+        Some(stored) => passwords::verify(password, stored).await,
         None => false,
     };
     if !matches {
         limiter.record_failure(&keys, Instant::now());
-        tracing::warn!(user = attempt.name, "failed sign-in");
+        tracing::warn!(user = name, "wrong password");
         return Err(ApiError::Unauthenticated(
             "wrong user name or password".into(),
         ));
     }
+    Ok(())
+}
+
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<ClientAddr>>>,
+    body: Result<Json<Login>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(attempt) = body?;
+    check_password(&state, &attempt.name, attempt.password, peer).await?;
     let settings = &state.access.settings;
     let ttl_s = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
     let (id, csrf) = sessions::start(&state.db, &attempt.name, ttl_s.saturating_mul(1000)).await?;
@@ -91,6 +107,28 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
 async fn me(me: Option<Extension<Me>>) -> Result<Json<Me>, ApiError> {
     me.map(|Extension(me)| Json(me))
         .ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))
+}
+
+/// A built-in user's own new password, given the current one; every session of the user ends.
+async fn change_own_password(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+    peer: Option<Extension<ConnectInfo<ClientAddr>>>,
+    body: Result<Json<PasswordChange>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(change) = body?;
+    let user = users::get(&state.db, &me.name)
+        .await?
+        .ok_or_else(|| ApiError::BadRequest(format!("{} is not a built-in user", me.name)))?;
+    check_password(&state, &me.name, change.current, peer).await?;
+    let update = UserChange {
+        name: user.name.clone(),
+        grants: user.grants,
+        password: Some(change.new),
+    };
+    users::update(&state.db, &user.name, update).await?;
+    tracing::info!(user = user.name, "password changed by its user");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {

@@ -1,17 +1,21 @@
 //! Alert rules (create, read, replace, delete), incidents (open or all, acknowledge, silence),
-//! and the count of open incidents for the console's banner.
+//! and the count of open incidents for the console's banner. Incidents are those of clusters
+//! the caller has a role on; a rule's webhook URL (often a secret, as Slack's are) is shown to
+//! admins only.
 
-use api_types::{AlertRule, AlertSummary, Incident, RuleSpec, SilenceRequest};
+use api_types::{AlertRule, AlertSummary, Incident, Me, Role, RuleSpec, SilenceRequest};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::access::guard::sees;
 use crate::alerts::{incidents, rules};
 use crate::error::ApiError;
+use crate::secrets::PLACEHOLDER;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,8 +31,20 @@ pub fn router() -> Router<AppState> {
         .route("/alerts/summary", get(summary))
 }
 
-async fn list_rules(State(state): State<AppState>) -> Result<Json<Vec<AlertRule>>, ApiError> {
-    Ok(Json(rules::list(&state.db).await.map_err(rules::database)?))
+/// The rule as `me` may see it: without its webhook URL unless `me` is an admin.
+fn shown(mut rule: AlertRule, me: &Me) -> AlertRule {
+    if !me.may(Role::Admin, None) && rule.spec.webhook_url.is_some() {
+        rule.spec.webhook_url = Some(PLACEHOLDER.to_owned());
+    }
+    rule
+}
+
+async fn list_rules(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+) -> Result<Json<Vec<AlertRule>>, ApiError> {
+    let rules = rules::list(&state.db).await.map_err(rules::database)?;
+    Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
 async fn create_rule(
@@ -45,9 +61,10 @@ async fn create_rule(
 
 async fn get_rule(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Json<AlertRule>, ApiError> {
-    Ok(Json(rules::get(&state.db, id).await?))
+    Ok(Json(shown(rules::get(&state.db, id).await?, &me)))
 }
 
 async fn replace_rule(
@@ -85,30 +102,58 @@ struct IncidentQuery {
 
 async fn list_incidents(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     query: Result<Query<IncidentQuery>, QueryRejection>,
 ) -> Result<Json<Vec<Incident>>, ApiError> {
     let Query(query) = query?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    Ok(Json(incidents::list(&state.db, query.open, limit).await?))
+    let mut list = incidents::list(&state.db, query.open, limit).await?;
+    list.retain(|i| sees(&me, &i.cluster));
+    Ok(Json(list))
+}
+
+/// Incident `id` if the caller holds `role` on its cluster; one of a cluster the caller has no
+/// role on is not found.
+async fn incident_for(
+    state: &AppState,
+    me: &Me,
+    id: i64,
+    role: Role,
+) -> Result<Incident, ApiError> {
+    let incident = incidents::get(&state.db, id).await?;
+    if !sees(me, &incident.cluster) {
+        return Err(ApiError::NotFound(format!("no incident {id}")));
+    }
+    if !me.may(role, Some(&incident.cluster)) {
+        return Err(ApiError::Forbidden(format!(
+            "this needs role {} on cluster `{}`",
+            role.as_str(),
+            incident.cluster
+        )));
+    }
+    Ok(incident)
 }
 
 async fn get_incident(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Json<Incident>, ApiError> {
-    Ok(Json(incidents::get(&state.db, id).await?))
+    Ok(Json(incident_for(&state, &me, id, Role::Viewer).await?))
 }
 
 async fn acknowledge(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Json<Incident>, ApiError> {
-    incidents::get(&state.db, id).await?;
+    incident_for(&state, &me, id, Role::Operator).await?;
     Ok(Json(incidents::acknowledge(&state.db, id).await?))
 }
 
 async fn silence(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     Path(id): Path<i64>,
     request: Result<Json<SilenceRequest>, JsonRejection>,
 ) -> Result<Json<Incident>, ApiError> {
@@ -118,7 +163,7 @@ async fn silence(
             "minutes must be between 1 and 10080 (a week)".into(),
         ));
     }
-    incidents::get(&state.db, id).await?;
+    incident_for(&state, &me, id, Role::Operator).await?;
     Ok(Json(
         incidents::silence(&state.db, id, request.minutes).await?,
     ))

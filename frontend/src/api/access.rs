@@ -1,6 +1,6 @@
 //! Signing in and out, who the console is acting as, users (admins) and API tokens.
 
-use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, User, UserChange};
+use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, User, UserChange};
 
 use super::{ApiResult, change_json, change_only, encode, get_json, send_change};
 
@@ -23,6 +23,13 @@ pub async fn login(name: String, password: String) -> ApiResult<Me> {
 /// `POST /api/v1/auth/logout`.
 pub async fn logout() -> ApiResult<()> {
     send_change("POST", "/api/v1/auth/logout", None::<&()>, None)
+        .await
+        .map(drop)
+}
+
+/// `POST /api/v1/auth/password`: ends every session of the user, this one too.
+pub async fn change_password(change: PasswordChange) -> ApiResult<()> {
+    send_change("POST", "/api/v1/auth/password", Some(&change), None)
         .await
         .map(drop)
 }

@@ -1,7 +1,7 @@
 //! Users and API tokens: everyone signed in manages their own tokens (a new one is shown once);
 //! admins see everyone's, and add users, change their roles and passwords, and remove them.
 
-use api_types::{ApiToken, Grant, NewToken, Role, User, UserChange};
+use api_types::{ApiToken, Grant, NewToken, PasswordChange, Role, User, UserChange};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,8 +15,39 @@ pub fn AccessPage() -> impl IntoView {
     let admin = session::may(Role::Admin, None);
     view! {
         <div class="title-row"><h1>"Users and tokens"</h1></div>
+        {session::signed_in_with_password().then(|| view! { <OwnPassword /> })}
         <Tokens admin />
         {admin.then(|| view! { <Users /> })}
+    }
+}
+
+/// The signed-in user's own password; changing it ends every session, this one too.
+#[component]
+fn OwnPassword() -> impl IntoView {
+    let toaster = expect_context::<Toaster>();
+    let (current, new) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let change = PasswordChange {
+            current: current.get_untracked(),
+            new: new.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::change_password(change).await {
+                Ok(()) => session::signed_out(),
+                Err(message) => toaster.failure(format!("Password not changed: {message}")),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Your password"</h2>
+            <form class="inline-form" on:submit=change>
+                <input type="password" placeholder="Current password" autocomplete="current-password" required bind:value=current />
+                <input type="password" placeholder="New password (8 or more characters)" autocomplete="new-password" required bind:value=new />
+                <button type="submit">"Change, and sign in again"</button>
+            </form>
+        </section>
     }
 }
 

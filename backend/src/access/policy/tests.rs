@@ -28,6 +28,7 @@ fn each_kind_of_request_needs_its_role() {
         (Method::GET, "/healthz", Need::Nothing),
         (Method::POST, "/api/v1/auth/login", Need::Nothing),
         (Method::GET, "/api/v1/tokens", Need::SignedIn),
+        (Method::POST, "/api/v1/auth/password", Need::SignedIn),
         (
             Method::GET,
             "/api/v1/connectors",
