@@ -49,6 +49,37 @@ struct Session {
     csrf: String,
 }
 
+impl Session {
+    /// A request with the session's cookie and its CSRF token, as the console sends changes.
+    fn request(&self, app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
+        app.http
+            .request(method, format!("{}{path}", app.base_url))
+            .header(COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+    }
+}
+
+/// GET `path` with an API token, parsed as JSON.
+async fn json_with_token<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+) -> T {
+    let response = app
+        .http
+        .get(format!("{}{path}", app.base_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "GET {path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
 async fn sign_in(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
     app.http
         .post(format!("{}/api/v1/auth/login", app.base_url))
@@ -74,11 +105,8 @@ async fn session(app: &TestApp, name: &str) -> Session {
 
 /// An API token of `user`, made by the admin's session.
 async fn token_of(app: &TestApp, admin: &Session, user: &str) -> String {
-    let response = app
-        .http
-        .post(format!("{}/api/v1/tokens", app.base_url))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
+    let response = admin
+        .request(app, Method::POST, "/api/v1/tokens")
         .json(&json!({"name": format!("{user} script"), "user": user}))
         .send()
         .await
@@ -223,73 +251,35 @@ async fn a_user_limited_to_other_clusters_sees_none_of_this_one_and_no_webhook_u
     let app = app_with_users().await;
     let admin = session(&app, "admin").await;
     let token = token_of(&app, &admin, "outsider").await;
-    let list: Value = app
-        .http
-        .get(format!("{}/api/v1/connectors", app.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = json_with_token(&app, &token, "/api/v1/connectors").await;
     assert_eq!(list["connectors"], json!([]));
     assert_eq!(list["unreachable"], json!([]));
-    let clusters: Value = app
-        .http
-        .get(format!("{}/api/v1/clusters", app.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clusters: Value = json_with_token(&app, &token, "/api/v1/clusters").await;
     assert_eq!(clusters, json!([]));
 
     let hook = "https://hooks.slack.example/services/T000/B000/secret-part";
-    let rule = app
-        .http
-        .post(format!("{}/api/v1/alerts/rules", app.base_url))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
+    let rule = admin
+        .request(&app, Method::POST, "/api/v1/alerts/rules")
         .json(&json!({"name": "failed", "kind": "failed", "webhook_url": hook}))
         .send()
         .await
         .unwrap();
     assert_eq!(rule.status(), 201);
-    let rules_as = |token: String| {
-        let http = app.http.clone();
-        let url = format!("{}/api/v1/alerts/rules", app.base_url);
-        async move {
-            let rules: Value = http
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            rules[0]["webhook_url"].clone()
-        }
-    };
-    assert_eq!(rules_as(token).await, json!("[hidden]"));
+    let rules: Value = json_with_token(&app, &token, "/api/v1/alerts/rules").await;
+    assert_eq!(rules[0]["webhook_url"], json!("[hidden]"));
     let admin_token = token_of(&app, &admin, "admin").await;
-    assert_eq!(rules_as(admin_token).await, json!(hook));
+    let rules: Value = json_with_token(&app, &admin_token, "/api/v1/alerts/rules").await;
+    assert_eq!(rules[0]["webhook_url"], json!(hook));
 }
 
 #[tokio::test]
 async fn a_session_change_needs_its_csrf_token_and_a_cross_site_one_is_refused() {
     let app = app_with_users().await;
     let operator = session(&app, "operator").await;
-    let pause = format!(
-        "{}/api/v1/clusters/local/connectors/{MISSING}/pause",
-        app.base_url
-    );
+    let pause = format!("/api/v1/clusters/local/connectors/{MISSING}/pause");
     let without_token = app
         .http
-        .post(&pause)
+        .post(format!("{}{pause}", app.base_url))
         .header(COOKIE, &operator.cookie)
         .send()
         .await
@@ -298,41 +288,30 @@ async fn a_session_change_needs_its_csrf_token_and_a_cross_site_one_is_refused()
     let body: Value = without_token.json().await.unwrap();
     assert_eq!(body["error"]["code"], "csrf_refused");
 
-    let cross_site = app
-        .http
-        .post(&pause)
-        .header(COOKIE, &operator.cookie)
-        .header("x-csrf-token", &operator.csrf)
+    let cross_site = operator
+        .request(&app, Method::POST, &pause)
         .header(ORIGIN, "https://evil.example")
         .send()
         .await
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
 
-    let with_token = app
-        .http
-        .post(&pause)
-        .header(COOKIE, &operator.cookie)
-        .header("x-csrf-token", &operator.csrf)
+    let with_token = operator
+        .request(&app, Method::POST, &pause)
         .send()
         .await
         .unwrap();
     // Allowed through: Connect itself answers that the connector does not exist.
     assert_eq!(with_token.status(), StatusCode::NOT_FOUND);
 
-    let logout = app
-        .http
-        .post(format!("{}/api/v1/auth/logout", app.base_url))
-        .header(COOKIE, &operator.cookie)
-        .header("x-csrf-token", &operator.csrf)
+    let logout = operator
+        .request(&app, Method::POST, "/api/v1/auth/logout")
         .send()
         .await
         .unwrap();
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
-    let after = app
-        .http
-        .get(format!("{}/api/v1/auth/me", app.base_url))
-        .header(COOKIE, &operator.cookie)
+    let after = operator
+        .request(&app, Method::GET, "/api/v1/auth/me")
         .send()
         .await
         .unwrap();
@@ -366,39 +345,20 @@ async fn a_revoked_token_stops_working_and_changes_name_their_caller_in_the_hist
         with_token(&app, &token, Method::POST, &pause, None).await,
         StatusCode::NOT_FOUND
     );
-    let history: HistoryPage = app
-        .http
-        .get(format!(
-            "{}/api/v1/history?connector={MISSING}&limit=1",
-            app.base_url
-        ))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let feed = format!("/api/v1/history?connector={MISSING}&limit=1");
+    let history: HistoryPage = json_with_token(&app, &token, &feed).await;
     assert_eq!(history.events[0].actor, "operator");
     assert_eq!(history.events[0].outcome, "failure");
 
-    let tokens: Vec<api_types::ApiToken> = app
-        .http
-        .get(format!("{}/api/v1/tokens", app.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tokens: Vec<api_types::ApiToken> = json_with_token(&app, &token, "/api/v1/tokens").await;
     assert_eq!(tokens.len(), 1, "an operator sees only its own tokens");
     assert!(tokens[0].last_used_at.is_some());
-    let revoked = app
-        .http
-        .delete(format!("{}/api/v1/tokens/{}", app.base_url, tokens[0].id))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
+    let revoked = admin
+        .request(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{}", tokens[0].id),
+        )
         .send()
         .await
         .unwrap();
@@ -759,10 +719,8 @@ async fn a_user_changes_its_own_password_with_the_current_one_and_its_sessions_e
     let app = app_with_users().await;
     let viewer = session(&app, "viewer").await;
     let change = |current: &str| {
-        app.http
-            .post(format!("{}/api/v1/auth/password", app.base_url))
-            .header(COOKIE, &viewer.cookie)
-            .header("x-csrf-token", &viewer.csrf)
+        viewer
+            .request(&app, Method::POST, "/api/v1/auth/password")
             .json(&json!({"current": current, "new": "a brand new password"}))
             .send()
     };
@@ -774,10 +732,8 @@ async fn a_user_changes_its_own_password_with_the_current_one_and_its_sessions_e
         change(PASSWORD).await.unwrap().status(),
         StatusCode::NO_CONTENT
     );
-    let me = app
-        .http
-        .get(format!("{}/api/v1/auth/me", app.base_url))
-        .header(COOKIE, &viewer.cookie)
+    let me = viewer
+        .request(&app, Method::GET, "/api/v1/auth/me")
         .send()
         .await
         .unwrap();

@@ -8,7 +8,10 @@ use std::collections::HashSet;
 use api_types::{ConfigChange, HistoryEvent, HistoryPage, StateTransition};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_worker_urls, unique};
+use support::{
+    TestApp, cluster, encode, eventually, file_sink_config, settle_running, stack_worker_urls,
+    unique,
+};
 
 async fn local_app() -> TestApp {
     TestApp::start(vec![cluster("local", stack_worker_urls())]).await
@@ -52,24 +55,13 @@ async fn delete(app: &TestApp, name: &str) {
     must(app, Method::DELETE, &path, None).await;
 }
 
-/// Waits until the connector runs with its task, so that the next change meets a settled group.
-async fn running(app: &TestApp, name: &str) {
-    let path = format!("/api/v1/clusters/local/connectors/{name}");
-    eventually("the connector to run", || async {
-        let detail: Value = app.get(&path).await.json().await.ok()?;
-        let task_runs = detail["tasks"][0]["state"] == "RUNNING";
-        (detail["summary"]["state"] == "RUNNING" && task_runs).then_some(())
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn every_action_leaves_one_completed_event_with_the_right_before_and_after() {
     let app = local_app().await;
     let name = unique("history");
     let base = format!("/api/v1/clusters/local/connectors/{name}");
     create(&app, &name, file_sink_config(&name)).await;
-    running(&app, &name).await;
+    settle_running(&name).await;
 
     for (method, suffix, body) in [
         (Method::POST, "/pause", None),
@@ -83,7 +75,7 @@ async fn every_action_leaves_one_completed_event_with_the_right_before_and_after
     ] {
         must(&app, method, &format!("{base}{suffix}"), body).await;
         if suffix.contains("config") || suffix.contains("restart") {
-            running(&app, &name).await;
+            settle_running(&name).await;
         }
     }
 
@@ -157,7 +149,7 @@ async fn fifty_concurrent_changes_leave_fifty_events_and_no_duplicate() {
     let app = local_app().await;
     let name = unique("concurrent");
     create(&app, &name, file_sink_config(&name)).await;
-    running(&app, &name).await;
+    settle_running(&name).await;
 
     let path = format!("/api/v1/clusters/local/connectors/{name}/pause");
     let answers =
@@ -226,7 +218,7 @@ async fn a_rollback_restores_the_earlier_config_on_the_worker_and_keeps_the_secr
     let mut original = file_sink_config(&name);
     original["connection.password"] = json!(secret);
     create(&app, &name, original.clone()).await;
-    running(&app, &name).await;
+    settle_running(&name).await;
     let mut changed = original.clone();
     changed["tasks.max"] = json!("2");
     changed["errors.tolerance"] = json!("all");
@@ -289,7 +281,7 @@ async fn the_walkthrough_through_the_passthrough_leaves_a_complete_history() {
         Some(body),
     )
     .await;
-    running(&app, &encode(&name)).await;
+    settle_running(&encode(&name)).await;
 
     for (method, suffix) in [
         (Method::PUT, "/pause"),
@@ -298,7 +290,7 @@ async fn the_walkthrough_through_the_passthrough_leaves_a_complete_history() {
     ] {
         must(&app, method, &format!("{base}{suffix}"), None).await;
     }
-    running(&app, &encode(&name)).await;
+    settle_running(&encode(&name)).await;
     must(&app, Method::DELETE, &base, None).await;
     let validate =
         "/api/v1/clusters/local/connect/connector-plugins/FileStreamSinkConnector/config/validate";
@@ -327,7 +319,7 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
     let app = local_app().await;
     let name = unique("timeline");
     create(&app, &name, file_sink_config(&format!("{name}-topic"))).await;
-    running(&app, &name).await;
+    settle_running(&name).await;
     let path = format!("/api/v1/clusters/local/connectors/{name}");
     // The timeline holds only what polling saw: let it see RUNNING before the pause.
     eventually("RUNNING in the timeline", || async {

@@ -5,7 +5,10 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, cluster, encode, eventually, file_sink_config, stack_worker_urls, unique};
+use support::{
+    TestApp, cluster, encode, eventually, file_sink_config, settle_running, stack_worker_urls,
+    unique,
+};
 
 /// One call: method, path below the Connect root, optional body.
 type Step = (Method, String, Option<Value>);
@@ -76,37 +79,6 @@ async fn wait_gone(http: &reqwest::Client, base: &str, name: &str) {
     .await;
 }
 
-/// Waits until the connector and `tasks` tasks run, so both sides start a group settled.
-///
-/// On the tansu stack Connect's status topic now and then keeps the connector or its task
-/// UNASSIGNED for minutes after a restart although the task runs (CI runs 4, 5, 8 and 11; the
-/// cause lies between Connect's status writes and tansu, not in Plugboard). A connector not
-/// shown running after 30 s is restarted with its tasks, directly on Connect, which writes
-/// every status afresh; the walkthrough compares answers, and this only settles the stack
-/// between its groups.
-async fn wait_running(http: &reqwest::Client, base: &str, name: &str, tasks: usize) {
-    let url = format!("{base}/connectors/{name}/status");
-    let mut polls = 0;
-    eventually("the connector and its tasks to run", || {
-        polls += 1;
-        let nudge = polls % 120 == 0;
-        let url = &url;
-        async move {
-            let status: Value = http.get(url).send().await.ok()?.json().await.ok()?;
-            let states = status["tasks"].as_array()?;
-            let running = status["connector"]["state"] == "RUNNING"
-                && states.len() == tasks
-                && states.iter().all(|t| t["state"] == "RUNNING");
-            if nudge && !running {
-                let restart = format!("{base}/connectors/{name}/restart?includeTasks=true");
-                let _ = http.post(restart).send().await;
-            }
-            running.then_some(())
-        }
-    })
-    .await;
-}
-
 fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
     let c = format!("/connectors/{name}");
     let mut replaced = file_sink_config(topic);
@@ -156,8 +128,8 @@ async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_direct
         match group {
             0 => {}
             1..=3 => {
-                wait_running(&app.http, &direct_base, &direct_name, 1).await;
-                wait_running(&app.http, &direct_base, &gateway_name, 1).await;
+                settle_running(&direct_name).await;
+                settle_running(&gateway_name).await;
             }
             _ => {
                 wait_gone(&app.http, &direct_base, &direct_name).await;
