@@ -102,8 +102,10 @@ TOML
 start_login_plugboard() {
   local config="$DATA_DIR/login.toml" database="$DATA_DIR/login.db" binary="$CARGO_TARGET_DIR/debug/plugboard"
   { printf '[access]\nrequire_login = true\n\n'; cat "$DATA_DIR/plugboard.toml"; } >"$config"
-  printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add admin --role admin
-  printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add viewer --role viewer
+  local role
+  for role in admin viewer; do
+    printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add "$role" --role "$role"
+  done
   "$binary" --config "$config" --bind "127.0.0.1:$LOGIN_PORT" --database "$database" \
     >"$DATA_DIR/logs/plugboard-login.log" 2>&1 &
   login_pid=$!

@@ -59,6 +59,13 @@ struct ConnectErrorBody {
 }
 
 impl ApiError {
+    /// A query that failed: logged with its cause, answered as the database being unavailable
+    /// (the cause is not the caller's business).
+    pub fn database(error: sqlx::Error) -> Self {
+        tracing::error!("database query failed: {error}");
+        Self::DatabaseUnavailable
+    }
+
     /// The error for a non-2xx answer of Connect, keeping its status and message.
     pub fn from_connect(response: &UpstreamResponse) -> Self {
         let message = serde_json::from_slice::<ConnectErrorBody>(&response.body)

@@ -27,6 +27,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use crate::AppState;
+use crate::access::policy::{Need, Scope};
 use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
@@ -135,12 +136,14 @@ impl ChangeOrigin {
         }
     }
 
-    /// Whether the caller holds `role` on `cluster` (for requests that name clusters in their
-    /// body, which the access guard cannot see).
-    fn may(&self, role: api_types::Role, cluster: &str) -> bool {
-        self.caller
-            .as_ref()
-            .is_some_and(|me| me.may(role, Some(cluster)))
+    /// The caller holds `role` on `cluster`, or the 403 saying why not (for requests that name
+    /// clusters in their body, which the access guard cannot see).
+    fn require(&self, role: api_types::Role, cluster: &str) -> Result<(), ApiError> {
+        let need = Need::Role(role, Scope::Cluster(cluster.to_owned()));
+        match &self.caller {
+            Some(me) => need.check(me),
+            None => Err(ApiError::Forbidden("nobody is signed in".into())),
+        }
     }
 }
 

@@ -46,28 +46,25 @@ pub fn signed_out() {
     }
 }
 
+/// Whether someone is signed in and `test` holds for them. Untracked: a change of user
+/// rebuilds the whole console anyway.
+fn signed_in_and(test: impl Fn(&Me) -> bool) -> bool {
+    signal().is_some_and(|s| s.with_untracked(|me| me.as_ref().is_some_and(&test)))
+}
+
 /// Whether the user may do what needs `role` on `cluster` (`None`: on every cluster).
 pub fn may(role: Role, cluster: Option<&str>) -> bool {
-    // Untracked: a change of user rebuilds the whole console anyway.
-    signal()
-        .is_some_and(|s| s.with_untracked(|me| me.as_ref().is_some_and(|m| m.may(role, cluster))))
+    signed_in_and(|m| m.may(role, cluster))
 }
 
 /// Whether the user signed in with a password (a built-in user with a session).
 pub fn signed_in_with_password() -> bool {
-    signal().is_some_and(|s| {
-        s.with_untracked(|me| me.as_ref().is_some_and(|m| m.via == SignedInVia::Session))
-    })
+    signed_in_and(|m| m.via == SignedInVia::Session)
 }
 
 /// Whether the user holds `role` on at least one cluster.
 pub fn may_somewhere(role: Role) -> bool {
-    signal().is_some_and(|s| {
-        s.with_untracked(|me| {
-            me.as_ref()
-                .is_some_and(|m| m.grants.iter().any(|g| g.role >= role))
-        })
-    })
+    signed_in_and(|m| m.grants.iter().any(|g| g.role >= role))
 }
 
 /// The sign-in form.

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::policy::{self, Need};
-use super::{Access, sessions, sha256_hex, tokens, users};
+use super::{Access, hex, sessions, sha256_hex, tokens, users};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::tls::ClientAddr;
@@ -52,7 +52,7 @@ struct Asked {
 async fn admit(state: &AppState, asked: &Asked) -> Result<Option<Me>, ApiError> {
     let (method, headers) = (&asked.method, &asked.headers);
     let need = policy::need(method, &asked.path);
-    let changes = !(method == Method::GET || method == Method::HEAD || method == Method::OPTIONS);
+    let changes = !(policy::is_read(method) || method == Method::OPTIONS);
     if changes {
         refuse_cross_site(headers)?;
     }
@@ -83,9 +83,7 @@ async fn admit(state: &AppState, asked: &Asked) -> Result<Option<Me>, ApiError> 
             )));
         }
     }
-    if !need.allows(&me) {
-        return Err(ApiError::Forbidden(need.refusal(&me)));
-    }
+    need.check(&me)?;
     Ok(Some(me))
 }
 
@@ -154,8 +152,7 @@ async fn caller(
 /// A proxy's users have no session row: their CSRF token is derived from the installation's
 /// secret and their name.
 pub fn proxy_csrf_token(access: &Access, user: &str) -> String {
-    let secret: String = access.secret.iter().map(|b| format!("{b:02x}")).collect();
-    sha256_hex(&format!("{secret}:csrf:{user}"))
+    sha256_hex(&format!("{}:csrf:{user}", hex(&access.secret)))
 }
 
 /// Compares two tokens in time that does not depend on where they differ.

@@ -8,6 +8,7 @@ use api_types::{Me, Role, role_on};
 use axum::http::Method;
 
 use crate::connect::paths::decode_segment;
+use crate::error::ApiError;
 
 /// Where a role must be held.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,15 @@ impl Need {
         }
     }
 
+    /// `me` may go on, or the 403 saying why not.
+    pub fn check(&self, me: &Me) -> Result<(), ApiError> {
+        if self.allows(me) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(self.refusal(me)))
+        }
+    }
+
     /// Why [`Need::allows`] said no, for the 403's message.
     pub fn refusal(&self, me: &Me) -> String {
         let Need::Role(role, scope) = self else {
@@ -59,7 +69,8 @@ impl Need {
     }
 }
 
-fn is_read(method: &Method) -> bool {
+/// GET and HEAD: the methods that change nothing.
+pub fn is_read(method: &Method) -> bool {
     method == Method::GET || method == Method::HEAD
 }
 

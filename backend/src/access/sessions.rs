@@ -15,11 +15,6 @@ pub struct Session {
     pub csrf_token: String,
 }
 
-fn database(e: sqlx::Error) -> ApiError {
-    tracing::error!("session store: {e}");
-    ApiError::DatabaseUnavailable
-}
-
 /// Starts a session for `user`; returns the cookie's value and the CSRF token.
 pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, String), ApiError> {
     let (id, csrf_token) = (random_hex(32), random_hex(32));
@@ -28,7 +23,7 @@ pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, 
         .bind(now)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     sqlx::query(
         "insert into sessions (id_hash, user_name, csrf_token, created_at_ms, expires_at_ms) \
          values (?, ?, ?, ?, ?)",
@@ -40,7 +35,7 @@ pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, 
     .bind(now.saturating_add(ttl_ms))
     .execute(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     Ok((id, csrf_token))
 }
 
@@ -53,7 +48,7 @@ pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, ApiError
     .bind(now_ms())
     .fetch_optional(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     Ok(row.map(|(user, csrf_token)| Session { user, csrf_token }))
 }
 
@@ -62,7 +57,7 @@ pub async fn end(db: &SqlitePool, id: &str) -> Result<(), ApiError> {
         .bind(sha256_hex(id))
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     Ok(())
 }
 

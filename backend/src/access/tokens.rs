@@ -44,11 +44,6 @@ macro_rules! select_tokens {
     };
 }
 
-fn database(e: sqlx::Error) -> ApiError {
-    tracing::error!("token store: {e}");
-    ApiError::DatabaseUnavailable
-}
-
 pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedToken, ApiError> {
     if name.trim().is_empty() {
         return Err(ApiError::BadRequest("a token needs a name".into()));
@@ -63,7 +58,7 @@ pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedTo
     .bind(sha256_hex(&token))
     .fetch_one(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     let info = get(db, id).await?;
     Ok(CreatedToken { token, info })
 }
@@ -73,7 +68,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
         .bind(id)
         .fetch_optional(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     row.map(Into::into)
         .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))
 }
@@ -86,7 +81,7 @@ pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, 
     .bind(user)
     .fetch_all(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -98,7 +93,7 @@ pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
     .bind(id)
     .execute(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     get(db, id).await
 }
 
@@ -115,5 +110,5 @@ pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, Api
     .bind(sha256_hex(token))
     .fetch_optional(db)
     .await
-    .map_err(database)
+    .map_err(ApiError::database)
 }

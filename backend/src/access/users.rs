@@ -24,11 +24,6 @@ impl UserRow {
     }
 }
 
-fn database(e: sqlx::Error) -> ApiError {
-    tracing::error!("user store: {e}");
-    ApiError::DatabaseUnavailable
-}
-
 fn check_name(name: &str) -> Result<(), ApiError> {
     let fine = !name.is_empty()
         && name.chars().count() <= 64
@@ -56,7 +51,7 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<User>, ApiError> {
         sqlx::query_as("select name, grants, created_at from users order by name")
             .fetch_all(db)
             .await
-            .map_err(database)?;
+            .map_err(ApiError::database)?;
     Ok(rows.into_iter().map(UserRow::into_user).collect())
 }
 
@@ -66,7 +61,7 @@ pub async fn get(db: &SqlitePool, name: &str) -> Result<Option<User>, ApiError> 
             .bind(name)
             .fetch_optional(db)
             .await
-            .map_err(database)?;
+            .map_err(ApiError::database)?;
     Ok(row.map(UserRow::into_user))
 }
 
@@ -76,7 +71,7 @@ pub async fn password_hash(db: &SqlitePool, name: &str) -> Result<Option<String>
         .bind(name)
         .fetch_optional(db)
         .await
-        .map_err(database)
+        .map_err(ApiError::database)
 }
 
 pub async fn create(db: &SqlitePool, change: UserChange) -> Result<User, ApiError> {
@@ -95,7 +90,7 @@ pub async fn create(db: &SqlitePool, change: UserChange) -> Result<User, ApiErro
     .bind(serde_json::to_string(&change.grants).expect("grants serialise"))
     .execute(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     if inserted.rows_affected() == 0 {
         return Err(ApiError::Conflict(format!(
             "user `{}` already exists",
@@ -116,7 +111,7 @@ pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<U
         .bind(name)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     if updated.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no user `{name}`")));
     }
@@ -127,12 +122,12 @@ pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<U
             .bind(name)
             .execute(db)
             .await
-            .map_err(database)?;
+            .map_err(ApiError::database)?;
         sqlx::query("delete from sessions where user_name = ?")
             .bind(name)
             .execute(db)
             .await
-            .map_err(database)?;
+            .map_err(ApiError::database)?;
     }
     get(db, name)
         .await?
@@ -145,7 +140,7 @@ pub async fn delete(db: &SqlitePool, name: &str) -> Result<(), ApiError> {
         .bind(name)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     if deleted.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no user `{name}`")));
     }

@@ -5,7 +5,6 @@
 use api_types::{AlertSummary, Incident, RuleKind};
 use sqlx::{FromRow, SqlitePool};
 
-use super::rules::database;
 use crate::error::ApiError;
 
 /// A rule's condition holding for a subject in one evaluation.
@@ -179,7 +178,7 @@ pub async fn list(db: &SqlitePool, open_only: bool, limit: u32) -> Result<Vec<In
         .bind(limit)
         .fetch_all(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
 }
 
@@ -188,7 +187,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
         .bind(id)
         .fetch_optional(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     row.map(IncidentRow::into_incident)
         .ok_or_else(|| ApiError::NotFound(format!("no incident {id}")))
 }
@@ -200,7 +199,7 @@ pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, ApiError> {
     )
     .fetch_one(db)
     .await
-    .map_err(database)?;
+    .map_err(ApiError::database)?;
     Ok(AlertSummary {
         open: u32::try_from(open).unwrap_or(0),
         unacknowledged: u32::try_from(unacknowledged).unwrap_or(0),
@@ -212,7 +211,7 @@ pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, ApiError>
         .bind(id)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     get(db, id).await
 }
 
@@ -222,7 +221,7 @@ pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident,
         .bind(id)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     get(db, id).await
 }
 

@@ -119,7 +119,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, ApiError> {
         .bind(id)
         .fetch_optional(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     row.and_then(RuleRow::into_rule)
         .ok_or_else(|| ApiError::NotFound(format!("no alert rule {id}")))
 }
@@ -171,7 +171,7 @@ pub async fn save(
         .bind(id)
         .fetch_optional(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     let stored = stored
         .ok_or_else(|| ApiError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
     get(db, stored).await
@@ -183,16 +183,11 @@ pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), ApiError> {
         .bind(id)
         .execute(db)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no alert rule {id}")));
     }
     Ok(())
-}
-
-pub fn database(error: sqlx::Error) -> ApiError {
-    tracing::error!("alerts query failed: {error}");
-    ApiError::DatabaseUnavailable
 }
 
 #[cfg(test)]

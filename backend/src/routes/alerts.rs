@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::access::guard::sees;
+use crate::access::policy::{Need, Scope};
 use crate::alerts::{incidents, rules};
 use crate::error::ApiError;
 use crate::secrets::PLACEHOLDER;
@@ -43,7 +44,7 @@ async fn list_rules(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
 ) -> Result<Json<Vec<AlertRule>>, ApiError> {
-    let rules = rules::list(&state.db).await.map_err(rules::database)?;
+    let rules = rules::list(&state.db).await.map_err(ApiError::database)?;
     Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
@@ -124,13 +125,7 @@ async fn incident_for(
     if !sees(me, &incident.cluster) {
         return Err(ApiError::NotFound(format!("no incident {id}")));
     }
-    if !me.may(role, Some(&incident.cluster)) {
-        return Err(ApiError::Forbidden(format!(
-            "this needs role {} on cluster `{}`",
-            role.as_str(),
-            incident.cluster
-        )));
-    }
+    Need::Role(role, Scope::Cluster(incident.cluster.clone())).check(me)?;
     Ok(incident)
 }
 

@@ -97,14 +97,7 @@ async fn perform(
     action: ConnectorAction,
 ) -> BulkOutcome {
     let result = async {
-        let role = role_for(action);
-        if !origin.may(role, &target.cluster) {
-            return Err(ApiError::Forbidden(format!(
-                "this needs role {} on cluster `{}`",
-                role.as_str(),
-                target.cluster
-            )));
-        }
+        origin.require(role_for(action), &target.cluster)?;
         let client = state.writable_cluster(&target.cluster)?;
         let intent = origin.intent(
             Some(&target.name),

@@ -53,13 +53,8 @@ async fn list_state_transitions(
     let limit = query.limit.unwrap_or(PAGE).clamp(1, 500);
     let transitions = timeline::list(&state.db, &cluster_id, &name, limit)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     Ok(Json(transitions))
-}
-
-fn database(error: sqlx::Error) -> ApiError {
-    tracing::error!("history query failed: {error}");
-    ApiError::DatabaseUnavailable
 }
 
 /// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
@@ -73,7 +68,7 @@ async fn list_history(
     let limit = filter.limit.unwrap_or(PAGE).clamp(1, 500);
     let events = store::list(&state.db, &filter, limit)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     let full_page = events.len() == limit as usize;
     let next_before = full_page.then(|| events.last().map(|e| e.id)).flatten();
     Ok(Json(HistoryPage {
@@ -92,7 +87,7 @@ async fn export_history(
     filter.only_clusters = visible_clusters(&me);
     let events = store::list(&state.db, &filter, EXPORT_LIMIT)
         .await
-        .map_err(database)?;
+        .map_err(ApiError::database)?;
     let mut lines = String::new();
     for event in &events {
         lines.push_str(&serde_json::to_string(event).expect("events serialise"));
@@ -120,7 +115,7 @@ async fn get_history_event(
 async fn event(state: &AppState, me: &Me, id: i64) -> Result<HistoryEvent, ApiError> {
     store::get(&state.db, id)
         .await
-        .map_err(database)?
+        .map_err(ApiError::database)?
         .filter(|e| sees(me, &e.cluster))
         .ok_or_else(|| ApiError::NoSuchEndpoint(format!("history event {id}")))
 }
