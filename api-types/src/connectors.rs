@@ -13,6 +13,60 @@ pub enum ConnectorKind {
     Unknown,
 }
 
+/// The state Connect reports for a connector or a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ConnectorState {
+    Unassigned,
+    Running,
+    Paused,
+    /// KIP-875: stopped, with no tasks.
+    Stopped,
+    Failed,
+    Restarting,
+    /// A state this version of Plugboard does not know (a newer Connect's).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ConnectorState {
+    pub const ALL: [ConnectorState; 7] = [
+        ConnectorState::Unassigned,
+        ConnectorState::Running,
+        ConnectorState::Paused,
+        ConnectorState::Stopped,
+        ConnectorState::Failed,
+        ConnectorState::Restarting,
+        ConnectorState::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectorState::Unassigned => "UNASSIGNED",
+            ConnectorState::Running => "RUNNING",
+            ConnectorState::Paused => "PAUSED",
+            ConnectorState::Stopped => "STOPPED",
+            ConnectorState::Failed => "FAILED",
+            ConnectorState::Restarting => "RESTARTING",
+            ConnectorState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The state Connect's word names; an unknown word is [`ConnectorState::Unknown`].
+    pub fn parse(text: &str) -> ConnectorState {
+        ConnectorState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .unwrap_or(ConnectorState::Unknown)
+    }
+}
+
+impl std::fmt::Display for ConnectorState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One word for how a connector is doing, computed from its own state and its tasks' states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,8 +101,8 @@ pub struct ConnectorSummary {
     pub kind: ConnectorKind,
     /// `connector.class` from the config.
     pub class: String,
-    /// Connect's state of the connector itself: RUNNING, FAILED, PAUSED, STOPPED, ...
-    pub state: String,
+    /// Connect's state of the connector itself.
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub health: Health,
     pub tasks: TaskCounts,
@@ -93,7 +147,7 @@ pub fn trace_headline(trace: &str) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskDetail {
     pub id: u32,
-    pub state: String,
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
 }

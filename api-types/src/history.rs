@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Action, ConnectorState, Outcome, Source};
+
 /// One recorded change. Secret values in the configs are fingerprints, never the values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEvent {
@@ -13,20 +15,16 @@ pub struct HistoryEvent {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub actor: String,
-    /// console, api, passthrough, rollback or auto_restart.
-    pub source: String,
+    pub source: Source,
     pub cluster: String,
     pub connector: Option<String>,
-    /// create, update, patch, delete, pause, resume, stop, restart, task_restart,
-    /// offsets_alter, offsets_reset, topics_reset, logger_change or rollback.
-    pub action: String,
+    pub action: Action,
     /// The action's parameters (restart flags, task id, logger, the event a rollback restored).
     pub detail: Option<serde_json::Value>,
     pub config_before: Option<BTreeMap<String, String>>,
     pub config_after: Option<BTreeMap<String, String>>,
     pub reason: Option<String>,
-    /// pending (in flight), success, failure or unknown (Plugboard stopped in between).
-    pub outcome: String,
+    pub outcome: Outcome,
     pub http_status: Option<u16>,
     pub message: Option<String>,
     pub duration_ms: Option<i64>,
@@ -87,8 +85,8 @@ pub struct StateTransition {
     /// `None` for the connector itself.
     pub task: Option<u32>,
     /// `None` the first time Plugboard saw it.
-    pub state_before: Option<String>,
-    pub state_after: String,
+    pub state_before: Option<ConnectorState>,
+    pub state_after: ConnectorState,
     pub worker_before: Option<String>,
     pub worker_after: Option<String>,
     pub cause: Option<String>,

@@ -6,6 +6,7 @@
 mod access;
 mod actions;
 mod alerts;
+mod changes;
 mod clusters;
 mod connectors;
 mod errors;
@@ -23,10 +24,11 @@ pub use actions::{
 pub use alerts::{
     AlertRule, AlertSummary, Incident, RuleKind, RuleSpec, SilenceRequest, WebhookFormat,
 };
+pub use changes::{Action, Outcome, Source};
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{
-    ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorSummary, Health,
-    NewConnector, RestartScope, TaskCounts, TaskDetail, trace_headline,
+    ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorState,
+    ConnectorSummary, Health, NewConnector, RestartScope, TaskCounts, TaskDetail, trace_headline,
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

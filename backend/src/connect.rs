@@ -1,10 +1,10 @@
 //! The client side of Kafka Connect's REST API, one [`ClusterClient`] per configured cluster.
 //!
-//! - [`actions`]: pause, resume, stop, restart, delete... as Connect calls.
+//! - [`call`]: every Connect endpoint as a typed value, parsed from requests or built directly.
+//! - [`actions`]: the connector actions of bulk calls and automatic restarts, as calls.
 //! - [`listing`]: the connector list (one call per cluster) and one connector in detail.
 //! - [`upstream`]: one call to a cluster: worker failover, rebalance retries, timeouts.
 //! - [`cache`]: concurrent identical GETs share one call; list and status answers live briefly.
-//! - [`paths`]: percent-encoding connector names into paths.
 //! - [`model`]: Connect's JSON bodies, and the summaries Plugboard computes from them.
 //! - [`probe`]: `GET /` of each worker for the cluster overview.
 //! - [`tls`]: the HTTP client of a cluster, with its CA and client certificate.
@@ -13,9 +13,9 @@
 
 mod actions;
 mod cache;
+pub mod call;
 mod listing;
 pub mod model;
-pub mod paths;
 mod probe;
 mod tls;
 mod upstream;
@@ -30,8 +30,10 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{Cluster, Settings};
 use crate::error::ApiError;
+use crate::secrets::declared::DeclaredKeys;
 pub use actions::ConnectorAction;
 use cache::GetCache;
+pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName};
 pub use listing::Freshness;
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 
@@ -48,6 +50,8 @@ struct ClusterClientInner {
     preferred_worker: AtomicUsize,
     /// Every HTTP request sent to a worker of this cluster, for `/metrics` and benchmarks.
     upstream_requests: AtomicU64,
+    /// The PASSWORD-type keys of this cluster's plugins, asked once per plugin.
+    declared_keys: DeclaredKeys,
 }
 
 impl ClusterClient {
@@ -60,6 +64,7 @@ impl ClusterClient {
             cache: GetCache::new(settings.cache_ttl),
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
+            declared_keys: DeclaredKeys::default(),
         })))
     }
 
@@ -69,6 +74,10 @@ impl ClusterClient {
 
     pub fn id(&self) -> &str {
         &self.0.cluster.id
+    }
+
+    pub(crate) fn declared_keys(&self) -> &DeclaredKeys {
+        &self.0.declared_keys
     }
 
     /// How many HTTP requests Plugboard has sent to this cluster's workers.
@@ -92,15 +101,15 @@ impl ClusterClient {
         }
     }
 
-    /// Sends a request and turns any non-2xx answer of Connect into an [`ApiError`].
+    /// Makes `call` (with a JSON body) and turns any non-2xx answer of Connect into an
+    /// [`ApiError`].
     pub async fn call(
         &self,
-        method: Method,
-        path: String,
+        call: &ConnectCall,
         body: Option<&serde_json::Value>,
     ) -> Result<UpstreamResponse, ApiError> {
         let body = body.map(|b| Bytes::from(b.to_string()));
-        let response = self.send(UpstreamRequest { method, path, body }).await?;
+        let response = self.send(UpstreamRequest::new(call, body)).await?;
         if response.status.is_success() {
             Ok(response)
         } else {
@@ -108,10 +117,9 @@ impl ClusterClient {
         }
     }
 
-    /// `GET path`, parsed as `T`.
-    pub async fn get_json<T: DeserializeOwned>(&self, path: String) -> Result<T, ApiError> {
-        let response = self.call(Method::GET, path, None).await?;
-        response.json()
+    /// A read, its answer parsed as `T`.
+    pub async fn get_json<T: DeserializeOwned>(&self, call: ConnectCall) -> Result<T, ApiError> {
+        self.call(&call, None).await?.json()
     }
 }
 
@@ -126,12 +134,29 @@ impl UpstreamResponse {
     }
 }
 
+/// Scrubs a cluster's credentials from everything that leaves Plugboard, should any error
+/// ever carry them.
+fn learn_credentials(cluster: &Cluster) {
+    use crate::config::ClusterAuth;
+    let auth = match &cluster.auth {
+        Some(ClusterAuth::Basic { password, .. }) => Some(password.as_str()),
+        Some(ClusterAuth::Bearer { token }) => Some(token.as_str()),
+        None => None,
+    };
+    crate::secrets::known::learn(auth);
+    crate::secrets::learn_config(&cluster.kafka_properties, &Default::default());
+}
+
 /// Every configured cluster, in configuration order.
 #[derive(Clone)]
 pub struct Clusters(Arc<Vec<ClusterClient>>);
 
 impl Clusters {
+    /// A client per cluster; the clusters' own credentials are known secrets from here on.
     pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        for cluster in &settings.clusters {
+            learn_credentials(cluster);
+        }
         let clients = settings
             .clusters
             .iter()

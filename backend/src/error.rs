@@ -50,6 +50,12 @@ pub enum ApiError {
     Conflict(String),
     #[error("too many failed sign-ins; try again in {retry_after_s} s")]
     TooManyAttempts { retry_after_s: u64 },
+    /// Too many sign-ins are being checked at once; the caller should try again shortly.
+    #[error("too many sign-ins at once; try again in a moment")]
+    Busy,
+    /// A documented path called with a method it does not have; `allow` lists the ones it has.
+    #[error("{message}")]
+    MethodNotAllowed { allow: String, message: String },
 }
 
 /// Connect's error body: `{"error_code": 404, "message": "..."}`.
@@ -92,6 +98,8 @@ impl ApiError {
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(UpstreamError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
             Self::Upstream(_) | Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
@@ -115,6 +123,8 @@ impl ApiError {
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Conflict(_) => "conflict",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::Busy => "busy",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::DatabaseUnavailable => "database_unavailable",
             Self::Upstream(UpstreamError::Timeout { .. }) => "upstream_timeout",
             Self::Upstream(_) => "upstream_unreachable",
@@ -133,6 +143,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = match &self {
             Self::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            Self::Busy => Some(1),
+            _ => None,
+        };
+        let allow = match &self {
+            Self::MethodNotAllowed { allow, .. } => header::HeaderValue::from_str(allow).ok(),
             _ => None,
         };
         let body = ErrorBody {
@@ -147,6 +162,9 @@ impl IntoResponse for ApiError {
                 header::RETRY_AFTER,
                 header::HeaderValue::from(retry_after_s),
             );
+        }
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
         }
         response
     }

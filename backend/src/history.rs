@@ -17,48 +17,29 @@ pub mod secrets;
 pub mod store;
 pub mod timeline;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
-use axum::http::Method;
 use serde::Deserialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse, paths};
+use crate::connect::{
+    ClusterClient, ConnectCall, ConnectorName, UpstreamRequest, UpstreamResponse,
+};
 use crate::error::ApiError;
+use crate::secrets::known::scrub_text;
+pub use api_types::Source;
+use api_types::{Action, Outcome};
 use store::{Completion, NewEvent};
-
-/// Where a change came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Console,
-    Api,
-    Passthrough,
-    Rollback,
-    /// An alert rule's automatic restart.
-    AutoRestart,
-}
-
-impl Source {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Console => "console",
-            Self::Api => "api",
-            Self::Passthrough => "passthrough",
-            Self::Rollback => "rollback",
-            Self::AutoRestart => "auto_restart",
-        }
-    }
-}
 
 /// What a change is about, known before it is made.
 #[derive(Debug, Clone)]
 pub struct Intent {
     pub source: Source,
     pub connector: Option<String>,
-    pub action: String,
+    pub action: Action,
     pub detail: Option<Value>,
     /// The config asked for, for create, update and patch.
     pub config: Option<BTreeMap<String, Option<String>>>,
@@ -67,8 +48,21 @@ pub struct Intent {
     pub actor: Option<String>,
 }
 
-/// PASSWORD-type keys per (cluster, connector class), from the plugin's config definitions.
-type PasswordKeys = HashMap<(String, String), HashSet<String>>;
+impl Intent {
+    /// The intent of `call` from `source`: its connector, action and parameters, or `None`
+    /// when the call changes nothing.
+    pub fn of(call: &ConnectCall, source: Source) -> Option<Intent> {
+        Some(Intent {
+            source,
+            connector: call.connector().map(|n| n.as_str().to_owned()),
+            action: call.action()?,
+            detail: call.detail(),
+            config: None,
+            reason: None,
+            actor: None,
+        })
+    }
+}
 
 /// The history and what recording needs; cheap to clone.
 #[derive(Clone)]
@@ -76,7 +70,6 @@ pub struct History {
     db: SqlitePool,
     actor: String,
     fingerprint_key: Arc<Vec<u8>>,
-    password_keys: Arc<Mutex<PasswordKeys>>,
 }
 
 /// The part of Connect's create, update and patch answers that holds the config.
@@ -92,7 +85,6 @@ impl History {
             db,
             actor,
             fingerprint_key: Arc::new(fingerprint_key),
-            password_keys: Arc::default(),
         })
     }
 
@@ -109,37 +101,32 @@ impl History {
         intent: Intent,
         request: UpstreamRequest,
     ) -> Result<UpstreamResponse, ApiError> {
-        let before = match &intent.connector {
-            Some(name) => live_config(client, name).await,
-            None => None,
+        let before = match intent.connector.as_deref().map(ConnectorName::new) {
+            Some(Ok(name)) => live_config(client, &name).await,
+            _ => None,
         };
-        let class = before
-            .as_ref()
-            .and_then(|c| c.get("connector.class").cloned())
-            .or_else(|| {
-                intent
-                    .config
-                    .as_ref()
-                    .and_then(|c| c.get("connector.class").cloned().flatten())
-            });
-        let secrets = self.password_keys(client, class.as_deref()).await;
-        let intended = intent.config.as_ref().map(|c| {
-            let set: BTreeMap<String, String> = c
-                .iter()
+        let set: Option<BTreeMap<String, String>> = intent.config.as_ref().map(|c| {
+            c.iter()
                 .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
-                .collect();
-            self.redacted_json(&set, &secrets)
+                .collect()
         });
+        let mut both = before.clone().unwrap_or_default();
+        both.extend(set.clone().unwrap_or_default());
+        let secrets = client.declared_secret_keys(&both).await;
+        let reason = intent.reason.as_deref().map(scrub_text);
         let event = NewEvent {
             actor: intent.actor.as_deref().unwrap_or(&self.actor),
-            source: intent.source.as_str(),
+            source: intent.source,
             cluster: client.id(),
             connector: intent.connector.as_deref(),
-            action: &intent.action,
-            detail: intent.detail.as_ref().map(Value::to_string),
+            action: intent.action,
+            detail: intent
+                .detail
+                .as_ref()
+                .map(|d| scrub_text(&d.to_string()).into_owned()),
             config_before: before.as_ref().map(|c| self.redacted_json(c, &secrets)),
-            config_intended: intended.clone(),
-            reason: intent.reason.as_deref(),
+            config_intended: set.as_ref().map(|c| self.redacted_json(c, &secrets)),
+            reason: reason.as_deref(),
         };
         let id = store::insert_intent(&self.db, &event).await.map_err(|e| {
             tracing::error!("cannot record a change in the history: {e}");
@@ -150,23 +137,25 @@ impl History {
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let completion = match &result {
             Ok(response) if response.status.is_success() => Completion {
-                outcome: "success",
+                outcome: Outcome::Success,
                 http_status: Some(response.status.as_u16()),
                 message: None,
                 config_after: self.config_after(&intent, response, before.as_ref(), &secrets),
                 duration_ms,
             },
             Ok(response) => Completion {
-                outcome: "failure",
+                outcome: Outcome::Failure,
                 http_status: Some(response.status.as_u16()),
-                message: Some(ApiError::from_connect(response).to_string()),
+                message: Some(
+                    scrub_text(&ApiError::from_connect(response).to_string()).into_owned(),
+                ),
                 config_after: before.as_ref().map(|c| self.redacted_json(c, &secrets)),
                 duration_ms,
             },
             Err(error) => Completion {
-                outcome: "failure",
+                outcome: Outcome::Failure,
                 http_status: None,
-                message: Some(error.to_string()),
+                message: Some(scrub_text(&error.to_string()).into_owned()),
                 config_after: before.as_ref().map(|c| self.redacted_json(c, &secrets)),
                 duration_ms,
             },
@@ -186,9 +175,9 @@ impl History {
         before: Option<&BTreeMap<String, String>>,
         secrets: &HashSet<String>,
     ) -> Option<String> {
-        match intent.action.as_str() {
-            "delete" => None,
-            "create" | "update" | "patch" | "rollback" => {
+        match intent.action {
+            Action::Delete => None,
+            action if action.sets_config() => {
                 serde_json::from_slice::<ConnectorInfo>(&response.body)
                     .ok()
                     .map(|info| self.redacted_json(&info.config, secrets))
@@ -204,35 +193,6 @@ impl History {
     ) -> String {
         let redacted = secrets::redact(config, secrets, &self.fingerprint_key);
         serde_json::to_string(&redacted).expect("a string map always serialises")
-    }
-
-    /// The PASSWORD-type keys of `class`, asked of Connect once per cluster and class.
-    pub async fn password_keys(
-        &self,
-        client: &ClusterClient,
-        class: Option<&str>,
-    ) -> HashSet<String> {
-        let Some(class) = class else {
-            return HashSet::new();
-        };
-        let memo_key = (client.id().to_owned(), class.to_owned());
-        if let Some(keys) = self.password_keys.lock().expect("memo lock").get(&memo_key) {
-            return keys.clone();
-        }
-        let path = format!("/connector-plugins/{}/config", paths::segment(class));
-        let Ok(definitions) = client.get_json::<Vec<Value>>(path).await else {
-            return HashSet::new();
-        };
-        let keys: HashSet<String> = definitions
-            .iter()
-            .filter(|d| d["type"] == "PASSWORD")
-            .filter_map(|d| d["name"].as_str().map(str::to_owned))
-            .collect();
-        self.password_keys
-            .lock()
-            .expect("memo lock")
-            .insert(memo_key, keys.clone());
-        keys
     }
 
     /// Settles rows left pending by a stop; see [`reconcile`].
@@ -260,15 +220,17 @@ pub async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<
 }
 
 /// The connector's config as a worker has it now, or `None` (no such connector, or no answer).
-pub async fn live_config(client: &ClusterClient, name: &str) -> Option<BTreeMap<String, String>> {
-    let request = UpstreamRequest {
-        method: Method::GET,
-        path: paths::connector(name, &["config"]),
-        body: None,
-    };
+pub async fn live_config(
+    client: &ClusterClient,
+    name: &ConnectorName,
+) -> Option<BTreeMap<String, String>> {
+    let request = UpstreamRequest::new(&ConnectCall::GetConfig(name.clone()), None);
     let response = client.send(request).await.ok()?;
     if !response.status.is_success() {
         return None;
     }
-    response.json().ok()
+    let config: BTreeMap<String, String> = response.json().ok()?;
+    let declared = client.declared_secret_keys(&config).await;
+    crate::secrets::learn_config(&config, &declared);
+    Some(config)
 }

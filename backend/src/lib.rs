@@ -46,12 +46,13 @@ pub use state::AppState;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole HTTP application: API routes, health checks and the browser app, behind the
-/// access guard, with security headers on every answer.
+/// access guard, with known secrets scrubbed from every answer and security headers on each.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::router())
         .fallback(spa::serve_asset)
         .layer(middleware::from_fn_with_state(state.clone(), access::guard))
+        .layer(middleware::from_fn(secrets::layer::scrub_answers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
             state.clone(),

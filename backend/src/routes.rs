@@ -12,15 +12,16 @@ mod kafka;
 mod loggers;
 mod metrics;
 mod offsets;
-mod passthrough;
+pub mod passthrough;
 mod plugins;
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 
 use api_types::Me;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{Method, Uri, header};
 use axum::response::Response;
@@ -28,7 +29,9 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::access::policy::{Need, Scope};
-use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse};
+use crate::connect::{
+    ClusterClient, ConnectCall, ConnectorName, UpstreamRequest, UpstreamResponse,
+};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
@@ -68,16 +71,12 @@ fn relay(response: UpstreamResponse) -> Response {
         .expect("a status and a content type always make a valid response")
 }
 
-/// The shape of Connect's answers to create, update and patch (the connector's info), for
-/// [`relay_masked`].
-const INFO_ANSWER: (&Method, &[&str]) = (&Method::POST, &["connectors"]);
-
-/// Connect's answer to `method` on the worker path `segments`, with its secrets hidden (see
-/// [`crate::secrets`]); error answers and bodies that are not JSON are passed on as they are.
+/// Connect's answer to `call`, with its secrets hidden (see [`crate::secrets`]); error answers
+/// and bodies that are not JSON are passed on as they are (values known to be secret are
+/// scrubbed from every answer on the way out).
 async fn relay_masked(
-    state: &AppState,
     client: &ClusterClient,
-    (method, segments): (&Method, &[&str]),
+    call: &ConnectCall,
     response: UpstreamResponse,
 ) -> Response {
     let parsed = response
@@ -88,11 +87,32 @@ async fn relay_masked(
     let Some(mut body) = parsed else {
         return relay(response);
     };
-    crate::secrets::mask_answer(&state.history, client, method, segments, &mut body).await;
+    crate::secrets::mask_answer(client, call, &mut body).await;
     relay(UpstreamResponse {
         status: response.status,
         body: Bytes::from(body.to_string()),
     })
+}
+
+/// `{cluster}` and `{name}` of a connector's route, the name checked as a [`ConnectorName`].
+pub struct ConnectorPath {
+    pub cluster: String,
+    pub name: ConnectorName,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ConnectorPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let param = |key: &str| params.get(key).cloned().unwrap_or_default();
+        Ok(Self {
+            cluster: param("cluster"),
+            name: ConnectorName::new(&param("name"))?,
+        })
+    }
 }
 
 /// Where a change came from and why, from the request's headers: `X-Plugboard-Source: console`
@@ -124,15 +144,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ChangeOrigin {
 }
 
 impl ChangeOrigin {
-    fn intent(&self, connector: Option<&str>, action: &str, detail: Option<Value>) -> Intent {
+    /// The history's intent of `call`, which must be a change.
+    fn intent(&self, call: &ConnectCall) -> Intent {
+        let intent = Intent::of(call, self.source).expect("only changes are recorded");
         Intent {
-            source: self.source,
-            connector: connector.map(str::to_owned),
-            action: action.to_owned(),
-            detail,
-            config: None,
             reason: self.reason.clone(),
             actor: self.caller.as_ref().map(|me| me.name.clone()),
+            ..intent
         }
     }
 
@@ -152,11 +170,11 @@ async fn change(
     state: &AppState,
     client: &ClusterClient,
     intent: Intent,
-    (method, path): (Method, String),
+    call: &ConnectCall,
     body: Option<&Value>,
 ) -> Result<UpstreamResponse, ApiError> {
     let body = body.map(|b| Bytes::from(b.to_string()));
-    let request = UpstreamRequest { method, path, body };
+    let request = UpstreamRequest::new(call, body);
     let response = state.history.perform(client, intent, request).await?;
     if response.status.is_success() {
         Ok(response)

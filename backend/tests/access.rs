@@ -348,7 +348,7 @@ async fn a_revoked_token_stops_working_and_changes_name_their_caller_in_the_hist
     let feed = format!("/api/v1/history?connector={MISSING}&limit=1");
     let history: HistoryPage = json_with_token(&app, &token, &feed).await;
     assert_eq!(history.events[0].actor, "operator");
-    assert_eq!(history.events[0].outcome, "failure");
+    assert_eq!(history.events[0].outcome.as_str(), "failure");
 
     let tokens: Vec<api_types::ApiToken> = json_with_token(&app, &token, "/api/v1/tokens").await;
     assert_eq!(tokens.len(), 1, "an operator sees only its own tokens");

@@ -183,10 +183,10 @@ async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history(
     let restarts: Vec<_> = history
         .events
         .iter()
-        .filter(|e| e.source == "auto_restart")
+        .filter(|e| e.source.as_str() == "auto_restart")
         .collect();
     assert_eq!(restarts.len(), 2, "{:?}", history.events);
-    assert!(restarts.iter().all(|e| e.action == "restart"));
+    assert!(restarts.iter().all(|e| e.action.as_str() == "restart"));
     assert_eq!(incidents_of(&app.base_url, rule).await.len(), 1);
     delete_connector(&app, &name).await;
 }

@@ -306,21 +306,25 @@ async fn a_kill_between_intent_and_answer_leaves_an_unknown_outcome_that_the_nex
             .send(),
     );
     let pending = support::eventually("the pending event", || async {
-        latest_event().await.filter(|e| e.outcome == "pending")
+        latest_event()
+            .await
+            .filter(|e| e.outcome.as_str() == "pending")
     })
     .await;
     drop(first);
     pause.abort();
     let second = start(port);
     let settled = support::eventually("the event to be settled", || async {
-        latest_event().await.filter(|e| e.outcome != "pending")
+        latest_event()
+            .await
+            .filter(|e| e.outcome.as_str() != "pending")
     })
     .await;
     drop(second);
 
-    assert_eq!(pending.action, "pause");
+    assert_eq!(pending.action.as_str(), "pause");
     assert_eq!(settled.id, pending.id);
-    assert_eq!(settled.outcome, "unknown");
+    assert_eq!(settled.outcome.as_str(), "unknown");
     assert!(
         settled
             .message

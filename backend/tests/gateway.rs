@@ -131,7 +131,7 @@ async fn the_detail_holds_config_tasks_topics_and_offsets() {
     create_sink(&app, &name, file_sink_config(&name)).await;
 
     let detail = detail_when(&app, &name, "a running task", |d| {
-        d.tasks.iter().any(|t| t.state == "RUNNING")
+        d.tasks.iter().any(|t| t.state.as_str() == "RUNNING")
     })
     .await;
 

@@ -406,12 +406,17 @@ pub async fn settle_running(segment: &str) {
     .await;
 }
 
+/// Waits until Plugboard shows the connector and its tasks in `state`; RUNNING is first
+/// settled on the worker (see [`settle_running`]: CI run 14 met a stale status here).
 pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
+    if state == "RUNNING" {
+        settle_running(name).await;
+    }
     detail_when(app, name, state, |d| {
-        d.summary.state == state
+        d.summary.state.as_str() == state
             && d.tasks
                 .iter()
-                .all(|t| t.state == state || state == "STOPPED")
+                .all(|t| t.state.as_str() == state || state == "STOPPED")
     })
     .await;
 }

@@ -1,6 +1,8 @@
-//! The middleware in front of every route: refuses cross-site changes, recognises the caller,
-//! checks a session's changes for their CSRF token, and applies [`super::policy`]. The caller
-//! goes on to the handlers as an [`api_types::Me`] request extension.
+//! The middleware in front of every route: without login, answers only to loopback host
+//! names; refuses cross-site changes, recognises the caller, checks a session's changes for
+//! their CSRF token, and applies [`super::policy`]. The caller goes on to the handlers as an
+//! [`api_types::Me`] request extension, and a passthrough request as the
+//! [`crate::routes::passthrough::Passthrough`] it was judged as.
 
 use std::net::SocketAddr;
 
@@ -24,18 +26,29 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .extensions()
         .get::<ConnectInfo<ClientAddr>>()
         .map(|c| c.0.0);
+    let uri = request.uri();
     let asked = Asked {
         method: request.method().clone(),
-        path: request.uri().path().to_owned(),
+        path: uri.path().to_owned(),
+        host: uri.authority().map(|a| a.as_str().to_owned()),
         headers: request.headers().clone(),
         peer,
     };
-    match admit(&state, &asked).await {
-        Ok(Some(me)) => {
-            request.extensions_mut().insert(me);
+    let judged = policy::judge(&asked.method, &asked.path, uri.query());
+    match admit(&state, &asked, &judged.need).await {
+        Ok(me) => {
+            match judged.passthrough {
+                Some(Err(refused)) => return refused.error.into_response(),
+                Some(Ok(passthrough)) => {
+                    request.extensions_mut().insert(passthrough);
+                }
+                None => {}
+            }
+            if let Some(me) = me {
+                request.extensions_mut().insert(me);
+            }
             next.run(request).await
         }
-        Ok(None) => next.run(request).await,
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -44,28 +57,33 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
 struct Asked {
     method: Method,
     path: String,
+    /// The authority of an absolute request URI (HTTP/2's `:authority`).
+    host: Option<String>,
     headers: HeaderMap,
     peer: Option<SocketAddr>,
 }
 
 /// The caller, if known, or why the request is refused.
-async fn admit(state: &AppState, asked: &Asked) -> Result<Option<Me>, ApiError> {
+async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me>, ApiError> {
     let (method, headers) = (&asked.method, &asked.headers);
-    let need = policy::need(method, &asked.path);
+    let access = &state.access;
+    if !access.settings.login_required {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or(asked.host.as_deref());
+        refuse_foreign_host(host, state.settings.bind)?;
+    }
     let changes = !(policy::is_read(method) || method == Method::OPTIONS);
     if changes {
         refuse_cross_site(headers)?;
     }
-    let access = &state.access;
-    if need == Need::Nothing && !asked.path.starts_with("/api/") {
+    if *need == Need::Nothing && !asked.path.starts_with("/api/") {
         // The browser app's files and health checks: nobody needs to be known.
         return Ok(None);
     }
-    if !access.settings.login_required && need != Need::Nothing {
-        refuse_foreign_host(headers)?;
-    }
     let me = identify(state, headers, asked.peer).await?;
-    if need == Need::Nothing {
+    if *need == Need::Nothing {
         return Ok(me);
     }
     let Some(me) = me else {
@@ -189,25 +207,41 @@ fn refuse_cross_site(headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Without login, Plugboard answers only to loopback names, so a page elsewhere cannot point a
-/// name of its own at 127.0.0.1 (DNS rebinding) and read the API.
-fn refuse_foreign_host(headers: &HeaderMap) -> Result<(), ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host.split(':').next().unwrap_or_default(),
-    };
-    let local = name == "localhost" || name == "::1" || name.starts_with("127.") || host.is_empty();
+/// Without login, Plugboard answers only to `localhost`, `127.0.0.1`, `[::1]` and the address
+/// it is bound to, on any port, so a page elsewhere cannot point a name of its own at
+/// 127.0.0.1 (DNS rebinding) and read the API. A request naming no host is refused too.
+fn refuse_foreign_host(host: Option<&str>, bind: SocketAddr) -> Result<(), ApiError> {
+    let host = host.unwrap_or_default();
+    let bound = bind.ip().to_string();
+    let local = host_name(host)
+        .is_some_and(|name| matches!(name, "localhost" | "127.0.0.1" | "::1") || name == bound);
     if local {
         Ok(())
     } else {
         Err(ApiError::Forbidden(format!(
-            "without login Plugboard answers only to localhost, not to host `{host}`"
+            "without login Plugboard answers only to localhost, 127.0.0.1 and [::1], not to host {host:?}"
         )))
     }
+}
+
+/// The name of a `Host` value (`name`, `name:port`, `[v6]`, `[v6]:port`), if it is well formed.
+fn host_name(host: &str) -> Option<&str> {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => {
+            let (name, rest) = v6.split_once(']')?;
+            let port = match rest {
+                "" => None,
+                _ => Some(rest.strip_prefix(':')?),
+            };
+            (name, port)
+        }
+        None => match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok());
+    (port_ok && !name.is_empty()).then_some(name)
 }
 
 /// Whether the caller has any role on `cluster`, for lists cut to the caller's clusters.
@@ -264,19 +298,32 @@ mod tests {
     }
 
     #[test]
-    fn without_login_only_loopback_host_names_are_answered() {
+    fn without_login_only_loopback_host_names_are_answered_exactly() {
+        let bind: SocketAddr = "127.0.0.2:8080".parse().unwrap();
         for host in [
             "127.0.0.1:8080",
             "localhost:8080",
             "[::1]:8080",
             "localhost",
+            "127.0.0.1",
+            "127.0.0.2:9",
         ] {
-            assert!(
-                refuse_foreign_host(&headers(&[("host", host)])).is_ok(),
-                "{host}"
-            );
+            assert!(refuse_foreign_host(Some(host), bind).is_ok(), "{host}");
         }
-        assert!(refuse_foreign_host(&headers(&[("host", "rebound.example:8080")])).is_err());
+        for host in [
+            "rebound.example:8080",
+            "127.0.0.1.attacker.example",
+            "127.0.0.1.attacker.example:8080",
+            "127.1.2.3:8080",
+            "localhost.attacker.example",
+            "localhost:8080@evil",
+            "[::1].evil:80",
+            "[::1]x",
+            "",
+        ] {
+            assert!(refuse_foreign_host(Some(host), bind).is_err(), "{host}");
+        }
+        assert!(refuse_foreign_host(None, bind).is_err());
     }
 
     #[test]

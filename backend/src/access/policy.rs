@@ -1,14 +1,16 @@
 //! What each request needs, by method and path, in one table: nothing (sign-in, health checks,
 //! the browser app), any signed-in caller, or a role on the cluster in the path, on some
-//! cluster, or on every cluster (for what belongs to none: users, alert rules). The
-//! passthrough is judged by what the Connect endpoint does, so it needs what the same action
+//! cluster, or on every cluster (for what belongs to none: users, alert rules). Changes to
+//! connectors need the role of their [`Action`], the table the console's buttons read too. The
+//! passthrough is judged by the Connect call it parses into, so it needs what the same action
 //! needs in the console.
 
-use api_types::{Me, Role, role_on};
+use api_types::{Action, Me, Role, role_on};
 use axum::http::Method;
 
-use crate::connect::paths::decode_segment;
+use crate::connect::call::names::decode;
 use crate::error::ApiError;
+use crate::routes::passthrough::{self, Passthrough, Refused};
 
 /// Where a role must be held.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,8 +76,28 @@ pub fn is_read(method: &Method) -> bool {
     method == Method::GET || method == Method::HEAD
 }
 
-/// What `method` on `path` (as requested, still percent-encoded) needs.
-pub fn need(method: &Method, path: &str) -> Need {
+/// A request judged once: what it needs, and for the passthrough the Connect call it makes
+/// (or why it is refused), which the handler then uses as it is.
+pub struct Judged {
+    pub need: Need,
+    pub passthrough: Option<Result<Passthrough, Refused>>,
+}
+
+/// What `method` on `path` with `query` (as requested, still percent-encoded) needs.
+pub fn judge(method: &Method, path: &str, query: Option<&str>) -> Judged {
+    let passthrough = passthrough::recognise(method, path, query);
+    let need = match &passthrough {
+        Some(Ok(asked)) => asked.need(),
+        // Refused anyway; who may hear why is whoever may read the cluster.
+        Some(Err(refused)) => Need::Role(Role::Viewer, Scope::Cluster(refused.cluster.clone())),
+        None => need(method, path),
+    };
+    Judged { need, passthrough }
+}
+
+/// What `method` on `path` (as requested, still percent-encoded) needs, outside the
+/// passthrough.
+fn need(method: &Method, path: &str) -> Need {
     if path == "/metrics" {
         return Need::Role(Role::Viewer, Scope::AnyCluster);
     }
@@ -84,7 +106,10 @@ pub fn need(method: &Method, path: &str) -> Need {
     };
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let read = is_read(method);
-    let on = |role, cluster: &str| Need::Role(role, Scope::Cluster(decode_segment(cluster)));
+    let on = |role, cluster: &str| {
+        let cluster = decode(cluster).unwrap_or_else(|_| cluster.to_owned());
+        Need::Role(role, Scope::Cluster(cluster))
+    };
     match segments.as_slice() {
         ["auth", "password"] => Need::SignedIn,
         ["auth", ..] => Need::Nothing,
@@ -94,39 +119,28 @@ pub fn need(method: &Method, path: &str) -> Need {
         ["alerts", "incidents", _, _] if !read => Need::Role(Role::Operator, Scope::AnyCluster),
         // Each connector of a bulk action is checked by the action itself.
         ["connectors", "bulk"] => Need::Role(Role::Operator, Scope::AnyCluster),
-        ["clusters", cluster, "connect", connect @ ..] => {
-            on(connect_need(method, connect), cluster)
-        }
         ["clusters", cluster, ..] if read => on(Role::Viewer, cluster),
+        // Restoring a stored secret in validation needs an editor, which the handler checks.
         ["clusters", cluster, "plugins", _, "validate"] => on(Role::Viewer, cluster),
-        ["clusters", cluster, "loggers", ..] => on(Role::Admin, cluster),
-        [
-            "clusters",
-            cluster,
-            "connectors",
-            _,
-            "pause" | "resume" | "stop" | "restart",
-        ]
-        | ["clusters", cluster, "connectors", _, "tasks", _, "restart"] => {
-            on(Role::Operator, cluster)
+        ["clusters", cluster, "loggers", ..] => on(Action::LoggerChange.role(), cluster),
+        ["clusters", cluster, "connectors", _, action] => {
+            let action = match *action {
+                "pause" => Action::Pause,
+                "resume" => Action::Resume,
+                "stop" => Action::Stop,
+                "restart" => Action::Restart,
+                "rollback" => Action::Rollback,
+                _ => Action::Update,
+            };
+            on(action.role(), cluster)
+        }
+        ["clusters", cluster, "connectors", _, "tasks", _, "restart"] => {
+            on(Action::TaskRestart.role(), cluster)
         }
         ["clusters", cluster, ..] => on(Role::Editor, cluster),
         _ if read => Need::Role(Role::Viewer, Scope::AnyCluster),
         // A change Plugboard does not know: the strictest need (it then answers 404).
         _ => Need::Role(Role::Admin, Scope::Everywhere),
-    }
-}
-
-/// The role a Connect REST call needs, by what it does.
-fn connect_need(method: &Method, segments: &[&str]) -> Role {
-    match (method, segments) {
-        (m, _) if is_read(m) => Role::Viewer,
-        (&Method::PUT, ["connector-plugins", _, "config", "validate"]) => Role::Viewer,
-        (&Method::PUT, ["connectors", _, "pause" | "resume" | "stop"])
-        | (&Method::POST, ["connectors", _, "restart"])
-        | (&Method::POST, ["connectors", _, "tasks", _, "restart"]) => Role::Operator,
-        (_, ["admin", ..]) => Role::Admin,
-        _ => Role::Editor,
     }
 }
 

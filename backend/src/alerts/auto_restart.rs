@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use api_types::{AlertRule, ConnectorSummary, RestartScope, RuleKind};
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, RestartScope, RuleKind};
 use serde_json::json;
 use sqlx::FromRow;
 
 use crate::AppState;
-use crate::connect::{ConnectorAction, UpstreamRequest};
+use crate::connect::{ConnectCall, ConnectorName, UpstreamRequest};
 use crate::history::{Intent, Source};
 use crate::kafka::monitor::now_ms;
 
@@ -50,7 +50,7 @@ pub async fn run(
             let failed = connectors
                 .get(&incident.cluster_id)
                 .and_then(|list| list.iter().find(|c| c.name == incident.subject))
-                .is_some_and(|c| c.state == "FAILED" || c.tasks.failed > 0);
+                .is_some_and(|c| c.state == ConnectorState::Failed || c.tasks.failed > 0);
             if failed {
                 attempt(state, rule, &incident, interval).await?;
             }
@@ -78,35 +78,24 @@ async fn attempt(
     if incident.next_restart_at_ms.is_some_and(|at| at > now) {
         return Ok(());
     }
-    let Ok(client) = state.clusters.get(&incident.cluster_id) else {
+    let (Ok(client), Ok(name)) = (
+        state.clusters.get(&incident.cluster_id),
+        ConnectorName::new(&incident.subject),
+    ) else {
         return Ok(());
     };
     let scope = RestartScope {
         include_tasks: true,
         only_failed: true,
     };
-    let (method, path) = ConnectorAction::Restart(scope).request(&incident.subject);
+    let call = ConnectCall::Restart(name, scope);
     let intent = Intent {
-        source: Source::AutoRestart,
-        connector: Some(incident.subject.clone()),
-        action: "restart".into(),
         detail: Some(json!({"include_tasks": true, "only_failed": true, "attempt": attempts + 1})),
-        config: None,
         reason: Some(format!("alert rule `{}`", rule.spec.name)),
-        actor: None,
+        ..Intent::of(&call, Source::AutoRestart).expect("a restart is a change")
     };
-    let outcome = state
-        .history
-        .perform(
-            client,
-            intent,
-            UpstreamRequest {
-                method,
-                path,
-                body: None,
-            },
-        )
-        .await;
+    let request = UpstreamRequest::new(&call, None);
+    let outcome = state.history.perform(client, intent, request).await;
     let note = match outcome {
         Ok(response) if response.status.is_success() => None,
         Ok(response) => Some(format!(

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{AlertRule, ConnectorSummary, RuleKind};
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, RuleKind};
 
 use super::incidents::Finding;
 use super::rules::covers;
@@ -102,16 +102,18 @@ pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
 /// A connector or task being restarted or waiting for a worker: right after a restart of a
 /// failed task, this is what Connect shows until the task runs or fails again.
 fn in_transition(c: &ConnectorSummary) -> bool {
-    matches!(c.state.as_str(), "RESTARTING" | "UNASSIGNED")
-        || c.tasks.restarting > 0
+    matches!(
+        c.state,
+        ConnectorState::Restarting | ConnectorState::Unassigned
+    ) || c.tasks.restarting > 0
         || c.tasks.unassigned > 0
 }
 
 fn state_problem(kind: RuleKind, c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
     let tasks = &c.tasks;
     let bad = match kind {
-        RuleKind::Failed => c.state == "FAILED" || tasks.failed > 0,
-        _ => c.state != "RUNNING" || tasks.running < tasks.total,
+        RuleKind::Failed => c.state == ConnectorState::Failed || tasks.failed > 0,
+        _ => c.state != ConnectorState::Running || tasks.running < tasks.total,
     };
     let count = if kind == RuleKind::Failed {
         tasks.failed
@@ -239,7 +241,7 @@ mod tests {
             name: name.into(),
             kind: ConnectorKind::Sink,
             class: "FileStreamSink".into(),
-            state: state.into(),
+            state: ConnectorState::parse(state),
             worker_id: None,
             health: Health::Degraded,
             tasks: TaskCounts {

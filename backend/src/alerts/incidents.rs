@@ -6,6 +6,7 @@ use api_types::{AlertSummary, Incident, RuleKind};
 use sqlx::{FromRow, SqlitePool};
 
 use crate::error::ApiError;
+use crate::secrets::known::scrub_text;
 
 /// A rule's condition holding for a subject in one evaluation.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +50,7 @@ pub async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64
     .bind(finding.rule_id)
     .bind(&finding.cluster)
     .bind(&finding.subject)
-    .bind(&finding.detail)
+    .bind(scrub_text(&finding.detail))
     .bind(finding.value)
     .fetch_optional(db)
     .await?;

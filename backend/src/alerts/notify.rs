@@ -60,7 +60,8 @@ pub fn send(
     let Some(url) = rule.spec.webhook_url.clone() else {
         return;
     };
-    let payload = body(rule, incident, event);
+    let mut payload = body(rule, incident, event);
+    crate::secrets::known::scrub_json(&mut payload);
     let (db, http, incident_id) = (db.clone(), http.clone(), incident.id);
     tokio::spawn(async move {
         let (mut attempts, mut outcome) = (0, Err("not sent".to_owned()));
@@ -70,7 +71,7 @@ pub fn send(
             outcome = match http.post(&url).json(&payload).send().await {
                 Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
                 Ok(r) => Err(format!("HTTP {}", r.status())),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(crate::secrets::known::scrub_text(&e.to_string()).into_owned()),
             };
             if outcome.is_ok() {
                 break;

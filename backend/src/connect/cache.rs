@@ -3,7 +3,8 @@
 //! Concurrent identical GETs share one upstream call. Successful list and status answers are
 //! then reused for the TTL, so many browser tabs polling do not multiply the load on Connect.
 //! Any mutation sent through Plugboard clears everything, and an answer that was in flight
-//! while a mutation completed is not kept.
+//! while a mutation completed is not kept. Callers choose the paths, so the number of answers
+//! kept is capped ([`MAX_ENTRIES`]): past it, expired answers go, then the oldest.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,6 +17,9 @@ use futures::future::{BoxFuture, Shared};
 use super::upstream::{UpstreamError, UpstreamResponse};
 
 type Outcome = Result<UpstreamResponse, UpstreamError>;
+
+/// The most answers kept at once.
+pub const MAX_ENTRIES: usize = 1_024;
 type SharedFetch = Shared<BoxFuture<'static, Outcome>>;
 
 pub struct GetCache {
@@ -93,6 +97,7 @@ impl GetCache {
                         response: response.clone(),
                     };
                     state.entries.insert(key, entry);
+                    state.make_room(self.ttl);
                 }
                 _ => {
                     state.entries.remove(&key);
@@ -102,11 +107,43 @@ impl GetCache {
         outcome
     }
 
+    /// How many answers and calls in flight are kept.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.state.lock().expect("cache lock").entries.len()
+    }
+
     /// Forgets every answer and every call in flight.
     pub fn invalidate(&self) {
         let mut state = self.state.lock().expect("cache lock");
         state.generation += 1;
         state.entries.clear();
+    }
+}
+
+impl CacheState {
+    /// Past [`MAX_ENTRIES`], drops expired answers, then the oldest answers.
+    fn make_room(&mut self, ttl: Duration) {
+        if self.entries.len() <= MAX_ENTRIES {
+            return;
+        }
+        self.entries.retain(|_, entry| match entry {
+            Entry::Fresh { at, .. } => at.elapsed() < ttl,
+            Entry::InFlight(_) => true,
+        });
+        let mut fresh: Vec<(Instant, String)> = self
+            .entries
+            .iter()
+            .filter_map(|(key, entry)| match entry {
+                Entry::Fresh { at, .. } => Some((*at, key.clone())),
+                Entry::InFlight(_) => None,
+            })
+            .collect();
+        fresh.sort();
+        let excess = self.entries.len().saturating_sub(MAX_ENTRIES);
+        for (_, key) in fresh.into_iter().take(excess) {
+            self.entries.remove(&key);
+        }
     }
 }
 

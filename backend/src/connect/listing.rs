@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use api_types::{ConnectorDetail, ConnectorSummary};
-use axum::http::Method;
+use api_types::{ConnectorDetail, ConnectorState, ConnectorSummary};
 use serde::Deserialize;
 
+use super::call::Expand;
 use super::model::{ConnectorInfo, ConnectorStatus, ExpandedConnector, summarize};
-use super::{ClusterClient, paths};
+use super::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 use crate::error::ApiError;
 
 /// `GET /connectors/{name}/topics`: `{"name": {"topics": [...]}}`.
@@ -31,12 +31,23 @@ impl ClusterClient {
         freshness: Freshness,
     ) -> Result<Vec<ConnectorSummary>, ApiError> {
         let expanded = self.expanded_connectors(freshness).await?;
+        self.learn_secrets(&expanded).await;
         let mut summaries: Vec<_> = expanded
             .iter()
             .map(|(name, c)| summarize(self.cluster(), name, c.info.as_ref(), c.status.as_ref()))
             .collect();
         summaries.sort_by(|a, b| a.health.cmp(&b.health).then_with(|| a.name.cmp(&b.name)));
         Ok(summaries)
+    }
+
+    /// Remembers the secret values of every connector's live config, so they are scrubbed from
+    /// wherever else they might turn up (Connect's messages, traces) even for connectors
+    /// nobody opened.
+    async fn learn_secrets(&self, expanded: &BTreeMap<String, ExpandedConnector>) {
+        for info in expanded.values().filter_map(|c| c.info.as_ref()) {
+            let declared = self.declared_secret_keys(&info.config).await;
+            crate::secrets::learn_config(&info.config, &declared);
+        }
     }
 
     /// The status of every connector that has one, from the same (cached) call as the list.
@@ -52,31 +63,28 @@ impl ClusterClient {
         &self,
         freshness: Freshness,
     ) -> Result<BTreeMap<String, ExpandedConnector>, ApiError> {
-        let path = "/connectors?expand=status&expand=info".to_owned();
+        let call = ConnectCall::ListConnectors {
+            expand: vec![Expand::Status, Expand::Info],
+        };
         match freshness {
-            Freshness::Cached => self.get_json(path).await,
-            Freshness::Now => {
-                let request = super::UpstreamRequest {
-                    method: Method::GET,
-                    path,
-                    body: None,
-                };
-                let response = self.send_uncached(&request).await?;
-                if !response.status.is_success() {
-                    return Err(ApiError::from_connect(&response));
-                }
-                response.json()
-            }
+            Freshness::Cached => self.get_json(call).await,
+            Freshness::Now => self.get_uncached(&call).await,
         }
     }
 
     /// Config, tasks with traces, topics and offsets of one connector, asked at once.
-    pub async fn connector_detail(&self, name: &str) -> Result<ConnectorDetail, ApiError> {
+    pub async fn connector_detail(
+        &self,
+        connector: &ConnectorName,
+    ) -> Result<ConnectorDetail, ApiError> {
+        let name = connector.as_str();
         let (info, status, topics, offsets) = tokio::join!(
-            self.get_json::<ConnectorInfo>(paths::connector(name, &[])),
-            self.get_json::<ConnectorStatus>(paths::connector(name, &["status"])),
-            self.get_json::<BTreeMap<String, ActiveTopics>>(paths::connector(name, &["topics"])),
-            self.get_json::<serde_json::Value>(paths::connector(name, &["offsets"])),
+            self.get_json::<ConnectorInfo>(ConnectCall::GetConnector(connector.clone())),
+            self.get_json::<ConnectorStatus>(ConnectCall::GetStatus(connector.clone())),
+            self.get_json::<BTreeMap<String, ActiveTopics>>(ConnectCall::GetTopics(
+                connector.clone()
+            )),
+            self.get_json::<serde_json::Value>(ConnectCall::GetOffsets(connector.clone())),
         );
         let info = info?;
         let status = status.ok();
@@ -98,14 +106,16 @@ impl ClusterClient {
     /// topics Connect says it used (empty when Connect cannot say), in two calls.
     pub async fn connector_links(
         &self,
-        name: &str,
+        connector: &ConnectorName,
     ) -> Result<(ConnectorSummary, BTreeMap<String, String>, Vec<String>), ApiError> {
         let (info, topics) = tokio::join!(
-            self.get_json::<ConnectorInfo>(paths::connector(name, &[])),
-            self.get_json::<BTreeMap<String, ActiveTopics>>(paths::connector(name, &["topics"])),
+            self.get_json::<ConnectorInfo>(ConnectCall::GetConnector(connector.clone())),
+            self.get_json::<BTreeMap<String, ActiveTopics>>(ConnectCall::GetTopics(
+                connector.clone()
+            )),
         );
         let info = info?;
-        let summary = summarize(self.cluster(), name, Some(&info), None);
+        let summary = summarize(self.cluster(), connector.as_str(), Some(&info), None);
         let topics = topics
             .map(|t| t.into_values().flat_map(|a| a.topics).collect())
             .unwrap_or_default();
@@ -113,16 +123,24 @@ impl ClusterClient {
     }
 
     /// The connector's state read from a worker now, bypassing the cache.
-    pub async fn fresh_state(&self, name: &str) -> Result<String, ApiError> {
-        let request = super::UpstreamRequest {
-            method: Method::GET,
-            path: paths::connector(name, &["status"]),
-            body: None,
-        };
-        let response = self.send_uncached(&request).await?;
+    pub async fn fresh_state(&self, name: &ConnectorName) -> Result<ConnectorState, ApiError> {
+        let status: ConnectorStatus = self
+            .get_uncached(&ConnectCall::GetStatus(name.clone()))
+            .await?;
+        Ok(status.connector.state)
+    }
+
+    /// A read asked of a worker now, bypassing the cache, its answer parsed as `T`.
+    async fn get_uncached<T: serde::de::DeserializeOwned>(
+        &self,
+        call: &ConnectCall,
+    ) -> Result<T, ApiError> {
+        let response = self
+            .send_uncached(&UpstreamRequest::new(call, None))
+            .await?;
         if !response.status.is_success() {
             return Err(ApiError::from_connect(&response));
         }
-        Ok(response.json::<ConnectorStatus>()?.connector.state)
+        response.json()
     }
 }

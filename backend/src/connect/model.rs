@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use api_types::{ConnectorKind, ConnectorSummary, TaskDetail};
+use api_types::{ConnectorKind, ConnectorState, ConnectorSummary, TaskDetail};
 use serde::Deserialize;
 
 use crate::config::Cluster;
@@ -39,7 +39,7 @@ pub struct ConnectorStatus {
 /// The state of the connector itself.
 #[derive(Debug, Deserialize)]
 pub struct StateEntry {
-    pub state: String,
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
 }
@@ -48,7 +48,7 @@ pub struct StateEntry {
 #[derive(Debug, Clone, Deserialize)]
 pub struct TaskState {
     pub id: u32,
-    pub state: String,
+    pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
 }
@@ -92,7 +92,7 @@ pub fn summarize(
         class: config
             .and_then(|c| c.get("connector.class").cloned())
             .unwrap_or_default(),
-        state: status.map_or_else(|| "UNASSIGNED".to_owned(), |s| s.connector.state.clone()),
+        state: status.map_or(ConnectorState::Unassigned, |s| s.connector.state),
         worker_id: status.and_then(|s| s.connector.worker_id.clone()),
         health: health(status),
         tasks: task_counts(status.map_or(&[], |s| &s.tasks)),

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::http::{Method, StatusCode};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
-use super::ClusterClient;
+use super::{ClusterClient, ConnectCall};
 use crate::config::ClusterAuth;
 
 /// Back-off before each retry of a rebalance answer; its length bounds the retries (about 12 s
@@ -22,7 +22,8 @@ const REBALANCE_BACKOFF: [Duration; 6] = [
     Duration::from_secs(4),
 ];
 
-/// A request for a cluster, whichever worker ends up answering it.
+/// A request for a cluster, whichever worker ends up answering it; always made from a
+/// [`ConnectCall`], so what is sent is what was judged.
 #[derive(Debug, Clone)]
 pub struct UpstreamRequest {
     pub method: Method,
@@ -30,6 +31,26 @@ pub struct UpstreamRequest {
     pub path: String,
     /// A JSON body.
     pub body: Option<Bytes>,
+    /// Only the leader may make it: sent with `forward=false` to each worker until the leader
+    /// takes it, since Connect's own forwarding would garble the connector's name.
+    pub leader_only: bool,
+}
+
+impl UpstreamRequest {
+    pub fn new(call: &ConnectCall, body: Option<Bytes>) -> Self {
+        let leader_only = call.leader_only();
+        let mut path = call.path();
+        if leader_only {
+            path.push(if path.contains('?') { '&' } else { '?' });
+            path.push_str("forward=false");
+        }
+        Self {
+            method: call.method(),
+            path,
+            body,
+            leader_only,
+        }
+    }
 }
 
 /// A worker's answer, whatever its status.
@@ -64,11 +85,7 @@ impl ClusterClient {
         &self,
         request: &UpstreamRequest,
     ) -> Result<UpstreamResponse, UpstreamError> {
-        let response = self.send_through_rebalances(request).await?;
-        if lost_in_forwarding(request, &response) {
-            return Ok(self.offer_to_each_worker(request, response).await);
-        }
-        Ok(response)
+        self.send_through_rebalances(request).await
     }
 
     /// Sends `request` to every worker at once; each answers for itself (no failover, no
@@ -84,23 +101,26 @@ impl ClusterClient {
         futures::future::join_all(calls).await
     }
 
-    /// Connect forwards a change that only the leader may make by rebuilding its URL from the
-    /// decoded connector name, so a `/` or `%` in the name yields a wrong path (404, or 500
-    /// "Error forwarding REST request"). Offering the request to each worker reaches the
-    /// leader, which needs no forwarding; a worker that failed to forward changed nothing.
-    async fn offer_to_each_worker(
+    /// A leader-only request offered to each worker in turn: a worker that is not the leader
+    /// refuses it (409, "conflicting operation") without acting, since `forward=false` forbids
+    /// it to forward; the leader makes it. If every worker refuses, the cluster is between
+    /// leaders, and the refusal is retried like any rebalance.
+    async fn send_to_leader(
         &self,
         request: &UpstreamRequest,
-        first_answer: UpstreamResponse,
-    ) -> UpstreamResponse {
-        for url in &self.0.cluster.urls {
-            if let Ok(response) = self.send_to_worker(url, request).await
-                && response.status.is_success()
-            {
-                return response;
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        let mut refusal = None;
+        for _ in &self.0.cluster.urls {
+            let response = self.send_to_any_worker(request).await?;
+            if !is_not_leader(&response) {
+                return Ok(response);
             }
+            let urls = self.0.cluster.urls.len();
+            let next = (self.0.preferred_worker.load(Ordering::Relaxed) + 1) % urls;
+            self.0.preferred_worker.store(next, Ordering::Relaxed);
+            refusal = Some(response);
         }
-        first_answer
+        Ok(refusal.expect("a cluster has at least one worker"))
     }
 
     async fn send_through_rebalances(
@@ -109,7 +129,11 @@ impl ClusterClient {
     ) -> Result<UpstreamResponse, UpstreamError> {
         let mut backoff = REBALANCE_BACKOFF.iter();
         loop {
-            let response = self.send_to_any_worker(request).await?;
+            let response = if request.leader_only {
+                self.send_to_leader(request).await?
+            } else {
+                self.send_to_any_worker(request).await?
+            };
             match backoff.next() {
                 Some(delay) if is_rebalance(&response) => {
                     tracing::info!(cluster = self.id(), path = %request.path, status = %response.status,
@@ -214,17 +238,11 @@ fn is_rebalance(response: &UpstreamResponse) -> bool {
     }
 }
 
-/// A change to a connector whose name holds `/` or `%` that failed the way Connect's
-/// forwarding to the leader fails.
-fn lost_in_forwarding(request: &UpstreamRequest, response: &UpstreamResponse) -> bool {
-    let path = request.path.split('?').next().unwrap_or_default();
-    let encoded_slash_or_percent = path.contains("%2F") || path.contains("%25");
-    request.method != Method::GET
-        && encoded_slash_or_percent
-        && matches!(
-            response.status,
-            StatusCode::NOT_FOUND | StatusCode::INTERNAL_SERVER_ERROR
-        )
+/// A worker's refusal of a request sent with `forward=false` that only another worker (the
+/// leader, or the one running the task) may serve.
+fn is_not_leader(response: &UpstreamResponse) -> bool {
+    response.status == StatusCode::CONFLICT
+        && String::from_utf8_lossy(&response.body).contains("conflicting operation")
 }
 
 pub(super) fn authorize(

@@ -6,21 +6,23 @@
 
 use std::collections::BTreeMap;
 
-use api_types::HistoryEvent;
+use api_types::{Action, HistoryEvent};
 use axum::body::Bytes;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::secrets::FINGERPRINT_PREFIX;
 use super::{History, Intent, Source, live_config};
-use crate::connect::{ClusterClient, UpstreamRequest, UpstreamResponse, paths};
+use crate::connect::{
+    ClusterClient, ConnectCall, ConnectorName, PluginName, UpstreamRequest, UpstreamResponse,
+};
 use crate::error::ApiError;
 
 /// Restores `version`'s resulting config on `name`, recorded as a rollback pointing at it.
 pub async fn roll_back(
     history: &History,
     client: &ClusterClient,
-    name: &str,
+    name: &ConnectorName,
     version: &HistoryEvent,
     (actor, reason): (Option<String>, Option<String>),
 ) -> Result<UpstreamResponse, ApiError> {
@@ -35,8 +37,8 @@ pub async fn roll_back(
     validate(client, &restored).await?;
     let intent = Intent {
         source: Source::Rollback,
-        connector: Some(name.to_owned()),
-        action: "rollback".into(),
+        connector: Some(name.as_str().to_owned()),
+        action: Action::Rollback,
         detail: Some(json!({ "restored_event": version.id })),
         config: Some(
             restored
@@ -47,11 +49,8 @@ pub async fn roll_back(
         reason,
         actor,
     };
-    let request = UpstreamRequest {
-        method: Method::PUT,
-        path: paths::connector(name, &["config"]),
-        body: Some(Bytes::from(json!(restored).to_string())),
-    };
+    let body = Bytes::from(json!(restored).to_string());
+    let request = UpstreamRequest::new(&ConnectCall::PutConfig(name.clone()), Some(body));
     let response = history.perform(client, intent, request).await?;
     if response.status.is_success() {
         Ok(response)
@@ -67,17 +66,12 @@ async fn restore_secrets(
     target: &BTreeMap<String, String>,
     live: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, ApiError> {
-    let class = live
-        .get("connector.class")
-        .or_else(|| target.get("connector.class"));
-    let secrets = history
-        .password_keys(client, class.map(String::as_str))
-        .await;
+    let secrets = client.declared_secret_keys(live).await;
     let live_redacted: BTreeMap<String, String> =
         serde_json::from_str(&history.redacted_json(live, &secrets)).unwrap_or_default();
     let mut restored = BTreeMap::new();
     for (key, value) in target {
-        let value = if value.starts_with(FINGERPRINT_PREFIX) {
+        let value = if value.contains(FINGERPRINT_PREFIX) {
             match (live_redacted.get(key), live.get(key)) {
                 (Some(fingerprint), Some(raw)) if fingerprint == value => raw.clone(),
                 _ => {
@@ -104,14 +98,8 @@ async fn validate(
     let class = config
         .get("connector.class")
         .ok_or_else(|| ApiError::BadRequest("that version has no connector.class".into()))?;
-    let path = format!(
-        "/connector-plugins/{}/config/validate",
-        paths::segment(class)
-    );
-    let answer: Value = client
-        .call(Method::PUT, path, Some(&json!(config)))
-        .await?
-        .json()?;
+    let call = ConnectCall::ValidateConfig(PluginName::new(class)?);
+    let answer: Value = client.call(&call, Some(&json!(config))).await?.json()?;
     let errors: Vec<String> = answer["configs"]
         .as_array()
         .into_iter()

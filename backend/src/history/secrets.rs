@@ -1,12 +1,13 @@
-//! Keeping secrets out of the history: values of password-type settings and of keys that look
-//! secret are replaced by a keyed fingerprint, so a change stays visible but the value does not.
-//! Which values are secret is [`crate::secrets::hides`]' rule, the one answers are masked by.
+//! Keeping secrets out of the history: the secret parts of values (whole values of
+//! password-type settings and of keys that look secret, passwords inside URIs) are replaced by
+//! a keyed fingerprint, so a change stays visible but the value does not. Which parts are
+//! secret is [`crate::secrets::keys`]' rule, the one answers are masked by.
 
 use std::collections::{BTreeMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use crate::secrets::hides;
+use crate::secrets::keys::secret_ranges;
 
 /// What a redacted value starts with.
 pub const FINGERPRINT_PREFIX: &str = "fingerprint:";
@@ -21,11 +22,14 @@ pub fn redact(
     config
         .iter()
         .map(|(key, value)| {
-            let shown = if hides(key, value, password_keys) {
-                fingerprint(value, fingerprint_key)
-            } else {
-                value.clone()
-            };
+            let mut shown = String::with_capacity(value.len());
+            let mut at = 0;
+            for range in secret_ranges(key, value, password_keys) {
+                shown.push_str(&value[at..range.start]);
+                shown.push_str(&fingerprint(&value[range.clone()], fingerprint_key));
+                at = range.end;
+            }
+            shown.push_str(&value[at..]);
             (key.clone(), shown)
         })
         .collect()
@@ -53,6 +57,7 @@ mod tests {
             ("db.pass", "s3cr3t"),
             ("aws.access.secret", "${file:/run/secrets:aws}"),
             ("topics", "orders"),
+            ("connection.uri", "mongodb://app:pw-in-uri@db/x"),
         ]);
         let declared = HashSet::from(["db.pass".to_owned()]);
 
@@ -62,7 +67,13 @@ mod tests {
         assert!(redacted["db.pass"].starts_with(FINGERPRINT_PREFIX));
         assert_eq!(redacted["aws.access.secret"], "${file:/run/secrets:aws}");
         assert_eq!(redacted["topics"], "orders");
+        let uri = &redacted["connection.uri"];
+        assert!(
+            uri.starts_with("mongodb://app:fingerprint:") && uri.ends_with("@db/x"),
+            "{uri}"
+        );
         assert!(!format!("{redacted:?}").contains("hunter2"));
+        assert!(!format!("{redacted:?}").contains("pw-in-uri"));
     }
 
     #[test]

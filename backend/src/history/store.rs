@@ -2,17 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use api_types::HistoryEvent;
+use api_types::{Action, HistoryEvent, Outcome, Source};
 use serde::Deserialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 
 /// What is known before the call: who, what, where, and the configs involved (redacted).
 pub struct NewEvent<'a> {
     pub actor: &'a str,
-    pub source: &'a str,
+    pub source: Source,
     pub cluster: &'a str,
     pub connector: Option<&'a str>,
-    pub action: &'a str,
+    pub action: Action,
     pub detail: Option<String>,
     pub config_before: Option<String>,
     /// For changes of config, the config asked for; replaced by the one Connect confirmed.
@@ -22,7 +22,7 @@ pub struct NewEvent<'a> {
 
 /// What is known after the call.
 pub struct Completion {
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub http_status: Option<u16>,
     pub message: Option<String>,
     pub config_after: Option<String>,
@@ -37,10 +37,10 @@ pub async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Res
                ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') returning id";
     sqlx::query_scalar(sql)
         .bind(event.actor)
-        .bind(event.source)
+        .bind(event.source.as_str())
         .bind(event.cluster)
         .bind(event.connector)
-        .bind(event.action)
+        .bind(event.action.as_str())
         .bind(&event.detail)
         .bind(&event.config_before)
         .bind(&event.config_intended)
@@ -54,7 +54,7 @@ pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> sqlx::Re
                outcome = ?, http_status = ?, message = ?, config_after = ?, duration_ms = ? \
                where id = ?";
     sqlx::query(sql)
-        .bind(done.outcome)
+        .bind(done.outcome.as_str())
         .bind(done.http_status)
         .bind(&done.message)
         .bind(&done.config_after)
@@ -78,11 +78,11 @@ pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<Vec<HistoryEven
 pub async fn set_message(
     pool: &SqlitePool,
     id: i64,
-    outcome: &str,
+    outcome: Outcome,
     message: &str,
 ) -> sqlx::Result<()> {
     sqlx::query("update change_events set outcome = ?, message = ? where id = ?")
-        .bind(outcome)
+        .bind(outcome.as_str())
         .bind(message)
         .bind(id)
         .execute(pool)
@@ -96,8 +96,8 @@ pub struct Filter {
     pub cluster: Option<String>,
     pub connector: Option<String>,
     pub actor: Option<String>,
-    pub action: Option<String>,
-    pub outcome: Option<String>,
+    pub action: Option<Action>,
+    pub outcome: Option<Outcome>,
     /// RFC 3339 bounds on the start time.
     pub since: Option<String>,
     pub until: Option<String>,
@@ -118,17 +118,15 @@ pub async fn list(
     let mut query: QueryBuilder<Sqlite> =
         QueryBuilder::new("select * from change_events where 1 = 1");
     let equal = [
-        ("cluster_id", &filter.cluster),
-        ("connector", &filter.connector),
-        ("actor", &filter.actor),
-        ("action", &filter.action),
-        ("outcome", &filter.outcome),
+        ("cluster_id", filter.cluster.clone()),
+        ("connector", filter.connector.clone()),
+        ("actor", filter.actor.clone()),
+        ("action", filter.action.map(|a| a.as_str().to_owned())),
+        ("outcome", filter.outcome.map(|o| o.as_str().to_owned())),
     ];
     for (column, value) in equal {
         if let Some(value) = value {
-            query
-                .push(format!(" and {column} = "))
-                .push_bind(value.clone());
+            query.push(format!(" and {column} = ")).push_bind(value);
         }
     }
     match &filter.only_clusters {
@@ -206,17 +204,18 @@ impl From<EventRow> for HistoryEvent {
             started_at: row.started_at,
             finished_at: row.finished_at,
             actor: row.actor,
-            source: row.source,
+            // Rows are written from these enums; a word no version wrote reads as the nearest.
+            source: Source::parse(&row.source).unwrap_or(Source::Api),
             cluster: row.cluster_id,
             connector: row.connector,
-            action: row.action,
+            action: Action::parse(&row.action).unwrap_or(Action::Request),
             detail: row
                 .action_detail
                 .and_then(|d| serde_json::from_str(&d).ok()),
             config_before: config(row.config_before),
             config_after: config(row.config_after),
             reason: row.reason,
-            outcome: row.outcome,
+            outcome: Outcome::parse(&row.outcome).unwrap_or(Outcome::Unknown),
             http_status: row.http_status.and_then(|s| u16::try_from(s).ok()),
             message: row.message,
             duration_ms: row.duration_ms,

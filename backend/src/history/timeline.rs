@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use api_types::{StateTransition, trace_headline};
+use api_types::{ConnectorState, StateTransition, trace_headline};
 use sqlx::{FromRow, SqlitePool};
 
 use crate::connect::Clusters;
 use crate::connect::model::ConnectorStatus;
+use crate::secrets::known::scrub_text;
 
 /// A connector (`task` is `None`) or one of its tasks, in a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -22,7 +23,7 @@ pub struct Subject {
 /// A state and the worker that holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seen {
-    pub state: String,
+    pub state: ConnectorState,
     pub worker: Option<String>,
 }
 
@@ -62,7 +63,7 @@ pub fn changes(
                 task,
             };
             let after = Seen {
-                state: state.clone(),
+                state: *state,
                 worker: worker.clone(),
             };
             let before = known.get(&subject);
@@ -115,11 +116,11 @@ async fn insert(db: &SqlitePool, change: &Change) -> sqlx::Result<()> {
         .bind(&change.subject.cluster)
         .bind(&change.subject.connector)
         .bind(change.subject.task)
-        .bind(change.before.as_ref().map(|b| &b.state))
-        .bind(&change.after.state)
+        .bind(change.before.as_ref().map(|b| b.state.as_str()))
+        .bind(change.after.state.as_str())
         .bind(change.before.as_ref().and_then(|b| b.worker.as_ref()))
         .bind(&change.after.worker)
-        .bind(&change.cause)
+        .bind(change.cause.as_deref().map(scrub_text))
         .execute(db)
         .await
         .map(drop)
@@ -150,7 +151,7 @@ async fn last_seen(db: &SqlitePool) -> sqlx::Result<HashMap<Subject, Seen>> {
             (
                 subject,
                 Seen {
-                    state: r.state_after,
+                    state: ConnectorState::parse(&r.state_after),
                     worker: r.worker_after,
                 },
             )
@@ -192,8 +193,8 @@ pub async fn list(
             id: r.id,
             seen_at: r.seen_at,
             task: r.task_id,
-            state_before: r.state_before,
-            state_after: r.state_after,
+            state_before: r.state_before.as_deref().map(ConnectorState::parse),
+            state_after: ConnectorState::parse(&r.state_after),
             worker_before: r.worker_before,
             worker_after: r.worker_after,
             cause: r.cause,

@@ -31,14 +31,22 @@ pub fn router() -> Router<AppState> {
         .route("/tokens/{id}", delete(revoke_token))
 }
 
+/// The longest user name accepted, in bytes.
+const MAX_NAME_BYTES: usize = 128;
+
 /// Checks `name`'s password under the login rate limit (per user, and per address when
-/// known); a wrong one counts against both.
+/// known); every attempt counts against both until its password proves right.
 async fn check_password(
     state: &AppState,
     name: &str,
     password: String,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
 ) -> Result<(), ApiError> {
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ApiError::BadRequest(format!(
+            "a user name has at most {MAX_NAME_BYTES} bytes"
+        )));
+    }
     let limiter = &state.access.limiter;
     let mut keys = vec![(
         format!("user:{}", name.to_lowercase()),
@@ -50,22 +58,25 @@ async fn check_password(
             limiter::MAX_FAILURES_PER_ADDRESS,
         ));
     }
-    limiter
-        .check(&keys, Instant::now())
+    let attempt = limiter
+        .begin(&keys, Instant::now())
         .map_err(|retry_after_s| ApiError::TooManyAttempts { retry_after_s })?;
     let stored = users::password_hash(&state.db, name).await?;
-    let matches = match stored {
-        Some(stored) => passwords::verify(password, stored).await,
-        None => false,
-    };
-    if !matches {
-        limiter.record_failure(&keys, Instant::now());
-        tracing::warn!(user = name, "wrong password");
+    if !passwords::verify(password, stored).await? {
+        tracing::warn!(user = %shown_name(name), "wrong password");
         return Err(ApiError::Unauthenticated(
             "wrong user name or password".into(),
         ));
     }
+    limiter.forgive(attempt);
     Ok(())
+}
+
+/// A user name as log lines show it: at most 32 characters, control characters escaped.
+fn shown_name(name: &str) -> String {
+    let short: String = name.chars().take(32).collect();
+    let ellipsis = if short.len() < name.len() { "…" } else { "" };
+    format!("{}{ellipsis}", short.escape_debug())
 }
 
 async fn login(

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use api_types::{BulkOutcome, BulkRequest, ConnectorRef, Role};
+use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
@@ -13,7 +13,7 @@ use futures::StreamExt;
 use super::connectors::list_of;
 use super::{ChangeOrigin, change};
 use crate::AppState;
-use crate::connect::{ClusterClient, ConnectorAction, Freshness};
+use crate::connect::{ClusterClient, ConnectorAction, ConnectorName, Freshness};
 use crate::error::ApiError;
 
 /// How many connectors are acted on at once.
@@ -82,14 +82,6 @@ async fn select_targets(
     Ok(targets)
 }
 
-/// The role a bulk action needs on each connector's cluster, as the single actions do.
-fn role_for(action: ConnectorAction) -> Role {
-    match action {
-        ConnectorAction::Delete | ConnectorAction::ResetTopics => Role::Editor,
-        _ => Role::Operator,
-    }
-}
-
 async fn perform(
     state: &AppState,
     origin: &ChangeOrigin,
@@ -97,14 +89,11 @@ async fn perform(
     action: ConnectorAction,
 ) -> BulkOutcome {
     let result = async {
-        origin.require(role_for(action), &target.cluster)?;
+        let call = action.call(ConnectorName::new(&target.name)?);
+        // Each connector needs what the single action needs on its cluster.
+        origin.require(call.role(), &target.cluster)?;
         let client = state.writable_cluster(&target.cluster)?;
-        let intent = origin.intent(
-            Some(&target.name),
-            action.history_name(),
-            action.history_detail(),
-        );
-        change(state, client, intent, action.request(&target.name), None).await
+        change(state, client, origin.intent(&call), &call, None).await
     }
     .await;
     let (ok, status, message) = match result {

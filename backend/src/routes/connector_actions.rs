@@ -7,15 +7,14 @@ use std::collections::BTreeMap;
 use api_types::{NewConnector, RestartScope};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{delete, post, put};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::{ChangeOrigin, INFO_ANSWER, change, relay, relay_masked};
+use super::{ChangeOrigin, ConnectorPath, change, relay, relay_masked};
 use crate::AppState;
-use crate::connect::{ConnectorAction, paths};
+use crate::connect::{ConnectCall, ConnectorName};
 use crate::error::ApiError;
 use crate::secrets;
 
@@ -42,8 +41,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-type ConnectorPath = Path<(String, String)>;
-
 fn every_key_set(config: BTreeMap<String, String>) -> BTreeMap<String, Option<String>> {
     config.into_iter().map(|(k, v)| (k, Some(v))).collect()
 }
@@ -55,6 +52,7 @@ async fn create_connector(
     body: Result<Json<NewConnector>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(mut new) = body?;
+    ConnectorName::new(&new.name)?;
     let client = state.writable_cluster(&cluster_id)?;
     // A new connector has no stored secret for a placeholder to stand for.
     secrets::restore(new.config.iter_mut().collect(), None)?;
@@ -62,47 +60,48 @@ async fn create_connector(
     if let Some(initial_state) = &new.initial_state {
         body["initial_state"] = Value::String(initial_state.clone());
     }
-    let mut intent = origin.intent(Some(&new.name), "create", None);
+    let call = ConnectCall::CreateConnector;
+    let mut intent = origin.intent(&call);
+    intent.connector = Some(new.name.clone());
     intent.config = Some(every_key_set(new.config));
-    let request = (Method::POST, "/connectors".to_owned());
-    let response = change(&state, client, intent, request, Some(&body)).await?;
-    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
+    let response = change(&state, client, intent, &call, Some(&body)).await?;
+    Ok(relay_masked(client, &call, response).await)
 }
 
 async fn replace_connector_config(
     State(state): State<AppState>,
-    Path((cluster_id, name)): ConnectorPath,
+    ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(mut config) = body?;
-    let client = state.writable_cluster(&cluster_id)?;
+    let client = state.writable_cluster(&cluster)?;
     secrets::restore_live(client, &name, config.iter_mut().collect()).await?;
     let body = json!(config);
-    let mut intent = origin.intent(Some(&name), "update", None);
+    let call = ConnectCall::PutConfig(name);
+    let mut intent = origin.intent(&call);
     intent.config = Some(every_key_set(config));
-    let request = (Method::PUT, paths::connector(&name, &["config"]));
-    let response = change(&state, client, intent, request, Some(&body)).await?;
-    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
+    let response = change(&state, client, intent, &call, Some(&body)).await?;
+    Ok(relay_masked(client, &call, response).await)
 }
 
 /// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
 async fn patch_connector_config(
     State(state): State<AppState>,
-    Path((cluster_id, name)): ConnectorPath,
+    ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, Option<String>>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(mut patch) = body?;
-    let client = state.writable_cluster(&cluster_id)?;
+    let client = state.writable_cluster(&cluster)?;
     let set_values = patch.iter_mut().filter_map(|(k, v)| Some((k, v.as_mut()?)));
     secrets::restore_live(client, &name, set_values.collect()).await?;
     let body = json!(patch);
-    let mut intent = origin.intent(Some(&name), "patch", None);
+    let call = ConnectCall::PatchConfig(name);
+    let mut intent = origin.intent(&call);
     intent.config = Some(patch);
-    let request = (Method::PATCH, paths::connector(&name, &["config"]));
-    let response = change(&state, client, intent, request, Some(&body)).await?;
-    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
+    let response = change(&state, client, intent, &call, Some(&body)).await?;
+    Ok(relay_masked(client, &call, response).await)
 }
 
 async fn delete_connector(
@@ -110,7 +109,13 @@ async fn delete_connector(
     path: ConnectorPath,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, origin, ConnectorAction::Delete).await
+    act(
+        state,
+        origin,
+        ConnectCall::DeleteConnector(path.name.clone()),
+        path,
+    )
+    .await
 }
 
 async fn pause_connector(
@@ -118,7 +123,7 @@ async fn pause_connector(
     path: ConnectorPath,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, origin, ConnectorAction::Pause).await
+    act(state, origin, ConnectCall::Pause(path.name.clone()), path).await
 }
 
 async fn resume_connector(
@@ -126,7 +131,7 @@ async fn resume_connector(
     path: ConnectorPath,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, origin, ConnectorAction::Resume).await
+    act(state, origin, ConnectCall::Resume(path.name.clone()), path).await
 }
 
 async fn stop_connector(
@@ -134,7 +139,7 @@ async fn stop_connector(
     path: ConnectorPath,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, origin, ConnectorAction::Stop).await
+    act(state, origin, ConnectCall::Stop(path.name.clone()), path).await
 }
 
 async fn reset_connector_topics(
@@ -142,7 +147,13 @@ async fn reset_connector_topics(
     path: ConnectorPath,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
-    act(state, path, origin, ConnectorAction::ResetTopics).await
+    act(
+        state,
+        origin,
+        ConnectCall::ResetTopics(path.name.clone()),
+        path,
+    )
+    .await
 }
 
 /// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
@@ -153,30 +164,41 @@ async fn restart_connector(
     scope: Result<Query<RestartScope>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(scope) = scope?;
-    act(state, path, origin, ConnectorAction::Restart(scope)).await
+    act(
+        state,
+        origin,
+        ConnectCall::Restart(path.name.clone(), scope),
+        path,
+    )
+    .await
 }
 
 async fn restart_task(
     state: State<AppState>,
-    Path((cluster_id, name, task)): Path<(String, String, String)>,
+    path: ConnectorPath,
+    Path(params): Path<Vec<(String, String)>>,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
+    let task = &params[2].1;
     let task = task
         .parse()
         .map_err(|_| ApiError::BadRequest(format!("task id `{task}` is not a number")))?;
-    let action = ConnectorAction::RestartTask(task);
-    act(state, Path((cluster_id, name)), origin, action).await
+    act(
+        state,
+        origin,
+        ConnectCall::RestartTask(path.name.clone(), task),
+        path,
+    )
+    .await
 }
 
 async fn act(
     State(state): State<AppState>,
-    Path((cluster_id, name)): ConnectorPath,
     origin: ChangeOrigin,
-    action: ConnectorAction,
+    call: ConnectCall,
+    path: ConnectorPath,
 ) -> Result<Response, ApiError> {
-    let client = state.writable_cluster(&cluster_id)?;
-    let intent = origin.intent(Some(&name), action.history_name(), action.history_detail());
-    Ok(relay(
-        change(&state, client, intent, action.request(&name), None).await?,
-    ))
+    let client = state.writable_cluster(&path.cluster)?;
+    let intent = origin.intent(&call);
+    Ok(relay(change(&state, client, intent, &call, None).await?))
 }

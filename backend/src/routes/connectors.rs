@@ -8,6 +8,7 @@ use axum::{Extension, Json, Router};
 use futures::future::join_all;
 use serde::Deserialize;
 
+use super::ConnectorPath;
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
@@ -72,12 +73,12 @@ async fn list_cluster_connectors(
 
 async fn get_connector(
     State(state): State<AppState>,
-    Path((cluster_id, name)): Path<(String, String)>,
+    ConnectorPath { cluster, name }: ConnectorPath,
 ) -> Result<Json<ConnectorDetail>, ApiError> {
-    let client = state.clusters.get(&cluster_id)?;
+    let client = state.clusters.get(&cluster)?;
     let mut detail = client.connector_detail(&name).await?;
-    let class = detail.config.get("connector.class").cloned();
-    let declared = state.history.password_keys(client, class.as_deref()).await;
+    let declared = client.declared_secret_keys(&detail.config).await;
+    crate::secrets::learn_config(&detail.config, &declared);
     crate::secrets::mask(&mut detail.config, &declared);
     Ok(Json(detail))
 }

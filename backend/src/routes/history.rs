@@ -11,9 +11,10 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::{INFO_ANSWER, relay_masked};
+use super::{ConnectorPath, relay_masked};
 use crate::AppState;
 use crate::access::guard::{sees, visible_clusters};
+use crate::connect::ConnectCall;
 use crate::error::ApiError;
 use crate::history::store::{self, Filter};
 use crate::history::{rollback, timeline};
@@ -145,7 +146,10 @@ async fn diff_versions(
 
 async fn roll_back_connector(
     State(state): State<AppState>,
-    Path((cluster_id, name)): Path<(String, String)>,
+    ConnectorPath {
+        cluster: cluster_id,
+        name,
+    }: ConnectorPath,
     Extension(me): Extension<Me>,
     body: Result<Json<RollbackRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -160,5 +164,6 @@ async fn roll_back_connector(
     }
     let origin = (Some(me.name), request.reason);
     let response = rollback::roll_back(&state.history, client, &name, &version, origin).await?;
-    Ok(relay_masked(&state, client, INFO_ANSWER, response).await)
+    let put = ConnectCall::PutConfig(name);
+    Ok(relay_masked(client, &put, response).await)
 }

@@ -15,6 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
+use super::ConnectorPath;
 use crate::AppState;
 use crate::connect::Freshness;
 use crate::error::ApiError;
@@ -119,7 +120,7 @@ async fn get_lag_history(
 /// why) even when Kafka has not been read yet, so the connector page can show the reason.
 async fn get_connector_kafka(
     State(state): State<AppState>,
-    Path((cluster, name)): Path<(String, String)>,
+    ConnectorPath { cluster, name }: ConnectorPath,
 ) -> Result<Json<ConnectorKafka>, ApiError> {
     let client = state.clusters.get(&cluster)?;
     let status = state.kafka.status(&cluster);
@@ -133,7 +134,7 @@ async fn get_connector_kafka(
     Ok(Json(linking::connector_kafka(
         status,
         snapshot.as_deref(),
-        &name,
+        name.as_str(),
         group,
         &topics,
     )))

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use api_types::{LoggerChange, LoggerLevel, WorkerLoggers};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,7 +14,8 @@ use serde_json::json;
 
 use super::{ChangeOrigin, change, relay};
 use crate::AppState;
-use crate::connect::{UpstreamRequest, UpstreamResponse, paths};
+use crate::connect::call::LoggerScope;
+use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 
 pub fn router() -> Router<AppState> {
@@ -36,11 +36,7 @@ async fn list_loggers(
     Path(cluster_id): Path<String>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
-    Ok(relay(
-        client
-            .call(Method::GET, "/admin/loggers".into(), None)
-            .await?,
-    ))
+    Ok(relay(client.call(&ConnectCall::ListLoggers, None).await?))
 }
 
 #[derive(Deserialize)]
@@ -57,15 +53,11 @@ async fn list_worker_loggers(
 ) -> Result<Json<Vec<WorkerLoggers>>, ApiError> {
     let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
-    let path = match &query.logger {
-        Some(logger) => format!("/admin/loggers/{}", paths::segment(logger)),
-        None => "/admin/loggers".to_owned(),
+    let call = match &query.logger {
+        Some(logger) => ConnectCall::GetLogger(LoggerName::new(logger)?),
+        None => ConnectCall::ListLoggers,
     };
-    let request = UpstreamRequest {
-        method: Method::GET,
-        path,
-        body: None,
-    };
+    let request = UpstreamRequest::new(&call, None);
     let answers = client.send_to_each_worker(&request).await;
     let logger = query.logger.as_deref();
     Ok(Json(
@@ -105,8 +97,8 @@ async fn get_logger_level(
     Path((cluster_id, logger)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
-    let path = format!("/admin/loggers/{}", paths::segment(&logger));
-    Ok(relay(client.call(Method::GET, path, None).await?))
+    let call = ConnectCall::GetLogger(LoggerName::new(&logger)?);
+    Ok(relay(client.call(&call, None).await?))
 }
 
 async fn set_logger_level(
@@ -117,14 +109,23 @@ async fn set_logger_level(
 ) -> Result<Response, ApiError> {
     let Json(level) = body?;
     let client = state.writable_cluster(&cluster_id)?;
-    let mut path = format!("/admin/loggers/{}", paths::segment(&logger));
-    if let Some(scope) = &level.scope {
-        path = format!("{path}?scope={}", paths::segment(scope));
+    let scope = match level.scope.as_deref() {
+        None => None,
+        Some("worker") => Some(LoggerScope::Worker),
+        Some("cluster") => Some(LoggerScope::Cluster),
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "`scope` is worker or cluster, not {other:?}"
+            )));
+        }
+    };
+    let call = ConnectCall::SetLogger(LoggerName::new(&logger)?, scope);
+    let mut intent = origin.intent(&call);
+    if let Some(serde_json::Value::Object(detail)) = &mut intent.detail {
+        detail.insert("level".into(), json!(level.level));
     }
-    let detail = json!({ "logger": logger, "level": level.level, "scope": level.scope });
-    let intent = origin.intent(None, "logger_change", Some(detail));
     let body = json!({ "level": level.level });
     Ok(relay(
-        change(&state, client, intent, (Method::PUT, path), Some(&body)).await?,
+        change(&state, client, intent, &call, Some(&body)).await?,
     ))
 }

@@ -3,17 +3,16 @@
 
 use std::time::Duration;
 
-use api_types::{OffsetsChange, OffsetsOutcome};
+use api_types::{ConnectorState, OffsetsChange, OffsetsOutcome};
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
-use axum::http::Method;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use super::{ChangeOrigin, change};
+use super::{ChangeOrigin, ConnectorPath, change};
 use crate::AppState;
-use crate::connect::{ClusterClient, ConnectorAction, paths};
+use crate::connect::{ClusterClient, ConnectCall, ConnectorName};
 use crate::error::ApiError;
 
 /// How long a connector may take to reach STOPPED before the flow gives up.
@@ -29,7 +28,7 @@ pub fn router() -> Router<AppState> {
 
 async fn alter_connector_offsets(
     state: State<AppState>,
-    path: Path<(String, String)>,
+    path: ConnectorPath,
     origin: ChangeOrigin,
     body: Result<Json<OffsetsChange>, JsonRejection>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
@@ -39,8 +38,7 @@ async fn alter_connector_offsets(
         .clone()
         .ok_or_else(|| ApiError::BadRequest("`offsets` is required to alter offsets".into()))?;
     let flow = Flow {
-        method: Method::PATCH,
-        action: "offsets_alter",
+        call: ConnectCall::AlterOffsets(path.name.clone()),
         body: Some(offsets),
         resume_after: change.resume_after,
     };
@@ -49,14 +47,13 @@ async fn alter_connector_offsets(
 
 async fn reset_connector_offsets(
     state: State<AppState>,
-    path: Path<(String, String)>,
+    path: ConnectorPath,
     origin: ChangeOrigin,
     body: Result<Json<OffsetsChange>, JsonRejection>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
     let Json(change) = body?;
     let flow = Flow {
-        method: Method::DELETE,
-        action: "offsets_reset",
+        call: ConnectCall::ResetOffsets(path.name.clone()),
         body: None,
         resume_after: change.resume_after,
     };
@@ -65,8 +62,7 @@ async fn reset_connector_offsets(
 
 /// The offsets call of a flow and whether to resume after it.
 struct Flow {
-    method: Method,
-    action: &'static str,
+    call: ConnectCall,
     body: Option<Value>,
     resume_after: bool,
 }
@@ -74,44 +70,41 @@ struct Flow {
 /// Each Connect call of the flow (stop, alter or reset, resume) is its own history event.
 async fn run_flow(
     State(state): State<AppState>,
-    Path((cluster_id, name)): Path<(String, String)>,
+    ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
     flow: Flow,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
-    let client = state.writable_cluster(&cluster_id)?;
+    let client = state.writable_cluster(&cluster)?;
     let mut steps = Vec::new();
-    if client.fresh_state(&name).await? != "STOPPED" {
-        let stop = ConnectorAction::Stop;
-        let intent = origin.intent(Some(&name), stop.history_name(), None);
-        change(&state, client, intent, stop.request(&name), None).await?;
+    if client.fresh_state(&name).await? != ConnectorState::Stopped {
+        let stop = ConnectCall::Stop(name.clone());
+        change(&state, client, origin.intent(&stop), &stop, None).await?;
         wait_until_stopped(client, &name).await?;
         steps.push("stopped the connector".to_owned());
     }
-    let intent = origin.intent(Some(&name), flow.action, flow.body.clone());
-    let request = (flow.method.clone(), paths::connector(&name, &["offsets"]));
-    let result: Value = change(&state, client, intent, request, flow.body.as_ref())
+    let mut intent = origin.intent(&flow.call);
+    intent.detail = flow.body.clone();
+    let result: Value = change(&state, client, intent, &flow.call, flow.body.as_ref())
         .await?
         .json()?;
-    let done = if flow.method == Method::DELETE {
-        "reset the offsets"
-    } else {
-        "altered the offsets"
+    let done = match flow.call {
+        ConnectCall::ResetOffsets(_) => "reset the offsets",
+        _ => "altered the offsets",
     };
     steps.push(done.to_owned());
     if flow.resume_after {
-        let resume = ConnectorAction::Resume;
-        let intent = origin.intent(Some(&name), resume.history_name(), None);
-        change(&state, client, intent, resume.request(&name), None).await?;
+        let resume = ConnectCall::Resume(name.clone());
+        change(&state, client, origin.intent(&resume), &resume, None).await?;
         steps.push("resumed the connector".to_owned());
     }
     Ok(Json(OffsetsOutcome { steps, result }))
 }
 
-async fn wait_until_stopped(client: &ClusterClient, name: &str) -> Result<(), ApiError> {
+async fn wait_until_stopped(client: &ClusterClient, name: &ConnectorName) -> Result<(), ApiError> {
     let deadline = tokio::time::Instant::now() + STOP_WAIT;
     loop {
         let state = client.fresh_state(name).await?;
-        if state == "STOPPED" {
+        if state == ConnectorState::Stopped {
             return Ok(());
         }
         if tokio::time::Instant::now() >= deadline {

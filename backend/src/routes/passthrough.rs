@@ -1,119 +1,195 @@
 //! A Connect-compatible passthrough: `/api/v1/clusters/{cluster}/connect/...` answers exactly as
 //! a worker's REST API would, so curl scripts and Connect clients work unchanged against it.
 //!
-//! Paths are forwarded still percent-encoded, so connector names with `/`, `%`, spaces or
-//! unicode reach the worker intact. Worker-to-worker endpoints are refused, and so is every
-//! change to a read-only cluster. Secret config values read as a placeholder, and a config
-//! sent back with the placeholder keeps the stored value (see [`crate::secrets`]).
-
-use api_types::Me;
-use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Path, State};
-use axum::http::{Method, Uri};
-use axum::response::Response;
-use axum::routing::any;
-use axum::{Extension, Router};
-use serde::de::IgnoredAny;
+//! Each request is parsed once, by the access guard before routing, into a [`ConnectCall`]
+//! ([`recognise`]); its role, read-only refusal, history record, secret masking and the exact
+//! path sent to the worker all come from that one value. Spellings that could be read as
+//! another path are refused, and so are worker-to-worker endpoints and anything Connect does
+//! not document. OPTIONS is answered here, without calling Connect. Secret config values read
+//! as a placeholder, and a config sent back with the placeholder keeps the stored value (see
+//! [`crate::secrets`]).
 
 mod intent;
 
-use serde_json::Value;
+use std::collections::BTreeMap;
+
+use api_types::{Action, Me, Role};
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::State;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Extension, Router};
+use serde::de::IgnoredAny;
+use serde_json::{Map, Value};
 
 use super::relay_masked;
-use crate::connect::{ClusterClient, UpstreamRequest, paths};
+use crate::access::policy::{Need, Scope};
+use crate::connect::call::names::decode;
+use crate::connect::call::parse;
+use crate::connect::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 use crate::error::ApiError;
-use crate::secrets::{self, PLACEHOLDER};
+use crate::secrets;
 use crate::{AppState, MAX_BODY_BYTES};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clusters/{cluster}/connect", any(forward_to_connect))
+        .route("/clusters/{cluster}/connect/", any(forward_to_connect))
         .route(
             "/clusters/{cluster}/connect/{*rest}",
             any(forward_to_connect),
         )
 }
 
+/// What a passthrough request asks of a cluster.
+#[derive(Debug, Clone)]
+pub enum Asked {
+    Call(ConnectCall),
+    /// OPTIONS: the methods the path has, as an `Allow` value.
+    Options(String),
+}
+
+/// A passthrough request as the access guard recognised it.
+#[derive(Debug, Clone)]
+pub struct Passthrough {
+    pub cluster: String,
+    pub asked: Asked,
+}
+
+impl Passthrough {
+    /// The role the request needs on its cluster.
+    pub fn need(&self) -> Need {
+        let role = match &self.asked {
+            Asked::Call(call) => call.role(),
+            Asked::Options(_) => Role::Viewer,
+        };
+        Need::Role(role, Scope::Cluster(self.cluster.clone()))
+    }
+}
+
+/// A refused passthrough request: the cluster it names (to judge who may hear why) and why.
+pub struct Refused {
+    pub cluster: String,
+    pub error: ApiError,
+}
+
+/// The passthrough request `method` on `path` (the whole request path, still encoded) with
+/// `query` makes, or `None` when the path is not the passthrough's.
+pub fn recognise(
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+) -> Option<Result<Passthrough, Refused>> {
+    let rest = path.strip_prefix("/api/v1/clusters/")?;
+    let (raw_cluster, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    let connect_path = rest.strip_prefix("connect")?;
+    if !(connect_path.is_empty() || connect_path.starts_with('/')) {
+        return None;
+    }
+    let cluster = match decode(raw_cluster) {
+        Ok(cluster) => cluster,
+        Err(error) => {
+            let cluster = raw_cluster.to_owned();
+            return Some(Err(Refused { cluster, error }));
+        }
+    };
+    let asked = if method == Method::OPTIONS {
+        parse::allowed(connect_path).map(Asked::Options)
+    } else {
+        parse::parse(method, connect_path, query).map(Asked::Call)
+    };
+    Some(match asked {
+        Ok(asked) => Ok(Passthrough { cluster, asked }),
+        Err(error) => Err(Refused { cluster, error }),
+    })
+}
+
 async fn forward_to_connect(
     State(state): State<AppState>,
-    Path(params): Path<Vec<(String, String)>>,
-    method: Method,
-    uri: Uri,
+    Extension(passthrough): Extension<Passthrough>,
     me: Option<Extension<Me>>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let cluster_id = &params[0].1;
-    let client = state.clusters.get(cluster_id)?;
-    let upstream_path = upstream_path(&uri, cluster_id);
-    let (path, query) = upstream_path
-        .split_once('?')
-        .unwrap_or((&upstream_path, ""));
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if is_internal_endpoint(&method, &segments) {
-        return Err(ApiError::Forbidden(format!(
-            "{method} {upstream_path} is internal to Connect's workers and is not forwarded"
-        )));
-    }
-    let changes = changes_state(&method, &segments);
-    if client.cluster().read_only && changes {
-        return Err(ApiError::ReadOnlyCluster(cluster_id.clone()));
-    }
-    let body = restore_secrets(client, &method, &segments, read_json_body(body).await?).await?;
-    let intent = changes.then(|| crate::history::Intent {
-        actor: me.map(|Extension(me)| me.name),
-        ..intent::intent_of(&method, &segments, query, &body)
-    });
-    let request = UpstreamRequest {
-        method: method.clone(),
-        path: upstream_path.clone(),
-        body: (!body.is_empty()).then_some(body),
+    let client = state.clusters.get(&passthrough.cluster)?;
+    let call = match passthrough.asked {
+        Asked::Call(call) => call,
+        Asked::Options(allow) => {
+            return Ok((StatusCode::NO_CONTENT, [(header::ALLOW, allow)]).into_response());
+        }
     };
+    if client.cluster().read_only && call.changes() {
+        return Err(ApiError::ReadOnlyCluster(passthrough.cluster));
+    }
+    let me = me.map(|Extension(me)| me);
+    let body = read_json_body(body).await?;
+    let body = prepare_body(client, &call, body, me.as_ref()).await?;
+    let intent = intent::intent_of(&call, &body).map(|intent| crate::history::Intent {
+        actor: me.map(|me| me.name),
+        ..intent
+    });
+    let request = UpstreamRequest::new(&call, (!body.is_empty()).then_some(body));
     let response = match intent {
         Some(intent) => state.history.perform(client, intent, request).await?,
         None => client.send(request).await?,
     };
-    Ok(relay_masked(&state, client, (&method, &segments), response).await)
+    Ok(relay_masked(client, &call, response).await)
 }
 
-/// A config sent to create, update, patch or validate with placeholders of secrets (as the
-/// passthrough answers them) gets the stored values back; see [`crate::secrets`].
-async fn restore_secrets(
+/// The body as forwarded: a config gets its placeholders' stored values back (validation
+/// only for callers who may edit the connector named), and a new connector's name is checked.
+async fn prepare_body(
     client: &ClusterClient,
-    method: &Method,
-    segments: &[&str],
+    call: &ConnectCall,
     body: Bytes,
+    me: Option<&Me>,
 ) -> Result<Bytes, ApiError> {
-    let carries_config = matches!(
-        (method, segments),
-        (&Method::POST, ["connectors"])
-            | (&Method::PUT | &Method::PATCH, ["connectors", _, "config"])
-            | (&Method::PUT, ["connector-plugins", _, "config", "validate"])
-    );
-    let has_placeholder = body
-        .windows(PLACEHOLDER.len())
-        .any(|w| w == PLACEHOLDER.as_bytes());
-    if !carries_config || !has_placeholder {
+    if !call.carries_config() || body.is_empty() {
         return Ok(body);
     }
-    let Ok(mut parsed) = serde_json::from_slice::<Value>(&body) else {
+    let mut parsed: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("the request body is not valid JSON: {e}")))?;
+    let named = |value: &Value| value.as_str().map(ConnectorName::new).transpose();
+    let (name, config) = match call {
+        ConnectCall::CreateConnector => {
+            named(&parsed["name"])?;
+            (None, parsed.get_mut("config"))
+        }
+        ConnectCall::ValidateConfig(_) => (named(&parsed["name"])?, Some(&mut parsed)),
+        _ => (call.connector().cloned(), Some(&mut parsed)),
+    };
+    let Some(config) = config.and_then(Value::as_object_mut) else {
         return Ok(body);
     };
-    let name = match segments {
-        ["connectors", name, "config"] => Some(paths::decode_segment(name)),
-        _ => parsed["name"].as_str().map(str::to_owned),
-    };
-    // Creating, the new connector's config is under `config`; otherwise the body is the config.
-    let created = segments == ["connectors"];
-    let config = if created {
-        parsed.get_mut("config")
-    } else {
-        Some(&mut parsed)
-    };
-    if let Some(config) = config.and_then(Value::as_object_mut) {
-        let stored_under = if created { None } else { name.as_deref() };
-        secrets::restore_live_json(client, stored_under, config).await?;
+    let restores = secrets::holds_placeholder(config.values().filter_map(Value::as_str));
+    if restores && matches!(call, ConnectCall::ValidateConfig(_)) {
+        let may_edit = me.is_some_and(|me| me.may(Action::Update.role(), Some(client.id())));
+        if !may_edit {
+            return Err(ApiError::Forbidden(
+                "validating with the placeholder of a stored secret needs the right to edit the connector".into(),
+            ));
+        }
     }
+    restore_json(client, name.as_ref(), config).await?;
     Ok(Bytes::from(parsed.to_string()))
+}
+
+/// [`secrets::restore_stored`] for a config given as JSON; values that are not strings (a
+/// patch's `null`s) are left as they are.
+async fn restore_json(
+    client: &ClusterClient,
+    name: Option<&ConnectorName>,
+    config: &mut Map<String, Value>,
+) -> Result<(), ApiError> {
+    let mut strings: BTreeMap<String, String> = config
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+        .collect();
+    secrets::restore_stored(client, name, strings.iter_mut().collect()).await?;
+    for (key, value) in strings {
+        config.insert(key, Value::String(value));
+    }
+    Ok(())
 }
 
 /// The body, at most [`MAX_BODY_BYTES`], refused unless empty or valid JSON: Connect would
@@ -130,76 +206,50 @@ async fn read_json_body(body: Body) -> Result<Bytes, ApiError> {
     Ok(body)
 }
 
-/// The worker path and query: what follows `/clusters/{cluster}/connect`, still encoded.
-fn upstream_path(uri: &Uri, cluster_id: &str) -> String {
-    let prefix = format!("/clusters/{cluster_id}/connect");
-    let path = uri.path().strip_prefix(&prefix).unwrap_or_default();
-    let path = if path.is_empty() { "/" } else { path };
-    match uri.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_owned(),
-    }
-}
-
-/// `POST /connectors/{c}/tasks` (task configs) and `PUT /connectors/{c}/fence` (zombie fencing)
-/// are how workers talk to each other, never for clients.
-fn is_internal_endpoint(method: &Method, segments: &[&str]) -> bool {
-    matches!(
-        (method, segments),
-        (&Method::POST, ["connectors", _, "tasks"]) | (&Method::PUT, ["connectors", _, "fence"])
-    )
-}
-
-/// Everything but reads and config validation changes something.
-fn changes_state(method: &Method, segments: &[&str]) -> bool {
-    let is_validation = matches!(segments, ["connector-plugins", _, "config", "validate"]);
-    !(method == Method::GET || method == Method::HEAD || is_validation)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn asked(method: Method, path: &str) -> Option<Result<Passthrough, Refused>> {
+        recognise(&method, path, None)
+    }
+
     #[test]
-    fn the_upstream_path_keeps_encoding_and_query() {
-        let uri: Uri = "/clusters/prod/connect/connectors/a%2Fb%20c/status?x=1"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            upstream_path(&uri, "prod"),
-            "/connectors/a%2Fb%20c/status?x=1"
+    fn only_the_passthrough_prefix_is_recognised_and_its_cluster_decoded() {
+        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectors").is_none());
+        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectx").is_none());
+        assert!(asked(Method::GET, "/api/v1/history").is_none());
+        let Some(Ok(root)) = asked(Method::GET, "/api/v1/clusters/pr%6Fd/connect/") else {
+            panic!("the root with a trailing slash is Connect's root");
+        };
+        assert_eq!(root.cluster, "prod");
+        assert!(matches!(root.asked, Asked::Call(ConnectCall::ServerInfo)));
+    }
+
+    #[test]
+    fn options_is_answered_from_the_path_alone_and_judged_as_a_read() {
+        let Some(Ok(options)) = asked(Method::OPTIONS, "/api/v1/clusters/c/connect/connectors/x")
+        else {
+            panic!("OPTIONS of a connector");
+        };
+        assert!(
+            matches!(&options.asked, Asked::Options(allow) if allow == "GET, DELETE, HEAD, OPTIONS")
         );
-        let root: Uri = "/clusters/prod/connect".parse().unwrap();
-        assert_eq!(upstream_path(&root, "prod"), "/");
+        assert_eq!(
+            options.need(),
+            Need::Role(Role::Viewer, Scope::Cluster("c".into()))
+        );
     }
 
     #[test]
-    fn worker_to_worker_endpoints_are_internal() {
-        assert!(is_internal_endpoint(
-            &Method::POST,
-            &["connectors", "a", "tasks"]
-        ));
-        assert!(is_internal_endpoint(
-            &Method::PUT,
-            &["connectors", "a", "fence"]
-        ));
-        assert!(!is_internal_endpoint(
-            &Method::GET,
-            &["connectors", "a", "tasks"]
-        ));
-        assert!(!is_internal_endpoint(
-            &Method::POST,
-            &["connectors", "a", "tasks", "0", "restart"]
-        ));
-    }
-
-    #[test]
-    fn validation_does_not_count_as_a_change() {
-        assert!(!changes_state(
-            &Method::PUT,
-            &["connector-plugins", "X", "config", "validate"]
-        ));
-        assert!(changes_state(&Method::PUT, &["connectors", "a", "pause"]));
-        assert!(!changes_state(&Method::GET, &["connectors"]));
+    fn a_dot_segment_is_refused_naming_the_cluster() {
+        let Some(Err(refused)) = asked(
+            Method::GET,
+            "/api/v1/clusters/c/connect/connectors/x/%2e/config",
+        ) else {
+            panic!("a dot segment must be refused");
+        };
+        assert_eq!(refused.cluster, "c");
+        assert!(matches!(refused.error, ApiError::BadRequest(_)));
     }
 }

@@ -2,18 +2,18 @@
 
 use std::collections::BTreeMap;
 
+use api_types::Action;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{relay, relay_masked};
+use super::{ChangeOrigin, relay, relay_masked};
 use crate::AppState;
-use crate::connect::paths;
+use crate::connect::{ConnectCall, ConnectorName, PluginName};
 use crate::error::ApiError;
 use crate::secrets;
 
@@ -44,11 +44,10 @@ async fn list_plugins(
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
-    let path = format!(
-        "/connector-plugins?connectorsOnly={}",
-        query.connectors_only
-    );
-    Ok(relay(client.call(Method::GET, path, None).await?))
+    let call = ConnectCall::ListPlugins {
+        connectors_only: Some(query.connectors_only),
+    };
+    Ok(relay(client.call(&call, None).await?))
 }
 
 async fn get_plugin_config(
@@ -56,37 +55,35 @@ async fn get_plugin_config(
     Path((cluster_id, plugin)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
-    let path = format!("/connector-plugins/{}/config", paths::segment(&plugin));
-    Ok(relay(client.call(Method::GET, path, None).await?))
+    let call = ConnectCall::GetPluginConfig(PluginName::new(&plugin)?);
+    Ok(relay(client.call(&call, None).await?))
 }
 
 /// Connect's validate answer (groups, definitions, values, errors) for `config`, its secrets
 /// hidden; the plugin named in the path is filled in as `connector.class` when the config has
 /// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
-/// stored values.
+/// stored values, for callers who may edit that connector.
 async fn validate_config(
     State(state): State<AppState>,
     Path((cluster_id, plugin)): Path<(String, String)>,
+    origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(mut config) = body?;
     let client = state.clusters.get(&cluster_id)?;
+    let plugin = PluginName::new(&plugin)?;
     config
         .entry("connector.class".into())
-        .or_insert_with(|| plugin.clone());
-    if let Some(name) = config.get("name").cloned() {
-        secrets::restore_live(client, &name, config.iter_mut().collect()).await?;
+        .or_insert_with(|| plugin.as_str().to_owned());
+    if secrets::holds_placeholder(config.values().map(String::as_str)) {
+        origin.require(Action::Update.role(), &cluster_id)?;
+        let name = config
+            .get("name")
+            .map(|n| ConnectorName::new(n))
+            .transpose()?;
+        secrets::restore_stored(client, name.as_ref(), config.iter_mut().collect()).await?;
     }
-    let path = format!(
-        "/connector-plugins/{}/config/validate",
-        paths::segment(&plugin)
-    );
-    let response = client.call(Method::PUT, path, Some(&json!(config))).await?;
-    let segments = [
-        "connector-plugins",
-        &paths::segment(&plugin),
-        "config",
-        "validate",
-    ];
-    Ok(relay_masked(&state, client, (&Method::PUT, &segments), response).await)
+    let call = ConnectCall::ValidateConfig(plugin);
+    let response = client.call(&call, Some(&json!(config))).await?;
+    Ok(relay_masked(client, &call, response).await)
 }

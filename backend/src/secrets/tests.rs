@@ -1,47 +1,11 @@
 //! Unit tests of which values are hidden, how answers are masked and placeholders restored.
 
+use super::answer::{configs_in, mask_json};
 use super::*;
-use serde_json::json;
-
-#[test]
-fn secret_looking_keys_are_recognised_and_ordinary_ones_are_not() {
-    for key in [
-        "connection.password",
-        "aws.secret.key",
-        "api.key",
-        "sasl.jaas.config",
-        "oauth.token.url",
-        "gcp.credentials.json",
-        "ssl.key.password",
-        "private_key",
-    ] {
-        assert!(looks_secret(key), "{key}");
-    }
-    for key in [
-        "key.converter",
-        "topics",
-        "key.ignore",
-        "connection.url",
-        "tasks.max",
-        "keystore.type",
-    ] {
-        assert!(!looks_secret(key), "{key}");
-    }
-}
-
-#[test]
-fn empty_values_and_provider_references_are_not_hidden() {
-    let declared = HashSet::from(["db.pass".to_owned()]);
-    assert!(hides("db.pass", "s3cr3t", &declared));
-    assert!(hides("connection.password", "hunter2", &declared));
-    assert!(!hides("db.pass", "", &declared));
-    assert!(!hides(
-        "connection.password",
-        "${file:/run/secrets:pw}",
-        &declared
-    ));
-    assert!(!hides("topics", "orders", &declared));
-}
+use crate::connect::ConnectCall;
+use crate::connect::call::parse::parse;
+use axum::http::Method;
+use serde_json::{Value, json};
 
 #[test]
 fn configs_are_found_in_every_answer_shape_that_carries_one() {
@@ -49,48 +13,53 @@ fn configs_are_found_in_every_answer_shape_that_carries_one() {
     let cases = [
         (
             Method::GET,
-            vec!["connectors"],
+            "/connectors?expand=info",
             json!({"a": {"info": {"config": config()}, "status": {}}}),
         ),
         (
             Method::GET,
-            vec!["connectors", "a"],
+            "/connectors/a",
             json!({"name": "a", "config": config(), "tasks": []}),
         ),
         (
             Method::POST,
-            vec!["connectors"],
+            "/connectors",
             json!({"name": "a", "config": config()}),
         ),
         (
             Method::PUT,
-            vec!["connectors", "a", "config"],
+            "/connectors/a/config",
             json!({"name": "a", "config": config()}),
         ),
-        (Method::GET, vec!["connectors", "a", "config"], config()),
+        (Method::GET, "/connectors/a/config", config()),
         (
             Method::GET,
-            vec!["connectors", "a", "tasks"],
+            "/connectors/a/tasks",
             json!([{"id": {}, "config": config()}]),
         ),
         (
             Method::GET,
-            vec!["connectors", "a", "tasks-config"],
+            "/connectors/a/tasks-config",
             json!({"a-0": config()}),
         ),
     ];
-    for (method, segments, mut body) in cases {
-        let found = configs_in(&method, &segments, &mut body);
-        assert_eq!(found.len(), 1, "{method} {segments:?}");
+    for (method, path, mut body) in cases {
+        let (path, query) = path
+            .split_once('?')
+            .map_or((path, None), |(p, q)| (p, Some(q)));
+        let call = parse(&method, path, query).unwrap();
+        let found = configs_in(&call, &mut body);
+        assert_eq!(found.len(), 1, "{method} {path}");
         for config in found {
             mask_json(config, &HashSet::new());
         }
         let text = body.to_string();
-        assert!(!text.contains("hunter2"), "{method} {segments:?}: {text}");
+        assert!(!text.contains("hunter2"), "{method} {path}: {text}");
         assert!(text.contains(PLACEHOLDER), "{text}");
     }
     let mut status = json!({"name": "a", "connector": {"state": "RUNNING"}});
-    assert!(configs_in(&Method::GET, &["connectors", "a", "status"], &mut status).is_empty());
+    let status_call = ConnectCall::GetStatus(crate::connect::ConnectorName::new("a").unwrap());
+    assert!(configs_in(&status_call, &mut status).is_empty());
 }
 
 #[test]
@@ -119,6 +88,20 @@ fn a_placeholder_sent_back_gets_the_stored_value_and_a_new_value_replaces_it() {
     let mut replaced = BTreeMap::from([("connection.password".to_owned(), "new".to_owned())]);
     restore(replaced.iter_mut().collect(), Some(&stored)).unwrap();
     assert_eq!(replaced["connection.password"], "new");
+}
+
+#[test]
+fn a_placeholder_inside_a_uri_gets_the_stored_password_even_when_the_host_changed() {
+    let stored = BTreeMap::from([(
+        "connection.uri".to_owned(),
+        "mongodb://app:s3cret@old-host/db".to_owned(),
+    )]);
+    let mut edited = BTreeMap::from([(
+        "connection.uri".to_owned(),
+        "mongodb://app:[hidden]@new-host/db".to_owned(),
+    )]);
+    restore(edited.iter_mut().collect(), Some(&stored)).unwrap();
+    assert_eq!(edited["connection.uri"], "mongodb://app:s3cret@new-host/db");
 }
 
 #[test]

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use api_types::{
-    BulkOutcome, BulkRequest, ConnectorDetail, ConnectorList, NewConnector, OffsetsChange,
-    OffsetsOutcome, RestartScope,
+    BulkOutcome, BulkRequest, ConnectorDetail, ConnectorList, ConnectorState, NewConnector,
+    OffsetsChange, OffsetsOutcome, RestartScope,
 };
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ pub async fn get_connector(cluster: String, name: String) -> ApiResult<Connector
 
 /// The connector's own state, from its status alone (one call to Connect, where the detail
 /// costs four).
-pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<String> {
+pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<ConnectorState> {
     let path = format!(
         "/api/v1/clusters/{}/connect/connectors/{}/status",
         encode(cluster),
@@ -42,7 +42,7 @@ pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<String>
     let status: Value = get_json(&path).await?;
     status["connector"]["state"]
         .as_str()
-        .map(str::to_owned)
+        .map(ConnectorState::parse)
         .ok_or_else(|| "Connect's status names no state".to_owned())
 }
 

@@ -1,6 +1,6 @@
 //! Small coloured labels for a connector's computed health and for Connect's raw states.
 
-use api_types::Health;
+use api_types::{ConnectorState, Health};
 use leptos::prelude::*;
 
 /// The word and the colour class of a health value.
@@ -28,17 +28,16 @@ pub fn HealthBadge(health: Health) -> impl IntoView {
 
 /// Connect's own state word (RUNNING, FAILED, PAUSED, STOPPED, UNASSIGNED, RESTARTING).
 #[component]
-pub fn StateBadge(state: String) -> impl IntoView {
-    let colour = match state.as_str() {
-        "RUNNING" => "ok",
-        "FAILED" => "bad",
-        "PAUSED" | "STOPPED" => "info",
+pub fn StateBadge(state: ConnectorState) -> impl IntoView {
+    let colour = match state {
+        ConnectorState::Running => "ok",
+        ConnectorState::Failed => "bad",
+        ConnectorState::Paused | ConnectorState::Stopped => "info",
         _ => "warn",
     };
-    let word = state.clone();
     view! {
-        <span class=format!("badge {colour}") data-testid="state-badge" data-state=state>
-            {word}
+        <span class=format!("badge {colour}") data-testid="state-badge" data-state=state.as_str()>
+            {state.as_str()}
         </span>
     }
 }

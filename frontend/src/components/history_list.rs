@@ -1,7 +1,7 @@
 //! History events as a list: when, who, from where, what, the outcome, the config diff on
 //! demand, and a rollback to the version an event left.
 
-use api_types::{ConfigChange, HistoryEvent, Role, RollbackRequest};
+use api_types::{Action, ConfigChange, HistoryEvent, Outcome, RollbackRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -11,9 +11,6 @@ use crate::api;
 use crate::links;
 use crate::session;
 use crate::toasts::Toaster;
-
-/// Actions whose resulting config is a version worth restoring.
-const CONFIG_ACTIONS: [&str; 4] = ["create", "update", "patch", "rollback"];
 
 /// `2026-11-22T04:30:12.123456Z` → `2026-11-22 04:30:12 UTC`.
 pub fn readable_time(rfc3339: &str) -> String {
@@ -36,7 +33,7 @@ pub fn HistoryList(
         <ol class="history" data-testid="history">
             <For
                 each=move || events.get()
-                key=|e| (e.id, e.outcome.clone())
+                key=|e| (e.id, e.outcome)
                 let(event)
             >
                 <EventItem event show_connector on_changed />
@@ -47,9 +44,9 @@ pub fn HistoryList(
 
 #[component]
 fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>) -> impl IntoView {
-    let outcome_class = match event.outcome.as_str() {
-        "success" => "badge ok",
-        "failure" => "badge bad",
+    let outcome_class = match event.outcome {
+        Outcome::Success => "badge ok",
+        Outcome::Failure => "badge bad",
         _ => "badge warn",
     };
     let empty = Default::default();
@@ -57,9 +54,9 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
         event.config_before.as_ref().unwrap_or(&empty),
         event.config_after.as_ref().unwrap_or(&empty),
     );
-    let restorable = event.outcome == "success"
+    let restorable = event.outcome == Outcome::Success
         && event.config_after.is_some()
-        && CONFIG_ACTIONS.contains(&event.action.as_str());
+        && event.action.sets_config();
     let connector = event
         .connector
         .clone()
@@ -76,19 +73,19 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
     let status = event.http_status.map(|s| format!("HTTP {s}"));
     let change_count = changes.len();
     view! {
-        <li class="event" data-testid="history-event" data-action=event.action.clone() data-event=event.id.to_string()>
+        <li class="event" data-testid="history-event" data-action=event.action.as_str() data-event=event.id.to_string()>
             <div class="event-line">
                 <time datetime=event.started_at.clone()>{readable_time(&event.started_at)}</time>
-                <strong class="action">{event.action.clone()}</strong>
+                <strong class="action">{event.action.as_str()}</strong>
                 {connector}
-                <span class=outcome_class data-testid="event-outcome">{event.outcome.clone()}</span>
-                <span class="muted small">{format!("by {} via {}", event.actor, event.source)}</span>
+                <span class=outcome_class data-testid="event-outcome">{event.outcome.as_str()}</span>
+                <span class="muted small">{format!("by {} via {}", event.actor, event.source.as_str())}</span>
                 {status.map(|s| view! { <span class="muted small">{s}</span> })}
                 {event.duration_ms.map(|ms| view! { <span class="muted small">{format!("{ms} ms")}</span> })}
                 {detail}
             </div>
             {event.reason.clone().map(|r| view! { <p class="reason">"Reason: " {r}</p> })}
-            {event.message.clone().filter(|_| event.outcome != "success").map(|m| view! { <p class="error small">{m}</p> })}
+            {event.message.clone().filter(|_| event.outcome != Outcome::Success).map(|m| view! { <p class="error small">{m}</p> })}
             {(change_count > 0).then(|| view! {
                 <details class="event-diff">
                     <summary data-testid="show-diff">{format!("{change_count} config change{}", if change_count == 1 { "" } else { "s" })}</summary>
@@ -103,7 +100,7 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
 /// "Restore this version", with a confirmation that takes an optional reason.
 #[component]
 fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoView {
-    if !session::may(Role::Editor, Some(&event.cluster)) {
+    if !session::may(Action::Rollback.role(), Some(&event.cluster)) {
         return ().into_any();
     }
     let toaster = expect_context::<Toaster>();

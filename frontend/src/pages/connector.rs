@@ -11,7 +11,7 @@ mod timeline;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use api_types::{ConnectorDetail, ConnectorSummary, Role};
+use api_types::{Action as ChangeAction, ConnectorDetail, ConnectorSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -56,9 +56,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         Memo::new(move |_| detail.ok_map(|d| d.summary.clone()));
     let error = Memo::new(move |_| detail.error());
     let trace = Memo::new(move |_| detail.ok_map(|d| d.trace.clone()).flatten());
-    let state = Signal::derive(move || {
-        summary.with(|s| s.as_ref().map(|s| s.state.clone()).unwrap_or_default())
-    });
+    let state = Signal::derive(move || summary.with(|s| s.as_ref().map(|s| s.state)));
     let actions = Actions::new(
         cluster.clone(),
         name.clone(),
@@ -75,8 +73,8 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         }
     };
     let tasks = Memo::new(move |_| detail.ok_map(|d| d.tasks.clone()));
-    let can_operate = session::may(Role::Operator, Some(&cluster));
-    let can_edit = session::may(Role::Editor, Some(&cluster));
+    let can_operate = session::may(ChangeAction::Pause.role(), Some(&cluster));
+    let can_edit = session::may(ChangeAction::Update.role(), Some(&cluster));
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));

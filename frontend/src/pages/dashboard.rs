@@ -8,7 +8,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
-use api_types::{ConnectorList, ConnectorSummary, Health, Role};
+use api_types::{Action, ConnectorList, ConnectorSummary, Health};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -57,13 +57,13 @@ pub fn DashboardPage() -> impl IntoView {
         })
     };
     let show_cluster = cluster.get_untracked().is_none();
-    let selectable = session::may_somewhere(Role::Operator);
+    let selectable = session::may_somewhere(Action::Pause.role());
     let new_href = move || links::new_connector(&cluster.get().unwrap_or_else(first_cluster), None);
     view! {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
         <div class="title-row">
             <h1>"Connectors"</h1>
-            {session::may_somewhere(Role::Editor).then(|| view! {
+            {session::may_somewhere(Action::Create.role()).then(|| view! {
                 <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
             })}
         </div>

@@ -1,29 +1,12 @@
 //! The change history of every cluster: filters (cluster, connector, actor, action, outcome,
 //! time range), pages of events newest first, and an export of the matching events.
 
-use api_types::HistoryEvent;
+use api_types::{Action, HistoryEvent, Outcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, history_export_url, query_string};
 use crate::components::HistoryList;
-
-const ACTIONS: [&str; 14] = [
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "pause",
-    "resume",
-    "stop",
-    "restart",
-    "task_restart",
-    "offsets_alter",
-    "offsets_reset",
-    "topics_reset",
-    "logger_change",
-    "rollback",
-];
 
 #[derive(Clone, Copy)]
 struct HistoryFilters {
@@ -114,11 +97,11 @@ pub fn HistoryPage() -> impl IntoView {
             {text(filters.actor, "Actor")}
             <select aria-label="Action" on:change=move |ev| filters.action.set(event_target_value(&ev))>
                 <option value="">"Any action"</option>
-                {ACTIONS.map(|a| view! { <option value=a>{a}</option> }).collect_view()}
+                {Action::ALL.map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
             </select>
             <select aria-label="Outcome" on:change=move |ev| filters.outcome.set(event_target_value(&ev))>
                 <option value="">"Any outcome"</option>
-                {["success", "failure", "unknown", "pending"].map(|o| view! { <option value=o>{o}</option> }).collect_view()}
+                {Outcome::ALL.map(|o| view! { <option value=o.as_str()>{o.as_str()}</option> }).collect_view()}
             </select>
             {when(filters.since, "From (UTC)")}
             {when(filters.until, "to")}

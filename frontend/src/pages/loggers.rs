@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use api_types::{LoggerChange, Role, WorkerLoggers};
+use api_types::{Action, LoggerChange, WorkerLoggers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -59,7 +59,7 @@ pub fn LoggersPage() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || cluster_wide.get() on:change=move |ev| cluster_wide.set(event_target_checked(&ev)) />
                     " On every worker of the cluster"
                 </label>
-                <button class="primary" disabled=move || busy.get() || !session::may(Role::Admin, Some(&cluster.get())) on:click=apply data-testid="logger-apply">"Apply"</button>
+                <button class="primary" disabled=move || busy.get() || !session::may(Action::LoggerChange.role(), Some(&cluster.get())) on:click=apply data-testid="logger-apply">"Apply"</button>
                 <button on:click=move |_| looked_up.set(Some(logger.get_untracked()))>"Look up on each worker"</button>
                 <button on:click=move |_| looked_up.set(None)>"Show all loggers"</button>
             </div>

@@ -120,6 +120,16 @@ fn each_kind_of_request_needs_its_role() {
             cluster(Role::Admin),
         ),
         (
+            Method::GET,
+            &format!("{c}/connect/connectors/a/%2e/config"),
+            cluster(Role::Viewer),
+        ),
+        (
+            Method::PUT,
+            &format!("{c}/connect/connectors/x/%2e%2e/%2e%2e/admin/loggers/root"),
+            cluster(Role::Viewer),
+        ),
+        (
             Method::POST,
             "/api/v1/alerts/rules",
             Need::Role(Role::Admin, Scope::Everywhere),
@@ -136,7 +146,7 @@ fn each_kind_of_request_needs_its_role() {
         ),
     ];
     for (method, path, expected) in rows {
-        assert_eq!(need(&method, path), expected, "{method} {path}");
+        assert_eq!(judge(&method, path, None).need, expected, "{method} {path}");
     }
 }
 

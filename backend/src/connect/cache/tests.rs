@@ -156,3 +156,40 @@ fn lists_and_statuses_are_cacheable_and_configs_are_not() {
     assert!(!is_cacheable("/connectors/a/config"));
     assert!(!is_cacheable("/connector-plugins"));
 }
+
+#[tokio::test]
+async fn callers_choosing_many_paths_cannot_grow_the_cache_past_its_cap() {
+    let cache = GetCache::new(Duration::from_secs(60));
+    let calls = Arc::new(AtomicUsize::new(0));
+
+    let instant_fetch = |calls: &Arc<AtomicUsize>| {
+        let calls = calls.clone();
+        async move {
+            let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(UpstreamResponse {
+                status: StatusCode::OK,
+                body: Bytes::from(n.to_string()),
+            })
+        }
+    };
+    for i in 0..MAX_ENTRIES + 200 {
+        let path = format!("/connectors/attacker-{i}/status");
+        cache
+            .get_or_fetch(path, true, instant_fetch(&calls))
+            .await
+            .unwrap();
+    }
+    let newest = format!("/connectors/attacker-{}/status", MAX_ENTRIES + 199);
+    let again = cache
+        .get_or_fetch(newest, true, instant_fetch(&calls))
+        .await
+        .unwrap();
+
+    assert_eq!(cache.len(), MAX_ENTRIES);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        MAX_ENTRIES + 200,
+        "the newest stayed cached"
+    );
+    assert_eq!(again.body, (MAX_ENTRIES + 200).to_string());
+}

@@ -1,6 +1,6 @@
 //! A connector's health in one word, its task counts, and the line of its traces that says why.
 
-use api_types::{Health, TaskCounts};
+use api_types::{ConnectorState, Health, TaskCounts};
 
 use super::{ConnectorStatus, TaskState};
 
@@ -11,12 +11,12 @@ pub fn health(status: Option<&ConnectorStatus>) -> Health {
         return Health::Unassigned;
     };
     let tasks = task_counts(&status.tasks);
-    match status.connector.state.as_str() {
-        "FAILED" => Health::Unhealthy,
-        "PAUSED" => Health::Paused,
-        "STOPPED" => Health::Stopped,
-        "RESTARTING" => Health::Restarting,
-        "UNASSIGNED" => Health::Unassigned,
+    match status.connector.state {
+        ConnectorState::Failed => Health::Unhealthy,
+        ConnectorState::Paused => Health::Paused,
+        ConnectorState::Stopped => Health::Stopped,
+        ConnectorState::Restarting => Health::Restarting,
+        ConnectorState::Unassigned => Health::Unassigned,
         _ if tasks.total == 0 || tasks.failed == tasks.total => Health::Unhealthy,
         _ if tasks.restarting > 0 => Health::Restarting,
         _ if tasks.failed > 0 || tasks.unassigned > 0 => Health::Degraded,
@@ -31,12 +31,12 @@ pub fn task_counts(tasks: &[TaskState]) -> TaskCounts {
         ..TaskCounts::default()
     };
     for task in tasks {
-        match task.state.as_str() {
-            "RUNNING" => counts.running += 1,
-            "FAILED" => counts.failed += 1,
-            "PAUSED" => counts.paused += 1,
-            "RESTARTING" => counts.restarting += 1,
-            "UNASSIGNED" => counts.unassigned += 1,
+        match task.state {
+            ConnectorState::Running => counts.running += 1,
+            ConnectorState::Failed => counts.failed += 1,
+            ConnectorState::Paused => counts.paused += 1,
+            ConnectorState::Restarting => counts.restarting += 1,
+            ConnectorState::Unassigned => counts.unassigned += 1,
             _ => {}
         }
     }

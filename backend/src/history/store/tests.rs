@@ -4,10 +4,10 @@ use super::*;
 
 use crate::test_support::scratch_db;
 
-fn event(action: &str) -> NewEvent<'_> {
+fn event(action: Action) -> NewEvent<'static> {
     NewEvent {
         actor: "tester",
-        source: "api",
+        source: Source::Api,
         cluster: "c",
         connector: Some("x"),
         action,
@@ -21,7 +21,14 @@ fn event(action: &str) -> NewEvent<'_> {
 #[tokio::test]
 async fn pruning_by_rows_keeps_the_newest_events() {
     let (pool, path) = scratch_db("prune").await;
-    for action in ["a", "b", "c", "d", "e"] {
+    let five = [
+        Action::Create,
+        Action::Pause,
+        Action::Resume,
+        Action::Stop,
+        Action::Delete,
+    ];
+    for action in five {
         insert_intent(&pool, &event(action)).await.unwrap();
     }
 
@@ -29,18 +36,18 @@ async fn pruning_by_rows_keeps_the_newest_events() {
     let left = list(&pool, &Filter::default(), 10).await.unwrap();
 
     assert_eq!(pruned, 3);
-    let actions: Vec<_> = left.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["e", "d"]);
+    let actions: Vec<_> = left.iter().map(|e| e.action).collect();
+    assert_eq!(actions, [Action::Delete, Action::Stop]);
     std::fs::remove_file(path).unwrap();
 }
 
 #[tokio::test]
 async fn filters_and_pages_select_the_right_events() {
     let (pool, path) = scratch_db("filter").await;
-    for action in ["pause", "resume", "pause", "pause"] {
+    for action in [Action::Pause, Action::Resume, Action::Pause, Action::Pause] {
         let id = insert_intent(&pool, &event(action)).await.unwrap();
         let done = Completion {
-            outcome: "success",
+            outcome: Outcome::Success,
             http_status: Some(202),
             message: None,
             config_after: None,
@@ -49,7 +56,7 @@ async fn filters_and_pages_select_the_right_events() {
         complete(&pool, id, &done).await.unwrap();
     }
     let pauses = Filter {
-        action: Some("pause".into()),
+        action: Some(Action::Pause),
         ..Filter::default()
     };
 
@@ -66,7 +73,7 @@ async fn filters_and_pages_select_the_right_events() {
         first_page
             .iter()
             .chain(&second_page)
-            .all(|e| e.action == "pause" && e.outcome == "success")
+            .all(|e| e.action == Action::Pause && e.outcome == Outcome::Success)
     );
     std::fs::remove_file(path).unwrap();
 }

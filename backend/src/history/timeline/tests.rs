@@ -6,7 +6,7 @@ use crate::connect::model::{StateEntry, TaskState};
 fn status(connector: &str, tasks: &[(&str, &str, Option<&str>)]) -> ConnectorStatus {
     ConnectorStatus {
         connector: StateEntry {
-            state: connector.into(),
+            state: ConnectorState::parse(connector),
             worker_id: Some("w1:8083".into()),
             trace: None,
         },
@@ -15,7 +15,7 @@ fn status(connector: &str, tasks: &[(&str, &str, Option<&str>)]) -> ConnectorSta
             .enumerate()
             .map(|(id, (state, worker, trace))| TaskState {
                 id: id as u32,
-                state: (*state).into(),
+                state: ConnectorState::parse(state),
                 worker_id: Some((*worker).into()),
                 trace: trace.map(str::to_owned),
             })
@@ -57,10 +57,10 @@ fn a_failed_task_is_recorded_with_its_cause_and_its_previous_state() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].subject.task, Some(0));
     assert_eq!(
-        found[0].before.as_ref().map(|b| b.state.as_str()),
-        Some("RUNNING")
+        found[0].before.as_ref().map(|b| b.state),
+        Some(ConnectorState::Running)
     );
-    assert_eq!(found[0].after.state, "FAILED");
+    assert_eq!(found[0].after.state, ConnectorState::Failed);
     assert_eq!(
         found[0].cause.as_deref(),
         Some("Caused by: java.io.IOException: disk full")

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use api_types::RestartScope;
+use api_types::{ConnectorState, RestartScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -46,11 +46,11 @@ impl Action {
     }
 
     /// The connector state the action leads to, when it leads to one.
-    fn target_state(self) -> Option<&'static str> {
+    fn target_state(self) -> Option<ConnectorState> {
         match self {
-            Self::Pause => Some("PAUSED"),
-            Self::Resume => Some("RUNNING"),
-            Self::Stop => Some("STOPPED"),
+            Self::Pause => Some(ConnectorState::Paused),
+            Self::Resume => Some(ConnectorState::Running),
+            Self::Stop => Some(ConnectorState::Stopped),
             _ => None,
         }
     }
@@ -69,12 +69,16 @@ impl Action {
 
 /// Connect applies pause, resume and stop asynchronously: ask again for a few seconds until the
 /// state is reached, and report the state seen last.
-async fn settled_state(cluster: &str, name: &str, target: Option<&str>) -> Option<String> {
+async fn settled_state(
+    cluster: &str,
+    name: &str,
+    target: Option<ConnectorState>,
+) -> Option<ConnectorState> {
     let mut seen = None;
     for _ in 0..10 {
         sleep(Duration::from_millis(700)).await;
         seen = api::get_connector_state(cluster, name).await.ok();
-        if target.is_none() || seen.as_deref() == target {
+        if target.is_none() || seen == target {
             break;
         }
     }
@@ -147,7 +151,7 @@ impl Actions {
 #[component]
 pub fn ActionBar(
     actions: Actions,
-    state: Signal<String>,
+    state: Signal<Option<ConnectorState>>,
     name: String,
     read_only: bool,
     /// The user's role allows pause, resume, stop and restart.
@@ -171,7 +175,7 @@ pub fn ActionBar(
             </button>
         }
     };
-    let is = move |word: &'static str| move || state.get() == word;
+    let is = move |wanted: ConnectorState| move || state.get() == Some(wanted);
     let confirm_prompt = format!(
         "Type the connector's name, {name}, to delete it. Its config is kept in the history."
     );
@@ -183,9 +187,9 @@ pub fn ActionBar(
     }
     view! {
         <div class="button-row actions" data-testid="actions">
-            <Show when=is("RUNNING")>{button(Action::Pause, "Pause", "pause")}</Show>
-            <Show when=move || is("PAUSED")() || is("STOPPED")()>{button(Action::Resume, "Resume", "resume")}</Show>
-            <Show when=move || !is("STOPPED")()>{button(Action::Stop, "Stop", "stop")}</Show>
+            <Show when=is(ConnectorState::Running)>{button(Action::Pause, "Pause", "pause")}</Show>
+            <Show when=move || is(ConnectorState::Paused)() || is(ConnectorState::Stopped)()>{button(Action::Resume, "Resume", "resume")}</Show>
+            <Show when=move || !is(ConnectorState::Stopped)()>{button(Action::Stop, "Stop", "stop")}</Show>
             <details class="menu">
                 <summary data-testid="restart-menu">"Restart"</summary>
                 <div class="menu-items">

@@ -1,7 +1,7 @@
 //! A connector's offsets (KIP-875): a source's source offsets or a sink's consumer offsets,
 //! with the stop → edit or reset → resume flow as one operation.
 
-use api_types::{OffsetsChange, Role};
+use api_types::{Action, OffsetsChange};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -44,7 +44,7 @@ pub fn OffsetsPanel(
         }
     };
     let table = rows(&offsets);
-    let can_edit = session::may(Role::Editor, Some(&cluster));
+    let can_edit = session::may(Action::OffsetsAlter.role(), Some(&cluster));
     let editing = RwSignal::new(false);
     let confirming_reset = RwSignal::new(false);
     let resume_after = RwSignal::new(true);

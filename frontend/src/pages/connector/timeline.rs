@@ -11,13 +11,13 @@ pub fn StateTimeline(transitions: Signal<Vec<StateTransition>>) -> impl IntoView
     view! {
         <ol class="timeline" data-testid="state-timeline">
             <For each=move || transitions.get() key=|t| t.id let(t)>
-                <li data-testid="transition" data-state=t.state_after.clone()>
+                <li data-testid="transition" data-state=t.state_after.as_str()>
                     <time datetime=t.seen_at.clone()>{readable_time(&t.seen_at)}</time>
                     " "
                     <strong>{t.task.map_or_else(|| "connector".to_owned(), |id| format!("task {id}"))}</strong>
                     " "
-                    {t.state_before.clone().map(|s| view! { <StateBadge state=s /> " → " })}
-                    <StateBadge state=t.state_after.clone() />
+                    {t.state_before.map(|s| view! { <StateBadge state=s /> " → " })}
+                    <StateBadge state=t.state_after />
                     {worker_text(&t).map(|w| view! { " " <span class="muted small">{w}</span> })}
                     {t.cause.clone().map(|c| view! { <div class="cause">{c}</div> })}
                 </li>

@@ -6,7 +6,7 @@ use crate::connect::model::StateEntry;
 fn status(connector: &str, tasks: &[&str]) -> ConnectorStatus {
     ConnectorStatus {
         connector: StateEntry {
-            state: connector.into(),
+            state: ConnectorState::parse(connector),
             worker_id: Some("w:8083".into()),
             trace: None,
         },
@@ -15,7 +15,7 @@ fn status(connector: &str, tasks: &[&str]) -> ConnectorStatus {
             .enumerate()
             .map(|(id, state)| TaskState {
                 id: id as u32,
-                state: (*state).into(),
+                state: ConnectorState::parse(state),
                 worker_id: Some("w:8083".into()),
                 trace: None,
             })

@@ -1,0 +1,126 @@
+//! The keys of a connector config that plugins declare as PASSWORD type: the connector's own,
+//! and those of the converters, transforms and predicates it configures, under the prefixes
+//! Connect gives them (`value.converter.`, `transforms.{alias}.`, `predicates.{alias}.`).
+//! Each plugin's definitions are asked of Connect once per cluster (KIP-769 serves them for
+//! every plugin type).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use crate::connect::{ClusterClient, ConnectCall, PluginName};
+
+/// The most plugin classes remembered per cluster; a cluster has far fewer.
+const MAX_CLASSES: usize = 1_000;
+
+/// PASSWORD-type keys per plugin class, for one cluster.
+#[derive(Default)]
+pub struct DeclaredKeys(Mutex<HashMap<String, HashSet<String>>>);
+
+/// Where each plugin of `config` is named, and the prefix its own keys take in the config.
+fn plugins_of(config: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut plugins = Vec::new();
+    if let Some(class) = config.get("connector.class") {
+        plugins.push((class.clone(), String::new()));
+    }
+    for converter in ["key.converter", "value.converter", "header.converter"] {
+        if let Some(class) = config.get(converter) {
+            plugins.push((class.clone(), format!("{converter}.")));
+        }
+    }
+    for list in ["transforms", "predicates"] {
+        let aliases = config.get(list).map(String::as_str).unwrap_or_default();
+        for alias in aliases.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            let prefix = format!("{list}.{alias}.");
+            if let Some(class) = config.get(&format!("{prefix}type")) {
+                plugins.push((class.clone(), prefix));
+            }
+        }
+    }
+    plugins
+}
+
+impl ClusterClient {
+    /// Every key of `config` that a plugin it configures declares as PASSWORD type.
+    pub async fn declared_secret_keys(&self, config: &BTreeMap<String, String>) -> HashSet<String> {
+        let mut keys = HashSet::new();
+        for (class, prefix) in plugins_of(config) {
+            for key in self.password_keys(&class).await {
+                keys.insert(format!("{prefix}{key}"));
+            }
+        }
+        keys
+    }
+
+    /// [`ClusterClient::declared_secret_keys`] of a config given as JSON.
+    pub async fn declared_secret_keys_json(
+        &self,
+        config: &serde_json::Map<String, Value>,
+    ) -> HashSet<String> {
+        let strings: BTreeMap<String, String> = config
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect();
+        self.declared_secret_keys(&strings).await
+    }
+
+    /// The PASSWORD-type keys of plugin `class`, asked of Connect once; nothing when Connect
+    /// does not know the plugin (then the key-name rules still apply).
+    async fn password_keys(&self, class: &str) -> HashSet<String> {
+        let memo = &self.declared_keys().0;
+        if let Some(keys) = memo.lock().expect("memo lock").get(class) {
+            return keys.clone();
+        }
+        let Ok(plugin) = PluginName::new(class) else {
+            return HashSet::new();
+        };
+        let call = ConnectCall::GetPluginConfig(plugin);
+        let Ok(definitions) = self.get_json::<Vec<Value>>(call).await else {
+            return HashSet::new();
+        };
+        let keys: HashSet<String> = definitions
+            .iter()
+            .filter(|d| d["type"] == "PASSWORD")
+            .filter_map(|d| d["name"].as_str().map(str::to_owned))
+            .collect();
+        let mut memo = memo.lock().expect("memo lock");
+        if memo.len() < MAX_CLASSES {
+            memo.insert(class.to_owned(), keys.clone());
+        }
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::config;
+
+    #[test]
+    fn converters_transforms_and_predicates_are_found_with_their_prefixes() {
+        let config = config(&[
+            ("connector.class", "Sink"),
+            ("value.converter", "AvroConverter"),
+            ("transforms", "mask, route"),
+            ("transforms.mask.type", "MaskField"),
+            ("transforms.route.type", "RegexRouter"),
+            ("transforms.unlisted.type", "Ignored"),
+            ("predicates", "isFoo"),
+            ("predicates.isFoo.type", "TopicNameMatches"),
+        ]);
+        let found = plugins_of(&config);
+        let expected = [
+            ("Sink", ""),
+            ("AvroConverter", "value.converter."),
+            ("MaskField", "transforms.mask."),
+            ("RegexRouter", "transforms.route."),
+            ("TopicNameMatches", "predicates.isFoo."),
+        ];
+        let found: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(c, p)| (c.as_str(), p.as_str()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+}
