@@ -3,7 +3,9 @@
 # directly and through Plugboard (release build, cache off and on), and upstream calls per list
 # refresh with 200 connectors and 20 pollers, and the time Chromium takes to render the
 # dashboard with those 200 connectors; then the Kafka snapshot with 5,000 partitions and 500
-# groups on a broker of its own (time per cycle, requests per cycle, resident memory).
+# groups on a broker of its own (time per cycle, requests per cycle, resident memory); and the
+# costs of the security boundary (scrubbing a large answer by value, parsing a passthrough
+# call, refusing a sign-in for a known and an unknown user).
 # Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -42,3 +44,4 @@ BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
   BENCH_PLUGBOARD_UNCACHED_URL=http://127.0.0.1:28081 cargo bench -p plugboard --bench gateway
 PLUGBOARD_URL=http://127.0.0.1:28080 node "$REPO_ROOT/playwright/bench-dashboard.mjs" 200
 cargo bench -p plugboard --bench kafka
+cargo bench -p plugboard --bench security

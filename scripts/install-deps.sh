@@ -2,7 +2,8 @@
 # Installs what Plugboard's demo and tests need, each piece only when it is missing:
 # Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars, the
 # wasm32 target, wasm-bindgen-cli at Cargo.lock's version and binaryen's wasm-opt, and (with
-# --browser, for the tests) Chromium, the Playwright npm packages and a venv with the kafka-connect-py client.
+# --browser, for the tests) a JDK for the tests' Connect plugin, Chromium, the Playwright npm
+# packages and a venv with the kafka-connect-py client.
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -122,6 +123,12 @@ ensure_client_venv() {
   say "kafka-connect-py: $venv"
 }
 
+# The tests compile a small Connect plugin of their own (backend/tests/plugin).
+ensure_jdk() {
+  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
+  say "javac: $(javac -version 2>&1)"
+}
+
 ensure_browser() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
   say "chromium: $(/usr/bin/chromium --version 2>/dev/null)"
@@ -137,6 +144,7 @@ ensure_connect_jars
 ensure_wasm_toolchain
 ensure_tansu
 if [ "${1:-}" = "--browser" ]; then
+  ensure_jdk
   ensure_browser
   ensure_client_venv
 fi

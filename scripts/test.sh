@@ -5,7 +5,7 @@
 # tests in Debian's Chromium. Prints how long each phase took.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-export KAFKA_PORT=19092 CONNECT_PORTS="18083 18084"
+export KAFKA_PORT=19092 CONNECT_PORTS="18083 18084" STACK_TEST_PLUGIN=1
 # The broker of the "gone" cluster, which the browser tests stop and restart.
 export OUTAGE_KAFKA_PORT=19192
 source "$REPO_ROOT/scripts/lib/stack.sh"

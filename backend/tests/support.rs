@@ -280,6 +280,42 @@ impl PlugboardProcess {
     }
 }
 
+impl PlugboardProcess {
+    /// Starts it requiring login, with a built-in user of each `(name, role)` on every cluster,
+    /// whose password is [`USER_PASSWORD`].
+    pub async fn start_with_users(dir: &ScratchDir, users: &[(&str, api_types::Role)]) -> Self {
+        let db = plugboard::db::open(&dir.path("plugboard.db"))
+            .await
+            .unwrap();
+        for (name, role) in users {
+            let user = UserChange {
+                name: (*name).to_owned(),
+                grants: vec![api_types::Grant {
+                    role: *role,
+                    clusters: Vec::new(),
+                }],
+                password: Some(USER_PASSWORD.to_owned()),
+            };
+            plugboard::access::users::create(&db, user).await.unwrap();
+        }
+        db.close().await;
+        Self::start(dir, "[access]\nrequire_login = true\n", None).await
+    }
+
+    /// The process's resident memory, in KiB, as the kernel counts it.
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+/// The password of the users [`PlugboardProcess::start_with_users`] adds.
+pub const USER_PASSWORD: &str = "correct horse battery";
+
 impl Drop for PlugboardProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -301,6 +337,68 @@ where
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     panic!("gave up waiting for {what}");
+}
+
+/// An HTTP/1.1 request written byte for byte: the path goes out exactly as given (HTTP
+/// clients, reqwest included, resolve `.`, `..` and `%2e` segments before sending, which is
+/// what an attacker would not do). Answers the status and the body.
+pub async fn raw_request(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {address}\r\n"));
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let body = body.unwrap_or_default();
+    head.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    (
+        status,
+        if chunked {
+            unchunk(body)
+        } else {
+            body.to_owned()
+        },
+    )
+}
+
+/// The body of a chunked HTTP/1.1 answer.
+fn unchunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 || after.len() < size {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    body
 }
 
 /// Percent-encodes a path segment the way any HTTP client would.

@@ -2,6 +2,8 @@
 # Connect 3.9 cluster (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
 #
 # Ports come from KAFKA_PORT (default 9092) and CONNECT_PORTS (default "8083 8084").
+# With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
+# converter and a transform that declare PASSWORD settings), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
 # session of its own (setsid), so a Ctrl-C in the terminal reaches only the calling script,
 # which then stops the workers before the broker they need for a clean shutdown.
@@ -20,6 +22,7 @@ stack_start() {
     fi
   done
   mkdir -p "$data/logs" "$data/plugins"
+  if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins/plugboard-test-plugin"; fi
   say "starting tansu on 127.0.0.1:$KAFKA_PORT (data in $data)"
   # tansu reads the path after sqlite:// relative to its working directory, so run it in $data.
   (cd "$data" && exec setsid tansu broker \
@@ -112,6 +115,19 @@ put_connector() {
     sleep 3
   done
   die "could not create connector $name on $url"
+}
+
+# build_test_plugin DIR: compiles backend/tests/plugin into DIR/plugboard-test-plugin.jar.
+build_test_plugin() {
+  local dir=$1 source=$REPO_ROOT/backend/tests/plugin classes
+  classes=$(mktemp -d)
+  javac -nowarn -d "$classes" -cp "$CONNECT_CLASSPATH/*" "$source"/src/dev/plugboard/test/*.java \
+    || die "could not compile the tests' Connect plugin"
+  cp -r "$source/META-INF" "$classes/"
+  mkdir -p "$dir"
+  jar cf "$dir/plugboard-test-plugin.jar" -C "$classes" .
+  rm -rf "$classes"
+  say "tests' Connect plugin: $dir"
 }
 
 port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

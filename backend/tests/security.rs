@@ -1,0 +1,495 @@
+//! The security boundary under attack, against the real stack: paths spelled to be judged as
+//! one endpoint and served as another, secrets of every shape planted in a connector and looked
+//! for in every answer, history row, export, log line and database byte for every role,
+//! Connect's error messages echoing configs, DNS rebinding in open mode, a login flood, and
+//! OPTIONS. Requests whose paths must reach Plugboard unresolved are written byte for byte
+//! ([`raw_request`]), since HTTP clients resolve dot segments before sending.
+
+mod support;
+
+use api_types::{HistoryPage, Me, Role};
+use axum::http::Method;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::fake_worker::{Answer, FakeWorker};
+use support::{
+    PlugboardProcess, ScratchDir, TestApp, USER_PASSWORD, cluster, encode, eventually,
+    file_sink_config, raw_request, stack_worker_urls, unique,
+};
+
+const ROLES: [(&str, Role); 4] = [
+    ("viewer", Role::Viewer),
+    ("operator", Role::Operator),
+    ("editor", Role::Editor),
+    ("admin", Role::Admin),
+];
+
+/// A signed-in user of a login-required Plugboard: the cookie and CSRF token to send.
+struct Caller {
+    headers: Vec<(String, String)>,
+}
+
+impl Caller {
+    async fn sign_in(base: &str, name: &str) -> Self {
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"name": name, "password": USER_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name} signs in");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let me: Me = response.json().await.unwrap();
+        Self {
+            headers: vec![
+                ("Cookie".into(), cookie),
+                ("X-CSRF-Token".into(), me.csrf_token.unwrap()),
+            ],
+        }
+    }
+
+    async fn send(
+        &self,
+        base: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, String) {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let body = body.map(Value::to_string);
+        raw_request(base, method, path, &headers, body.as_deref()).await
+    }
+}
+
+/// Secrets of every shape a connector config holds, each a value no other text contains.
+struct Planted {
+    by_key_name: String,
+    camel_case_key: String,
+    passphrase: String,
+    in_uri: String,
+    converter_password: String,
+    transform_password: String,
+}
+
+impl Planted {
+    fn new() -> Self {
+        let value = |what: &str| format!("{what}-{}", unique("s3cr3t"));
+        Self {
+            by_key_name: value("pw"),
+            camel_case_key: value("apikey"),
+            passphrase: value("passphrase"),
+            in_uri: value("uripw"),
+            converter_password: value("registry"),
+            transform_password: value("signing"),
+        }
+    }
+
+    fn all(&self) -> [&str; 6] {
+        [
+            &self.by_key_name,
+            &self.camel_case_key,
+            &self.passphrase,
+            &self.in_uri,
+            &self.converter_password,
+            &self.transform_password,
+        ]
+    }
+
+    /// A file sink holding every secret, a converter and a transform from the tests' own plugin
+    /// (backend/tests/plugin) that declare their settings PASSWORD, and a provider reference.
+    fn config(&self, topic: &str) -> Value {
+        let mut config = file_sink_config(topic);
+        let extra = json!({
+            "connection.password": self.by_key_name,
+            "apiKey": self.camel_case_key,
+            "ssh.passphrase": self.passphrase,
+            "connection.uri": format!("mongodb://app:{}@db-1:27017,db-2:27017/orders", self.in_uri),
+            "value.converter": "dev.plugboard.test.SecretConverter",
+            "value.converter.registry.login": self.converter_password,
+            "transforms": "sign",
+            "transforms.sign.type": "dev.plugboard.test.SecretHeaderTransform",
+            "transforms.sign.signing.material": self.transform_password,
+            "vault.reference": "${file:/run/secrets/db.properties:password}",
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            config[key] = value.clone();
+        }
+        config
+    }
+
+    /// Panics naming the secret and the place when `text` holds any of them.
+    fn assert_none_in(&self, text: &str, place: &str) {
+        for secret in self.all() {
+            assert!(!text.contains(secret), "{secret} leaked in {place}");
+        }
+    }
+}
+
+/// The plugboard binary requiring login, with a user of each role (named after it).
+async fn plugboard_with_every_role(label: &str) -> (ScratchDir, PlugboardProcess, String) {
+    let dir = ScratchDir::new(label);
+    let plugboard = PlugboardProcess::start_with_users(&dir, &ROLES).await;
+    let base = plugboard.base_url.clone();
+    (dir, plugboard, base)
+}
+
+#[tokio::test]
+async fn planted_secrets_never_leave_plugboard_for_any_role_in_any_answer_row_log_or_byte() {
+    let (dir, plugboard, base) = plugboard_with_every_role("security").await;
+    let admin = Caller::sign_in(&base, "admin").await;
+    let editor = Caller::sign_in(&base, "editor").await;
+    let viewer = Caller::sign_in(&base, "viewer").await;
+    let planted = Planted::new();
+    let name = unique("planted");
+    let n = encode(&name);
+    let (c, p) = ("/api/v1/clusters/local", "/api/v1/clusters/local/connect");
+    let create = json!({"name": name, "config": planted.config(&name)});
+    let (status, created) = admin
+        .send(&base, "POST", &format!("{c}/connectors"), Some(&create))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    eventually("the connector's tasks to be configured", || async {
+        let (_, tasks) = admin
+            .send(&base, "GET", &format!("{p}/connectors/{n}/tasks"), None)
+            .await;
+        let tasks: Value = serde_json::from_str(&tasks).ok()?;
+        (!tasks.as_array()?.is_empty()).then_some(())
+    })
+    .await;
+
+    // Connect echoes a config in its error when `connector.class` is missing: through
+    // validation (which restores placeholders for editors only) and through an update.
+    let echo: Value = {
+        let mut config = planted.config(&name);
+        let object = config.as_object_mut().unwrap();
+        object.remove("connector.class");
+        for key in ["connection.password", "apiKey", "ssh.passphrase"] {
+            object.insert(key.into(), json!("[hidden]"));
+        }
+        object.insert("name".into(), json!(name));
+        config
+    };
+    let validate = format!("{p}/connector-plugins/FileStreamSinkConnector/config/validate");
+    let (viewer_validates, refused) = viewer.send(&base, "PUT", &validate, Some(&echo)).await;
+    assert_eq!(viewer_validates, 403, "{refused}");
+    let mut seen = Vec::new();
+    for (method, path, body) in [
+        ("PUT", validate.clone(), &echo),
+        ("PUT", format!("{p}/connectors/{n}/config"), &echo),
+        ("PUT", format!("{c}/connectors/{n}/config"), &echo),
+        (
+            "PATCH",
+            format!("{p}/connectors/{n}/config"),
+            &json!({"connector.class": null, "connection.password": "[hidden]"}),
+        ),
+    ] {
+        // Connect answers 400, or 500 wrapping a BadRequestException for validation.
+        let (status, answer) = editor.send(&base, method, &path, Some(body)).await;
+        assert!(
+            (400..=500).contains(&status),
+            "{method} {path} answered {status}: {answer}"
+        );
+        seen.push((format!("editor {method} {path}"), answer));
+    }
+
+    let reads = [
+        "/api/v1/connectors".to_owned(),
+        format!("{c}/connectors"),
+        format!("{c}/connectors/{n}"),
+        format!("{p}/connectors?expand=info&expand=status"),
+        format!("{p}/connectors/{n}"),
+        format!("{p}/connectors/{n}/config"),
+        format!("{p}/connectors/{n}/tasks"),
+        format!("{p}/connectors/{n}/tasks-config"),
+        format!("{p}/connectors/{n}/status"),
+        format!("/api/v1/history?connector={n}"),
+        format!("/api/v1/history/export?connector={n}"),
+        format!("{c}/connectors/{n}/timeline"),
+        "/api/v1/alerts/incidents".to_owned(),
+        "/metrics".to_owned(),
+    ];
+    for (user, _) in ROLES {
+        let caller = Caller::sign_in(&base, user).await;
+        for path in &reads {
+            let (status, answer) = caller.send(&base, "GET", path, None).await;
+            assert_eq!(status, 200, "{user} GET {path}: {answer}");
+            seen.push((format!("{user} GET {path}"), answer));
+        }
+    }
+    let (_, page) = admin
+        .send(
+            &base,
+            "GET",
+            &format!("/api/v1/history?connector={n}"),
+            None,
+        )
+        .await;
+    let page: HistoryPage = serde_json::from_str(&page).unwrap();
+    let failed = page
+        .events
+        .iter()
+        .filter(|e| e.outcome.as_str() == "failure")
+        .count();
+    assert!(
+        failed >= 3,
+        "the refused updates are in the history: {page:?}"
+    );
+    for event in &page.events {
+        let (status, answer) = admin
+            .send(&base, "GET", &format!("/api/v1/history/{}", event.id), None)
+            .await;
+        assert_eq!(status, 200);
+        seen.push((format!("history event {}", event.id), answer));
+    }
+    let (_, deleted) = admin
+        .send(&base, "DELETE", &format!("{c}/connectors/{n}"), None)
+        .await;
+
+    for (place, answer) in &seen {
+        planted.assert_none_in(answer, place);
+    }
+    let everything: String = seen.iter().map(|(_, a)| a.as_str()).collect();
+    assert!(
+        everything.contains("[hidden]"),
+        "the placeholder stands in for the secrets"
+    );
+    assert!(
+        everything.contains("${file:/run/secrets/db.properties:password}"),
+        "a provider reference is shown as written"
+    );
+    assert!(
+        everything.contains("mongodb://app:[hidden]@db-1:27017"),
+        "a URI keeps all but its password"
+    );
+    assert!(
+        everything.contains("contains no connector type") || everything.contains("connector.class"),
+        "Connect's echo came back (scrubbed): {everything:.2000}"
+    );
+    let log = std::fs::read_to_string(&plugboard.log).unwrap();
+    planted.assert_none_in(&log, "the log");
+    drop(plugboard);
+    for file in std::fs::read_dir(&dir.0).unwrap() {
+        let path = file.unwrap().path();
+        let bytes = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        if path.to_string_lossy().contains("plugboard.db") {
+            planted.assert_none_in(&bytes, &path.display().to_string());
+        }
+    }
+    assert!(deleted.is_empty(), "{deleted}");
+}
+
+#[tokio::test]
+async fn path_spellings_that_reach_another_endpoint_are_refused_for_every_role() {
+    let (_dir, _plugboard, base) = plugboard_with_every_role("paths").await;
+    let logger = format!("plugboard.security.{}", unique("l").replace('-', "_"));
+    let p = "/api/v1/clusters/local/connect";
+    let level = json!({"level": "TRACE"});
+    let reads = [
+        "/connectors/x/%2e/config",
+        "/connectors/x/./config",
+        "/connectors/x/%2E/config",
+        "/connectors/x/.%2e/y/config",
+        "/connectors/%2e%2e/config",
+        "/connectors/x%2F..%2F..%2Fadmin/config",
+        "/connectors/x\\..\\config",
+        "/connectors/x%5c..%5cconfig",
+        "/connectors//config",
+        "/connectors/x/config?forward=false",
+    ];
+    let logger_changes = [
+        format!("/connectors/x/../../admin/loggers/{logger}"),
+        format!("/connectors/x/%2e%2e/%2e%2e/admin/loggers/{logger}"),
+        format!("/connectors/x/%2E%2E/%2E%2E/admin/loggers/{logger}"),
+        format!("/connectors/x/.%2e/.%2e/admin/loggers/{logger}"),
+        format!("/connectors/x%2F..%2F..%2Fadmin%2Floggers%2F{logger}/pause"),
+        format!("/connectors/x/..%5c..%5cadmin/loggers/{logger}"),
+        format!("/admin/loggers/{logger}/."),
+        format!("/admin//loggers/{logger}"),
+    ];
+    for (user, _) in ROLES {
+        let caller = Caller::sign_in(&base, user).await;
+        for path in &reads {
+            let (status, answer) = caller.send(&base, "GET", &format!("{p}{path}"), None).await;
+            assert_eq!(status, 400, "{user} GET {path}: {answer}");
+            assert!(answer.contains("\"bad_request\""), "{answer}");
+        }
+        for path in &logger_changes {
+            let (status, answer) = caller
+                .send(&base, "PUT", &format!("{p}{path}"), Some(&level))
+                .await;
+            assert_eq!(status, 400, "{user} PUT {path}: {answer}");
+        }
+    }
+    let worker = &stack_worker_urls()[0];
+    let on_worker = reqwest::get(format!("{worker}/admin/loggers/{logger}"))
+        .await
+        .unwrap();
+    let level_now: Value = on_worker.json().await.unwrap_or(Value::Null);
+    assert_ne!(
+        level_now["level"], "TRACE",
+        "a refused path still changed the logger"
+    );
+    let admin = Caller::sign_in(&base, "admin").await;
+    let (_, history) = admin.send(&base, "GET", "/api/v1/history", None).await;
+    let history: HistoryPage = serde_json::from_str(&history).unwrap();
+    assert!(
+        history.events.is_empty(),
+        "a refused request was recorded: {history:?}"
+    );
+}
+
+#[tokio::test]
+async fn without_login_only_exact_loopback_host_names_are_answered() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    for host in ["127.0.0.1:8080", "localhost", "[::1]:1"] {
+        let (status, body) = raw_request(
+            &app.base_url,
+            "GET",
+            "/api/v1/clusters",
+            &[("Host", host)],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{host}: {body}");
+    }
+    for host in [
+        "127.0.0.1.attacker.example",
+        "127.0.0.1.attacker.example:8080",
+        "localhost.attacker.example",
+        "127.9.9.9",
+        "attacker.example",
+    ] {
+        for path in [
+            "/api/v1/clusters",
+            "/",
+            "/api/v1/clusters/local/connect/connectors",
+        ] {
+            let (status, body) =
+                raw_request(&app.base_url, "GET", path, &[("Host", host)], None).await;
+            assert_eq!(status, 403, "{host} {path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_login_flood_counts_every_attempt_and_memory_stays_flat() {
+    let dir = ScratchDir::new("flood");
+    let plugboard = PlugboardProcess::start_with_users(&dir, &[("admin", Role::Admin)]).await;
+    let base = plugboard.base_url.clone();
+    let http = reqwest::Client::new();
+    let login = format!("{base}/api/v1/auth/login");
+    let resident_before = plugboard.resident_kib();
+
+    let flood = (0..200).map(|i| {
+        let (http, login) = (http.clone(), login.clone());
+        async move {
+            let body = json!({"name": "admin", "password": format!("guess-{i}")});
+            http.post(&login).json(&body).send().await.unwrap().status()
+        }
+    });
+    let statuses = futures::future::join_all(flood).await;
+    let resident_after = plugboard.resident_kib();
+    let too_long = http
+        .post(&login)
+        .json(&json!({"name": "n".repeat(129), "password": "x"}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    let right_now = http
+        .post(&login)
+        .json(&json!({"name": "admin", "password": USER_PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+
+    let count = |wanted: StatusCode| statuses.iter().filter(|s| **s == wanted).count();
+    let (wrong, limited, busy) = (
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::TOO_MANY_REQUESTS),
+        count(StatusCode::SERVICE_UNAVAILABLE),
+    );
+    assert_eq!(wrong + limited + busy, 200, "{statuses:?}");
+    assert!(
+        wrong <= 10,
+        "{wrong} wrong passwords were checked for one user"
+    );
+    assert!(limited > 0, "{statuses:?}");
+    assert!(
+        resident_after < 150 * 1024,
+        "resident memory grew from {resident_before} KiB to {resident_after} KiB"
+    );
+    assert_eq!(too_long, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        right_now,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the limit holds for the right password too"
+    );
+    let log = std::fs::read_to_string(&plugboard.log).unwrap();
+    assert!(
+        !log.contains(&"n".repeat(40)),
+        "a long name reached the log"
+    );
+}
+
+/// A fake worker here, because what is asserted is that no OPTIONS reaches a worker at all,
+/// which a real worker cannot count for us.
+#[tokio::test]
+async fn options_is_answered_by_plugboard_without_reaching_a_worker() {
+    let worker = FakeWorker::start(Method::OPTIONS, vec![Answer::new(200, "{}")]).await;
+    let app = TestApp::start(vec![cluster("fake", vec![worker.url.clone()])]).await;
+    let p = "/api/v1/clusters/fake/connect";
+
+    let (options, _) = raw_request(
+        &app.base_url,
+        "OPTIONS",
+        &format!("{p}/connectors/x/config"),
+        &[],
+        None,
+    )
+    .await;
+    let (bad_options, _) = raw_request(
+        &app.base_url,
+        "OPTIONS",
+        &format!("{p}/connectors/x/%2e/config"),
+        &[],
+        None,
+    )
+    .await;
+    let history: HistoryPage = app.get_json("/api/v1/history").await;
+
+    assert_eq!(options, 204);
+    assert_eq!(bad_options, 400);
+    assert_eq!(worker.hits(), 0, "OPTIONS reached the worker");
+    assert!(history.events.is_empty(), "{history:?}");
+}
+
+#[tokio::test]
+async fn the_root_with_a_trailing_slash_is_connects_root_and_a_wrong_method_gets_405() {
+    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let p = "/api/v1/clusters/local/connect";
+
+    let root: Value = app.get_json(&format!("{p}/")).await;
+    let bare: Value = app.get_json(p).await;
+    let wrong_method = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("{p}/connectors/x/config"),
+            None,
+        )
+        .await;
+
+    assert!(root["version"].is_string(), "{root}");
+    assert_eq!(root["version"], bare["version"]);
+    assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        wrong_method.headers()["allow"],
+        "GET, PUT, PATCH, HEAD, OPTIONS"
+    );
+}
