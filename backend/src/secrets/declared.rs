@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::connect::{ClusterClient, ConnectCall, PluginName};
+use crate::connect::{ClusterClient, ConnectCall, PluginName, UpstreamRequest};
 
 /// The most plugin classes remembered per cluster; a cluster has far fewer.
 const MAX_CLASSES: usize = 1_000;
@@ -53,6 +53,17 @@ impl ClusterClient {
         keys
     }
 
+    /// [`ClusterClient::declared_secret_keys`] from the plugins already asked about, without
+    /// calling Connect (for paths that must cost no extra call, such as the connector list).
+    pub fn known_secret_keys(&self, config: &BTreeMap<String, String>) -> HashSet<String> {
+        let memo = self.declared_keys().0.lock().expect("memo lock");
+        plugins_of(config)
+            .into_iter()
+            .filter_map(|(class, prefix)| Some((memo.get(&class)?, prefix)))
+            .flat_map(|(keys, prefix)| keys.iter().map(move |key| format!("{prefix}{key}")))
+            .collect()
+    }
+
     /// [`ClusterClient::declared_secret_keys`] of a config given as JSON.
     pub async fn declared_secret_keys_json(
         &self,
@@ -66,7 +77,8 @@ impl ClusterClient {
     }
 
     /// The PASSWORD-type keys of plugin `class`, asked of Connect once; nothing when Connect
-    /// does not know the plugin (then the key-name rules still apply).
+    /// does not know the plugin (then the key-name rules still apply). A plugin Connect
+    /// answered about is remembered either way; one it could not be asked about is not.
     async fn password_keys(&self, class: &str) -> HashSet<String> {
         let memo = &self.declared_keys().0;
         if let Some(keys) = memo.lock().expect("memo lock").get(class) {
@@ -75,10 +87,11 @@ impl ClusterClient {
         let Ok(plugin) = PluginName::new(class) else {
             return HashSet::new();
         };
-        let call = ConnectCall::GetPluginConfig(plugin);
-        let Ok(definitions) = self.get_json::<Vec<Value>>(call).await else {
+        let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin), None);
+        let Ok(answer) = self.send(request).await else {
             return HashSet::new();
         };
+        let definitions: Vec<Value> = answer.json().unwrap_or_default();
         let keys: HashSet<String> = definitions
             .iter()
             .filter(|d| d["type"] == "PASSWORD")
