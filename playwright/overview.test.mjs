@@ -1,5 +1,6 @@
 // The cluster overview in a real browser, against Plugboard and the real local Connect cluster.
-// scripts/test.sh configures two clusters: "local" (the two workers) and "gone" (nothing listens).
+// scripts/test.sh configures "local" (one worker), "pair" (two workers) and "gone" (nothing
+// listens).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, launchChromium } from "./browser.mjs";
@@ -12,16 +13,16 @@ after(async () => {
   await browser?.close();
 });
 
-test("the overview shows both local workers at Connect 3.9.0", async () => {
+test("the overview shows both workers of the pair at Connect 3.9.0", async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE_URL}/clusters`);
 
-  const local = page.locator('[data-testid=cluster-card][data-cluster=local]');
-  await local.getByTestId("worker-version").nth(1).waitFor();
+  const pair = page.locator('[data-testid=cluster-card][data-cluster=pair]');
+  await pair.getByTestId("worker-version").nth(1).waitFor();
 
-  assert.deepEqual(await local.getByTestId("worker-version").allTextContents(), ["3.9.0", "3.9.0"]);
-  assert.equal(await local.getByTestId("reachable-count").textContent(), "2/2 workers reachable");
-  const kafkaIds = await local.getByTestId("worker-kafka-id").allTextContents();
+  assert.deepEqual(await pair.getByTestId("worker-version").allTextContents(), ["3.9.0", "3.9.0"]);
+  assert.equal(await pair.getByTestId("reachable-count").textContent(), "2/2 workers reachable");
+  const kafkaIds = await pair.getByTestId("worker-kafka-id").allTextContents();
   assert.equal(kafkaIds.length, 2);
   assert.equal(kafkaIds[0], kafkaIds[1]);
 });

@@ -27,7 +27,8 @@ test("the plugins page lists connectors and transforms by type, with a create li
 
 test("a cluster-wide level change shows on each worker", async () => {
   const page = await newPage(browser);
-  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/loggers`);
+  // The two-worker cluster, whose workers each answer for their own levels.
+  await page.goto(`${BASE_URL}/clusters/pair/loggers`);
   const logger = "org.apache.kafka.connect.file";
   await page.getByTestId("logger-name").fill(logger);
   await page.getByTestId("logger-level").selectOption("WARN");

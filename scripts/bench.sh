@@ -9,7 +9,7 @@
 # Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-export KAFKA_PORT=29092 CONNECT_PORTS="28083 28084"
+export KAFKA_PORT=29092 CONNECT_CLUSTERS="local:28083,28084"
 source "$REPO_ROOT/scripts/lib/stack.sh"
 cd "$REPO_ROOT"
 
@@ -29,10 +29,10 @@ scripts/install-deps.sh --browser
 scripts/build-frontend.sh
 cargo build --release -p plugboard   # embeds the browser app just built
 stack_start "$DATA_DIR"
-urls=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS)
+urls=$(cluster_urls local)
 start_plugboard() {
   local port=$1 ttl=$2
-  printf '[[clusters]]\nid = "local"\nurls = [%s]\n' "$(printf '"http://127.0.0.1:%s",' $CONNECT_PORTS | sed 's/,$//')" >"$DATA_DIR/p$port.toml"
+  printf '[[clusters]]\nid = "local"\nurls = ["%s"]\n' "$(cluster_urls local | sed 's/,/", "/g')" >"$DATA_DIR/p$port.toml"
   RUST_LOG=warn "$CARGO_TARGET_DIR/release/plugboard" --config "$DATA_DIR/p$port.toml" --bind "127.0.0.1:$port" \
     --database "$DATA_DIR/p$port.db" --cache-ttl-ms "$ttl" >"$DATA_DIR/logs/plugboard-$port.log" 2>&1 &
   pids+=($!)

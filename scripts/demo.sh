@@ -31,9 +31,8 @@ trap 'exit 130' INT TERM
 
 stack_start "$DATA_DIR"
 stack_seed_pipeline "$DATA_DIR"
-connect_urls=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS)
 "$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
-  --connect-url "${connect_urls%,}" --bootstrap-servers "127.0.0.1:$KAFKA_PORT" &
+  --connect-url "$(cluster_urls local)" --bootstrap-servers "127.0.0.1:$KAFKA_PORT" &
 plugboard_pid=$!
 wait_for_url http://127.0.0.1:8080/readyz 30 "$plugboard_pid" || die "plugboard did not start"
 say "Plugboard is running at http://127.0.0.1:8080  (Ctrl-C stops Plugboard and the stack)"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every check and test of Plugboard, installing whatever is missing first:
 # formatting, clippy, unit tests, the wasm build, integration tests against a real local stack
-# (tansu + two Kafka Connect 3.9 workers, on ports apart from the demo's), and the end-to-end
-# tests in Debian's Chromium. Prints how long each phase took.
+# (tansu, two single-worker Kafka Connect 3.9 clusters and one of two workers, on ports apart
+# from the demo's), and the end-to-end tests in Debian's Chromium. Prints how long each phase
+# took.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-export KAFKA_PORT=19092 CONNECT_PORTS="18083 18084" STACK_TEST_PLUGIN=1
+# Single-worker clusters settle a change with one rebalance, so most tests run on them, in
+# parallel; `pair` is for what needs two workers. The JVMs are sized for a 2-core machine.
+export KAFKA_PORT=19092 CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
+  STACK_TEST_PLUGIN=1 CONNECT_JAVA_OPTS="-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 # The broker of the "gone" cluster, which the browser tests stop and restart.
 export OUTAGE_KAFKA_PORT=19192
 source "$REPO_ROOT/scripts/lib/stack.sh"
@@ -60,21 +64,31 @@ lint() {
 
 start_stack() { stack_start "$DATA_DIR"; }
 
-# Integration tests find the stack through these variables. They run one at a time: tansu
-# turns concurrent connector changes into long rebalance churn that leaves tasks unassigned.
+# Integration tests find the stack through these variables, and run in parallel: each module
+# uses one cluster of the stack and names of its own.
 cargo_tests() {
-  PLUGBOARD_TEST_CONNECT_URLS=$(printf 'http://127.0.0.1:%s,' $CONNECT_PORTS | sed 's/,$//') \
+  local cluster clusters=()
+  for cluster in $CONNECT_CLUSTERS; do clusters+=("${cluster%%:*}=$(cluster_urls "${cluster%%:*}")"); done
+  PLUGBOARD_TEST_CLUSTERS=$(IFS=';'; echo "${clusters[*]}") \
     PLUGBOARD_TEST_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
-    cargo test -- --test-threads=1
+    cargo test -- --test-threads=4
 }
+
+# A TOML list of cluster ID's worker URLs.
+toml_urls() { printf '"%s"' "$(cluster_urls "$1" | sed 's/,/", "/g')"; }
 
 browser_tests() {
   cat >"$DATA_DIR/plugboard.toml" <<TOML
 [[clusters]]
 id = "local"
 name = "Local stack"
-urls = [$(printf '"http://127.0.0.1:%s",' $CONNECT_PORTS | sed 's/,$//')]
+urls = [$(toml_urls solo1)]
 bootstrap_servers = "127.0.0.1:$KAFKA_PORT"
+
+[[clusters]]
+id = "pair"
+name = "Two workers"
+urls = [$(toml_urls pair)]
 
 [[clusters]]
 id = "gone"
@@ -91,9 +105,9 @@ TOML
   wait_for_url "http://127.0.0.1:$PLUGBOARD_PORT/readyz" 30 "$plugboard_pid" \
     || die "plugboard did not start; see $DATA_DIR/logs/plugboard.log"
   start_login_plugboard
-  # One file at a time: the console tests change connectors and wait for Connect to settle.
+  # Files run side by side: each uses connectors of its own.
   PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" \
-    PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=1 \
+    PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=3 \
     "$REPO_ROOT"/playwright/*.test.mjs
 }
 

@@ -1,7 +1,12 @@
-# Starts and stops the real local stack: the tansu Kafka broker and a two-worker Apache Kafka
-# Connect 3.9 cluster (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
+# Starts and stops the real local stack: the tansu Kafka broker and one or more Apache Kafka
+# Connect 3.9 clusters (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
 #
-# Ports come from KAFKA_PORT (default 9092) and CONNECT_PORTS (default "8083 8084").
+# The broker listens on KAFKA_PORT (default 9092). CONNECT_CLUSTERS lists the Connect clusters
+# as `id:port[,port...]`, space-separated (default "local:8083,8084", one cluster of two
+# workers). Each cluster has its own group id (plugboard-ID) and internal topics
+# (connect-ID-offsets, -configs, -status; the cluster `local` keeps the names it always had,
+# connect-offsets and so on, so an existing .demo-data keeps its connectors), so several
+# clusters share the broker without disturbing each other.
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
@@ -9,14 +14,34 @@
 # which then stops the workers before the broker they need for a clean shutdown.
 
 KAFKA_PORT=${KAFKA_PORT:-9092}
-CONNECT_PORTS=${CONNECT_PORTS:-8083 8084}
+CONNECT_CLUSTERS=${CONNECT_CLUSTERS:-local:8083,8084}
+# Each worker's JVM options (the test suite adds a lighter collector and compiler).
+CONNECT_JAVA_OPTS=${CONNECT_JAVA_OPTS:--Xms128m -Xmx512m}
 CONNECT_CLASSPATH=$PLUGBOARD_CACHE/connect-3.9/classpath
 STACK_PIDS=()
 
-# stack_start DATA_DIR: starts the broker and both workers, returns once all answer.
+# cluster_ports ID: the ports of cluster ID's workers, space-separated.
+cluster_ports() {
+  local cluster
+  for cluster in $CONNECT_CLUSTERS; do
+    if [ "${cluster%%:*}" = "$1" ]; then echo "${cluster#*:}" | tr ',' ' '; return; fi
+  done
+  die "no Connect cluster $1 in CONNECT_CLUSTERS ($CONNECT_CLUSTERS)"
+}
+
+# cluster_urls ID: the URLs of cluster ID's workers, comma-separated.
+cluster_urls() {
+  local port urls=()
+  for port in $(cluster_ports "$1"); do urls+=("http://127.0.0.1:$port"); done
+  (IFS=,; echo "${urls[*]}")
+}
+
+# stack_start DATA_DIR: starts the broker and every worker, returns once all answer.
 stack_start() {
-  local data=$1 port pid
-  for port in "$KAFKA_PORT" $CONNECT_PORTS; do
+  local data=$1 port pid cluster
+  local all_ports=("$KAFKA_PORT")
+  for cluster in $CONNECT_CLUSTERS; do all_ports+=($(cluster_ports "${cluster%%:*}")); done
+  for port in "${all_ports[@]}"; do
     if port_is_open "$port"; then
       die "port $port is already in use (is another Plugboard stack running?); stop it first"
     fi
@@ -32,21 +57,26 @@ stack_start() {
   STACK_PIDS+=($!)
   wait_for_port "$KAFKA_PORT" 30 || die "tansu did not start; see $data/logs/tansu.log"
 
-  local worker_pids=()
-  for port in $CONNECT_PORTS; do
-    write_worker_properties "$data" "$port"
-    say "starting Kafka Connect worker on 127.0.0.1:$port"
-    setsid java -Xms256m -Xmx768m \
-      -Dlog4j2.configurationFile="$data/connect-log4j2.properties" \
-      -cp "$CONNECT_CLASSPATH/*" org.apache.kafka.connect.cli.ConnectDistributed \
-      "$data/worker-$port.properties" >"$data/logs/connect-$port.log" 2>&1 &
-    STACK_PIDS+=($!)
-    worker_pids+=($!)
+  write_log_properties "$data"
+  local worker_pids=() worker_ports=()
+  for cluster in $CONNECT_CLUSTERS; do
+    for port in $(cluster_ports "${cluster%%:*}"); do
+      write_worker_properties "$data" "${cluster%%:*}" "$port"
+      say "starting Kafka Connect worker of cluster ${cluster%%:*} on 127.0.0.1:$port"
+      # shellcheck disable=SC2086 # the options are words
+      setsid java $CONNECT_JAVA_OPTS \
+        -Dlog4j2.configurationFile="$data/connect-log4j2.properties" \
+        -cp "$CONNECT_CLASSPATH/*" org.apache.kafka.connect.cli.ConnectDistributed \
+        "$data/worker-$port.properties" >"$data/logs/connect-$port.log" 2>&1 &
+      STACK_PIDS+=($!)
+      worker_pids+=($!)
+      worker_ports+=("$port")
+    done
   done
-  local i=0
-  for port in $CONNECT_PORTS; do
-    pid=${worker_pids[$i]}; i=$((i + 1))
-    wait_for_url "http://127.0.0.1:$port/health" 240 "$pid" \
+  local i
+  for i in "${!worker_ports[@]}"; do
+    port=${worker_ports[$i]}
+    wait_for_url "http://127.0.0.1:$port/health" 240 "${worker_pids[$i]}" \
       || die "Connect worker $port did not become healthy; see $data/logs/connect-$port.log"
     say "Connect worker on $port is healthy"
   done
@@ -79,9 +109,9 @@ stop_process() {
 # FileStreamSource reading it into the 3-partition topic demo-lines, a FileStreamSink writing
 # it back out. Idempotent: PUT .../config creates or updates.
 stack_seed_pipeline() {
-  local data=$1 connect_url port
-  port=${CONNECT_PORTS%% *}
-  connect_url="http://127.0.0.1:$port"
+  local data=$1 connect_url
+  connect_url=$(cluster_urls local)
+  connect_url=${connect_url%%,*}
   mkdir -p "$data/pipeline"
   touch "$data/pipeline/input.txt"
   tansu topic create --broker "tcp://127.0.0.1:$KAFKA_PORT" --partitions 3 demo-lines \
@@ -140,20 +170,22 @@ wait_for_port() {
   done
 }
 
+# write_worker_properties DATA_DIR CLUSTER PORT
 write_worker_properties() {
-  local data=$1 port=$2
+  local data=$1 cluster=$2 port=$3 topics="connect-$2"
+  [ "$cluster" = local ] && topics=connect
   cat >"$data/worker-$port.properties" <<PROPS
 bootstrap.servers=127.0.0.1:$KAFKA_PORT
-group.id=plugboard-local
+group.id=plugboard-$cluster
 key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=false
 value.converter.schemas.enable=false
-offset.storage.topic=connect-offsets
+offset.storage.topic=$topics-offsets
 offset.storage.replication.factor=1
-config.storage.topic=connect-configs
+config.storage.topic=$topics-configs
 config.storage.replication.factor=1
-status.storage.topic=connect-status
+status.storage.topic=$topics-status
 status.storage.replication.factor=1
 offset.flush.interval.ms=2000
 listeners=http://127.0.0.1:$port
@@ -165,8 +197,11 @@ plugin.discovery=service_load
 # whose connectors come and go all the time is better served by seconds.
 scheduled.rebalance.max.delay.ms=5000
 PROPS
-  # The wheel's SLF4J binding is log4j2, so the worker logs are configured in its format.
-  cat >"$data/connect-log4j2.properties" <<'PROPS'
+}
+
+# The wheel's SLF4J binding is log4j2, so the worker logs are configured in its format.
+write_log_properties() {
+  cat >"$1/connect-log4j2.properties" <<'PROPS'
 status = warn
 appender.console.type = Console
 appender.console.name = stdout

@@ -209,9 +209,12 @@ fn refuse_cross_site(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Without login, Plugboard answers only to `localhost`, `127.0.0.1`, `[::1]` and the address
 /// it is bound to, on any port, so a page elsewhere cannot point a name of its own at
-/// 127.0.0.1 (DNS rebinding) and read the API. A request naming no host is refused too.
+/// 127.0.0.1 (DNS rebinding) and read the API. A request naming no host at all (HTTP/1.0, a
+/// health probe) is answered: no browser sends one.
 fn refuse_foreign_host(host: Option<&str>, bind: SocketAddr) -> Result<(), ApiError> {
-    let host = host.unwrap_or_default();
+    let Some(host) = host else {
+        return Ok(());
+    };
     let bound = bind.ip().to_string();
     let local = host_name(host)
         .is_some_and(|name| matches!(name, "localhost" | "127.0.0.1" | "::1") || name == bound);
@@ -323,7 +326,10 @@ mod tests {
         ] {
             assert!(refuse_foreign_host(Some(host), bind).is_err(), "{host}");
         }
-        assert!(refuse_foreign_host(None, bind).is_err());
+        assert!(
+            refuse_foreign_host(None, bind).is_ok(),
+            "no Host at all: not a browser"
+        );
     }
 
     #[test]

@@ -3,17 +3,18 @@
 //! the actor in the history, a trusted proxy's header, TLS, security headers, and secrets that never leave Plugboard (not in
 //! answers, not in its log) yet stay working on the worker after an edit.
 
-mod support;
-
+use crate::support::{
+    PlugboardProcess, ScratchDir, TestApp, cluster, encode, eventually, file_sink_config,
+    stack_urls, unique,
+};
 use api_types::{CreatedToken, Grant, HistoryPage, Me, Role};
 use plugboard::config::TrustedHeader;
 use reqwest::header::{CONTENT_SECURITY_POLICY, COOKIE, ORIGIN, SET_COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{
-    PlugboardProcess, ScratchDir, TestApp, cluster, encode, eventually, file_sink_config,
-    stack_worker_urls, unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo1";
 
 const PASSWORD: &str = "correct horse battery";
 const MISSING: &str = "pb-access-no-such-connector";
@@ -31,7 +32,7 @@ async fn app_with_users() -> TestApp {
         clusters: vec!["elsewhere".into()],
     }];
     TestApp::start_with_login(
-        vec![cluster("local", stack_worker_urls())],
+        vec![cluster("local", stack_urls(STACK))],
         &[
             ("viewer", PASSWORD, everywhere(Role::Viewer)),
             ("operator", PASSWORD, everywhere(Role::Operator)),
@@ -371,7 +372,7 @@ async fn a_revoked_token_stops_working_and_changes_name_their_caller_in_the_hist
 
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     for path in ["/", "/api/v1/clusters", "/api/v1/no-such-thing"] {
         let response = app.get(path).await;
         let headers = response.headers();
@@ -500,13 +501,12 @@ async fn a_secret_never_leaves_plugboard_and_an_edit_of_another_setting_keeps_it
         .unwrap();
     assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
 
-    let on_worker: Value =
-        reqwest::get(format!("{}/connectors/{n}/config", stack_worker_urls()[0]))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let on_worker: Value = reqwest::get(format!("{}/connectors/{n}/config", stack_urls(STACK)[0]))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(on_worker["connection.password"], json!(secret));
     assert_eq!(on_worker["file"], json!(format!("/tmp/{name}.edited")));
 
@@ -523,7 +523,7 @@ async fn a_secret_never_leaves_plugboard_and_an_edit_of_another_setting_keeps_it
 
 #[tokio::test]
 async fn a_placeholder_with_no_stored_secret_is_refused_by_name() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let name = unique("clone");
     let mut config = file_sink_config(&name);
     config["connection.password"] = json!("[hidden]");
@@ -654,7 +654,7 @@ async fn with_a_certificate_plugboard_serves_https_only_with_secure_cookies_and_
 async fn app_behind_proxy(proxy: &str) -> TestApp {
     let proxy = proxy.parse().unwrap();
     TestApp::start_with_access(
-        vec![cluster("local", stack_worker_urls())],
+        vec![cluster("local", stack_urls(STACK))],
         &[("editor", PASSWORD, everywhere(Role::Editor))],
         |access| {
             access.trusted_header = Some(TrustedHeader {

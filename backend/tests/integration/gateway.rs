@@ -1,18 +1,19 @@
 //! Plugboard's own API against the real two-worker cluster: every action reaches the expected
 //! Connect state, and the list, detail, bulk, offsets, plugins and loggers answer as they should.
 
-mod support;
-
+use crate::support::{
+    TestApp, cluster, create_sink, detail_when, eventually, file_sink_config, stack_urls,
+    state_becomes, unique,
+};
 use api_types::{BulkOutcome, ConnectorList, Health, OffsetsOutcome, WorkerLoggers};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{
-    TestApp, cluster, create_sink, detail_when, eventually, file_sink_config, stack_worker_urls,
-    state_becomes, unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo2";
 
 async fn local_app() -> TestApp {
-    TestApp::start(vec![cluster("local", stack_worker_urls())]).await
+    TestApp::start(vec![cluster("local", stack_urls(STACK))]).await
 }
 
 #[tokio::test]
@@ -232,7 +233,7 @@ async fn bulk_actions_report_one_result_per_connector() {
 async fn with_one_worker_dead_calls_still_succeed_through_the_other() {
     // Nothing listens on the discard port: the first worker is down.
     let mut urls = vec!["http://127.0.0.1:9".to_owned()];
-    urls.extend(stack_worker_urls());
+    urls.extend(stack_urls(STACK));
     let app = TestApp::start(vec![cluster("local", urls)]).await;
     let name = unique("failover");
 
@@ -250,9 +251,10 @@ async fn with_one_worker_dead_calls_still_succeed_through_the_other() {
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 }
 
+/// On the two-worker cluster, whose workers answer for their own logger levels.
 #[tokio::test]
 async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
-    let app = local_app().await;
+    let app = TestApp::start(vec![cluster("local", stack_urls("pair"))]).await;
     let sink = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 
     let plugins: Vec<Value> = app.get_json("/api/v1/clusters/local/plugins").await;
@@ -315,7 +317,7 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
     let workers: Vec<&str> = per_worker.iter().map(|w| w.worker.as_str()).collect();
     assert_eq!(
         workers,
-        stack_worker_urls(),
+        stack_urls("pair"),
         "one answer per worker, in order"
     );
 }

@@ -1,12 +1,10 @@
 //! The `plugboard` binary at start-up: runs with no configuration at all, and bad input ends
 //! with one clear error line instead of a panic.
 
-mod support;
-
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use support::ScratchDir;
+use crate::support::ScratchDir;
 
 fn plugboard(dir: &ScratchDir, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_plugboard"));

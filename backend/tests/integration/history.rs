@@ -1,20 +1,20 @@
 //! The change history with a real SQLite file and the real Connect cluster: one completed event
 //! per change from every path, failed attempts included, secrets never stored, rollback.
 
-mod support;
-
 use std::collections::HashSet;
 
+use crate::support::{
+    TestApp, cluster, encode, eventually, file_sink_config, running_on, stack_urls, unique,
+};
 use api_types::{ConfigChange, HistoryEvent, HistoryPage, StateTransition};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{
-    TestApp, cluster, encode, eventually, file_sink_config, settle_running, stack_worker_urls,
-    unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo1";
 
 async fn local_app() -> TestApp {
-    TestApp::start(vec![cluster("local", stack_worker_urls())]).await
+    TestApp::start(vec![cluster("local", stack_urls(STACK))]).await
 }
 
 /// The connector's events, oldest first.
@@ -61,7 +61,7 @@ async fn every_action_leaves_one_completed_event_with_the_right_before_and_after
     let name = unique("history");
     let base = format!("/api/v1/clusters/local/connectors/{name}");
     create(&app, &name, file_sink_config(&name)).await;
-    settle_running(&name).await;
+    running_on(&stack_urls(STACK), &name).await;
 
     for (method, suffix, body) in [
         (Method::POST, "/pause", None),
@@ -75,7 +75,7 @@ async fn every_action_leaves_one_completed_event_with_the_right_before_and_after
     ] {
         must(&app, method, &format!("{base}{suffix}"), body).await;
         if suffix.contains("config") || suffix.contains("restart") {
-            settle_running(&name).await;
+            running_on(&stack_urls(STACK), &name).await;
         }
     }
 
@@ -149,7 +149,7 @@ async fn fifty_concurrent_changes_leave_fifty_events_and_no_duplicate() {
     let app = local_app().await;
     let name = unique("concurrent");
     create(&app, &name, file_sink_config(&name)).await;
-    settle_running(&name).await;
+    running_on(&stack_urls(STACK), &name).await;
 
     let path = format!("/api/v1/clusters/local/connectors/{name}/pause");
     let answers =
@@ -218,7 +218,7 @@ async fn a_rollback_restores_the_earlier_config_on_the_worker_and_keeps_the_secr
     let mut original = file_sink_config(&name);
     original["connection.password"] = json!(secret);
     create(&app, &name, original.clone()).await;
-    settle_running(&name).await;
+    running_on(&stack_urls(STACK), &name).await;
     let mut changed = original.clone();
     changed["tasks.max"] = json!("2");
     changed["errors.tolerance"] = json!("all");
@@ -244,7 +244,7 @@ async fn a_rollback_restores_the_earlier_config_on_the_worker_and_keeps_the_secr
         )
         .await;
     let live: Value = eventually("the restored config on the worker", || async {
-        let url = format!("{}/connectors/{name}/config", stack_worker_urls()[0]);
+        let url = format!("{}/connectors/{name}/config", stack_urls(STACK)[0]);
         let live: Value = app.http.get(url).send().await.ok()?.json().await.ok()?;
         (live["tasks.max"] == "1").then_some(live)
     })
@@ -281,7 +281,7 @@ async fn the_walkthrough_through_the_passthrough_leaves_a_complete_history() {
         Some(body),
     )
     .await;
-    settle_running(&encode(&name)).await;
+    running_on(&stack_urls(STACK), &encode(&name)).await;
 
     for (method, suffix) in [
         (Method::PUT, "/pause"),
@@ -290,7 +290,7 @@ async fn the_walkthrough_through_the_passthrough_leaves_a_complete_history() {
     ] {
         must(&app, method, &format!("{base}{suffix}"), None).await;
     }
-    settle_running(&encode(&name)).await;
+    running_on(&stack_urls(STACK), &encode(&name)).await;
     must(&app, Method::DELETE, &base, None).await;
     let validate =
         "/api/v1/clusters/local/connect/connector-plugins/FileStreamSinkConnector/config/validate";
@@ -319,7 +319,7 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
     let app = local_app().await;
     let name = unique("timeline");
     create(&app, &name, file_sink_config(&format!("{name}-topic"))).await;
-    settle_running(&name).await;
+    running_on(&stack_urls(STACK), &name).await;
     let path = format!("/api/v1/clusters/local/connectors/{name}");
     // The timeline holds only what polling saw: let it see RUNNING before the pause.
     eventually("RUNNING in the timeline", || async {

@@ -2,22 +2,23 @@
 //! sink opens one incident and resolves when fixed, lag rules fire on a paused sink, automatic
 //! restarts are recorded in the history, and a restart of Plugboard does not duplicate incidents.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::kafka_client::{create_topics, produce};
+use crate::support::{
+    PlugboardProcess, ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually,
+    file_sink_config, pause_connector, stack_bootstrap, stack_urls, state_becomes, unique,
+};
 use api_types::{HistoryPage, Incident};
 use axum::Json;
 use axum::routing::post;
 use plugboard::config::Cluster;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::kafka_client::{create_topics, produce};
-use support::{
-    PlugboardProcess, ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually,
-    file_sink_config, pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo1";
 
 /// Every body posted to it, in order.
 #[derive(Clone, Default)]
@@ -58,7 +59,7 @@ impl Webhooks {
 fn kafka_cluster() -> Cluster {
     Cluster {
         bootstrap_servers: Some(stack_bootstrap()),
-        ..cluster("local", stack_worker_urls())
+        ..cluster("local", stack_urls(STACK))
     }
 }
 
@@ -99,7 +100,7 @@ async fn a_few_rounds() {
 #[tokio::test]
 async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhook_each() {
     let hooks = Webhooks::start().await;
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let name = unique("failing");
     let rule = create_rule(
         &app.base_url,
@@ -151,7 +152,7 @@ async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhoo
 
 #[tokio::test]
 async fn automatic_restarts_back_off_stop_at_the_maximum_and_are_in_the_history() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let name = unique("restarts");
     let rule = create_rule(
         &app.base_url,
@@ -247,7 +248,7 @@ async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplic
     let judging = "alert_interval_ms = 500\n";
     let first = PlugboardProcess::start(&dir, judging, None).await;
     let base_url = first.base_url.clone();
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let name = unique("restart");
     let rule = create_rule(
         &base_url,

@@ -5,17 +5,18 @@
 //! OPTIONS. Requests whose paths must reach Plugboard unresolved are written byte for byte
 //! ([`raw_request`]), since HTTP clients resolve dot segments before sending.
 
-mod support;
-
+use crate::support::fake_worker::{Answer, FakeWorker};
+use crate::support::{
+    PlugboardProcess, ScratchDir, TestApp, USER_PASSWORD, cluster, encode, eventually,
+    file_sink_config, raw_request, stack_urls, unique,
+};
 use api_types::{HistoryPage, Me, Role};
 use axum::http::Method;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::fake_worker::{Answer, FakeWorker};
-use support::{
-    PlugboardProcess, ScratchDir, TestApp, USER_PASSWORD, cluster, encode, eventually,
-    file_sink_config, raw_request, stack_worker_urls, unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo1";
 
 const ROLES: [(&str, Role); 4] = [
     ("viewer", Role::Viewer),
@@ -325,7 +326,7 @@ async fn path_spellings_that_reach_another_endpoint_are_refused_for_every_role()
             assert_eq!(status, 400, "{user} PUT {path}: {answer}");
         }
     }
-    let worker = &stack_worker_urls()[0];
+    let worker = &stack_urls(STACK)[0];
     let on_worker = reqwest::get(format!("{worker}/admin/loggers/{logger}"))
         .await
         .unwrap();
@@ -345,7 +346,7 @@ async fn path_spellings_that_reach_another_endpoint_are_refused_for_every_role()
 
 #[tokio::test]
 async fn without_login_only_exact_loopback_host_names_are_answered() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     for host in ["127.0.0.1:8080", "localhost", "[::1]:1"] {
         let (status, body) = raw_request(
             &app.base_url,
@@ -472,7 +473,7 @@ async fn options_is_answered_by_plugboard_without_reaching_a_worker() {
 
 #[tokio::test]
 async fn the_root_with_a_trailing_slash_is_connects_root_and_a_wrong_method_gets_405() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let p = "/api/v1/clusters/local/connect";
 
     let root: Value = app.get_json(&format!("{p}/")).await;

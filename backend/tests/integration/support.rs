@@ -1,7 +1,10 @@
 //! Helpers shared by the integration tests: scratch directories, an in-process Plugboard, and
-//! the real Connect stack that scripts/test.sh starts once for every test binary.
-
-#![allow(dead_code)] // each test binary uses its own part of this file
+//! the real Connect stack that scripts/test.sh starts once for the whole run.
+//!
+//! The stack has two single-worker Connect clusters, `solo1` and `solo2` (a change costs one
+//! rebalance there, so tests on them run in parallel and settle quickly), and one two-worker
+//! cluster, `pair`, for what needs two workers (answers per worker, a change forwarded between
+//! workers). Each module names the cluster it uses in a `STACK` constant.
 
 pub mod fake_worker;
 pub mod kafka_client;
@@ -47,13 +50,19 @@ impl Drop for ScratchDir {
     }
 }
 
-/// The worker URLs of the real local Connect cluster started by scripts/test.sh.
-pub fn stack_worker_urls() -> Vec<String> {
-    let urls = std::env::var("PLUGBOARD_TEST_CONNECT_URLS").expect(
-        "PLUGBOARD_TEST_CONNECT_URLS is not set: run scripts/test.sh, which starts the real \
+/// The worker URLs of the stack's Connect cluster `id` (`solo1`, `solo2` or `pair`), from
+/// `PLUGBOARD_TEST_CLUSTERS` (`id=url,url;id=url...`) that scripts/test.sh sets.
+pub fn stack_urls(id: &str) -> Vec<String> {
+    let clusters = std::env::var("PLUGBOARD_TEST_CLUSTERS").expect(
+        "PLUGBOARD_TEST_CLUSTERS is not set: run scripts/test.sh, which starts the real \
          Kafka + Connect stack and points the integration tests at it",
     );
-    urls.split(',').map(str::to_owned).collect()
+    clusters
+        .split(';')
+        .filter_map(|cluster| cluster.split_once('='))
+        .find(|(name, _)| *name == id)
+        .map(|(_, urls)| urls.split(',').map(str::to_owned).collect())
+        .unwrap_or_else(|| panic!("no cluster {id} in PLUGBOARD_TEST_CLUSTERS={clusters}"))
 }
 
 /// The bootstrap address of the real local broker started by scripts/test.sh.
@@ -212,21 +221,11 @@ impl TestApp {
         );
         response.json().await.unwrap()
     }
-
-    /// The upstream request counter of `cluster` from `/metrics`.
-    pub async fn upstream_requests(&self, cluster: &str) -> u64 {
-        let text = self.get("/metrics").await.text().await.unwrap();
-        let prefix = format!("plugboard_upstream_requests_total{{cluster=\"{cluster}\"}} ");
-        text.lines()
-            .find_map(|line| line.strip_prefix(&prefix))
-            .unwrap_or_else(|| panic!("no counter for {cluster} in {text}"))
-            .parse()
-            .unwrap()
-    }
 }
 
-/// The plugboard binary, serving the stack's cluster `local` on a port of its own with its
-/// database in a scratch directory; its log lines (at debug level) go to `log`. Killed on drop.
+/// The plugboard binary, serving the stack's cluster `solo1` as `local` on a port of its own
+/// with its database in a scratch directory; its log lines (at debug level) go to `log`.
+/// Killed on drop.
 pub struct PlugboardProcess {
     pub base_url: String,
     pub port: u16,
@@ -242,7 +241,7 @@ impl PlugboardProcess {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
         });
-        let urls: Vec<String> = stack_worker_urls()
+        let urls: Vec<String> = stack_urls("solo1")
             .iter()
             .map(|u| format!("\"{u}\""))
             .collect();
@@ -323,14 +322,14 @@ impl Drop for PlugboardProcess {
     }
 }
 
-/// Polls `check` every 250 ms until it returns `Some`, for up to 180 s: on the local stack a
-/// rebalance can hold a task back for a minute and more (tansu's group joins churn).
+/// Polls `check` every 250 ms until it returns `Some`, for up to 90 s, then fails naming what
+/// it waited for.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    for _ in 0..720 {
+    for _ in 0..360 {
         if let Some(value) = check().await {
             return value;
         }
@@ -469,47 +468,25 @@ pub async fn detail_when(
     .await
 }
 
-/// Waits until the connector and its tasks are in `state`.
 /// Waits until connector `segment` (its name as a path segment, percent-encoded) and all its
-/// tasks run, asking the stack's first worker, so the next step meets a settled group.
-///
-/// On the tansu stack Connect's status topic now and then keeps the connector or a task
-/// UNASSIGNED for minutes after a change although the task runs (seen in CI runs 4, 5, 8, 11
-/// and 12, in different tests; the cause lies between Connect's status writes and tansu, not in
-/// Plugboard). A connector not shown running after 30 s is restarted with its tasks, directly
-/// on Connect (so Plugboard's history never sees it), which writes every status afresh. This
-/// only settles the stack between the steps a test checks.
-pub async fn settle_running(segment: &str) {
-    let worker = &stack_worker_urls()[0];
+/// tasks run, as the first of `workers` reports them, so the next step meets a settled
+/// connector. Only reads: nothing is done to Connect to make the state appear.
+pub async fn running_on(workers: &[String], segment: &str) {
     let http = reqwest::Client::new();
-    let status_url = format!("{worker}/connectors/{segment}/status");
-    let mut polls = 0;
-    eventually("the connector and its tasks to run", || {
-        polls += 1;
-        let nudge = polls % 120 == 0;
-        let (http, status_url) = (&http, &status_url);
-        async move {
-            let status: Value = http.get(status_url).send().await.ok()?.json().await.ok()?;
-            let tasks = status["tasks"].as_array()?;
-            let running = status["connector"]["state"] == "RUNNING"
-                && !tasks.is_empty()
-                && tasks.iter().all(|t| t["state"] == "RUNNING");
-            if nudge && !running {
-                let restart = format!("{worker}/connectors/{segment}/restart?includeTasks=true");
-                let _ = http.post(restart).send().await;
-            }
-            running.then_some(())
-        }
+    let status_url = format!("{}/connectors/{segment}/status", workers[0]);
+    eventually("the connector and its tasks to run", || async {
+        let status: Value = http.get(&status_url).send().await.ok()?.json().await.ok()?;
+        let tasks = status["tasks"].as_array()?;
+        let running = status["connector"]["state"] == "RUNNING"
+            && !tasks.is_empty()
+            && tasks.iter().all(|t| t["state"] == "RUNNING");
+        running.then_some(())
     })
     .await;
 }
 
-/// Waits until Plugboard shows the connector and its tasks in `state`; RUNNING is first
-/// settled on the worker (see [`settle_running`]: CI run 14 met a stale status here).
+/// Waits until Plugboard shows the connector and its tasks in `state`.
 pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
-    if state == "RUNNING" {
-        settle_running(name).await;
-    }
     detail_when(app, name, state, |d| {
         d.summary.state.as_str() == state
             && d.tasks

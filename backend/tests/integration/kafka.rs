@@ -2,12 +2,15 @@
 //! lag, a broker of its own for outages, and a fake metadata source for ISR states the real
 //! broker cannot produce.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
+use crate::support::{
+    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
+    pause_connector, stack_bootstrap, stack_urls, state_becomes, unique,
+};
 use api_types::{
     ConnectorKafka, KafkaStatus, KafkaTopics, LagPoint, PartitionProblem, TopicDetail,
 };
@@ -17,16 +20,14 @@ use plugboard::kafka::{KafkaSource, Observation};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 use reqwest::Method;
-use support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
-use support::{
-    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
-    pause_connector, stack_bootstrap, stack_worker_urls, state_becomes, unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo2";
 
 fn kafka_cluster(bootstrap: &str) -> Cluster {
     Cluster {
         bootstrap_servers: Some(bootstrap.to_owned()),
-        ..cluster("local", stack_worker_urls())
+        ..cluster("local", stack_urls(STACK))
     }
 }
 
@@ -320,8 +321,7 @@ async fn under_replicated_under_min_isr_and_leaderless_partitions_are_counted_an
     let sources: Vec<(String, Box<dyn KafkaSource>)> =
         vec![("local".into(), Box::new(DegradedCluster))];
     let app =
-        TestApp::start_with_kafka_sources(vec![cluster("local", stack_worker_urls())], sources)
-            .await;
+        TestApp::start_with_kafka_sources(vec![cluster("local", stack_urls(STACK))], sources).await;
 
     let detail: TopicDetail = eventually("the fake snapshot", || async {
         app.get("/api/v1/clusters/local/kafka/topics/orders")

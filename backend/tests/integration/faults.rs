@@ -1,15 +1,13 @@
 //! Connect's awkward answers, produced by a fake worker because the real stack cannot be made to
 //! time out, answer 500 or sit in a rebalance on demand (see support/fake_worker.rs).
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::fake_worker::{Answer, FakeWorker};
+use crate::support::{TestApp, cluster};
 use api_types::{ConnectorList, ErrorBody};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::fake_worker::{Answer, FakeWorker};
-use support::{TestApp, cluster};
 
 const REBALANCING: &str =
     "Cannot complete request because of a conflicting operation (e.g. worker rebalance)";
@@ -262,7 +260,7 @@ async fn a_kill_between_intent_and_answer_leaves_an_unknown_outcome_that_the_nex
         vec![Answer::new(202, "").after(Duration::from_secs(120))],
     )
     .await;
-    let dir = support::ScratchDir::new("crash");
+    let dir = crate::support::ScratchDir::new("crash");
     let config = dir.path("plugboard.toml");
     std::fs::write(
         &config,
@@ -300,12 +298,12 @@ async fn a_kill_between_intent_and_answer_leaves_an_unknown_outcome_that_the_nex
     };
 
     let first = start(port);
-    support::eventually("plugboard to start", healthy).await;
+    crate::support::eventually("plugboard to start", healthy).await;
     let pause = tokio::spawn(
         http.post(format!("{base}/api/v1/clusters/fake/connectors/x/pause"))
             .send(),
     );
-    let pending = support::eventually("the pending event", || async {
+    let pending = crate::support::eventually("the pending event", || async {
         latest_event()
             .await
             .filter(|e| e.outcome.as_str() == "pending")
@@ -314,7 +312,7 @@ async fn a_kill_between_intent_and_answer_leaves_an_unknown_outcome_that_the_nex
     drop(first);
     pause.abort();
     let second = start(port);
-    let settled = support::eventually("the event to be settled", || async {
+    let settled = crate::support::eventually("the event to be settled", || async {
         latest_event()
             .await
             .filter(|e| e.outcome.as_str() != "pending")

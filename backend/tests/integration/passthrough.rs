@@ -1,14 +1,14 @@
 //! The Connect-compatible passthrough against the real two-worker cluster: the same walkthrough
 //! run directly and through Plugboard gives the same statuses and bodies.
 
-mod support;
-
+use crate::support::{
+    TestApp, cluster, encode, eventually, file_sink_config, running_on, stack_urls, unique,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{
-    TestApp, cluster, encode, eventually, file_sink_config, settle_running, stack_worker_urls,
-    unique,
-};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "solo2";
 
 /// One call: method, path below the Connect root, optional body.
 type Step = (Method, String, Option<Value>);
@@ -113,7 +113,7 @@ fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
 
 #[tokio::test]
 async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly() {
-    let urls = stack_worker_urls();
+    let urls = stack_urls(STACK);
     let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
     let direct_base = urls[0].clone();
     let gateway_base = format!("{}/api/v1/clusters/local/connect", app.base_url);
@@ -128,8 +128,8 @@ async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_direct
         match group {
             0 => {}
             1..=3 => {
-                settle_running(&direct_name).await;
-                settle_running(&gateway_name).await;
+                running_on(&stack_urls(STACK), &direct_name).await;
+                running_on(&stack_urls(STACK), &gateway_name).await;
             }
             _ => {
                 wait_gone(&app.http, &direct_base, &direct_name).await;
@@ -153,9 +153,11 @@ async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_direct
     }
 }
 
+/// On the two-worker cluster: changes to such names go to the leader directly (Connect's own
+/// forwarding between workers garbles them), so both workers must be there to prove it.
 #[tokio::test]
 async fn connector_names_with_slash_percent_space_and_unicode_work_end_to_end() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls("pair"))]).await;
     let suffix = unique("n");
     for name in [
         format!("a/b {suffix}"),
@@ -211,7 +213,7 @@ async fn connector_names_with_slash_percent_space_and_unicode_work_end_to_end() 
 
 #[tokio::test]
 async fn worker_to_worker_endpoints_are_refused() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
 
     let tasks = app
         .send(
@@ -234,7 +236,7 @@ async fn worker_to_worker_endpoints_are_refused() {
 
 #[tokio::test]
 async fn a_read_only_cluster_refuses_changes_but_answers_reads_and_validation() {
-    let mut read_only = cluster("ro", stack_worker_urls());
+    let mut read_only = cluster("ro", stack_urls(STACK));
     read_only.read_only = true;
     let app = TestApp::start(vec![read_only]).await;
     let validate_path =
@@ -263,7 +265,7 @@ async fn a_read_only_cluster_refuses_changes_but_answers_reads_and_validation() 
 
 #[tokio::test]
 async fn oversized_bodies_get_413_and_unknown_clusters_404() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let huge = json!({"name": "big", "config": {"x": "y".repeat(plugboard::MAX_BODY_BYTES)}});
 
     let passthrough = app

@@ -1,14 +1,15 @@
 //! Integration tests against the real local stack (tansu + two Kafka Connect 3.9 workers).
 
-mod support;
-
+use crate::support::{TestApp, cluster, stack_urls};
 use api_types::{ClusterOverview, ErrorBody};
 use reqwest::StatusCode;
-use support::{TestApp, cluster, stack_worker_urls};
+
+/// The stack cluster these tests use (see [`crate::support`]).
+const STACK: &str = "pair";
 
 #[tokio::test]
 async fn both_workers_report_connect_3_9_0_and_the_same_kafka_cluster() {
-    let urls = stack_worker_urls();
+    let urls = stack_urls(STACK);
     let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
 
     let response = app.get("/api/v1/clusters").await;
@@ -30,7 +31,7 @@ async fn both_workers_report_connect_3_9_0_and_the_same_kafka_cluster() {
 
 #[tokio::test]
 async fn a_dead_worker_is_reported_unreachable_while_the_others_answer() {
-    let mut urls = stack_worker_urls();
+    let mut urls = stack_urls(STACK);
     // Nothing listens on the discard port here; stands in for a worker that is down.
     urls.push("http://127.0.0.1:9".into());
     let app = TestApp::start(vec![cluster("local", urls)]).await;
@@ -51,7 +52,7 @@ async fn a_dead_worker_is_reported_unreachable_while_the_others_answer() {
 
 #[tokio::test]
 async fn an_unknown_cluster_gets_a_json_404_naming_it() {
-    let app = TestApp::start(vec![cluster("local", stack_worker_urls())]).await;
+    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
 
     let response = app.get("/api/v1/clusters/nope").await;
 

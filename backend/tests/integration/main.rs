@@ -1,0 +1,16 @@
+//! Plugboard's integration tests, in one binary (one link for all) with a module per area.
+//! They run against the real local stack that scripts/test.sh starts: tansu, single-worker
+//! Connect clusters for most tests and one two-worker cluster for what needs two workers (see
+//! [`support`]). Tests run in parallel; each uses connector names and topics of its own.
+
+mod access;
+mod alerts;
+mod faults;
+mod gateway;
+mod history;
+mod kafka;
+mod passthrough;
+mod security;
+mod stack;
+mod startup;
+mod support;
