@@ -32,14 +32,19 @@ test("edit, see the change and its diff in the connector's history, roll back, a
   assert.equal(await row.locator(".before").textContent(), original);
   assert.equal(await row.locator(".after").textContent(), edited);
 
+  // The page shows the edited value first, so the original value showing again below can only
+  // be the rollback's doing.
+  const fileCell = (value) => page.locator("[data-testid=config-table] tr[data-key=file] td", { hasText: value });
+  await fileCell(edited).waitFor();
   const creation = page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=create]");
   await creation.getByTestId("rollback").click();
   await creation.getByTestId("rollback-confirm-button").click();
 
   await page.locator("[data-testid=toast-success]", { hasText: `Rolled ${name} back` }).waitFor();
-  await page.locator("[data-testid=config-table] tr[data-key=file] td", { hasText: original }).waitFor();
-  assert.equal((await getConnector(name)).config.file, original);
   await page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=rollback]").waitFor();
+  await fileCell(original).waitFor();
+  assert.equal(await fileCell(edited).count(), 0);
+  assert.equal((await getConnector(name)).config.file, original);
 
   await waitForHeaderState(page, "RUNNING");
   await page.locator("[data-testid=state-timeline] [data-testid=transition][data-state=RUNNING]").first().waitFor();

@@ -177,7 +177,7 @@ impl Settings {
         Self::merge(cli, file)
     }
 
-    fn merge(cli: Cli, file: ConfigFile) -> anyhow::Result<Self> {
+    pub(crate) fn merge(cli: Cli, file: ConfigFile) -> anyhow::Result<Self> {
         let mut cluster_files = file.clusters;
         if !cli.connect_url.is_empty() {
             cluster_files.push(ClusterFile {

@@ -182,3 +182,6 @@ async fn change(
         Err(ApiError::from_connect(&response))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,3 +16,22 @@ pub async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
     let _ = std::fs::remove_file(&path);
     (crate::db::open(&path).await.unwrap(), path)
 }
+
+/// Plugboard's whole app in process (driven with `tower::ServiceExt::oneshot`), on a fresh
+/// database, with one cluster `default` whose only worker is down (nothing listens on the
+/// discard port): for Plugboard's own logic, which needs no Connect to answer.
+pub async fn app_without_connect(label: &str) -> (axum::Router, crate::AppState) {
+    use clap::Parser;
+    let (_, database) = scratch_db(label).await;
+    let args = [
+        "plugboard",
+        "--connect-url",
+        "http://127.0.0.1:9",
+        "--database",
+        database.to_str().unwrap(),
+    ];
+    let cli = crate::config::Cli::try_parse_from(args).unwrap();
+    let settings = crate::config::Settings::merge(cli, Default::default()).unwrap();
+    let state = crate::AppState::build(settings).await.unwrap();
+    (crate::app(state.clone()), state)
+}

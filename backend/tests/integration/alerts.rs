@@ -14,7 +14,7 @@ use api_types::{HistoryPage, Incident};
 use axum::Json;
 use axum::routing::post;
 use plugboard::config::Cluster;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// The stack cluster these tests use (see [`crate::support`]).
@@ -135,7 +135,11 @@ async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhoo
     let fixed = app
         .send(Method::PUT, &config_path, Some(file_sink_config(&name)))
         .await;
-    assert!(fixed.status().is_success());
+    assert_eq!(
+        fixed.status(),
+        StatusCode::OK,
+        "the fixed config is accepted"
+    );
     state_becomes(&app, &name, "RUNNING").await;
     let resolved = eventually("the incident to resolve", || async {
         let incident = incidents_of(&app.base_url, rule).await.into_iter().next()?;

@@ -1,0 +1,201 @@
+//! Plugboard's own logic through the whole router, in process (`oneshot`, no socket, no
+//! Connect): error shapes, the passthrough's refusals and local answers, the Host check, and
+//! that nothing refused reaches the history. Requests are built byte for byte, so paths reach
+//! the router exactly as an attacker would send them.
+
+use api_types::{ErrorBody, HistoryPage};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+use crate::test_support::app_without_connect;
+
+/// Sends `method path` with `body` (JSON) and answers the status, headers and body.
+async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn code_of(body: &str) -> String {
+    serde_json::from_str::<ErrorBody>(body)
+        .unwrap_or_else(|e| panic!("{body} is not the error shape: {e}"))
+        .error
+        .code
+}
+
+#[tokio::test]
+async fn every_refusal_has_the_one_error_shape_with_its_code() {
+    let (app, _) = app_without_connect("router-errors").await;
+    let p = "/api/v1/clusters/default/connect";
+    let cases = [
+        (
+            "GET",
+            "/api/v1/clusters/nope/connectors".to_owned(),
+            "",
+            404,
+            "unknown_cluster",
+        ),
+        (
+            "POST",
+            "/api/v1/clusters/default/connectors".to_owned(),
+            "{nope",
+            400,
+            "bad_request",
+        ),
+        (
+            "POST",
+            format!("{p}/connectors"),
+            "{\"name\": ",
+            400,
+            "bad_request",
+        ),
+        (
+            "GET",
+            format!("{p}/connectors/x/%2e/config"),
+            "",
+            400,
+            "bad_request",
+        ),
+        (
+            "PUT",
+            format!("{p}/connectors/x/..%2f..%2fadmin/loggers/root"),
+            "",
+            400,
+            "bad_request",
+        ),
+        (
+            "GET",
+            format!("{p}/connectors/x/status?forward=true"),
+            "",
+            400,
+            "bad_request",
+        ),
+        (
+            "POST",
+            format!("{p}/connectors/x/tasks"),
+            "[]",
+            403,
+            "forbidden",
+        ),
+        (
+            "DELETE",
+            format!("{p}/connectors/x/status"),
+            "",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            "GET",
+            "/api/v1/history?action=bogus".to_owned(),
+            "",
+            400,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/api/v1/no-such-thing".to_owned(),
+            "",
+            404,
+            "not_found",
+        ),
+    ];
+    for (method, path, body, status, code) in cases {
+        let (answered, headers, text) = send(&app, method, &path, body).await;
+        assert_eq!(answered.as_u16(), status, "{method} {path}: {text}");
+        assert_eq!(code_of(&text), code, "{method} {path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413_before_anything_reads_it() {
+    let (app, _) = app_without_connect("router-size").await;
+    let huge = format!("{{\"x\": \"{}\"}}", "y".repeat(crate::MAX_BODY_BYTES));
+    let (status, _, text) = send(
+        &app,
+        "POST",
+        "/api/v1/clusters/default/connect/connectors",
+        &huge,
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code_of(&text), "payload_too_large");
+}
+
+#[tokio::test]
+async fn options_and_the_allow_header_come_from_plugboard_with_no_worker_up() {
+    let (app, _) = app_without_connect("router-options").await;
+    let (status, headers, _) = send(
+        &app,
+        "OPTIONS",
+        "/api/v1/clusters/default/connect/connectors/",
+        "",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(headers[header::ALLOW], "GET, POST, HEAD, OPTIONS");
+}
+
+#[tokio::test]
+async fn refused_changes_write_no_history_and_failed_ones_do() {
+    let (app, _) = app_without_connect("router-history").await;
+    let p = "/api/v1/clusters/default/connect";
+    send(&app, "PUT", &format!("{p}/connectors/x/%2e%2e/pause"), "").await;
+    send(
+        &app,
+        "PUT",
+        &format!("{p}/connectors/x/pause?forward=false"),
+        "",
+    )
+    .await;
+    let (unreachable, _, _) = send(&app, "PUT", &format!("{p}/connectors/x/pause"), "").await;
+
+    let (_, _, page) = send(&app, "GET", "/api/v1/history", "").await;
+    let page: HistoryPage = serde_json::from_str(&page).unwrap();
+    assert_eq!(unreachable, StatusCode::BAD_GATEWAY, "the worker is down");
+    assert_eq!(page.events.len(), 1, "{page:?}");
+    let event = &page.events[0];
+    assert_eq!(event.action.as_str(), "pause");
+    assert_eq!(event.outcome.as_str(), "failure");
+    assert_eq!(event.connector.as_deref(), Some("x"));
+}
+
+#[tokio::test]
+async fn without_login_a_foreign_host_is_refused_before_routing() {
+    let (app, _) = app_without_connect("router-host").await;
+    let request = |host: &str| {
+        Request::builder()
+            .uri("/api/v1/clusters")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let foreign = app
+        .clone()
+        .oneshot(request("127.0.0.1.attacker.example"))
+        .await
+        .unwrap();
+    let local = app
+        .clone()
+        .oneshot(request("localhost:8080"))
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert_eq!(local.status(), StatusCode::OK);
+}
