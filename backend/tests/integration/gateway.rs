@@ -311,7 +311,11 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
         "{without_topics}"
     );
     assert_eq!(complete["error_count"], 0, "{complete}");
-    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(
+        changed.status(),
+        StatusCode::NO_CONTENT,
+        "Connect answers a cluster-wide change with 204"
+    );
     assert_eq!(level["level"], "DEBUG");
     assert!(all["root"]["level"].is_string(), "{all}");
     let workers: Vec<&str> = per_worker.iter().map(|w| w.worker.as_str()).collect();
