@@ -49,6 +49,12 @@ pub fn body(rule: &AlertRule, incident: &Incident, event: Event) -> Value {
     }
 }
 
+/// Why a webhook could not be delivered, as logged and recorded: never with the URL, which is
+/// a secret of its own (Slack's carry a token), and scrubbed of known secrets.
+fn delivery_error(error: reqwest::Error) -> String {
+    crate::secrets::known::scrub_text(&error.without_url().to_string()).into_owned()
+}
+
 /// Posts in the background (when the rule has a webhook) and records the outcome.
 pub fn send(
     db: &SqlitePool,
@@ -71,7 +77,7 @@ pub fn send(
             outcome = match http.post(&url).json(&payload).send().await {
                 Ok(r) if r.status().is_success() => Ok(r.status().as_u16()),
                 Ok(r) => Err(format!("HTTP {}", r.status())),
-                Err(e) => Err(crate::secrets::known::scrub_text(&e.to_string()).into_owned()),
+                Err(e) => Err(delivery_error(e)),
             };
             if outcome.is_ok() {
                 break;
@@ -102,4 +108,18 @@ pub fn send(
             tracing::error!("cannot record a webhook delivery: {e}");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_delivery_never_names_the_webhook_url() {
+        let url = "http://127.0.0.1:9/services/T000/B000/webhook-token-XYZ";
+        let error = reqwest::Client::new().post(url).send().await.unwrap_err();
+        let message = delivery_error(error);
+        assert!(!message.contains("webhook-token-XYZ"), "{message}");
+        assert!(!message.is_empty());
+    }
 }
