@@ -89,6 +89,9 @@ pub async fn evaluate_forever(state: AppState, interval: Duration) {
         if let Err(e) = evaluate_round(&state, &http, &mut samples, interval).await {
             tracing::error!("alert evaluation failed: {e}");
         }
+        state
+            .alert_rounds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

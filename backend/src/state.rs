@@ -1,6 +1,7 @@
 //! The shared application state handed to every handler.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use sqlx::SqlitePool;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub history: History,
     pub kafka: KafkaMonitors,
     pub access: Access,
+    /// Alert evaluation rounds done since start, for `/metrics`.
+    pub alert_rounds: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -59,6 +62,7 @@ impl AppState {
             history,
             kafka,
             access,
+            alert_rounds: Arc::default(),
         };
         tokio::spawn(crate::alerts::evaluate_forever(
             state.clone(),

@@ -33,6 +33,16 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
             client.upstream_requests()
         );
     }
+    help(
+        &mut text,
+        "plugboard_alert_rounds_total",
+        "counter",
+        "Rounds of alert evaluation done.",
+    );
+    let rounds = state
+        .alert_rounds
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let _ = writeln!(text, "plugboard_alert_rounds_total {rounds}");
     kafka_metrics(&state, &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

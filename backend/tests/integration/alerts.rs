@@ -3,7 +3,6 @@
 //! restarts are recorded in the history, and a restart of Plugboard does not duplicate incidents.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::support::kafka_client::{create_topics, produce};
 use crate::support::{
@@ -93,8 +92,28 @@ async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
     all.into_iter().filter(|i| i.rule_id == rule).collect()
 }
 
-async fn a_few_rounds() {
-    tokio::time::sleep(Duration::from_secs(3)).await;
+/// Alert evaluation rounds Plugboard at `base_url` has done, from `/metrics`.
+async fn rounds_done(base_url: &str) -> Option<u64> {
+    let text = reqwest::get(format!("{base_url}/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("plugboard_alert_rounds_total "))?
+        .parse()
+        .ok()
+}
+
+/// Waits until Plugboard at `base_url` has judged the rules three more times, so what did not
+/// happen in those rounds (a duplicate incident or webhook) is not going to.
+async fn a_few_rounds(base_url: &str) {
+    let start = eventually("the round counter", || rounds_done(base_url)).await;
+    eventually("three more alert rounds", || async {
+        (rounds_done(base_url).await? >= start + 3).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -123,7 +142,7 @@ async fn a_failing_sink_opens_one_incident_and_its_fix_resolves_it_with_a_webhoo
         (hooks.events(rule) == ["open"]).then_some(())
     })
     .await;
-    a_few_rounds().await;
+    a_few_rounds(&app.base_url).await;
     assert_eq!(
         incidents_of(&app.base_url, rule).await.len(),
         1,
@@ -272,7 +291,7 @@ async fn restarting_plugboard_while_an_incident_is_open_neither_loses_nor_duplic
     let port = first.port;
     drop(first);
     let second = PlugboardProcess::start(&dir, judging, Some(port)).await;
-    a_few_rounds().await;
+    a_few_rounds(&base_url).await;
 
     let after = incidents_of(&base_url, rule).await;
     assert_eq!(after.len(), 1);
