@@ -72,7 +72,11 @@ pub fn SettingsForm(form: FormState, creating: bool) -> impl IntoView {
                 {list.into_iter().map(|definition| view! { <Setting form definition checks show_all creating /> }).collect_view()}
             </fieldset>
         </For>
-        <ExtraKeys form checks />
+        // Until Connect has said which settings the plugin has, every key would look extra, and
+        // what is typed there would vanish when the real field replaces it.
+        <Show when=move || form.validation.with(Option::is_some)>
+            <ExtraKeys form checks />
+        </Show>
     }
 }
 
