@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser app into frontend/dist: Rust -> wasm32, wasm-bindgen, wasm-opt, then the
-# static files. The backend serves that folder (and embeds it in release builds).
+# static files. Every file but index.html gets its content's hash in its name (so it can be
+# cached for good), and every file a gzip and a Brotli variant beside it (so nothing is
+# compressed per request). The backend serves that folder (and embeds it in release builds).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -16,11 +18,31 @@ wasm-bindgen --target web --no-typescript --out-dir "$dist.new" \
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-reference-types --enable-mutable-globals \
   --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \
   "$dist.new/plugboard_frontend_bg.wasm" -o "$dist.new/plugboard_frontend_bg.wasm"
-cp "$REPO_ROOT/frontend/index.html" "$REPO_ROOT/frontend/boot.js" "$dist.new/"
-cp "$REPO_ROOT"/style/*.css "$dist.new/"
+cp "$REPO_ROOT"/style/plugboard.css "$dist.new/"
+
+# hashed FILE: renames FILE to STEM.HASH.EXT (12 hex digits of its SHA-256); prints the new name.
+hashed() {
+  local file=$1 name hash
+  name=$(basename "$file")
+  hash=$(sha256sum "$file" | cut -c1-12)
+  mv "$file" "$(dirname "$file")/${name%.*}.$hash.${name##*.}"
+  echo "${name%.*}.$hash.${name##*.}"
+}
+js=$(hashed "$dist.new/plugboard_frontend.js")
+wasm=$(hashed "$dist.new/plugboard_frontend_bg.wasm")
+css=$(hashed "$dist.new/plugboard.css")
+sed -e "s|/plugboard_frontend.js|/$js|" -e "s|/plugboard_frontend_bg.wasm|/$wasm|" \
+  "$REPO_ROOT/frontend/boot.js" >"$dist.new/boot.js"
+boot=$(hashed "$dist.new/boot.js")
+sed -e "s|/plugboard.css|/$css|" -e "s|/boot.js|/$boot|" \
+  "$REPO_ROOT/frontend/index.html" >"$dist.new/index.html"
+for file in "$dist.new"/*; do
+  gzip -9 -k -n "$file"
+  brotli -q 11 -k "$file"
+done
 rm -rf "$dist"
 mv "$dist.new" "$dist"
-download=0
-for file in "$dist"/*; do download=$((download + $(gzip -9c "$file" | wc -c))); done
-say "browser app built: $(du -h "$dist/plugboard_frontend_bg.wasm" | cut -f1) of wasm;" \
-  "the browser downloads $((download / 1024)) KiB gzipped"
+first_visit=0
+for file in "$dist"/*.br; do first_visit=$((first_visit + $(wc -c <"$file"))); done
+say "browser app built: $(du -h "$dist/$wasm" | cut -f1) of wasm;" \
+  "a first visit downloads $((first_visit / 1024)) KiB (Brotli)"

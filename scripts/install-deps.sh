@@ -110,6 +110,8 @@ ensure_wasm_toolchain() {
       "binaryen@$BINARYEN_VERSION" >/dev/null
   fi
   say "wasm-opt: $("$WASM_OPT" --version)"
+  # The browser app's files are compressed with Brotli at build time.
+  command -v brotli >/dev/null || apt_install brotli
 }
 
 # A third-party Connect client for the passthrough's compatibility test, in a venv of its own.

@@ -64,6 +64,20 @@ lint() {
 
 start_stack() { stack_start "$DATA_DIR"; }
 
+# The README's systemd unit, checked by systemd-analyze (where the machine has it) against the
+# binary just built.
+systemd_unit() {
+  if ! command -v systemd-analyze >/dev/null; then
+    say "systemd-analyze is not installed: the README's unit is not checked"
+    return
+  fi
+  local unit=$DATA_DIR/plugboard.service
+  sed -n '/<!-- systemd-unit -->/,/<!-- \/systemd-unit -->/p' "$REPO_ROOT/README.md" | sed '/^```/d; /^<!--/d' \
+    | sed "s|/usr/local/bin/plugboard|$CARGO_TARGET_DIR/debug/plugboard|" >"$unit"
+  [ -s "$unit" ] || die "README.md has no systemd unit between its markers"
+  systemd-analyze verify "$unit"
+}
+
 # Integration tests find the stack through these variables, and run in parallel: each module
 # uses one cluster of the stack and names of its own.
 cargo_tests() {
@@ -137,5 +151,6 @@ phase "fmt + clippy" lint
 phase "wasm build" scripts/build-frontend.sh
 phase "start stack" start_stack
 phase "unit + integration tests" cargo_tests
+phase "systemd unit" systemd_unit
 phase "end-to-end (Chromium)" browser_tests
 phase "third-party Connect client" third_party_client

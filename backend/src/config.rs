@@ -5,6 +5,7 @@
 
 mod access;
 mod file;
+mod references;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -17,6 +18,7 @@ use clap::Parser;
 use crate::telemetry::LogFormat;
 pub use access::{AccessSettings, TlsFiles, TrustedHeader};
 pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile};
+pub use references::resolve;
 
 /// Command-line flags; every one can also come from the environment.
 #[derive(Debug, Parser)]
@@ -296,15 +298,33 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
     if !sink_group_pattern.contains("{name}") {
         bail!("cluster `{id}`: sink_group_pattern must contain {{name}}");
     }
+    let auth = match file.auth {
+        Some(ClusterAuth::Basic { username, password }) => Some(ClusterAuth::Basic {
+            username,
+            password: resolve(&password, &format!("cluster `{id}`: auth.password"))?,
+        }),
+        Some(ClusterAuth::Bearer { token }) => Some(ClusterAuth::Bearer {
+            token: resolve(&token, &format!("cluster `{id}`: auth.token"))?,
+        }),
+        None => None,
+    };
+    let kafka_properties = file
+        .kafka_properties
+        .into_iter()
+        .map(|(key, value)| {
+            let value = resolve(&value, &format!("cluster `{id}`: kafka_properties.{key}"))?;
+            Ok((key, value))
+        })
+        .collect::<anyhow::Result<_>>()?;
     Ok(Cluster {
         name: file.name.unwrap_or_else(|| id.clone()),
         id,
         urls,
         bootstrap_servers: file.bootstrap_servers,
         read_only: file.read_only,
-        auth: file.auth,
+        auth,
         tls: file.tls,
-        kafka_properties: file.kafka_properties,
+        kafka_properties,
         sink_group_pattern,
     })
 }

@@ -30,6 +30,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::{Cluster, Settings};
 use crate::error::ApiError;
+use crate::metrics::Histograms;
 use crate::secrets::declared::DeclaredKeys;
 pub use actions::ConnectorAction;
 use cache::GetCache;
@@ -52,6 +53,8 @@ struct ClusterClientInner {
     upstream_requests: AtomicU64,
     /// The PASSWORD-type keys of this cluster's plugins, asked once per plugin.
     declared_keys: DeclaredKeys,
+    /// How long each HTTP request to a worker took, for `/metrics`.
+    durations: Histograms,
 }
 
 impl ClusterClient {
@@ -65,6 +68,7 @@ impl ClusterClient {
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
             declared_keys: DeclaredKeys::default(),
+            durations: Histograms::default(),
         })))
     }
 
@@ -78,6 +82,11 @@ impl ClusterClient {
 
     pub(crate) fn declared_keys(&self) -> &DeclaredKeys {
         &self.0.declared_keys
+    }
+
+    /// How long the HTTP requests to this cluster's workers took.
+    pub fn upstream_durations(&self) -> &Histograms {
+        &self.0.durations
     }
 
     /// How many HTTP requests Plugboard has sent to this cluster's workers.

@@ -170,6 +170,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A handler that panicked answers 500 in the one error shape (the connection stays up), and
+/// the panic is logged.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!("a request handler panicked: {what}");
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: "internal".to_owned(),
+            message: "Plugboard failed to answer this request; the log says why".to_owned(),
+        },
+    };
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -10,6 +10,9 @@
 //! - [`headers`]: security headers on every answer.
 //! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
 //! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
+//! - [`metrics`]: the histograms behind `/metrics`: answers by route, Connect calls by cluster.
+//! - [`requests`]: each request's id (answered, sent to Connect, kept in the history) and
+//!   its access log line.
 //! - [`routes`]: one module per resource, each exposing `router()`.
 //! - [`secrets`]: secret config values hidden from every answer, and kept on edits.
 //! - [`spa`]: serves the browser app (embedded in release builds).
@@ -25,6 +28,8 @@ pub mod error;
 pub mod headers;
 pub mod history;
 pub mod kafka;
+pub mod metrics;
+pub mod requests;
 pub mod routes;
 pub mod secrets;
 pub mod spa;
@@ -38,7 +43,7 @@ use std::future::Future;
 
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 
 pub use state::AppState;
 
@@ -46,10 +51,15 @@ pub use state::AppState;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole HTTP application: API routes, health checks and the browser app, behind the
-/// access guard, with known secrets scrubbed from every answer and security headers on each.
+/// access guard, with known secrets scrubbed from every answer, security headers on each, and
+/// each request's id and access log line.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::router())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::time_requests,
+        ))
         .fallback(spa::serve_asset)
         .layer(middleware::from_fn_with_state(state.clone(), access::guard))
         .layer(middleware::from_fn(secrets::layer::scrub_answers))
@@ -58,7 +68,8 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             headers::add_security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(error::panicked))
+        .layer(middleware::from_fn(requests::track))
         .with_state(state)
 }
 

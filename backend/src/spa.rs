@@ -3,8 +3,13 @@
 //! In release builds the files are embedded in the binary, so the binary is all a user copies;
 //! in debug builds they are read from disk, so a rebuilt frontend shows without recompiling.
 //! Paths that are not files get `index.html`, so deep links and reloads work.
+//!
+//! Every file but `index.html` has its content's hash in its name (scripts/build-frontend.sh),
+//! so it is cached for good (`immutable`); `index.html`, which names them, is revalidated with
+//! its ETag (a reload costs a 304). The Brotli or gzip variant made at build time is sent when
+//! the browser accepts it.
 
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -14,26 +19,88 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 const INDEX: &str = "index.html";
+const FOREVER: &str = "public, max-age=31536000, immutable";
 
 /// The asset at the request path, or `index.html` for client-side routes.
-pub async fn serve_asset(uri: Uri) -> Response {
+pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
-    let (name, file) = match Assets::get(path) {
-        Some(file) if !path.is_empty() => (path, file),
-        _ => match Assets::get(INDEX) {
-            Some(index) => (INDEX, index),
+    let name = match Assets::get(path) {
+        Some(_) if !path.is_empty() => path,
+        _ if Assets::get(INDEX).is_some() => INDEX,
+        _ => return app_not_built(),
+    };
+    let hashed = name != INDEX;
+    let etag = Assets::get(name).map(|file| etag_of(&file.metadata.sha256_hash()));
+    if !hashed && etag.is_some() && if_none_match(&headers) == etag.as_deref() {
+        return (StatusCode::NOT_MODIFIED, caching(hashed, etag.as_deref())).into_response();
+    }
+    let (file, encoding) = match preferred_variant(name, &headers) {
+        Some((file, encoding)) => (file, Some(encoding)),
+        None => match Assets::get(name) {
+            Some(file) => (file, None),
             None => return app_not_built(),
         },
     };
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    (
-        [
-            (header::CONTENT_TYPE, mime.as_ref()),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        file.data,
-    )
-        .into_response()
+    let mut response = (caching(hashed, etag.as_deref()), file.data).into_response();
+    let answer = response.headers_mut();
+    answer.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime.as_ref()).expect("a MIME type is a header value"),
+    );
+    answer.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        answer.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}
+
+/// How long the browser may keep a file: for good when its name holds its hash, else it asks
+/// again each time with the ETag.
+fn caching(hashed: bool, etag: Option<&str>) -> [(header::HeaderName, HeaderValue); 2] {
+    let cache = if hashed { FOREVER } else { "no-cache" };
+    let etag = etag
+        .and_then(|e| HeaderValue::from_str(e).ok())
+        .unwrap_or_else(|| HeaderValue::from_static("\"\""));
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        (header::ETAG, etag),
+    ]
+}
+
+fn etag_of(sha256: &[u8]) -> String {
+    let hex: String = sha256[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+fn if_none_match(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// The Brotli or gzip variant of `name` made at build time, when the browser accepts it.
+fn preferred_variant(
+    name: &str,
+    headers: &HeaderMap,
+) -> Option<(rust_embed::EmbeddedFile, &'static str)> {
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let accepts = |coding: &str| {
+        accepted.split(',').any(|part| {
+            let mut fields = part.trim().split(';');
+            let named = fields.next().is_some_and(|c| c.trim() == coding);
+            let refused =
+                fields.any(|f| matches!(f.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            named && !refused
+        })
+    };
+    [("br", "br"), ("gzip", "gz")]
+        .into_iter()
+        .filter(|(coding, _)| accepts(coding))
+        .find_map(|(coding, suffix)| Some((Assets::get(&format!("{name}.{suffix}"))?, coding)))
 }
 
 fn app_not_built() -> Response {

@@ -11,6 +11,7 @@ use crate::connect::{ClusterClient, Clusters};
 use crate::error::ApiError;
 use crate::history::History;
 use crate::kafka::KafkaMonitors;
+use crate::metrics::Histograms;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub access: Access,
     /// Alert evaluation rounds done since start, for `/metrics`.
     pub alert_rounds: Arc<AtomicU64>,
+    /// How long Plugboard's answers took, by route, for `/metrics`.
+    pub http_durations: Arc<Histograms>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             kafka,
             access,
             alert_rounds: Arc::default(),
+            http_durations: Arc::default(),
         };
         tokio::spawn(crate::alerts::evaluate_forever(
             state.clone(),

@@ -102,6 +102,7 @@ async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me
         }
     }
     need.check(&me)?;
+    crate::requests::set_actor(&me.name);
     Ok(Some(me))
 }
 

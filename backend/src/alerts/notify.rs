@@ -55,7 +55,9 @@ fn delivery_error(error: reqwest::Error) -> String {
     crate::secrets::known::scrub_text(&error.without_url().to_string()).into_owned()
 }
 
-/// Posts in the background (when the rule has a webhook) and records the outcome.
+/// Posts in the background (when the rule has a webhook) and records the outcome. The URL may
+/// be `${env:NAME}` or `${file:PATH}`, read when the webhook is sent, so the URL itself (a
+/// secret for Slack) need not be stored.
 pub fn send(
     db: &SqlitePool,
     http: &reqwest::Client,
@@ -63,8 +65,15 @@ pub fn send(
     incident: &Incident,
     event: Event,
 ) {
-    let Some(url) = rule.spec.webhook_url.clone() else {
+    let Some(written) = rule.spec.webhook_url.as_deref() else {
         return;
+    };
+    let url = match crate::config::resolve(written, "the rule's webhook_url") {
+        Ok(url) => url,
+        Err(e) => {
+            tracing::warn!(rule = rule.id, "webhook not sent: {e:#}");
+            return;
+        }
     };
     let mut payload = body(rule, incident, event);
     crate::secrets::known::scrub_json(&mut payload);

@@ -19,11 +19,12 @@ pub fn problem(spec: &RuleSpec) -> Option<String> {
     if spec.samples.is_some_and(|n| !(2..=100).contains(&n)) {
         return Some("samples must be between 2 and 100".into());
     }
+    let reference = |url: &str| url.starts_with("${env:") || url.starts_with("${file:");
     if let Some(url) = &spec.webhook_url
-        && !(url.starts_with("http://") || url.starts_with("https://"))
+        && !(url.starts_with("http://") || url.starts_with("https://") || reference(url))
     {
         return Some(format!(
-            "webhook_url `{url}` must start with http:// or https://"
+            "webhook_url `{url}` must start with http:// or https://, or be ${{env:NAME}} or ${{file:PATH}}"
         ));
     }
     None

@@ -1,4 +1,5 @@
-//! The HTTP client of one cluster: timeouts, and TLS with a private CA or a client certificate.
+//! The HTTP client of one cluster: timeouts, and TLS trusting the system's certificate store
+//! and the bundled Mozilla roots, plus a private CA and a client certificate when configured.
 
 use std::time::Duration;
 

@@ -206,16 +206,29 @@ impl ClusterClient {
                 format!("{base_url}{}", request.path),
             )
             .header(ACCEPT, "application/json");
+        if let Some(id) = crate::requests::current_id() {
+            builder = builder.header(crate::requests::REQUEST_ID, id);
+        }
         if let Some(body) = &request.body {
             builder = builder
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
         builder = authorize(builder, self.0.cluster.auth.as_ref());
-        let response = builder.send().await?;
-        let status = response.status();
-        let body = response.bytes().await?;
-        Ok(UpstreamResponse { status, body })
+        let started = std::time::Instant::now();
+        let answer = async {
+            let response = builder.send().await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            Ok(UpstreamResponse { status, body })
+        }
+        .await;
+        let cluster = crate::metrics::label(self.id());
+        self.0.durations.observe(
+            format!("cluster=\"{cluster}\""),
+            started.elapsed().as_secs_f64(),
+        );
+        answer
     }
 }
 

@@ -33,9 +33,12 @@ pub struct Completion {
 pub async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Result<i64> {
     let sql = "insert into change_events (request_id, started_at, actor, source, cluster_id, \
                connector, action, action_detail, config_before, config_after, reason, outcome) \
-               values (lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
+               values (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
                ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') returning id";
+    // The id of the request that caused the change, or a new one for Plugboard's own jobs.
+    let request_id = crate::requests::current_id().unwrap_or_else(crate::requests::new_id);
     sqlx::query_scalar(sql)
+        .bind(request_id)
         .bind(event.actor)
         .bind(event.source.as_str())
         .bind(event.cluster)
@@ -98,6 +101,8 @@ pub struct Filter {
     pub actor: Option<String>,
     pub action: Option<Action>,
     pub outcome: Option<Outcome>,
+    /// The changes one request made (its `X-Request-Id`).
+    pub request_id: Option<String>,
     /// RFC 3339 bounds on the start time.
     pub since: Option<String>,
     pub until: Option<String>,
@@ -123,6 +128,7 @@ pub async fn list(
         ("actor", filter.actor.clone()),
         ("action", filter.action.map(|a| a.as_str().to_owned())),
         ("outcome", filter.outcome.map(|o| o.as_str().to_owned())),
+        ("request_id", filter.request_id.clone()),
     ];
     for (column, value) in equal {
         if let Some(value) = value {

@@ -1,6 +1,7 @@
-//! `/metrics` in Prometheus' text format: upstream request counters, and per cluster the Kafka
-//! snapshot's health, each group's lag (in all and per partition) and each topic's count of
-//! under-replicated, under-min-ISR and offline partitions.
+//! `/metrics` in Prometheus' text format: calls to Connect (counted and timed) and connectors
+//! and tasks by state, per cluster; Plugboard's answers timed by route; alert rounds; the
+//! build; and per cluster the Kafka snapshot's health, each group's lag (in all and per
+//! partition) and each topic's partitions in trouble ([`kafka`]).
 
 use std::fmt::Write;
 
@@ -10,8 +11,13 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 
+use api_types::ConnectorState;
+
 use crate::AppState;
-use crate::kafka::monitor::now_ms;
+use crate::connect::Freshness;
+use crate::metrics::label;
+
+mod kafka;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(get_metrics))
@@ -43,125 +49,89 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         .alert_rounds
         .load(std::sync::atomic::Ordering::Relaxed);
     let _ = writeln!(text, "plugboard_alert_rounds_total {rounds}");
-    kafka_metrics(&state, &mut text);
+    connect_metrics(&state, &mut text).await;
+    kafka::kafka_metrics(&state, &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
-fn kafka_metrics(state: &AppState, text: &mut String) {
-    let all = state.kafka.all();
-    help(
-        text,
-        "plugboard_kafka_up",
-        "gauge",
-        "1 when the last Kafka snapshot cycle succeeded.",
-    );
-    for (cluster, view) in &all {
-        let _ = writeln!(
-            text,
-            "plugboard_kafka_up{{cluster=\"{cluster}\"}} {}",
-            u8::from(view.error.is_none())
-        );
-    }
-    help(
-        text,
-        "plugboard_kafka_snapshot_age_seconds",
-        "gauge",
-        "Age of the Kafka snapshot shown.",
-    );
-    for (cluster, view) in &all {
-        if let Some(snapshot) = &view.snapshot {
-            let age = (now_ms() - snapshot.taken_at_ms) as f64 / 1000.0;
+/// Connectors and tasks by state per cluster (from the cached list: no extra call within its
+/// time to live), how long calls to Connect took, how long Plugboard's answers took, and the
+/// build.
+async fn connect_metrics(state: &AppState, text: &mut String) {
+    let mut connectors = String::new();
+    let mut tasks = String::new();
+    for client in state.clusters.all() {
+        let Ok(list) = client.connector_summaries(Freshness::Cached).await else {
+            continue;
+        };
+        let cluster = label(client.id());
+        for word in ConnectorState::ALL {
+            let count = list.iter().filter(|c| c.state == word).count();
             let _ = writeln!(
-                text,
-                "plugboard_kafka_snapshot_age_seconds{{cluster=\"{cluster}\"}} {age}"
+                connectors,
+                "plugboard_connectors{{cluster=\"{cluster}\",state=\"{word}\"}} {count}"
+            );
+        }
+        let counts = list.iter().fold([0u32; 5], |mut sum, c| {
+            let t = &c.tasks;
+            for (s, n) in
+                sum.iter_mut()
+                    .zip([t.running, t.failed, t.paused, t.restarting, t.unassigned])
+            {
+                *s += n;
+            }
+            sum
+        });
+        let words = ["RUNNING", "FAILED", "PAUSED", "RESTARTING", "UNASSIGNED"];
+        for (word, count) in words.iter().zip(counts) {
+            let _ = writeln!(
+                tasks,
+                "plugboard_tasks{{cluster=\"{cluster}\",state=\"{word}\"}} {count}"
             );
         }
     }
-    let snapshots: Vec<_> = all
-        .iter()
-        .filter_map(|(cluster, view)| Some((cluster, view.snapshot.clone()?)))
-        .collect();
     help(
         text,
-        "plugboard_kafka_consumergroup_lag",
+        "plugboard_connectors",
         "gauge",
-        "Lag of a consumer group summed over its committed partitions.",
+        "Connectors by cluster and state.",
     );
-    for (cluster, snapshot) in &snapshots {
-        for group in &snapshot.observation.groups {
-            if let Some(lag) = snapshot.group_lag(&group.name) {
-                let _ = writeln!(
-                    text,
-                    "plugboard_kafka_consumergroup_lag{{cluster=\"{cluster}\",group=\"{}\"}} {lag}",
-                    label(&group.name)
-                );
-            }
-        }
-    }
+    text.push_str(&connectors);
     help(
         text,
-        "plugboard_kafka_consumergroup_partition_lag",
+        "plugboard_tasks",
         "gauge",
-        "Lag of a consumer group on one partition.",
+        "Tasks by cluster and state.",
     );
-    for (cluster, snapshot) in &snapshots {
-        for group in &snapshot.observation.groups {
-            let Some(detail) = snapshot.group_detail(&group.name, None) else {
-                continue;
-            };
-            for p in detail.partitions.iter().filter(|p| p.lag.is_some()) {
-                let _ = writeln!(
-                    text,
-                    "plugboard_kafka_consumergroup_partition_lag{{cluster=\"{cluster}\",group=\"{}\",topic=\"{}\",partition=\"{}\"}} {}",
-                    label(&group.name),
-                    label(&p.topic),
-                    p.partition,
-                    p.lag.unwrap_or(0)
-                );
-            }
-        }
+    text.push_str(&tasks);
+    let name = "plugboard_upstream_request_duration_seconds";
+    help(
+        text,
+        name,
+        "histogram",
+        "How long HTTP requests to Connect workers took.",
+    );
+    for client in state.clusters.all() {
+        client.upstream_durations().series(name, text);
     }
-    let gauges = [
-        (
-            "plugboard_kafka_topic_under_replicated_partitions",
-            "Partitions with fewer in-sync replicas than replicas.",
-        ),
-        (
-            "plugboard_kafka_topic_under_min_isr_partitions",
-            "Partitions with fewer in-sync replicas than min.insync.replicas.",
-        ),
-        (
-            "plugboard_kafka_topic_offline_partitions",
-            "Partitions without a leader.",
-        ),
-    ];
-    let topics: Vec<_> = snapshots
-        .iter()
-        .map(|(cluster, snapshot)| (cluster, snapshot.topic_summaries()))
-        .collect();
-    for (index, (name, about)) in gauges.iter().enumerate() {
-        help(text, name, "gauge", about);
-        for (cluster, summaries) in &topics {
-            for topic in summaries {
-                let value = [topic.under_replicated, topic.under_min_isr, topic.offline][index];
-                let _ = writeln!(
-                    text,
-                    "{name}{{cluster=\"{cluster}\",topic=\"{}\"}} {value}",
-                    label(&topic.name)
-                );
-            }
-        }
-    }
+    state.http_durations.render(
+        "plugboard_http_request_duration_seconds",
+        "How long Plugboard took to answer, by route, method and status.",
+        text,
+    );
+    help(
+        text,
+        "plugboard_build_info",
+        "gauge",
+        "The running build; always 1.",
+    );
+    let _ = writeln!(
+        text,
+        "plugboard_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
 }
 
 fn help(text: &mut String, name: &str, kind: &str, about: &str) {
     let _ = writeln!(text, "# HELP {name} {about}\n# TYPE {name} {kind}");
-}
-
-/// A label value escaped as the text format asks (backslash, quote, newline).
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }

@@ -199,3 +199,57 @@ async fn without_login_a_foreign_host_is_refused_before_routing() {
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     assert_eq!(local.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_request_id_is_answered_and_kept_on_the_history_row_it_caused() {
+    let (app, _) = app_without_connect("router-request-id").await;
+    let request = Request::builder()
+        .method("PUT")
+        .uri("/api/v1/clusters/default/connect/connectors/x/pause")
+        .header(header::HOST, "localhost")
+        .header("x-request-id", "trace-me-42")
+        .body(Body::empty())
+        .unwrap();
+    let given = app.clone().oneshot(request).await.unwrap();
+    let (_, generated, _) = send(&app, "GET", "/api/v1/clusters", "").await;
+    let (_, _, page) = send(&app, "GET", "/api/v1/history", "").await;
+
+    let page: HistoryPage = serde_json::from_str(&page).unwrap();
+    assert_eq!(given.headers()["x-request-id"], "trace-me-42");
+    assert_eq!(page.events[0].request_id, "trace-me-42");
+    let generated = generated["x-request-id"].to_str().unwrap();
+    assert_eq!(generated.len(), 32, "{generated}");
+    assert!(generated.bytes().all(|b| b.is_ascii_hexdigit()));
+}
+
+#[tokio::test]
+async fn metrics_time_answers_by_route_template_and_name_the_build() {
+    let (app, _) = app_without_connect("router-metrics").await;
+    send(&app, "GET", "/api/v1/history", "").await;
+    send(
+        &app,
+        "GET",
+        "/api/v1/clusters/default/connect/connectors/some-name/status",
+        "",
+    )
+    .await;
+    let (status, _, text) = send(&app, "GET", "/metrics", "").await;
+
+    assert_eq!(status, StatusCode::OK);
+    let history = "plugboard_http_request_duration_seconds_count{route=\"/api/v1/history\",method=\"GET\",status=\"200\"} 1";
+    assert!(text.contains(history), "{text}");
+    assert!(
+        text.contains("route=\"/api/v1/clusters/{cluster}/connect/{*rest}\""),
+        "the route's template, never the caller's path: {text}"
+    );
+    assert!(!text.contains("some-name"), "{text}");
+    let build = format!(
+        "plugboard_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(text.contains(&build), "{text}");
+    assert!(
+        text.contains("plugboard_upstream_request_duration_seconds_count{cluster=\"default\"}"),
+        "{text}"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod access;
 mod alerts;
+mod assets;
 mod faults;
 mod gateway;
 mod history;

@@ -40,6 +40,21 @@ fn an_unreadable_config_file_is_named() {
 }
 
 #[test]
+fn a_credential_whose_variable_is_not_set_stops_start_up_naming_it() {
+    let dir = ScratchDir::new("startup");
+    std::fs::write(
+        dir.path("p.toml"),
+        "[[clusters]]\nid = \"prod\"\nurls = [\"http://x\"]\n\
+         auth = { type = \"basic\", username = \"pb\", password = \"${env:PB_CONNECT_PASSWORD}\" }\n",
+    )
+    .unwrap();
+    let output = plugboard(&dir, &["--config", "p.toml"]).output().unwrap();
+    let line = single_error_line(output);
+    assert!(line.contains("PB_CONNECT_PASSWORD"), "{line}");
+    assert!(line.contains("cluster `prod`: auth.password"), "{line}");
+}
+
+#[test]
 fn an_unknown_key_is_named_with_its_line() {
     let dir = ScratchDir::new("startup");
     std::fs::write(
