@@ -2,8 +2,9 @@
 # Installs what Plugboard's demo and tests need, each piece only when it is missing:
 # Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars, the
 # wasm32 target, wasm-bindgen-cli at Cargo.lock's version and binaryen's wasm-opt, and (with
-# --browser, for the tests) a JDK for the tests' Connect plugin, Chromium, the Playwright npm
-# packages and a venv with the kafka-connect-py client.
+# --browser, for the tests) a JDK for the tests' Connect plugin, stunnel, Chromium, the
+# Playwright npm packages and a venv with the kafka-connect-py client. Also the C libraries
+# librdkafka is built with (OpenSSL, Cyrus SASL, libcurl).
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -32,6 +33,12 @@ ensure_tools() {
   # The TLS test makes its own self-signed certificate.
   command -v openssl >/dev/null || missing+=(openssl)
   ls /usr/share/java/jetty9-server-9.4.57*.jar >/dev/null 2>&1 || missing+=(libjetty9-java)
+  # librdkafka is built with TLS (OpenSSL), SASL (SCRAM; Kerberos through Cyrus SASL) and
+  # OAUTHBEARER's OIDC token fetching (libcurl).
+  local package
+  for package in pkg-config libssl-dev libsasl2-dev libcurl4-openssl-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   say "java: $(java -version 2>&1 | head -n 1)"
 }
@@ -125,10 +132,12 @@ ensure_client_venv() {
   say "kafka-connect-py: $venv"
 }
 
-# The tests compile a small Connect plugin of their own (backend/tests/plugin).
-ensure_jdk() {
+# The tests compile a small Connect plugin of their own (backend/tests/plugin), and put TLS in
+# front of a broker of their own with stunnel.
+ensure_test_tools() {
   command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
   say "javac: $(javac -version 2>&1)"
+  command -v stunnel >/dev/null || apt_install stunnel4
 }
 
 ensure_browser() {
@@ -146,7 +155,7 @@ ensure_connect_jars
 ensure_wasm_toolchain
 ensure_tansu
 if [ "${1:-}" = "--browser" ]; then
-  ensure_jdk
+  ensure_test_tools
   ensure_browser
   ensure_client_venv
 fi

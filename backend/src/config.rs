@@ -263,7 +263,8 @@ impl Settings {
     }
 }
 
-fn validate_clusters(files: Vec<ClusterFile>) -> anyhow::Result<Vec<Cluster>> {
+/// The `[[clusters]]` tables, checked, with their secret references resolved.
+pub fn validate_clusters(files: Vec<ClusterFile>) -> anyhow::Result<Vec<Cluster>> {
     let mut clusters: Vec<Cluster> = Vec::with_capacity(files.len());
     for file in files {
         let cluster = validate_cluster(file)?;

@@ -4,11 +4,13 @@
 //! log-end offsets of every partition at once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
 use rdkafka::{ClientConfig, ClientContext, Offset, TopicPartitionList};
 use serde::Deserialize;
 
@@ -22,7 +24,7 @@ const STATISTICS_EVENTS_SERVED: usize = 64;
 
 /// Reads a cluster through one librdkafka consumer that never joins a group.
 pub struct RdKafkaSource {
-    consumer: BaseConsumer<RequestCounter>,
+    consumer: BaseConsumer<ClientEvents>,
     timeout: Duration,
 }
 
@@ -49,16 +51,30 @@ impl RdKafkaSource {
             .set("socket.timeout.ms", timeout.as_millis().to_string())
             .set("log_level", "3");
         let consumer = config
-            .create_with_context(RequestCounter::default())
+            .create_with_context(ClientEvents::default())
             .map_err(|e| anyhow::anyhow!("cannot create the Kafka client: {e}"))?;
         Ok(Self { consumer, timeout })
+    }
+
+    /// Serves the events librdkafka queued since the last cycle: statistics (one per second,
+    /// carrying the request count) and logged failures, one per poll.
+    fn serve_events(&self) {
+        for _ in 0..STATISTICS_EVENTS_SERVED {
+            let _ = self.consumer.poll(Duration::ZERO);
+        }
     }
 
     fn metadata(&self) -> Result<(Vec<BrokerMeta>, Vec<TopicMeta>), String> {
         let metadata = self
             .consumer
             .fetch_metadata(None, self.timeout)
-            .map_err(|e| format!("cannot read the cluster metadata: {e}"))?;
+            .map_err(|e| {
+                // The client's own log of why (SASL refused, TLS not trusted) is served by polls.
+                self.serve_events();
+                let why = self.consumer.context().take_failure();
+                let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+                format!("cannot read the cluster metadata: {e}{why}")
+            })?;
         let brokers = metadata
             .brokers()
             .iter()
@@ -145,11 +161,7 @@ impl RdKafkaSource {
 
 impl KafkaSource for RdKafkaSource {
     fn observe(&mut self) -> Result<Observation, String> {
-        // Serves the statistics events queued since the last cycle (one per poll, one per
-        // second), which carry the request count.
-        for _ in 0..STATISTICS_EVENTS_SERVED {
-            let _ = self.consumer.poll(Duration::ZERO);
-        }
+        self.serve_events();
         let (brokers, mut topics) = self.metadata()?;
         let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
         match native::topic_config_values(
@@ -182,10 +194,20 @@ impl KafkaSource for RdKafkaSource {
     }
 }
 
-/// Keeps the number of requests librdkafka reports having sent, summed over its brokers.
+/// What librdkafka tells the client on the side: the number of requests it has sent, summed
+/// over its brokers, and the last failure it logged (a refused SASL login or TLS handshake,
+/// which the failed call itself reports only as a transport failure).
 #[derive(Default)]
-struct RequestCounter {
+struct ClientEvents {
     total: Arc<AtomicU64>,
+    last_failure: Mutex<Option<String>>,
+}
+
+impl ClientEvents {
+    /// The last failure librdkafka logged, taken (so an old one is not reported again).
+    fn take_failure(&self) -> Option<String> {
+        self.last_failure.lock().expect("failure lock").take()
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,13 +221,32 @@ struct BrokerStatistics {
     tx: u64,
 }
 
-impl ClientContext for RequestCounter {
+impl ClientContext for ClientEvents {
     fn stats_raw(&self, statistics: &[u8]) {
         if let Ok(statistics) = serde_json::from_slice::<Statistics>(statistics) {
             let total = statistics.brokers.values().map(|b| b.tx).sum();
             self.total.store(total, Ordering::Relaxed);
         }
     }
+
+    fn log(&self, level: RDKafkaLogLevel, _facility: &str, message: &str) {
+        let failure = matches!(
+            level,
+            RDKafkaLogLevel::Emerg
+                | RDKafkaLogLevel::Alert
+                | RDKafkaLogLevel::Critical
+                | RDKafkaLogLevel::Error
+        );
+        if failure {
+            *self.last_failure.lock().expect("failure lock") = Some(message.to_owned());
+        }
+    }
+
+    /// A global error ("all brokers are down") says less than the failure logged before it.
+    fn error(&self, error: KafkaError, reason: &str) {
+        let mut last = self.last_failure.lock().expect("failure lock");
+        last.get_or_insert_with(|| format!("{error}: {reason}"));
+    }
 }
 
-impl rdkafka::consumer::ConsumerContext for RequestCounter {}
+impl rdkafka::consumer::ConsumerContext for ClientEvents {}

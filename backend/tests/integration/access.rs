@@ -5,7 +5,7 @@
 
 use crate::support::{
     PlugboardProcess, ScratchDir, TestApp, cluster, encode, eventually, file_sink_config,
-    stack_urls, unique,
+    self_signed_certificate, stack_urls, unique,
 };
 use api_types::{CreatedToken, Grant, HistoryPage, Me, Role};
 use plugboard::config::TrustedHeader;
@@ -569,28 +569,6 @@ async fn a_placeholder_with_no_stored_secret_is_refused_by_name() {
 }
 
 /// A self-signed certificate for 127.0.0.1 made with the openssl command: (cert, key) paths.
-fn self_signed_certificate(dir: &ScratchDir) -> (std::path::PathBuf, std::path::PathBuf) {
-    let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "openssl could not make a certificate");
-    (cert, key)
-}
 
 #[tokio::test]
 async fn with_a_certificate_plugboard_serves_https_only_with_secure_cookies_and_hsts() {

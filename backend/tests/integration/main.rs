@@ -10,6 +10,7 @@ mod faults;
 mod gateway;
 mod history;
 mod kafka;
+mod kafka_security;
 mod passthrough;
 mod security;
 mod stack;

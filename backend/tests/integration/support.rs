@@ -513,3 +513,28 @@ pub async fn pause_connector(app: &TestApp, name: &str) {
     );
     state_becomes(app, name, "PAUSED").await;
 }
+
+/// A self-signed certificate for 127.0.0.1 and its key, made with openssl in `dir` (as
+/// `cert.pem` and `key.pem`); it is its own CA.
+pub fn self_signed_certificate(dir: &ScratchDir) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "openssl could not make a certificate");
+    (cert, key)
+}
