@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib/common.sh"
 # Single-worker clusters settle a change with one rebalance, so most tests run on them, in
 # parallel; `pair` is for what needs two workers. The JVMs are sized for a 2-core machine.
 export KAFKA_PORT=19092 CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
+  CONNECT_HTTPS_CLUSTER="secure:18088" \
   STACK_TEST_PLUGIN=1 CONNECT_JAVA_OPTS="-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 # The broker of the "gone" cluster, which the browser tests stop and restart.
 export OUTAGE_KAFKA_PORT=19192
@@ -83,8 +84,9 @@ systemd_unit() {
 cargo_tests() {
   local cluster clusters=()
   for cluster in $CONNECT_CLUSTERS; do clusters+=("${cluster%%:*}=$(cluster_urls "${cluster%%:*}")"); done
+  clusters+=("${CONNECT_HTTPS_CLUSTER%%:*}=https://127.0.0.1:${CONNECT_HTTPS_CLUSTER#*:}")
   PLUGBOARD_TEST_CLUSTERS=$(IFS=';'; echo "${clusters[*]}") \
-    PLUGBOARD_TEST_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
+    PLUGBOARD_TEST_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" PLUGBOARD_TEST_TLS_DIR="$DATA_DIR/tls" \
     cargo test -- --test-threads=4
 }
 

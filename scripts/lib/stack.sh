@@ -7,6 +7,9 @@
 # (connect-ID-offsets, -configs, -status; the cluster `local` keeps the names it always had,
 # connect-offsets and so on, so an existing .demo-data keeps its connectors), so several
 # clusters share the broker without disturbing each other.
+# With CONNECT_HTTPS_CLUSTER=id:port, one more single-worker cluster serves its REST API over
+# HTTPS only and requires client certificates; the CA, the client's certificate and key
+# (PEM) are made in DATA_DIR/tls (see make_test_tls).
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
@@ -40,7 +43,9 @@ cluster_urls() {
 stack_start() {
   local data=$1 port pid cluster
   local all_ports=("$KAFKA_PORT")
-  for cluster in $CONNECT_CLUSTERS; do all_ports+=($(cluster_ports "${cluster%%:*}")); done
+  for cluster in $CONNECT_CLUSTERS ${CONNECT_HTTPS_CLUSTER:-}; do
+    all_ports+=($(echo "${cluster#*:}" | tr ',' ' '))
+  done
   for port in "${all_ports[@]}"; do
     if port_is_open "$port"; then
       die "port $port is already in use (is another Plugboard stack running?); stop it first"
@@ -58,9 +63,13 @@ stack_start() {
   wait_for_port "$KAFKA_PORT" 30 || die "tansu did not start; see $data/logs/tansu.log"
 
   write_log_properties "$data"
-  local worker_pids=() worker_ports=()
-  for cluster in $CONNECT_CLUSTERS; do
-    for port in $(cluster_ports "${cluster%%:*}"); do
+  local worker_pids=() worker_ports=() clusters=$CONNECT_CLUSTERS
+  if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ]; then
+    make_test_tls "$data/tls"
+    clusters="$clusters $CONNECT_HTTPS_CLUSTER"
+  fi
+  for cluster in $clusters; do
+    for port in $(echo "${cluster#*:}" | tr ',' ' '); do
       write_worker_properties "$data" "${cluster%%:*}" "$port"
       say "starting Kafka Connect worker of cluster ${cluster%%:*} on 127.0.0.1:$port"
       # shellcheck disable=SC2086 # the options are words
@@ -76,8 +85,13 @@ stack_start() {
   local i
   for i in "${!worker_ports[@]}"; do
     port=${worker_ports[$i]}
-    wait_for_url "http://127.0.0.1:$port/health" 240 "${worker_pids[$i]}" \
-      || die "Connect worker $port did not become healthy; see $data/logs/connect-$port.log"
+    if [ "$port" = "${CONNECT_HTTPS_CLUSTER#*:}" ]; then
+      wait_for_https "$port" "$data/tls" "${worker_pids[$i]}" \
+        || die "Connect worker $port did not answer over HTTPS; see $data/logs/connect-$port.log"
+    else
+      wait_for_url "http://127.0.0.1:$port/health" 240 "${worker_pids[$i]}" \
+        || die "Connect worker $port did not become healthy; see $data/logs/connect-$port.log"
+    fi
     say "Connect worker on $port is healthy"
   done
 }
@@ -170,10 +184,45 @@ wait_for_port() {
   done
 }
 
+# make_test_tls DIR: a CA, a certificate for 127.0.0.1 and one for a client, signed by it
+# (PEM), and the server's keystore and truststore (PKCS12, password "changeit") for Connect.
+make_test_tls() {
+  local dir=$1 who
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=plugboard-test-ca" \
+    -keyout "$dir/ca-key.pem" -out "$dir/ca.pem" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/san.ext"
+  for who in server client; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=plugboard-test-$who" \
+      -keyout "$dir/$who-key.pem" -out "$dir/$who.csr" 2>/dev/null
+    openssl x509 -req -in "$dir/$who.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+      -CAcreateserial -days 2 -extfile "$dir/san.ext" -out "$dir/$who.pem" 2>/dev/null
+  done
+  openssl pkcs12 -export -in "$dir/server.pem" -inkey "$dir/server-key.pem" -name server \
+    -passout pass:changeit -out "$dir/server.p12"
+  keytool -importcert -noprompt -storetype PKCS12 -keystore "$dir/trust.p12" \
+    -storepass changeit -alias ca -file "$dir/ca.pem" >/dev/null 2>&1
+}
+
+# wait_for_https PORT TLS_DIR PID: like wait_for_url, presenting the test client's certificate.
+wait_for_https() {
+  local port=$1 tls=$2 pid=$3 waited=0
+  until curl -fsS -o /dev/null --max-time 2 --cacert "$tls/ca.pem" --cert "$tls/client.pem" \
+    --key "$tls/client-key.pem" "https://127.0.0.1:$port/connectors" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [ "$waited" -ge 240 ] && return 1
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
 # write_worker_properties DATA_DIR CLUSTER PORT
 write_worker_properties() {
   local data=$1 cluster=$2 port=$3 topics="connect-$2"
   [ "$cluster" = local ] && topics=connect
+  if [ "$cluster:$port" = "${CONNECT_HTTPS_CLUSTER:-}" ]; then
+    https_worker_properties "$data" "$cluster" "$port"
+    return
+  fi
   cat >"$data/worker-$port.properties" <<PROPS
 bootstrap.servers=127.0.0.1:$KAFKA_PORT
 group.id=plugboard-$cluster
@@ -196,6 +245,38 @@ plugin.discovery=service_load
 # Production's default (5 min) holds lost or new work back after a rebalance; a local stack
 # whose connectors come and go all the time is better served by seconds.
 scheduled.rebalance.max.delay.ms=5000
+PROPS
+}
+
+# https_worker_properties DATA_DIR CLUSTER PORT: a worker whose REST API is HTTPS only and
+# requires a client certificate signed by the test CA.
+https_worker_properties() {
+  local data=$1 cluster=$2 port=$3 tls=$1/tls
+  cat >"$data/worker-$port.properties" <<PROPS
+bootstrap.servers=127.0.0.1:$KAFKA_PORT
+group.id=plugboard-$cluster
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+offset.storage.topic=connect-$cluster-offsets
+offset.storage.replication.factor=1
+config.storage.topic=connect-$cluster-configs
+config.storage.replication.factor=1
+status.storage.topic=connect-$cluster-status
+status.storage.replication.factor=1
+listeners=https://127.0.0.1:$port
+rest.advertised.host.name=127.0.0.1
+rest.advertised.port=$port
+rest.advertised.listener=https
+listeners.https.ssl.keystore.location=$tls/server.p12
+listeners.https.ssl.keystore.password=changeit
+listeners.https.ssl.keystore.type=PKCS12
+listeners.https.ssl.key.password=changeit
+listeners.https.ssl.truststore.location=$tls/trust.p12
+listeners.https.ssl.truststore.password=changeit
+listeners.https.ssl.truststore.type=PKCS12
+listeners.https.ssl.client.auth=required
+plugin.path=$data/plugins
+plugin.discovery=service_load
 PROPS
 }
 

@@ -6,6 +6,7 @@
 mod access;
 mod alerts;
 mod assets;
+mod connect_tls;
 mod faults;
 mod gateway;
 mod history;
