@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use crate::support::{
-    TestApp, cluster, encode, eventually, file_sink_config, running_on, stack_urls, unique,
+    PlugboardProcess, ScratchDir, TestApp, cluster, encode, eventually, file_sink_config,
+    running_on, stack_urls, unique,
 };
 use api_types::{ConfigChange, HistoryEvent, HistoryPage, StateTransition};
 use reqwest::{Method, StatusCode};
@@ -360,4 +361,58 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
         "one transition per change"
     );
     delete(&app, &name).await;
+}
+
+#[tokio::test]
+async fn a_request_id_follows_a_change_into_the_history_and_the_access_log() {
+    let dir = ScratchDir::new("request-id");
+    let plugboard = PlugboardProcess::start(&dir, "", None).await;
+    let name = unique("traced");
+    let http = reqwest::Client::new();
+
+    let paused = http
+        .post(format!(
+            "{}/api/v1/clusters/local/connectors/{name}/pause",
+            plugboard.base_url
+        ))
+        .header("x-request-id", "follow-me-123")
+        .send()
+        .await
+        .unwrap();
+    let echoed = paused.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page: HistoryPage = http
+        .get(format!(
+            "{}/api/v1/history?request_id=follow-me-123",
+            plugboard.base_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        paused.status(),
+        StatusCode::NOT_FOUND,
+        "Connect knows no such connector"
+    );
+    assert_eq!(echoed, "follow-me-123");
+    assert_eq!(page.events.len(), 1, "{page:?}");
+    assert_eq!(page.events[0].connector.as_deref(), Some(name.as_str()));
+    assert_eq!(page.events[0].request_id, "follow-me-123");
+    let log = std::fs::read_to_string(&plugboard.log).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("follow-me-123") && l.contains("plugboard::access"))
+        .unwrap_or_else(|| panic!("no access log line with the id in {log}"));
+    assert!(
+        line.contains(&format!(
+            "POST /api/v1/clusters/local/connectors/{name}/pause 404"
+        )),
+        "{line}"
+    );
 }
