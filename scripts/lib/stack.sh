@@ -85,7 +85,7 @@ stack_start() {
   local i
   for i in "${!worker_ports[@]}"; do
     port=${worker_ports[$i]}
-    if [ "$port" = "${CONNECT_HTTPS_CLUSTER#*:}" ]; then
+    if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ] && [ "$port" = "${CONNECT_HTTPS_CLUSTER#*:}" ]; then
       wait_for_https "$port" "$data/tls" "${worker_pids[$i]}" \
         || die "Connect worker $port did not answer over HTTPS; see $data/logs/connect-$port.log"
     else
