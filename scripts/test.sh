@@ -143,6 +143,16 @@ start_login_plugboard() {
     || die "plugboard with login did not start; see $DATA_DIR/logs/plugboard-login.log"
 }
 
+# A property-based fuzzer against /api/v1/openapi.json on the live instance: no answer may be a
+# 5xx, and every answer must have a documented status, content type and schema. Seeded, so a
+# failure can be replayed.
+api_fuzzer() {
+  "$PLUGBOARD_CACHE/venv/bin/schemathesis" --config-file "$REPO_ROOT/backend/tests/schemathesis.toml" \
+    run "http://127.0.0.1:$PLUGBOARD_PORT/api/v1/openapi.json" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --phases examples,coverage,fuzzing --max-examples 30 --workers 2 --seed 1
+}
+
 third_party_client() {
   PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" "$PLUGBOARD_CACHE/venv/bin/python" -m unittest \
     discover -v -s "$REPO_ROOT/backend/tests/clients"
@@ -156,3 +166,4 @@ phase "unit + integration tests" cargo_tests
 phase "systemd unit" systemd_unit
 phase "end-to-end (Chromium)" browser_tests
 phase "third-party Connect client" third_party_client
+phase "API fuzzer (schemathesis)" api_fuzzer

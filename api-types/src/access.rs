@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a role allows; each role allows everything the ones before it do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Read everything but secrets.
@@ -36,6 +37,7 @@ impl Role {
 
 /// A role on every cluster (`clusters` empty) or on the clusters named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grant {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -96,6 +98,7 @@ pub fn role_on(grants: &[Grant], cluster: Option<&str>) -> Option<Role> {
 
 /// How the caller was recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SignedInVia {
     /// No login: Plugboard listens on loopback only and everyone local is an admin.
@@ -109,6 +112,7 @@ pub enum SignedInVia {
 /// `GET /api/v1/auth/me`: who the console is acting as, and the token its changes must carry
 /// in `X-CSRF-Token`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub name: String,
     pub grants: Vec<Grant>,
@@ -129,6 +133,7 @@ impl Me {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     pub name: String,
     pub password: String,
@@ -137,6 +142,7 @@ pub struct Login {
 /// `POST /api/v1/auth/password`: a signed-in user's own new password. Every session of the
 /// user ends, this one too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current: String,
     pub new: String,
@@ -144,6 +150,7 @@ pub struct PasswordChange {
 
 /// A built-in user as admins see it (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub name: String,
     pub grants: Vec<Grant>,
@@ -152,6 +159,7 @@ pub struct User {
 
 /// `POST /api/v1/users` and `PUT /api/v1/users/{name}`; a password left out stays as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserChange {
     #[serde(default)]
     pub name: String,
@@ -162,6 +170,7 @@ pub struct UserChange {
 
 /// An API token as listed: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
@@ -174,6 +183,7 @@ pub struct ApiToken {
 
 /// `POST /api/v1/tokens`: a token for `user` (default: the caller).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewToken {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +192,7 @@ pub struct NewToken {
 
 /// The answer to [`NewToken`]: the only time the token is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: String,
     pub info: ApiToken,

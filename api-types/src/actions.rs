@@ -6,6 +6,7 @@ use crate::{ConnectorKind, Health, RestartScope};
 
 /// What a bulk call does to each connector it selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "action")]
 pub enum BulkAction {
     Pause,
@@ -17,6 +18,7 @@ pub enum BulkAction {
 
 /// A connector named by its cluster and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorRef {
     pub cluster: String,
     pub name: String,
@@ -24,6 +26,7 @@ pub struct ConnectorRef {
 
 /// Selects connectors by their properties; every field that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorFilter {
     #[serde(default)]
     pub cluster: Option<String>,
@@ -41,6 +44,7 @@ pub struct ConnectorFilter {
 
 /// A bulk call: the action, and either an explicit list or a filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkRequest {
     #[serde(flatten)]
     pub action: BulkAction,
@@ -52,6 +56,7 @@ pub struct BulkRequest {
 
 /// What happened to one connector of a bulk call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkOutcome {
     pub cluster: String,
     pub name: String,
@@ -64,6 +69,7 @@ pub struct BulkOutcome {
 /// Options of the offsets flows: the connector is stopped first when it is not, and optionally
 /// resumed after.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OffsetsChange {
     /// For alter: Connect's `{"offsets": [...]}` body. Ignored by reset.
     #[serde(default)]
@@ -74,6 +80,7 @@ pub struct OffsetsChange {
 
 /// What an offsets flow did, step by step, and the answer of the alter or reset call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OffsetsOutcome {
     pub steps: Vec<String>,
     pub result: serde_json::Value,
@@ -81,6 +88,7 @@ pub struct OffsetsOutcome {
 
 /// A logger level change; `scope = "cluster"` applies it on every worker (KIP-976).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoggerChange {
     pub level: String,
     #[serde(default)]
@@ -89,6 +97,7 @@ pub struct LoggerChange {
 
 /// A logger's level on one worker, as Connect's `/admin/loggers` tells it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoggerLevel {
     pub level: String,
     #[serde(default)]
@@ -97,6 +106,7 @@ pub struct LoggerLevel {
 
 /// The logger levels of one worker, or why it did not say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerLoggers {
     pub worker: String,
     pub loggers: Option<std::collections::BTreeMap<String, LoggerLevel>>,

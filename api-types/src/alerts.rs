@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a rule watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// The connector or one of its tasks is not RUNNING (paused and stopped count).
@@ -57,6 +58,7 @@ impl RuleKind {
 
 /// How a webhook's body is shaped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WebhookFormat {
     /// `{"event", "incident", "rule"}`.
@@ -68,6 +70,7 @@ pub enum WebhookFormat {
 
 /// A rule as it is created or replaced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleSpec {
     pub name: String,
     pub kind: RuleKind,
@@ -108,6 +111,7 @@ fn default_max_restarts() -> u32 {
 
 /// A stored rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertRule {
     pub id: i64,
     #[serde(flatten)]
@@ -117,6 +121,7 @@ pub struct AlertRule {
 
 /// A rule's condition held for a subject (a connector, or a cluster for `unreachable`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Incident {
     pub id: i64,
     pub rule_id: i64,
@@ -138,6 +143,7 @@ pub struct Incident {
 
 /// The console's banner: incidents open now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertSummary {
     pub open: u32,
     pub unacknowledged: u32,
@@ -145,6 +151,7 @@ pub struct AlertSummary {
 
 /// Silence an incident's notifications for a while.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SilenceRequest {
     pub minutes: u32,
 }

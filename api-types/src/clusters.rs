@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One configured Connect cluster with the result of probing each of its workers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterOverview {
     /// Stable identifier used in URLs (`/api/v1/clusters/{id}/...`).
     pub id: String,
@@ -24,6 +25,7 @@ impl ClusterOverview {
 
 /// The outcome of calling `GET /` on one worker URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerProbe {
     /// The worker's REST URL as configured (credentials are never part of it).
     pub url: String,
@@ -35,6 +37,7 @@ pub struct WorkerProbe {
 
 /// The body of a Connect worker's `GET /`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerInfo {
     pub version: String,
     pub commit: String,

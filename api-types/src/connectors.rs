@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether a connector reads into Kafka or writes out of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectorKind {
     Source,
@@ -15,6 +16,7 @@ pub enum ConnectorKind {
 
 /// The state Connect reports for a connector or a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum ConnectorState {
     Unassigned,
@@ -69,6 +71,7 @@ impl std::fmt::Display for ConnectorState {
 
 /// One word for how a connector is doing, computed from its own state and its tasks' states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Health {
     /// The connector failed, all its tasks failed, or it runs with no task at all.
@@ -84,6 +87,7 @@ pub enum Health {
 
 /// How many of a connector's tasks are in each state.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskCounts {
     pub total: u32,
     pub running: u32,
@@ -95,6 +99,7 @@ pub struct TaskCounts {
 
 /// A row of the connector list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorSummary {
     pub cluster: String,
     pub name: String,
@@ -121,6 +126,7 @@ pub struct ConnectorSummary {
 
 /// The connector list across clusters, with a reason for each cluster that did not answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorList {
     pub connectors: Vec<ConnectorSummary>,
     pub unreachable: Vec<ClusterFailure>,
@@ -128,6 +134,7 @@ pub struct ConnectorList {
 
 /// A cluster that could not be asked, and why (the message names the worker URL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClusterFailure {
     pub cluster: String,
     pub message: String,
@@ -145,6 +152,7 @@ pub fn trace_headline(trace: &str) -> Option<String> {
 
 /// One task with its full trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskDetail {
     pub id: u32,
     pub state: ConnectorState,
@@ -154,6 +162,7 @@ pub struct TaskDetail {
 
 /// Everything the connector page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorDetail {
     pub summary: ConnectorSummary,
     pub config: BTreeMap<String, String>,
@@ -161,23 +170,37 @@ pub struct ConnectorDetail {
     pub trace: Option<String>,
     pub tasks: Vec<TaskDetail>,
     /// Topics the connector used (KIP-558), or why Connect could not say.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub topics: Result<Vec<String>, String>,
     /// Connect's `/offsets` answer (KIP-875) as it is, or why Connect could not give it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub offsets: Result<serde_json::Value, String>,
 }
 
 /// The body of a create call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewConnector {
     pub name: String,
     pub config: BTreeMap<String, String>,
-    /// RUNNING (default), PAUSED or STOPPED.
+    /// The state it starts in (KIP-980): RUNNING when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_state: Option<String>,
+    pub initial_state: Option<InitialState>,
+}
+
+/// The state a new connector starts in (KIP-980).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "UPPERCASE")]
+pub enum InitialState {
+    Running,
+    Paused,
+    Stopped,
 }
 
 /// Which parts of a connector a restart touches (KIP-745).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RestartScope {
     #[serde(default)]
     pub include_tasks: bool,

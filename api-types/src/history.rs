@@ -8,6 +8,7 @@ use crate::{Action, ConnectorState, Outcome, Source};
 
 /// One recorded change. Secret values in the configs are fingerprints, never the values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEvent {
     pub id: i64,
     pub request_id: String,
@@ -32,6 +33,7 @@ pub struct HistoryEvent {
 
 /// A page of the history feed, newest first; `next_before` continues it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryPage {
     pub events: Vec<HistoryEvent>,
     pub next_before: Option<i64>,
@@ -39,6 +41,7 @@ pub struct HistoryPage {
 
 /// One key that differs between two versions of a connector's config.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigChange {
     pub key: String,
     pub before: Option<String>,
@@ -70,6 +73,7 @@ impl ConfigChange {
 
 /// The body of a rollback: the history event whose resulting config is to be restored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RollbackRequest {
     pub event_id: i64,
     #[serde(default)]
@@ -78,6 +82,7 @@ pub struct RollbackRequest {
 
 /// A change of state or worker of a connector or one of its tasks, seen by polling Connect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StateTransition {
     pub id: i64,
     /// RFC 3339, UTC.

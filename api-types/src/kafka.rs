@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How fresh a cluster's Kafka snapshot is, and why it is not fresher.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KafkaStatus {
     pub cluster: String,
     /// False when the cluster has no `bootstrap_servers`: nothing below is read then.
@@ -23,6 +24,7 @@ pub struct KafkaStatus {
 
 /// A broker from the cluster metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Broker {
     pub id: i32,
     pub host: String,
@@ -33,6 +35,7 @@ pub struct Broker {
 
 /// What is wrong with a partition's replication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PartitionProblem {
     /// No leader: nobody can read or write it.
@@ -45,6 +48,7 @@ pub enum PartitionProblem {
 
 /// One partition's placement and health.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartitionInfo {
     pub partition: i32,
     /// None when the partition has no leader.
@@ -60,6 +64,7 @@ pub struct PartitionInfo {
 
 /// A topic with its health counted over its partitions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicSummary {
     pub name: String,
     pub internal: bool,
@@ -81,6 +86,7 @@ impl TopicSummary {
 
 /// A topic with each of its partitions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicDetail {
     pub summary: TopicSummary,
     pub partitions: Vec<PartitionInfo>,
@@ -88,6 +94,7 @@ pub struct TopicDetail {
 
 /// Brokers and topics of one cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KafkaTopics {
     pub status: KafkaStatus,
     pub brokers: Vec<Broker>,
@@ -96,6 +103,7 @@ pub struct KafkaTopics {
 
 /// A consumer group with its lag summed over the partitions it committed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupSummary {
     pub name: String,
     /// Stable, Empty, PreparingRebalance, Dead, ... as the coordinator says.
@@ -113,6 +121,7 @@ pub struct GroupSummary {
 
 /// Consumer groups of one cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KafkaGroups {
     pub status: KafkaStatus,
     pub groups: Vec<GroupSummary>,
@@ -120,6 +129,7 @@ pub struct KafkaGroups {
 
 /// One partition of a group: where it committed, where the log ends, and the difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartitionLag {
     pub topic: String,
     pub partition: i32,
@@ -130,6 +140,7 @@ pub struct PartitionLag {
 
 /// Lag of a group summed per topic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopicLag {
     pub topic: String,
     pub lag: u64,
@@ -137,6 +148,7 @@ pub struct TopicLag {
 
 /// A group with its lag per partition and per topic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupDetail {
     pub summary: GroupSummary,
     pub topics: Vec<TopicLag>,
@@ -145,6 +157,7 @@ pub struct GroupDetail {
 
 /// Everything Kafka says about one connector: a sink's group lag, and its topics' health.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectorKafka {
     pub status: KafkaStatus,
     /// The sink's consumer group (none for a source).
@@ -166,6 +179,7 @@ impl ConnectorKafka {
 
 /// One point of a group's lag history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LagPoint {
     pub at_ms: i64,
     pub lag: u64,
@@ -173,6 +187,7 @@ pub struct LagPoint {
 
 /// How far back a lag chart reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LagRange {
     Hour,

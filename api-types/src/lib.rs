@@ -28,7 +28,8 @@ pub use changes::{Action, Outcome, Source};
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{
     ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorState,
-    ConnectorSummary, Health, NewConnector, RestartScope, TaskCounts, TaskDetail, trace_headline,
+    ConnectorSummary, Health, InitialState, NewConnector, RestartScope, TaskCounts, TaskDetail,
+    trace_headline,
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

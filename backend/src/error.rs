@@ -72,15 +72,27 @@ impl ApiError {
         Self::DatabaseUnavailable
     }
 
-    /// The error for a non-2xx answer of Connect, keeping its status and message.
+    /// The error for a non-2xx answer of Connect, keeping its status and message. Connect
+    /// answers some refusals of bad input with a 500 (an unknown plugin, a body it cannot read,
+    /// a BadRequestException it wrapped); those are the caller's errors, so they are 400s.
     pub fn from_connect(response: &UpstreamResponse) -> Self {
         let message = serde_json::from_slice::<ConnectErrorBody>(&response.body)
             .map(|b| b.message)
             .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).into_owned());
-        Self::Connect {
-            status: response.status,
-            message,
-        }
+        let bad_input = [
+            "Failed to find any class that implements",
+            "BadRequestException",
+            "Cannot construct instance of",
+            "Cannot deserialize value of type",
+        ];
+        let status = if response.status == StatusCode::INTERNAL_SERVER_ERROR
+            && bad_input.iter().any(|words| message.contains(words))
+        {
+            StatusCode::BAD_REQUEST
+        } else {
+            response.status
+        };
+        Self::Connect { status, message }
     }
 
     fn status(&self) -> StatusCode {

@@ -12,6 +12,7 @@ mod kafka;
 mod loggers;
 mod metrics;
 mod offsets;
+mod openapi;
 pub mod passthrough;
 mod plugins;
 
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(kafka::router())
         .merge(alerts::router())
         .merge(access::router())
+        .merge(openapi::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))
@@ -94,6 +96,21 @@ async fn relay_masked(
     })
 }
 
+/// A route's path parameters, refused in the one error shape when they do not parse (axum's
+/// own refusal is plain text).
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Self(value))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
 /// `{cluster}` and `{name}` of a connector's route, the name checked as a [`ConnectorName`].
 pub struct ConnectorPath {
     pub cluster: String,
@@ -104,9 +121,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ConnectorPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let ApiPath(params) =
+            ApiPath::<HashMap<String, String>>::from_request_parts(parts, state).await?;
         let param = |key: &str| params.get(key).cloned().unwrap_or_default();
         Ok(Self {
             cluster: param("cluster"),

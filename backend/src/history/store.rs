@@ -94,7 +94,8 @@ pub async fn set_message(
 }
 
 /// Which events the feed shows; every field that is set must match.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     pub cluster: Option<String>,
     pub connector: Option<String>,

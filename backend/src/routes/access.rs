@@ -8,12 +8,13 @@ use api_types::{
     UserChange,
 };
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Extension, Json, Router};
 
+use super::ApiPath;
 use crate::AppState;
 use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
@@ -79,6 +80,7 @@ fn shown_name(name: &str) -> String {
     format!("{}{ellipsis}", short.escape_debug())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = api_types::Login, responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
@@ -103,6 +105,7 @@ async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204, description = "Signed out"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let cookie = headers
         .get(header::COOKIE)
@@ -115,12 +118,14 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/auth/me", responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn me(me: Option<Extension<Me>>) -> Result<Json<Me>, ApiError> {
     me.map(|Extension(me)| Json(me))
         .ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))
 }
 
 /// A built-in user's own new password, given the current one; every session of the user ends.
+#[utoipa::path(post, path = "/api/v1/auth/password", request_body = api_types::PasswordChange, responses((status = 204, description = "Changed; every session of the user ended"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn change_own_password(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -142,10 +147,12 @@ async fn change_own_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<api_types::User>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(users::list(&state.db).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/users", request_body = api_types::UserChange, responses((status = 201, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -157,10 +164,11 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
+#[utoipa::path(put, path = "/api/v1/users/{name}", params(("name" = String, Path)), request_body = api_types::UserChange, responses((status = 200, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     body: Result<Json<UserChange>, JsonRejection>,
 ) -> Result<Json<User>, ApiError> {
     let Json(change) = body?;
@@ -169,10 +177,11 @@ async fn update_user(
     Ok(Json(user))
 }
 
+#[utoipa::path(delete, path = "/api/v1/users/{name}", params(("name" = String, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     users::delete(&state.db, &name).await?;
     tracing::info!(by = me.name, user = name, "user removed");
@@ -184,6 +193,7 @@ fn is_admin(me: &Me) -> bool {
 }
 
 /// Admins see every token; everyone else their own.
+#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = Vec<api_types::ApiToken>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_tokens(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -192,6 +202,7 @@ async fn list_tokens(
     Ok(Json(tokens::list(&state.db, only).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = api_types::NewToken, responses((status = 201, body = api_types::CreatedToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -219,10 +230,11 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::ApiToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn revoke_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ApiToken>, ApiError> {
     let token = tokens::get(&state.db, id).await?;
     if token.user != me.name && !is_admin(&me) {

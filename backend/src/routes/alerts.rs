@@ -5,12 +5,13 @@
 
 use api_types::{AlertRule, AlertSummary, Incident, Me, Role, RuleSpec, SilenceRequest};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
+use super::ApiPath;
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::access::policy::{Need, Scope};
@@ -40,6 +41,7 @@ fn shown(mut rule: AlertRule, me: &Me) -> AlertRule {
     rule
 }
 
+#[utoipa::path(get, path = "/api/v1/alerts/rules", responses((status = 200, body = Vec<api_types::AlertRule>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_rules(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -48,6 +50,7 @@ async fn list_rules(
     Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
+#[utoipa::path(post, path = "/api/v1/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_rule(
     State(state): State<AppState>,
     spec: Result<Json<RuleSpec>, JsonRejection>,
@@ -60,17 +63,19 @@ async fn create_rule(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_rule(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<AlertRule>, ApiError> {
     Ok(Json(shown(rules::get(&state.db, id).await?, &me)))
 }
 
+#[utoipa::path(put, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), request_body = api_types::RuleSpec, responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn replace_rule(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     spec: Result<Json<RuleSpec>, JsonRejection>,
 ) -> Result<Json<AlertRule>, ApiError> {
     let Json(spec) = spec?;
@@ -78,9 +83,10 @@ async fn replace_rule(
     Ok(Json(rules::save(&state.db, Some(id), &spec).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_rule(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     rules::delete(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -94,13 +100,15 @@ fn check_cluster(state: &AppState, spec: &RuleSpec) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct IncidentQuery {
     #[serde(default)]
     open: bool,
     limit: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/api/v1/alerts/incidents", params(IncidentQuery), responses((status = 200, body = Vec<api_types::Incident>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_incidents(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -129,27 +137,30 @@ async fn incident_for(
     Ok(incident)
 }
 
+#[utoipa::path(get, path = "/api/v1/alerts/incidents/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_incident(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Incident>, ApiError> {
     Ok(Json(incident_for(&state, &me, id, Role::Viewer).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/alerts/incidents/{id}/acknowledge", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn acknowledge(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Incident>, ApiError> {
     incident_for(&state, &me, id, Role::Operator).await?;
     Ok(Json(incidents::acknowledge(&state.db, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/alerts/incidents/{id}/silence", params(("id" = i64, Path)), request_body = api_types::SilenceRequest, responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn silence(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Result<Json<SilenceRequest>, JsonRejection>,
 ) -> Result<Json<Incident>, ApiError> {
     let Json(request) = request?;
@@ -164,6 +175,7 @@ async fn silence(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn summary(State(state): State<AppState>) -> Result<Json<AlertSummary>, ApiError> {
     Ok(Json(incidents::summary(&state.db).await?))
 }

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/connectors/bulk", post(run_bulk_action))
 }
 
+#[utoipa::path(post, path = "/api/v1/connectors/bulk", request_body = api_types::BulkRequest, responses((status = 200, body = Vec<api_types::BulkOutcome>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn run_bulk_action(
     State(state): State<AppState>,
     origin: ChangeOrigin,

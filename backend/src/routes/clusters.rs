@@ -1,11 +1,12 @@
 //! The configured Connect clusters and the live state of their workers.
 
 use api_types::{ClusterOverview, Me};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use futures::future::join_all;
 
+use super::ApiPath;
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::error::ApiError;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
 
 /// Every cluster the caller has a role on, each with a probe of each worker; all probes run
 /// at once.
+#[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = Vec<api_types::ClusterOverview>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_clusters(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -31,9 +33,10 @@ async fn list_clusters(
     Json(join_all(overviews).await)
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_cluster(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
 ) -> Result<Json<ClusterOverview>, ApiError> {
     Ok(Json(state.clusters.get(&cluster_id)?.overview().await))
 }

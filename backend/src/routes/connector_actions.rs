@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use api_types::{NewConnector, RestartScope};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{delete, post, put};
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{ChangeOrigin, ConnectorPath, change, relay, relay_masked};
+use super::{ApiPath, ChangeOrigin, ConnectorPath, change, relay, relay_masked};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName};
 use crate::error::ApiError;
@@ -45,9 +45,10 @@ fn every_key_set(config: BTreeMap<String, String>) -> BTreeMap<String, Option<St
     config.into_iter().map(|(k, v)| (k, Some(v))).collect()
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), request_body = api_types::NewConnector, responses((status = 201, description = "Connect's answer: the new connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_connector(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
     origin: ChangeOrigin,
     body: Result<Json<NewConnector>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -57,8 +58,8 @@ async fn create_connector(
     // A new connector has no stored secret for a placeholder to stand for.
     secrets::restore(new.config.iter_mut().collect(), None)?;
     let mut body = json!({ "name": new.name, "config": new.config });
-    if let Some(initial_state) = &new.initial_state {
-        body["initial_state"] = Value::String(initial_state.clone());
+    if let Some(initial_state) = new.initial_state {
+        body["initial_state"] = json!(initial_state);
     }
     let call = ConnectCall::CreateConnector;
     let mut intent = origin.intent(&call);
@@ -68,6 +69,7 @@ async fn create_connector(
     Ok(relay_masked(client, &call, response).await)
 }
 
+#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = 201, description = "Created by the update", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn replace_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -86,6 +88,7 @@ async fn replace_connector_config(
 }
 
 /// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
+#[utoipa::path(patch, path = "/api/v1/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, Option<String>>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn patch_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -104,6 +107,7 @@ async fn patch_connector_config(
     Ok(relay_masked(client, &call, response).await)
 }
 
+#[utoipa::path(delete, path = "/api/v1/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Deleted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -118,6 +122,7 @@ async fn delete_connector(
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/pause", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will pause it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn pause_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -126,6 +131,7 @@ async fn pause_connector(
     act(state, origin, ConnectCall::Pause(path.name.clone()), path).await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/resume", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will resume it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn resume_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -134,6 +140,7 @@ async fn resume_connector(
     act(state, origin, ConnectCall::Resume(path.name.clone()), path).await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/stop", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Connect will stop it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn stop_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -142,6 +149,7 @@ async fn stop_connector(
     act(state, origin, ConnectCall::Stop(path.name.clone()), path).await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/topics/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect forgets the active topics"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn reset_connector_topics(
     state: State<AppState>,
     path: ConnectorPath,
@@ -157,6 +165,7 @@ async fn reset_connector_topics(
 }
 
 /// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("include_tasks" = Option<bool>, Query), ("only_failed" = Option<bool>, Query)), responses((status = 202, description = "Connect restarts what the scope names", body = Object), (status = 204, description = "Connect restarted the connector"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn restart_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -173,10 +182,11 @@ async fn restart_connector(
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/tasks/{task}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("task" = u32, Path)), responses((status = 204, description = "Restarted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn restart_task(
     state: State<AppState>,
     path: ConnectorPath,
-    Path(params): Path<Vec<(String, String)>>,
+    ApiPath(params): ApiPath<Vec<(String, String)>>,
     origin: ChangeOrigin,
 ) -> Result<Response, ApiError> {
     let task = &params[2].1;

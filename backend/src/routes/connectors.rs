@@ -2,12 +2,13 @@
 
 use api_types::{ClusterFailure, ConnectorDetail, ConnectorList, Me};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use futures::future::join_all;
 use serde::Deserialize;
 
+use super::ApiPath;
 use super::ConnectorPath;
 use crate::AppState;
 use crate::access::guard::sees;
@@ -24,13 +25,15 @@ pub fn router() -> Router<AppState> {
         .route("/clusters/{cluster}/connectors/{name}", get(get_connector))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     cluster: Option<String>,
 }
 
 /// Every connector of every cluster the caller has a role on (or of `?cluster=`). A cluster
 /// that does not answer is listed in `unreachable` with the reason, never silently left out.
+#[utoipa::path(get, path = "/api/v1/connectors", params(ListQuery), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_connectors(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -58,9 +61,10 @@ async fn list_connectors(
 }
 
 /// The connectors of one cluster; an unreachable cluster is an error naming it.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_cluster_connectors(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
 ) -> Result<Json<ConnectorList>, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
     let mut connectors = client.connector_summaries(Freshness::Cached).await?;
@@ -71,6 +75,7 @@ async fn list_cluster_connectors(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_connector(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

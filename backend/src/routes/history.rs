@@ -4,14 +4,14 @@
 
 use api_types::{ConfigChange, HistoryEvent, HistoryPage, Me, RollbackRequest, StateTransition};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::{ConnectorPath, relay_masked};
+use super::{ApiPath, ConnectorPath, relay_masked};
 use crate::AppState;
 use crate::access::guard::{sees, visible_clusters};
 use crate::connect::ConnectCall;
@@ -38,15 +38,17 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TimelineQuery {
     limit: Option<u32>,
 }
 
 /// The connector's and its tasks' state changes seen by polling, newest first.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}/timeline", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), TimelineQuery), responses((status = 200, body = Vec<api_types::StateTransition>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_state_transitions(
     State(state): State<AppState>,
-    Path((cluster_id, name)): Path<(String, String)>,
+    ApiPath((cluster_id, name)): ApiPath<(String, String)>,
     query: Result<Query<TimelineQuery>, QueryRejection>,
 ) -> Result<Json<Vec<StateTransition>>, ApiError> {
     let Query(query) = query?;
@@ -59,6 +61,7 @@ async fn list_state_transitions(
 }
 
 /// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
+#[utoipa::path(get, path = "/api/v1/history", params(crate::history::store::Filter), responses((status = 200, body = api_types::HistoryPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -79,6 +82,7 @@ async fn list_history(
 }
 
 /// The events matching the filter as JSON lines, oldest last, for archiving or `jq`.
+#[utoipa::path(get, path = "/api/v1/history/export", params(crate::history::store::Filter), responses((status = 200, description = "One history event (JSON) per line", content_type = "application/x-ndjson", body = String), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn export_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -104,10 +108,11 @@ async fn export_history(
     Ok((headers, lines).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/history/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::HistoryEvent), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_history_event(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<HistoryEvent>, ApiError> {
     Ok(Json(event(&state, &me, id).await?))
 }
@@ -118,16 +123,18 @@ async fn event(state: &AppState, me: &Me, id: i64) -> Result<HistoryEvent, ApiEr
         .await
         .map_err(ApiError::database)?
         .filter(|e| sees(me, &e.cluster))
-        .ok_or_else(|| ApiError::NoSuchEndpoint(format!("history event {id}")))
+        .ok_or_else(|| ApiError::NotFound(format!("no history event {id}")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DiffQuery {
     from: i64,
     to: i64,
 }
 
 /// What changed between the configs that two events left the connector with.
+#[utoipa::path(get, path = "/api/v1/history/diff", params(DiffQuery), responses((status = 200, body = Vec<api_types::ConfigChange>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn diff_versions(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -144,6 +151,7 @@ async fn diff_versions(
     Ok(Json(ConfigChange::between(before, after)))
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/rollback", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::RollbackRequest, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn roll_back_connector(
     State(state): State<AppState>,
     ConnectorPath {

@@ -10,11 +10,12 @@ use api_types::{
     TopicDetail,
 };
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
+use super::ApiPath;
 use super::ConnectorPath;
 use crate::AppState;
 use crate::connect::Freshness;
@@ -38,17 +39,19 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaStatus), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_status(
     State(state): State<AppState>,
-    Path(cluster): Path<String>,
+    ApiPath(cluster): ApiPath<String>,
 ) -> Result<Json<KafkaStatus>, ApiError> {
     state.clusters.get(&cluster)?;
     Ok(Json(state.kafka.status(&cluster)))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/topics", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaTopics), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_topics(
     State(state): State<AppState>,
-    Path(cluster): Path<String>,
+    ApiPath(cluster): ApiPath<String>,
 ) -> Result<Json<KafkaTopics>, ApiError> {
     let (status, snapshot) = snapshot(&state, &cluster)?;
     Ok(Json(KafkaTopics {
@@ -58,9 +61,10 @@ async fn list_topics(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/topics/{topic}", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path)), responses((status = 200, body = api_types::TopicDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_topic(
     State(state): State<AppState>,
-    Path((cluster, topic)): Path<(String, String)>,
+    ApiPath((cluster, topic)): ApiPath<(String, String)>,
 ) -> Result<Json<TopicDetail>, ApiError> {
     let (_, snapshot) = snapshot(&state, &cluster)?;
     let detail = snapshot.topic_detail(&topic);
@@ -69,9 +73,10 @@ async fn get_topic(
         .ok_or_else(|| ApiError::NotFound(format!("Kafka has no topic `{topic}`")))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaGroups), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_groups(
     State(state): State<AppState>,
-    Path(cluster): Path<String>,
+    ApiPath(cluster): ApiPath<String>,
 ) -> Result<Json<KafkaGroups>, ApiError> {
     let (status, snapshot) = snapshot(&state, &cluster)?;
     let connectors = connectors_by_group(&state, &cluster).await;
@@ -81,9 +86,10 @@ async fn list_groups(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups/{group}", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path)), responses((status = 200, body = api_types::GroupDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_group(
     State(state): State<AppState>,
-    Path((cluster, group)): Path<(String, String)>,
+    ApiPath((cluster, group)): ApiPath<(String, String)>,
 ) -> Result<Json<GroupDetail>, ApiError> {
     let (_, snapshot) = snapshot(&state, &cluster)?;
     let connectors = connectors_by_group(&state, &cluster).await;
@@ -93,15 +99,17 @@ async fn get_group(
         .ok_or_else(|| ApiError::NotFound(format!("Kafka has no consumer group `{group}`")))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LagQuery {
     range: Option<LagRange>,
 }
 
 /// A group's lag over the last hour (default), day or week.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups/{group}/lag", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path), LagQuery), responses((status = 200, body = Vec<api_types::LagPoint>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_lag_history(
     State(state): State<AppState>,
-    Path((cluster, group)): Path<(String, String)>,
+    ApiPath((cluster, group)): ApiPath<(String, String)>,
     query: Result<Query<LagQuery>, QueryRejection>,
 ) -> Result<Json<Vec<LagPoint>>, ApiError> {
     let Query(query) = query?;
@@ -118,6 +126,7 @@ async fn get_lag_history(
 
 /// A sink's group lag and the health of a connector's topics. Answers (with the status saying
 /// why) even when Kafka has not been read yet, so the connector page can show the reason.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}/kafka", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorKafka), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_connector_kafka(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 
 use api_types::{LoggerChange, LoggerLevel, WorkerLoggers};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ChangeOrigin, change, relay};
+use super::{ApiPath, ChangeOrigin, change, relay};
 use crate::AppState;
 use crate::connect::call::LoggerScope;
 use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
@@ -31,24 +31,27 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/loggers", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, description = "Connect's answer: each logger's level", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_loggers(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
     Ok(relay(client.call(&ConnectCall::ListLoggers, None).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WorkerLoggersQuery {
     /// One logger's level on each worker, instead of the loggers each lists.
     logger: Option<String>,
 }
 
 /// Each worker's own answer: levels differ between workers after a change made on one.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/workers/loggers", params(("cluster" = String, Path, description = "The cluster's id"), WorkerLoggersQuery), responses((status = 200, body = Vec<api_types::WorkerLoggers>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_worker_loggers(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
     query: Result<Query<WorkerLoggersQuery>, QueryRejection>,
 ) -> Result<Json<Vec<WorkerLoggers>>, ApiError> {
     let Query(query) = query?;
@@ -92,18 +95,20 @@ fn worker_loggers(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), responses((status = 200, body = api_types::LoggerLevel), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_logger_level(
     State(state): State<AppState>,
-    Path((cluster_id, logger)): Path<(String, String)>,
+    ApiPath((cluster_id, logger)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
     let call = ConnectCall::GetLogger(LoggerName::new(&logger)?);
     Ok(relay(client.call(&call, None).await?))
 }
 
+#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), request_body = api_types::LoggerChange, responses((status = 200, description = "Connect's answer: the loggers changed on the worker", body = Object), (status = 204, description = "Every worker will change it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn set_logger_level(
     State(state): State<AppState>,
-    Path((cluster_id, logger)): Path<(String, String)>,
+    ApiPath((cluster_id, logger)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
     body: Result<Json<LoggerChange>, JsonRejection>,
 ) -> Result<Response, ApiError> {

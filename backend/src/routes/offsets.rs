@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{offsets}/reset"), post(reset_connector_offsets))
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/offsets/alter", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn alter_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,
@@ -45,6 +46,7 @@ async fn alter_connector_offsets(
     run_flow(state, path, origin, flow).await
 }
 
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/offsets/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn reset_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,

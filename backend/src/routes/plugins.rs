@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use api_types::Action;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ChangeOrigin, relay, relay_masked};
+use super::{ApiPath, ChangeOrigin, relay, relay_masked};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName, PluginName};
 use crate::error::ApiError;
@@ -30,16 +30,18 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PluginsQuery {
     /// false (the default here) also lists transforms, converters and predicates.
     #[serde(default)]
     connectors_only: bool,
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_plugins(
     State(state): State<AppState>,
-    Path(cluster_id): Path<String>,
+    ApiPath(cluster_id): ApiPath<String>,
     query: Result<Query<PluginsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
@@ -50,9 +52,10 @@ async fn list_plugins(
     Ok(relay(client.call(&call, None).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path)), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_plugin_config(
     State(state): State<AppState>,
-    Path((cluster_id, plugin)): Path<(String, String)>,
+    ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
     let call = ConnectCall::GetPluginConfig(PluginName::new(&plugin)?);
@@ -63,9 +66,10 @@ async fn get_plugin_config(
 /// hidden; the plugin named in the path is filled in as `connector.class` when the config has
 /// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
 /// stored values, for callers who may edit that connector.
+#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path)), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn validate_config(
     State(state): State<AppState>,
-    Path((cluster_id, plugin)): Path<(String, String)>,
+    ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {

@@ -253,3 +253,31 @@ async fn metrics_time_answers_by_route_template_and_name_the_build() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_is_3_1_and_every_path_in_it_is_routed() {
+    let (app, _) = app_without_connect("router-openapi").await;
+    let (status, _, text) = send(&app, "GET", "/api/v1/openapi.json", "").await;
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.len() >= 45, "{} paths", paths.len());
+    assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+    for (template, operations) in paths {
+        let path = template
+            .split('/')
+            .map(|part| if part.starts_with('{') { "1" } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in operations.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let (_, _, answer) = send(&app, &method, &path, "{}").await;
+            assert!(
+                !answer.contains("no such endpoint"),
+                "{method} {template} is documented but not routed: {answer}"
+            );
+        }
+    }
+}
