@@ -124,3 +124,66 @@ async fn without_a_client_certificate_or_trusting_another_ca_the_error_names_the
         );
     }
 }
+
+/// Status of `GET /api/v1/clusters/secure/connectors` from the plugboard binary configured
+/// with the client certificate but no `ca_file`, trusting what `SSL_CERT_FILE` names (the
+/// system store's override) when `trust` is given.
+async fn listed_status_trusting(dir: &ScratchDir, trust: Option<&std::path::Path>) -> u16 {
+    let config = dir.path("trust.toml");
+    let toml = format!(
+        "[[clusters]]\nid = \"secure\"\nurls = [\"{}\"]\ntls = {{ client_cert_file = \"{}\", client_key_file = \"{}\" }}\n",
+        stack_urls(STACK)[0],
+        tls_file("client.pem").display(),
+        tls_file("client-key.pem").display()
+    );
+    std::fs::write(&config, toml).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_plugboard"));
+    command
+        .arg("--config")
+        .arg(&config)
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .arg("--database")
+        .arg(dir.path(&format!("trust-{port}.db")))
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(trust) = trust {
+        command.env("SSL_CERT_FILE", trust);
+    }
+    let mut child = command.spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    eventually("plugboard to start", || async {
+        let ready = reqwest::get(format!("{base}/readyz")).await.ok()?;
+        ready.status().is_success().then_some(())
+    })
+    .await;
+    let status = reqwest::get(format!("{base}/api/v1/clusters/secure/connectors"))
+        .await
+        .unwrap()
+        .status()
+        .as_u16();
+    let _ = child.kill();
+    let _ = child.wait();
+    status
+}
+
+#[tokio::test]
+async fn outbound_tls_trusts_the_system_certificate_store() {
+    let dir = ScratchDir::new("trust");
+    let trusted = listed_status_trusting(&dir, Some(&tls_file("ca.pem"))).await;
+    let untrusted = listed_status_trusting(&dir, None).await;
+    assert_eq!(
+        trusted, 200,
+        "the CA in the system store (SSL_CERT_FILE) is trusted"
+    );
+    assert_eq!(
+        untrusted, 502,
+        "without it, the worker's certificate is not"
+    );
+}
