@@ -60,10 +60,12 @@ async fn select_targets(
             };
             // Asked now, not from the cache: a change must not act on a stale selection.
             let list = list_of(&clients, Freshness::Now).await;
-            // Acting on a partial selection would be a surprise: refuse instead.
+            // Acting on a partial selection would be a surprise: refuse instead. It is the
+            // selection that cannot be made now (409), not Plugboard failing (a 5xx).
             if let Some(failure) = list.unreachable.first() {
-                return Err(ApiError::BadGateway(format!(
-                    "cannot select connectors by filter: {}",
+                return Err(ApiError::Conflict(format!(
+                    "cannot select connectors by filter while a cluster does not answer ({}); \
+                     name the cluster in the filter, or the connectors",
                     failure.message
                 )));
             }

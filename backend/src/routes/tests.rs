@@ -281,3 +281,17 @@ async fn the_openapi_document_is_3_1_and_every_path_in_it_is_routed() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_bulk_filter_refuses_a_partial_selection_with_a_409_and_records_nothing() {
+    let (app, _) = app_without_connect("router-bulk").await;
+    let body = r#"{"action": "delete", "filter": {"name_contains": ""}}"#;
+    let (status, _, text) = send(&app, "POST", "/api/v1/connectors/bulk", body).await;
+    let (_, _, page) = send(&app, "GET", "/api/v1/history", "").await;
+
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert_eq!(code_of(&text), "conflict");
+    assert!(text.contains("cluster `default`"), "{text}");
+    let page: HistoryPage = serde_json::from_str(&page).unwrap();
+    assert!(page.events.is_empty(), "{page:?}");
+}
