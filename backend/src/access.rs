@@ -4,6 +4,7 @@
 //! each route needs.
 
 pub mod guard;
+pub mod host;
 pub mod limiter;
 pub mod passwords;
 pub mod policy;

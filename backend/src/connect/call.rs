@@ -6,9 +6,11 @@
 //!
 //! - [`names`]: connector, plugin and logger names, decoded and checked; percent-encoding.
 //! - [`parse`]: a request's raw path and query into a call, or a clear refusal.
+//! - [`query`]: the query's parameters, typed, with nothing left over.
 
 pub mod names;
 pub mod parse;
+mod query;
 #[cfg(test)]
 mod tests;
 

@@ -9,7 +9,8 @@ use api_types::RestartScope;
 use axum::http::Method;
 
 use super::names::decode;
-use super::{ConnectCall, ConnectorName, Expand, LoggerName, LoggerScope, PluginName};
+use super::query::Query;
+use super::{ConnectCall, ConnectorName, LoggerName, PluginName};
 use crate::error::ApiError;
 
 /// The shape of a documented path, before the method picks the endpoint.
@@ -254,84 +255,4 @@ fn task_id(raw: &str) -> Result<u32, ApiError> {
         .then(|| raw.parse().ok())
         .flatten()
         .ok_or_else(|| ApiError::BadRequest(format!("task id `{raw}` is not a number")))
-}
-
-/// The query's parameters, decoded; each endpoint takes the ones it knows and any left over is
-/// refused, so nothing is forwarded that was not judged.
-struct Query(Vec<(String, String)>);
-
-impl Query {
-    fn parse(raw: &str) -> Result<Self, ApiError> {
-        let mut pairs = Vec::new();
-        for pair in raw.split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let plus_as_space = |s: &str| decode(&s.replace('+', " "));
-            pairs.push((plus_as_space(key)?, plus_as_space(value)?));
-        }
-        Ok(Self(pairs))
-    }
-
-    /// Every value of `key`, removed from the query.
-    fn take(&mut self, key: &str) -> Vec<String> {
-        let (taken, kept) = std::mem::take(&mut self.0)
-            .into_iter()
-            .partition(|(k, _)| k == key);
-        self.0 = kept;
-        taken.into_iter().map(|(_, v)| v).collect()
-    }
-
-    /// A boolean parameter given at most once, `true` or `false` in any case.
-    fn flag(&mut self, key: &str) -> Result<Option<bool>, ApiError> {
-        match self.take(key).as_slice() {
-            [] => Ok(None),
-            [value] if value.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            [value] if value.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            values => Err(ApiError::BadRequest(format!(
-                "query parameter `{key}` must be given once as true or false, not {values:?}"
-            ))),
-        }
-    }
-
-    fn expand(&mut self) -> Result<Vec<Expand>, ApiError> {
-        let mut expand = Vec::new();
-        for value in self.take("expand") {
-            let part = match value.as_str() {
-                "status" => Expand::Status,
-                "info" => Expand::Info,
-                other => {
-                    return Err(ApiError::BadRequest(format!(
-                        "`expand` takes status or info, not {other:?}"
-                    )));
-                }
-            };
-            if !expand.contains(&part) {
-                expand.push(part);
-            }
-        }
-        Ok(expand)
-    }
-
-    fn scope(&mut self) -> Result<Option<LoggerScope>, ApiError> {
-        match self.take("scope").as_slice() {
-            [] => Ok(None),
-            [value] if value.eq_ignore_ascii_case("worker") => Ok(Some(LoggerScope::Worker)),
-            [value] if value.eq_ignore_ascii_case("cluster") => Ok(Some(LoggerScope::Cluster)),
-            values => Err(ApiError::BadRequest(format!(
-                "query parameter `scope` must be given once as worker or cluster, not {values:?}"
-            ))),
-        }
-    }
-
-    /// Refuses whatever the endpoint did not take.
-    fn finish(self) -> Result<(), ApiError> {
-        match self.0.first() {
-            None => Ok(()),
-            Some((key, _)) if key == "forward" => Err(ApiError::BadRequest(
-                "query parameter `forward` is internal to Connect's workers".into(),
-            )),
-            Some((key, _)) => Err(ApiError::BadRequest(format!(
-                "this endpoint of Connect's REST API takes no query parameter {key:?}"
-            ))),
-        }
-    }
 }

@@ -1,0 +1,107 @@
+//! The plugboard binary as a process of its own, for what needs one: its log file, its
+//! resident memory, a stop between two calls, a restart on the same database.
+
+use std::path::PathBuf;
+
+use api_types::UserChange;
+
+use super::{ScratchDir, eventually, stack_urls};
+
+/// The plugboard binary, serving the stack's cluster `solo1` as `local` on a port of its own
+/// with its database in a scratch directory; its log lines (at debug level) go to `log`.
+/// Killed on drop.
+pub struct PlugboardProcess {
+    pub base_url: String,
+    pub port: u16,
+    pub log: PathBuf,
+    child: std::process::Child,
+}
+
+impl PlugboardProcess {
+    /// Starts it with `settings` (TOML) before the cluster table, on `port` or a free one,
+    /// and waits until it is ready.
+    pub async fn start(dir: &ScratchDir, settings: &str, port: Option<u16>) -> Self {
+        let port = port.unwrap_or_else(|| {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            probe.local_addr().unwrap().port()
+        });
+        let urls: Vec<String> = stack_urls("solo1")
+            .iter()
+            .map(|u| format!("\"{u}\""))
+            .collect();
+        let config = dir.path("plugboard.toml");
+        let toml = format!(
+            "{settings}\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
+            urls.join(",")
+        );
+        std::fs::write(&config, toml).unwrap();
+        let log = dir.path(&format!("plugboard-{port}.log"));
+        let output = std::fs::File::create(&log).unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_plugboard"))
+            .arg("--config")
+            .arg(&config)
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .arg("--database")
+            .arg(dir.path("plugboard.db"))
+            .env("RUST_LOG", "debug")
+            .stdout(output.try_clone().unwrap())
+            .stderr(output)
+            .spawn()
+            .unwrap();
+        let base_url = format!("http://127.0.0.1:{port}");
+        eventually("plugboard to answer", || async {
+            let response = reqwest::get(format!("{base_url}/readyz")).await.ok()?;
+            response.status().is_success().then_some(())
+        })
+        .await;
+        Self {
+            base_url,
+            port,
+            log,
+            child,
+        }
+    }
+}
+
+impl PlugboardProcess {
+    /// Starts it requiring login, with a built-in user of each `(name, role)` on every cluster,
+    /// whose password is [`USER_PASSWORD`].
+    pub async fn start_with_users(dir: &ScratchDir, users: &[(&str, api_types::Role)]) -> Self {
+        let db = plugboard::db::open(&dir.path("plugboard.db"))
+            .await
+            .unwrap();
+        for (name, role) in users {
+            let user = UserChange {
+                name: (*name).to_owned(),
+                grants: vec![api_types::Grant {
+                    role: *role,
+                    clusters: Vec::new(),
+                }],
+                password: Some(USER_PASSWORD.to_owned()),
+            };
+            plugboard::access::users::create(&db, user).await.unwrap();
+        }
+        db.close().await;
+        Self::start(dir, "[access]\nrequire_login = true\n", None).await
+    }
+
+    /// The process's resident memory, in KiB, as the kernel counts it.
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
+
+/// The password of the users [`PlugboardProcess::start_with_users`] adds.
+pub const USER_PASSWORD: &str = "correct horse battery";
+
+impl Drop for PlugboardProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
