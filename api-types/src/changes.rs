@@ -107,15 +107,18 @@ pub enum Source {
     Rollback,
     /// An alert rule's automatic restart.
     AutoRestart,
+    /// `plugboard apply`: connectors as code.
+    Apply,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Source::Console,
         Source::Api,
         Source::Passthrough,
         Source::Rollback,
         Source::AutoRestart,
+        Source::Apply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +128,7 @@ impl Source {
             Source::Passthrough => "passthrough",
             Source::Rollback => "rollback",
             Source::AutoRestart => "auto_restart",
+            Source::Apply => "apply",
         }
     }
 

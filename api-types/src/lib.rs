@@ -12,6 +12,7 @@ mod connectors;
 mod errors;
 mod history;
 mod kafka;
+mod specs;
 
 pub use access::{
     ApiToken, CreatedToken, Grant, Login, Me, NewToken, PasswordChange, Role, SignedInVia, User,
@@ -37,4 +38,9 @@ pub use kafka::{
     Broker, ConnectorKafka, GroupDetail, GroupSummary, KafkaGroups, KafkaStatus, KafkaTopics,
     LagPoint, LagRange, PartitionInfo, PartitionLag, PartitionProblem, TopicDetail, TopicLag,
     TopicSummary,
+};
+pub use specs::{
+    AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,
+    ConnectorSpec, DesiredState, DriftStatus, Plan, PlanRequest, PlannedChange, RecordedChange,
+    StateChange,
 };

@@ -5,7 +5,7 @@
 
 mod access;
 mod file;
-mod references;
+pub mod references;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -81,6 +81,47 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+    /// Write a cluster's connectors as spec files (secrets as ${env:...} references).
+    Export {
+        /// The cluster to export.
+        #[arg(long)]
+        cluster: String,
+        /// Only this connector.
+        #[arg(long)]
+        connector: Option<String>,
+        /// The directory to write the files to.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        #[command(flatten)]
+        server: crate::specs::cli::Server,
+    },
+    /// Show what applying the specs in DIR would change. Exit status: 0 nothing, 2 changes, 1 error.
+    Plan {
+        dir: PathBuf,
+        /// Also delete connectors the last apply managed that are no longer in DIR.
+        #[arg(long)]
+        prune: bool,
+        #[command(flatten)]
+        server: crate::specs::cli::Server,
+    },
+    /// Apply the specs in DIR through Plugboard's history. Exit status: 0 done, 1 error.
+    Apply {
+        dir: PathBuf,
+        /// Also delete connectors the last apply managed that are no longer in DIR.
+        #[arg(long)]
+        prune: bool,
+        /// Only plan (exit status as `plan`).
+        #[arg(long)]
+        dry_run: bool,
+        /// The git commit the specs come from, recorded with each change.
+        #[arg(long, env = "PLUGBOARD_COMMIT")]
+        commit: Option<String>,
+        /// Refuse edits of these connectors made anywhere else than `apply`.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        server: crate::specs::cli::Server,
     },
 }
 

@@ -35,7 +35,7 @@ use crate::secrets::declared::DeclaredKeys;
 pub use actions::ConnectorAction;
 use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName};
-pub use listing::Freshness;
+pub use listing::{Freshness, LiveConnector};
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 
 /// Talks to one Connect cluster; cheap to clone.

@@ -30,6 +30,7 @@ use crate::connect::{
 };
 use crate::error::ApiError;
 use crate::secrets::known::scrub_text;
+use crate::specs::StrictConnectors;
 pub use api_types::Source;
 use api_types::{Action, Outcome};
 use store::{Completion, NewEvent};
@@ -70,6 +71,8 @@ pub struct History {
     db: SqlitePool,
     actor: String,
     fingerprint_key: Arc<Vec<u8>>,
+    /// Connectors that only `apply` may change.
+    strict: StrictConnectors,
 }
 
 /// The part of Connect's create, update and patch answers that holds the config.
@@ -81,15 +84,26 @@ struct ConnectorInfo {
 impl History {
     pub async fn open(db: SqlitePool, actor: String) -> anyhow::Result<Self> {
         let fingerprint_key = store::fingerprint_key(&db).await?;
+        let strict = StrictConnectors::load(&db).await?;
         Ok(Self {
             db,
             actor,
             fingerprint_key: Arc::new(fingerprint_key),
+            strict,
         })
     }
 
     pub fn db(&self) -> &SqlitePool {
         &self.db
+    }
+
+    pub fn strict(&self) -> &StrictConnectors {
+        &self.strict
+    }
+
+    /// The keyed fingerprint of `value`, as the history stores secrets.
+    pub fn fingerprint(&self, value: &str) -> String {
+        secrets::fingerprint(value, &self.fingerprint_key)
     }
 
     /// Records `intent`, sends `request` to the cluster, and completes the record with the
@@ -101,6 +115,7 @@ impl History {
         intent: Intent,
         request: UpstreamRequest,
     ) -> Result<UpstreamResponse, ApiError> {
+        self.refuse_if_strict(client.id(), &intent)?;
         let before = match intent.connector.as_deref().map(ConnectorName::new) {
             Some(Ok(name)) => live_config(client, &name).await,
             _ => None,
@@ -164,6 +179,34 @@ impl History {
             tracing::error!(event = id, "cannot complete a history event: {e}");
         }
         Ok(result?)
+    }
+
+    /// A change to a connector of a strict cluster is `apply`'s alone: anything else that
+    /// would change its config, state or existence is refused before it is recorded or sent.
+    fn refuse_if_strict(&self, cluster: &str, intent: &Intent) -> Result<(), ApiError> {
+        let declared_by_spec = matches!(
+            intent.action,
+            Action::Create
+                | Action::Update
+                | Action::Patch
+                | Action::Rollback
+                | Action::Delete
+                | Action::Pause
+                | Action::Resume
+                | Action::Stop
+        );
+        match intent.connector.as_deref() {
+            Some(connector)
+                if declared_by_spec
+                    && intent.source != Source::Apply
+                    && self.strict.covers(cluster, connector) =>
+            {
+                Err(ApiError::Conflict(format!(
+                    "connector `{connector}` on cluster `{cluster}` is managed as code and the cluster is strict: change its spec and apply it"
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The config after a successful change: Connect's answer for config changes, nothing

@@ -33,6 +33,7 @@ pub mod requests;
 pub mod routes;
 pub mod secrets;
 pub mod spa;
+pub mod specs;
 pub mod state;
 pub mod telemetry;
 #[cfg(test)]

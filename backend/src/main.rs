@@ -1,17 +1,48 @@
 //! The `plugboard` binary: read the configuration, open the database, serve until Ctrl-C (or
-//! manage users with `plugboard user ...`).
+//! manage users with `plugboard user ...`, or manage connectors as code with `plugboard export`,
+//! `plan` and `apply`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use plugboard::config::{Cli, Command, Settings};
+use plugboard::specs::cli as specs;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     plugboard::telemetry::init(cli.log_format);
-    match serve(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = match cli.command.take() {
+        Some(Command::Export {
+            cluster,
+            connector,
+            out,
+            server,
+        }) => specs::export(&server, &cluster, connector.as_deref(), &out).await,
+        Some(Command::Plan { dir, prune, server }) => specs::plan(&server, &dir, prune).await,
+        Some(Command::Apply {
+            dir,
+            prune,
+            dry_run,
+            commit,
+            strict,
+            server,
+        }) => {
+            let options = specs::ApplyOptions {
+                prune,
+                dry_run,
+                commit,
+                strict,
+            };
+            specs::apply(&server, &dir, options).await
+        }
+        command => {
+            cli.command = command;
+            serve(cli).await.map(|()| ExitCode::SUCCESS)
+        }
+    };
+    match outcome {
+        Ok(code) => code,
         Err(error) => {
             // One line that names the problem; the chain of causes is joined with ": ".
             eprintln!("plugboard: error: {error:#}");

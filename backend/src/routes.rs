@@ -15,6 +15,7 @@ mod offsets;
 mod openapi;
 pub mod passthrough;
 mod plugins;
+mod specs;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(kafka::router())
         .merge(alerts::router())
         .merge(access::router())
+        .merge(specs::router())
         .merge(openapi::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
@@ -165,9 +167,14 @@ impl ChangeOrigin {
         let intent = Intent::of(call, self.source).expect("only changes are recorded");
         Intent {
             reason: self.reason.clone(),
-            actor: self.caller.as_ref().map(|me| me.name.clone()),
+            actor: self.actor(),
             ..intent
         }
+    }
+
+    /// Who asked, for the history; `None` is Plugboard's configured actor.
+    fn actor(&self) -> Option<String> {
+        self.caller.as_ref().map(|me| me.name.clone())
     }
 
     /// The caller holds `role` on `cluster`, or the 403 saying why not (for requests that name

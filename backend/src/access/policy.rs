@@ -119,6 +119,8 @@ fn need(method: &Method, path: &str) -> Need {
         ["alerts", "incidents", _, _] if !read => Need::Role(Role::Operator, Scope::AnyCluster),
         // Each connector of a bulk action is checked by the action itself.
         ["connectors", "bulk"] => Need::Role(Role::Operator, Scope::AnyCluster),
+        // Plan and apply name their clusters in the body; the handler checks each.
+        ["specs", "plan" | "apply"] => Need::Role(Role::Editor, Scope::AnyCluster),
         ["clusters", cluster, ..] if read => on(Role::Viewer, cluster),
         // Restoring a stored secret in validation needs an editor, which the handler checks.
         ["clusters", cluster, "plugins", _, "validate"] => on(Role::Viewer, cluster),

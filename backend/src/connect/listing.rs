@@ -16,6 +16,13 @@ struct ActiveTopics {
     topics: Vec<String>,
 }
 
+/// A connector's config and state as the list has them.
+#[derive(Debug, Clone)]
+pub struct LiveConnector {
+    pub config: BTreeMap<String, String>,
+    pub state: Option<ConnectorState>,
+}
+
 /// Whether an answer up to the cache's age will do, or only one asked now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
@@ -48,6 +55,25 @@ impl ClusterClient {
             let declared = self.known_secret_keys(&info.config);
             crate::secrets::learn_config(&info.config, &declared);
         }
+    }
+
+    /// Every connector's live config and state, from the same call as the list.
+    pub async fn live_connectors(
+        &self,
+        freshness: Freshness,
+    ) -> Result<BTreeMap<String, LiveConnector>, ApiError> {
+        let expanded = self.expanded_connectors(freshness).await?;
+        self.learn_secrets(&expanded);
+        Ok(expanded
+            .into_iter()
+            .filter_map(|(name, c)| {
+                let live = LiveConnector {
+                    config: c.info?.config,
+                    state: c.status.map(|s| s.connector.state),
+                };
+                Some((name, live))
+            })
+            .collect())
     }
 
     /// The status of every connector that has one, from the same (cached) call as the list.

@@ -11,6 +11,22 @@ mod health;
 
 pub use health::{first_cause, health, task_counts};
 
+/// Every error in Connect's answer to a config validation, as `key: message`.
+pub fn validation_errors(answer: &serde_json::Value) -> Vec<String> {
+    answer["configs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| {
+            let key = c["value"]["name"].as_str().unwrap_or_default().to_owned();
+            let messages = c["value"]["errors"].as_array().cloned().unwrap_or_default();
+            messages
+                .into_iter()
+                .map(move |m| format!("{key}: {}", m.as_str().unwrap_or_default()))
+        })
+        .collect()
+}
+
 /// One entry of `GET /connectors?expand=status&expand=info`.
 #[derive(Debug, Deserialize)]
 pub struct ExpandedConnector {

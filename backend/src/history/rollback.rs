@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::secrets::FINGERPRINT_PREFIX;
 use super::{History, Intent, Source, live_config};
+use crate::connect::model::validation_errors;
 use crate::connect::{
     ClusterClient, ConnectCall, ConnectorName, PluginName, UpstreamRequest, UpstreamResponse,
 };
@@ -100,18 +101,7 @@ async fn validate(
         .ok_or_else(|| ApiError::BadRequest("that version has no connector.class".into()))?;
     let call = ConnectCall::ValidateConfig(PluginName::new(class)?);
     let answer: Value = client.call(&call, Some(&json!(config))).await?.json()?;
-    let errors: Vec<String> = answer["configs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|c| {
-            let key = c["value"]["name"].as_str().unwrap_or_default().to_owned();
-            let messages = c["value"]["errors"].as_array().cloned().unwrap_or_default();
-            messages
-                .into_iter()
-                .map(move |m| format!("{key}: {}", m.as_str().unwrap_or_default()))
-        })
-        .collect();
+    let errors = validation_errors(&answer);
     if errors.is_empty() {
         Ok(())
     } else {

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 
 use super::{
     access, alerts, bulk, clusters, connector_actions, connectors, history, kafka, loggers,
-    offsets, plugins,
+    offsets, plugins, specs,
 };
 use crate::AppState;
 
@@ -64,6 +64,10 @@ use crate::AppState;
         history::get_history_event,
         history::roll_back_connector,
         history::list_state_transitions,
+        specs::export_specs,
+        specs::cluster_drift,
+        specs::plan_specs,
+        specs::apply_specs,
         kafka::get_status,
         kafka::list_topics,
         kafka::get_topic,

@@ -1,0 +1,147 @@
+//! Connectors as code over HTTP: export a cluster's specs, plan and apply specs (what the
+//! `plugboard plan` and `apply` commands and CI jobs call with a token), and drift.
+
+use std::collections::BTreeSet;
+
+use api_types::{
+    Action, ApplyReport, ApplyRequest, ClusterDrift, ConnectorSpec, Plan, PlanRequest, Role,
+};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::{ApiPath, ChangeOrigin};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::specs::{apply, drift, export, plan};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clusters/{cluster}/specs", get(export_specs))
+        .route("/clusters/{cluster}/drift", get(cluster_drift))
+        .route("/specs/plan", post(plan_specs))
+        .route("/specs/apply", post(apply_specs))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SpecsQuery {
+    /// Only this connector.
+    connector: Option<String>,
+    /// Answer as a file to save (`Content-Disposition: attachment`).
+    #[serde(default)]
+    download: bool,
+}
+
+/// The cluster's connectors as specs, every secret replaced by an `${env:...}` reference.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/specs", params(("cluster" = String, Path, description = "The cluster's id"), SpecsQuery), responses((status = 200, body = Vec<api_types::ConnectorSpec>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn export_specs(
+    State(state): State<AppState>,
+    ApiPath(cluster): ApiPath<String>,
+    query: Result<Query<SpecsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let client = state.clusters.get(&cluster)?;
+    let specs: Vec<ConnectorSpec> = export::export(client, query.connector.as_deref()).await?;
+    let mut response = Json(specs).into_response();
+    if query.download {
+        let file = format!(
+            "attachment; filename=\"{}-specs.json\"",
+            safe_file_part(&cluster)
+        );
+        if let Ok(value) = file.parse() {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    Ok(response)
+}
+
+fn safe_file_part(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DriftQuery {
+    /// Only this connector.
+    connector: Option<String>,
+}
+
+/// The cluster's connectors against the specs last applied to it.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/drift", params(("cluster" = String, Path, description = "The cluster's id"), DriftQuery), responses((status = 200, body = api_types::ClusterDrift), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn cluster_drift(
+    State(state): State<AppState>,
+    ApiPath(cluster): ApiPath<String>,
+    query: Result<Query<DriftQuery>, QueryRejection>,
+) -> Result<Json<ClusterDrift>, ApiError> {
+    let Query(query) = query?;
+    let client = state.clusters.get(&cluster)?;
+    Ok(Json(
+        drift::cluster_drift(&state, client, query.connector.as_deref()).await?,
+    ))
+}
+
+/// What applying the specs would change. Needs the editor role on every cluster they name
+/// (a plan compares secret values, so it is no viewer's oracle).
+#[utoipa::path(post, path = "/api/v1/specs/plan", request_body = api_types::PlanRequest, responses((status = 200, body = api_types::Plan), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn plan_specs(
+    State(state): State<AppState>,
+    origin: ChangeOrigin,
+    body: Result<Json<PlanRequest>, JsonRejection>,
+) -> Result<Json<Plan>, ApiError> {
+    let Json(request) = body?;
+    allowed(&origin, &request)?;
+    Ok(Json(plan::plan(&state, &request).await?.plan))
+}
+
+/// Carries out the plan of the specs (or only plans it, with `dry_run`), recorded in the
+/// history with source `apply`; the specs become their clusters' managed set.
+#[utoipa::path(post, path = "/api/v1/specs/apply", request_body = api_types::ApplyRequest, responses((status = 200, body = api_types::ApplyReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn apply_specs(
+    State(state): State<AppState>,
+    origin: ChangeOrigin,
+    body: Result<Json<ApplyRequest>, JsonRejection>,
+) -> Result<Json<ApplyReport>, ApiError> {
+    let Json(request) = body?;
+    allowed(&origin, &request.plan)?;
+    let actor = origin.actor();
+    Ok(Json(apply::apply(&state, &request, actor).await?))
+}
+
+/// The caller may create and update connectors on every cluster the specs name, and delete
+/// them too when pruning.
+fn allowed(origin: &ChangeOrigin, request: &PlanRequest) -> Result<(), ApiError> {
+    let clusters: BTreeSet<&str> = request.specs.iter().map(|s| s.cluster.as_str()).collect();
+    let mut actions = vec![
+        Action::Create,
+        Action::Update,
+        Action::Pause,
+        Action::Resume,
+        Action::Stop,
+    ];
+    if request.prune {
+        actions.push(Action::Delete);
+    }
+    let role = actions
+        .iter()
+        .map(|a| a.role())
+        .max()
+        .unwrap_or(Role::Editor);
+    clusters
+        .into_iter()
+        .try_for_each(|cluster| origin.require(role, cluster))
+}

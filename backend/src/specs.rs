@@ -1,0 +1,22 @@
+//! Connectors as code: specs exported from a cluster, a plan comparing specs with the live
+//! clusters, applying it through the history, and drift of a managed cluster from the specs
+//! last applied to it.
+//!
+//! - [`references`]: `${env:...}` and `${file:...}` in specs, resolved where they are read.
+//! - [`compare`]: the normalised comparison of a spec with a live config.
+//! - [`export`]: a live connector as a spec, secrets replaced by references.
+//! - [`plan`] and [`apply`]: what would change, and changing it.
+//! - [`drift`]: a managed cluster against its last apply.
+//! - [`store`]: the applied specs in SQLite; the strict clusters' connectors.
+//! - [`cli`]: `plugboard export`, `plan` and `apply`, as clients of a running Plugboard.
+
+pub mod apply;
+pub mod cli;
+pub mod compare;
+pub mod drift;
+pub mod export;
+pub mod plan;
+pub mod references;
+pub mod store;
+
+pub use store::StrictConnectors;
