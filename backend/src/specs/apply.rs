@@ -4,6 +4,7 @@
 //! first failure stops the rest. The specs are then recorded as the cluster's managed set.
 
 use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
 
 use api_types::{
     Action, AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, DesiredState, Outcome,
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 use super::plan::{Planned, Prepared, initial_state, plan};
 use super::store::{self, AppliedConnector};
 use crate::AppState;
-use crate::connect::{ConnectCall, ConnectorName, UpstreamRequest};
+use crate::connect::{ConnectCall, ConnectorName, Freshness, UpstreamRequest};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
@@ -53,7 +54,48 @@ pub async fn apply(
         }
     }
     record(state, request, &planned.prepared, actor).await?;
+    settle(state, &report.steps).await;
     Ok(report)
+}
+
+/// How long an apply waits for Connect's connector list to show what it created and deleted.
+const SETTLE_WITHIN: Duration = Duration::from_secs(10);
+
+/// Waits (up to [`SETTLE_WITHIN`]) until each cluster's connector list shows the connectors
+/// this apply created and no longer shows those it deleted. A worker answers a create before
+/// its herder lists the connector, and a plan made right after an apply must not propose the
+/// same changes again.
+async fn settle(state: &AppState, steps: &[AppliedStep]) {
+    let done = |action| {
+        steps
+            .iter()
+            .filter(move |s| s.action == action && s.outcome == Outcome::Success)
+    };
+    let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
+    for cluster in steps
+        .iter()
+        .map(|s| s.cluster.as_str())
+        .collect::<HashSet<_>>()
+    {
+        let Ok(client) = state.clusters.get(cluster) else {
+            continue;
+        };
+        while tokio::time::Instant::now() < deadline {
+            let Ok(live) = client.live_connectors(Freshness::Now).await else {
+                break;
+            };
+            let shown = done(Action::Create)
+                .filter(|s| s.cluster == cluster)
+                .all(|s| live.contains_key(&s.name))
+                && done(Action::Delete)
+                    .filter(|s| s.cluster == cluster)
+                    .all(|s| !live.contains_key(&s.name));
+            if shown {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
 }
 
 /// The calls of a plan, in the order they are safe to make.

@@ -745,3 +745,42 @@ async fn a_user_changes_its_own_password_with_the_current_one_and_its_sessions_e
         200
     );
 }
+
+#[tokio::test]
+async fn plan_and_apply_need_an_editor_on_every_named_cluster_and_the_cli_signs_in_with_a_token() {
+    let app = app_with_users().await;
+    let admin = session(&app, "admin").await;
+    let name = unique("pb-access-code");
+    let spec = json!({"cluster": "local", "name": name,
+                      "config": file_sink_config(&unique("pb-access-topic"))});
+    for user in ["viewer", "operator", "outsider"] {
+        let token = token_of(&app, &admin, user).await;
+        for endpoint in ["plan", "apply"] {
+            let path = format!("/api/v1/specs/{endpoint}");
+            let body = json!({"specs": [spec]});
+            let status = with_token(&app, &token, Method::POST, &path, Some(body)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{user} {endpoint}");
+        }
+    }
+    let dir = ScratchDir::new("specs");
+    std::fs::write(dir.path("spec.json"), spec.to_string()).unwrap();
+    let dir = dir.0.display().to_string();
+    let anonymous = crate::specs::plugboard(&app, &["plan", &dir], &[]).await;
+    assert_eq!(anonymous.status, 1);
+    assert!(anonymous.stderr.contains("401"), "{}", anonymous.stderr);
+
+    let token = vec![(
+        "PLUGBOARD_TOKEN".to_owned(),
+        token_of(&app, &admin, "editor").await,
+    )];
+    let applied = crate::specs::plugboard(&app, &["apply", &dir], &token).await;
+    assert_eq!(applied.status, 0, "{}{}", applied.stdout, applied.stderr);
+    let feed = format!("/api/v1/history?connector={}", encode(&name));
+    let history: HistoryPage = json_with_token(&app, &token[0].1, &feed).await;
+    assert_eq!(history.events.len(), 1);
+    assert_eq!(history.events[0].actor, "editor");
+    assert_eq!(history.events[0].source, api_types::Source::Apply);
+    let path = format!("/api/v1/clusters/local/connectors/{}", encode(&name));
+    let deleted = with_token(&app, &token[0].1, Method::DELETE, &path, None).await;
+    assert!(deleted.is_success());
+}

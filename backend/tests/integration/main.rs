@@ -14,6 +14,7 @@ mod kafka;
 mod kafka_security;
 mod passthrough;
 mod security;
+mod specs;
 mod stack;
 mod startup;
 mod support;
