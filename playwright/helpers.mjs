@@ -17,7 +17,7 @@ function sinkConfig(name) {
   return { "connector.class": SINK, "tasks.max": "1", topics: `${name}-topic`, file: `/tmp/${name}.out` };
 }
 
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const response = await fetch(`${BASE_URL}/api/v1${path}`, {
     method,
     headers: body ? { "content-type": "application/json" } : {},

@@ -21,10 +21,12 @@ pub enum RuleKind {
     TopicsUnhealthy,
     /// The Connect cluster or its Kafka cannot be reached.
     Unreachable,
+    /// A connector of a cluster managed as code differs from the specs last applied to it.
+    Drifted,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 7] = [
+    pub const ALL: [RuleKind; 8] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -32,6 +34,7 @@ impl RuleKind {
         RuleKind::TimeLagAbove,
         RuleKind::TopicsUnhealthy,
         RuleKind::Unreachable,
+        RuleKind::Drifted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl RuleKind {
             RuleKind::TimeLagAbove => "time_lag_above",
             RuleKind::TopicsUnhealthy => "topics_unhealthy",
             RuleKind::Unreachable => "unreachable",
+            RuleKind::Drifted => "drifted",
         }
     }
 

@@ -122,6 +122,9 @@ pub struct ConnectorSummary {
     /// A sink's lag summed over its group's partitions, from the latest Kafka snapshot.
     #[serde(default)]
     pub lag: Option<u64>,
+    /// Against the specs last applied to the cluster; `None` when none were.
+    #[serde(default)]
+    pub drift: Option<crate::DriftStatus>,
 }
 
 /// The connector list across clusters, with a reason for each cluster that did not answer.

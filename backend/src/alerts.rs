@@ -109,10 +109,13 @@ async fn evaluate_round(
     let mut rounds: Vec<ClusterRound> = Vec::new();
     for client in state.clusters.all() {
         let id = client.id().to_owned();
-        let connectors = client
+        let mut connectors = client
             .connector_summaries(Freshness::Cached)
             .await
             .map_err(|e| e.to_string());
+        if let Ok(list) = &mut connectors {
+            crate::specs::drift::mark(state, list).await;
+        }
         let view = state.kafka.view(&id);
         if let Some(view) = &view {
             samples.record(&id, view);

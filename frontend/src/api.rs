@@ -10,6 +10,7 @@ mod connectors;
 mod history;
 mod kafka;
 mod plugins;
+mod specs;
 
 use api_types::{ClusterOverview, ErrorBody};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -22,6 +23,7 @@ pub use connectors::*;
 pub use history::*;
 pub use kafka::*;
 pub use plugins::*;
+pub use specs::*;
 
 /// A failed call, as a sentence to show to the user.
 pub type ApiResult<T> = Result<T, String>;

@@ -8,7 +8,7 @@ mod history_list;
 mod kafka;
 mod list_parts;
 
-pub use badges::{HealthBadge, StateBadge, health_label};
+pub use badges::{DriftBadge, HealthBadge, StateBadge, health_label};
 pub use cluster_card::ClusterCard;
 pub use confirm::TypeToConfirm;
 pub use diff_table::DiffTable;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{AlertRule, ConnectorState, ConnectorSummary, RuleKind};
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, DriftStatus, RuleKind};
 
 use super::incidents::Finding;
 use super::rules::covers;
@@ -78,6 +78,7 @@ pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
     for connector in in_scope {
         let judged = match spec.kind {
             RuleKind::NotRunning | RuleKind::Failed => state_problem(spec.kind, connector),
+            RuleKind::Drifted => drift_problem(connector),
             RuleKind::Unreachable => None,
             _ => {
                 let snapshot = snapshot()?;
@@ -107,6 +108,15 @@ fn in_transition(c: &ConnectorSummary) -> bool {
         ConnectorState::Restarting | ConnectorState::Unassigned
     ) || c.tasks.restarting > 0
         || c.tasks.unassigned > 0
+}
+
+fn drift_problem(c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
+    (c.drift == Some(DriftStatus::Drifted)).then(|| {
+        (
+            None,
+            "differs from the specs applied to its cluster".to_owned(),
+        )
+    })
 }
 
 fn state_problem(kind: RuleKind, c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
@@ -203,7 +213,7 @@ fn kafka_problem(
                 .collect();
             (!unhealthy.is_empty()).then(|| (Some(unhealthy.len() as f64), unhealthy.join("; ")))
         }
-        RuleKind::NotRunning | RuleKind::Failed | RuleKind::Unreachable => None,
+        RuleKind::NotRunning | RuleKind::Failed | RuleKind::Unreachable | RuleKind::Drifted => None,
     }
 }
 
@@ -254,6 +264,7 @@ mod tests {
             consumer_group: Some(format!("connect-{name}")),
             topics: Vec::new(),
             lag: None,
+            drift: None,
         }
     }
 
@@ -291,6 +302,24 @@ mod tests {
             "{}",
             found[0].detail
         );
+    }
+
+    #[test]
+    fn only_a_drifted_connector_is_a_drift_finding() {
+        let mut list = [
+            connector("drifted", "RUNNING", 1, 0),
+            connector("in-sync", "RUNNING", 1, 0),
+            connector("unmanaged", "RUNNING", 1, 0),
+            connector("unknown", "RUNNING", 1, 0),
+        ];
+        list[0].drift = Some(DriftStatus::Drifted);
+        list[1].drift = Some(DriftStatus::InSync);
+        list[2].drift = Some(DriftStatus::Unmanaged);
+        let found = judge(&rule(RuleKind::Drifted, None), Ok(&list), None)
+            .unwrap()
+            .holding;
+        let subjects: Vec<&str> = found.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(subjects, ["drifted"]);
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn summarize(
             .map(|c| configured_topics(kind, c))
             .unwrap_or_default(),
         lag: None,
+        drift: None,
     }
 }
 

@@ -57,6 +57,7 @@ async fn list_connectors(
     };
     let mut list = list_of(&clients, Freshness::Cached).await;
     state.kafka.fill_lag(&mut list.connectors);
+    crate::specs::drift::mark(&state, &mut list.connectors).await;
     Ok(Json(list))
 }
 
@@ -69,6 +70,7 @@ async fn list_cluster_connectors(
     let client = state.clusters.get(&cluster_id)?;
     let mut connectors = client.connector_summaries(Freshness::Cached).await?;
     state.kafka.fill_lag(&mut connectors);
+    crate::specs::drift::mark(&state, &mut connectors).await;
     Ok(Json(ConnectorList {
         connectors,
         unreachable: Vec::new(),

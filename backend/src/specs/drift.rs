@@ -2,9 +2,11 @@
 //! cached connector list (no call per connector). A connector is in sync, drifted (with the
 //! keys that differ, the state, and who changed it according to the history), or unmanaged.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use api_types::{ClusterDrift, ConfigChange, ConnectorDrift, DriftStatus, StateChange};
+use api_types::{
+    ClusterDrift, ConfigChange, ConnectorDrift, ConnectorSummary, DriftStatus, StateChange,
+};
 
 use super::compare::differences;
 use super::export::desired;
@@ -49,6 +51,30 @@ pub async fn cluster_drift(
         applied: Some(applied.specs),
         connectors,
     })
+}
+
+/// Marks each connector of a managed cluster in `connectors` with its drift status, from the
+/// cached list (no call to Connect beyond what the list itself cost).
+pub async fn mark(state: &AppState, connectors: &mut [ConnectorSummary]) {
+    let clusters: BTreeSet<String> = connectors.iter().map(|c| c.cluster.clone()).collect();
+    for cluster in clusters {
+        let (Ok(client), Ok(Some(applied))) = (
+            state.clusters.get(&cluster),
+            store::applied(state.history.db(), &cluster).await,
+        ) else {
+            continue;
+        };
+        let Ok(live) = client.live_connectors(Freshness::Cached).await else {
+            continue;
+        };
+        let statuses: BTreeMap<String, DriftStatus> = statuses(state, client, &applied, &live)
+            .into_iter()
+            .map(|d| (d.name, d.status))
+            .collect();
+        for connector in connectors.iter_mut().filter(|c| c.cluster == cluster) {
+            connector.drift = statuses.get(&connector.name).copied();
+        }
+    }
 }
 
 /// Each managed connector's drift, then each unmanaged one, by name.

@@ -69,7 +69,7 @@ fn failing_sink_config(name: &str) -> Value {
     config
 }
 
-async fn create_rule(base_url: &str, rule: Value) -> i64 {
+pub async fn create_rule(base_url: &str, rule: Value) -> i64 {
     let response = reqwest::Client::new()
         .post(format!("{base_url}/api/v1/alerts/rules"))
         .json(&rule)
@@ -82,7 +82,7 @@ async fn create_rule(base_url: &str, rule: Value) -> i64 {
         .unwrap()
 }
 
-async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
+pub async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
     let all: Vec<Incident> = reqwest::get(format!("{base_url}/api/v1/alerts/incidents"))
         .await
         .unwrap()

@@ -209,6 +209,11 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
         (drift.connectors.first()?.status == DriftStatus::InSync).then_some(())
     })
     .await;
+    let rule = crate::alerts::create_rule(
+        &target.base_url,
+        json!({"name": "drift", "kind": "drifted", "connector_pattern": secretive}),
+    )
+    .await;
     let mut changed = live.clone();
     changed.insert("file".into(), "/tmp/changed-on-the-worker.out".into());
     let put = reqwest::Client::new()
@@ -242,6 +247,14 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
         connector.changed_by.is_empty(),
         "no change went through Plugboard"
     );
+    let incident = eventually("a drift incident", || async {
+        crate::alerts::incidents_of(&target.base_url, rule)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert_eq!(incident.subject, secretive);
     let replanned = plugboard(&target, &["plan", &dir], &env).await;
     assert_eq!(replanned.status, 2);
     let changed_lines: Vec<&str> = replanned

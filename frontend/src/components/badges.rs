@@ -1,6 +1,6 @@
 //! Small coloured labels for a connector's computed health and for Connect's raw states.
 
-use api_types::{ConnectorState, Health};
+use api_types::{ConnectorState, DriftStatus, Health};
 use leptos::prelude::*;
 
 /// The word and the colour class of a health value.
@@ -38,6 +38,21 @@ pub fn StateBadge(state: ConnectorState) -> impl IntoView {
     view! {
         <span class=format!("badge {colour}") data-testid="state-badge" data-state=state.as_str()>
             {state.as_str()}
+        </span>
+    }
+}
+
+/// Where a connector of a managed cluster stands against its spec.
+#[component]
+pub fn DriftBadge(status: DriftStatus) -> impl IntoView {
+    let (word, colour) = match status {
+        DriftStatus::InSync => ("in sync", "ok"),
+        DriftStatus::Drifted => ("drifted", "warn"),
+        DriftStatus::Unmanaged => ("unmanaged", "info"),
+    };
+    view! {
+        <span class=format!("badge {colour}") data-testid="drift-badge" data-drift=word title="Against the specs last applied to the cluster">
+            {word}
         </span>
     }
 }

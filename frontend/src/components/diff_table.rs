@@ -3,13 +3,18 @@
 use api_types::ConfigChange;
 use leptos::prelude::*;
 
-/// Before and after of every changed key; additions and removals are marked.
+/// Before and after of every changed key; additions and removals are marked. `sides` names
+/// the two columns when they are not "Before" and "After".
 #[component]
-pub fn DiffTable(changes: Vec<ConfigChange>) -> impl IntoView {
+pub fn DiffTable(
+    changes: Vec<ConfigChange>,
+    #[prop(optional)] sides: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let (left, right) = sides.unwrap_or(("Before", "After"));
     view! {
         <div class="table-scroll">
             <table class="diff" data-testid="diff">
-                <thead><tr><th scope="col">"Key"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr></thead>
+                <thead><tr><th scope="col">"Key"</th><th scope="col">{left}</th><th scope="col">{right}</th></tr></thead>
                 <tbody>
                     {changes.into_iter().map(|ConfigChange { key, before, after }| {
                         let kind = match (&before, &after) { (None, _) => "added", (_, None) => "removed", _ => "changed" };

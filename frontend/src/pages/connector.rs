@@ -3,6 +3,7 @@
 //! traces and menus stay open across the live refresh.
 
 mod actions;
+mod drift;
 mod kafka;
 mod offsets;
 mod tasks;
@@ -24,6 +25,7 @@ use crate::live::live;
 use crate::pages::short_class;
 use crate::session;
 use actions::{Action, ActionBar, Actions};
+use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
 use tasks::{TaskTable, Trace};
@@ -78,6 +80,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
+    let spec_href = api::specs_download(&cluster, Some(&name));
     let offsets_panel = {
         let (cluster, name) = (cluster.clone(), name.clone());
         move || {
@@ -100,6 +103,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
                 <A href=edit_href.clone() attr:class="button" attr:data-testid="edit">"Edit config"</A>
                 <A href=clone_href.clone() attr:class="button" attr:data-testid="clone">"Clone"</A>
             })}
+            <a href=spec_href class="button" download="" data-testid="download-spec" title="This connector as a spec file for connectors as code (secrets as ${env:...} references)">"Download spec"</a>
         </div>
         {move || error.get().map(|message| view! { <p class="error" role="alert" data-testid="load-error">{message}</p> })}
         {move || summary.get().map(|s| view! { <SummaryFacts summary=s /> })}
@@ -113,6 +117,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
                 <TaskTable tasks busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
             })}
         </section>
+        <DriftCard cluster=cluster.clone() name=name.clone() />
         <ConfigAndTopics detail />
         <KafkaPanels cluster=cluster.clone() name=name.clone() />
         <section class="card">

@@ -66,6 +66,10 @@ pub fn DashboardPage() -> impl IntoView {
             {session::may_somewhere(Action::Create.role()).then(|| view! {
                 <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
             })}
+            {move || cluster.get().map(|id| view! {
+                <a href=api::specs_download(&id, None) class="button" download="" data-testid="export-specs"
+                   title="Every connector of this cluster as specs for connectors as code (secrets as ${env:...} references)">"Export specs"</a>
+            })}
         </div>
         {move || match list.value.get() {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),

@@ -1,7 +1,8 @@
-//! The review step of an edit: what changes against the live config, an optional reason, and
-//! an explicit choice to restart after saving.
+//! The review step of an edit: what changes against the live config, an optional reason, an
+//! explicit choice to restart after saving, and for a connector managed as code, the warning
+//! that the next apply reverts the edit (to be confirmed) or that a strict cluster refuses it.
 
-use api_types::{ConfigChange, RestartScope};
+use api_types::{ConfigChange, DriftStatus, RestartScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -22,6 +23,13 @@ pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
     );
     let restart_after = RwSignal::new(false);
     let nothing_changed = changes.is_empty();
+    let managed = managed_as(form);
+    let acknowledged = RwSignal::new(false);
+    let held_back = move || match managed.get() {
+        Some(Managed { strict: true, .. }) => true,
+        Some(_) => !acknowledged.get(),
+        None => false,
+    };
     let apply = move |_| {
         let config = form.config.get_untracked();
         let cluster = form.cluster.get_value();
@@ -73,10 +81,69 @@ pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
                 <input type="checkbox" prop:checked=move || restart_after.get() on:change=move |ev| restart_after.set(event_target_checked(&ev)) data-testid="restart-after" />
                 " Restart the connector and its tasks after saving (Connect restarts them itself when the config changes; check this to force it)"
             </label>
+            {move || managed.get().map(|m| view! { <ManagedWarning managed=m acknowledged /> })}
             <div class="button-row">
-                <button class="primary" disabled=move || form.busy.get() || nothing_changed on:click=apply data-testid="apply">"Apply"</button>
+                <button class="primary" disabled=move || form.busy.get() || nothing_changed || held_back() on:click=apply data-testid="apply">"Apply"</button>
                 <button on:click=move |_| on_back.run(())>"Back to editing"</button>
             </div>
         </section>
     }
+}
+
+/// How the edited connector is managed as code, when it is.
+#[derive(Clone, PartialEq)]
+struct Managed {
+    strict: bool,
+    applied_by: String,
+    applied_at: String,
+}
+
+/// Whether the connector being edited is managed as code, asked once.
+fn managed_as(form: FormState) -> Signal<Option<Managed>> {
+    let cluster = form.cluster.get_value();
+    let name = form
+        .config
+        .get_untracked()
+        .get("name")
+        .cloned()
+        .unwrap_or_default();
+    let drift = LocalResource::new(move || api::connector_drift(cluster.clone(), name.clone()));
+    Signal::derive(move || {
+        let drift = drift.get()?.ok()?;
+        let applied = drift.applied?;
+        let managed = drift
+            .connectors
+            .first()
+            .is_some_and(|c| c.status != DriftStatus::Unmanaged);
+        managed.then_some(Managed {
+            strict: applied.strict,
+            applied_by: applied.by,
+            applied_at: applied.at,
+        })
+    })
+}
+
+#[component]
+fn ManagedWarning(managed: Managed, acknowledged: RwSignal<bool>) -> impl IntoView {
+    let when = crate::components::readable_time(&managed.applied_at);
+    if managed.strict {
+        return view! {
+            <p class="error" role="alert" data-testid="managed-warning">
+                "This connector is managed as code on a strict cluster (applied " {when} " by " {managed.applied_by}
+                "): Plugboard refuses edits made here. Change its spec and apply it."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="warning" role="alert" data-testid="managed-warning">
+            <p>"This connector is managed as code (its spec was applied " {when} " by " {managed.applied_by}
+               "). The next apply will revert this change unless its spec changes too."</p>
+            <label class="inline">
+                <input type="checkbox" prop:checked=move || acknowledged.get() on:change=move |ev| acknowledged.set(event_target_checked(&ev)) data-testid="managed-confirm" />
+                " Change it here anyway"
+            </label>
+        </div>
+    }
+    .into_any()
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::filters::{kind_word, short_class};
-use crate::components::HealthBadge;
+use crate::components::{DriftBadge, HealthBadge};
 use crate::links;
 
 /// Which connectors are ticked for a bulk action.
@@ -134,6 +134,7 @@ fn ConnectorRow(
             })}
             <td class="name">
                 <A href=href>{name}</A>
+                {connector.drift.map(|status| view! { " " <DriftBadge status /> })}
                 {cause}
             </td>
             <td><HealthBadge health=connector.health /></td>
