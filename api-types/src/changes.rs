@@ -28,11 +28,15 @@ pub enum Action {
     /// A passthrough change that versions before the typed model of Connect calls could not
     /// name; only rows they wrote carry it.
     Request,
+    /// Dead letters produced again to a topic.
+    Replay,
+    /// Record contents of a topic read in the console (recorded, as data can be sensitive).
+    RecordsRead,
 }
 
 impl Action {
     /// Every action, in the order the console lists them.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::Create,
         Action::Update,
         Action::Patch,
@@ -48,6 +52,8 @@ impl Action {
         Action::LoggerChange,
         Action::Rollback,
         Action::Request,
+        Action::Replay,
+        Action::RecordsRead,
     ];
 
     /// The role this action needs on the connector's cluster: the one table both the backend's
@@ -59,7 +65,9 @@ impl Action {
             Action::LoggerChange | Action::Request => Role::Admin,
             Action::Create | Action::Update | Action::Patch | Action::Delete => Role::Editor,
             Action::OffsetsAlter | Action::OffsetsReset | Action::TopicsReset => Role::Editor,
-            Action::Rollback => Role::Editor,
+            Action::Rollback | Action::Replay => Role::Editor,
+            // The least role that may; the `[access]` setting `read_records_role` decides.
+            Action::RecordsRead => Role::Viewer,
         }
     }
 
@@ -80,6 +88,8 @@ impl Action {
             Action::LoggerChange => "logger_change",
             Action::Rollback => "rollback",
             Action::Request => "request",
+            Action::Replay => "replay",
+            Action::RecordsRead => "records_read",
         }
     }
 

@@ -12,6 +12,7 @@ mod connectors;
 mod errors;
 mod history;
 mod kafka;
+mod records;
 mod specs;
 
 pub use access::{
@@ -38,6 +39,10 @@ pub use kafka::{
     Broker, ConnectorKafka, GroupDetail, GroupSummary, KafkaGroups, KafkaStatus, KafkaTopics,
     LagPoint, LagRange, PartitionInfo, PartitionLag, PartitionProblem, TopicDetail, TopicLag,
     TopicSummary,
+};
+pub use records::{
+    DeadLetters, DlqSummary, ErrorGroup, KafkaRecord, OriginRange, PartitionRange, Payload,
+    RecordHeader, RecordPage, RecordRef, ReplayReport, ReplayRequest,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

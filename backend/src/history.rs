@@ -181,6 +181,44 @@ impl History {
         Ok(result?)
     }
 
+    /// Records what Plugboard did itself, without a call to Connect (a replay of dead letters,
+    /// a read of record contents), with how it ended.
+    pub async fn record_done(
+        &self,
+        cluster: &str,
+        intent: Intent,
+        outcome: Outcome,
+        message: Option<String>,
+    ) -> Result<(), ApiError> {
+        let event = NewEvent {
+            actor: intent.actor.as_deref().unwrap_or(&self.actor),
+            source: intent.source,
+            cluster,
+            connector: intent.connector.as_deref(),
+            action: intent.action,
+            detail: intent
+                .detail
+                .as_ref()
+                .map(|d| scrub_text(&d.to_string()).into_owned()),
+            config_before: None,
+            config_intended: None,
+            reason: intent.reason.as_deref(),
+        };
+        let completion = Completion {
+            outcome,
+            http_status: None,
+            message: message.map(|m| scrub_text(&m).into_owned()),
+            config_after: None,
+            duration_ms: 0,
+        };
+        let id = store::insert_intent(&self.db, &event)
+            .await
+            .map_err(ApiError::database)?;
+        store::complete(&self.db, id, &completion)
+            .await
+            .map_err(ApiError::database)
+    }
+
     /// A change to a connector of a strict cluster is `apply`'s alone: anything else that
     /// would change its config, state or existence is refused before it is recorded or sent.
     fn refuse_if_strict(&self, cluster: &str, intent: &Intent) -> Result<(), ApiError> {

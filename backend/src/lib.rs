@@ -29,6 +29,7 @@ pub mod headers;
 pub mod history;
 pub mod kafka;
 pub mod metrics;
+pub mod records;
 pub mod requests;
 pub mod routes;
 pub mod secrets;

@@ -15,6 +15,7 @@ mod offsets;
 mod openapi;
 pub mod passthrough;
 mod plugins;
+mod records;
 mod specs;
 
 use std::collections::HashMap;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(alerts::router())
         .merge(access::router())
         .merge(specs::router())
+        .merge(records::router())
         .merge(openapi::router())
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
@@ -169,6 +171,24 @@ impl ChangeOrigin {
             reason: self.reason.clone(),
             actor: self.actor(),
             ..intent
+        }
+    }
+
+    /// The history's intent of something Plugboard does itself (no call to Connect).
+    fn local_intent(
+        &self,
+        action: api_types::Action,
+        connector: Option<String>,
+        detail: Value,
+    ) -> Intent {
+        Intent {
+            source: self.source,
+            connector,
+            action,
+            detail: Some(detail),
+            config: None,
+            reason: self.reason.clone(),
+            actor: self.actor(),
         }
     }
 

@@ -26,6 +26,9 @@ pub struct AccessFile {
     pub trusted_proxies: Vec<IpAddr>,
     /// The role of a proxy's user who is not a built-in user (none: such users are refused).
     pub proxy_default_role: Option<Role>,
+    /// The least role that may read record contents (the record browser, dead letters' causes,
+    /// replay) [default: operator]; `viewer` grants it to viewers.
+    pub read_records_role: Option<Role>,
 }
 
 /// `[tls]`: PEM files of the certificate chain and its private key.
@@ -52,6 +55,8 @@ pub struct AccessSettings {
     pub trusted_header: Option<TrustedHeader>,
     /// Cookies are marked Secure when Plugboard serves TLS itself.
     pub secure_cookies: bool,
+    /// The least role that may read record contents.
+    pub read_records_role: Role,
 }
 
 impl AccessSettings {
@@ -78,6 +83,7 @@ impl AccessSettings {
             session_ttl: Duration::from_secs(u64::from(hours) * 3600),
             trusted_header,
             secure_cookies: tls,
+            read_records_role: file.read_records_role.unwrap_or(Role::Operator),
         })
     }
 }

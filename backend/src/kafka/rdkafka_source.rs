@@ -19,6 +19,20 @@ use super::observation::{
     BrokerMeta, GroupMeta, KafkaSource, Observation, PartitionMeta, TopicMeta,
 };
 
+/// A librdkafka client's config for `bootstrap_servers`, with the cluster's extra client
+/// `properties` (security settings, say).
+pub fn client_config(
+    bootstrap_servers: &str,
+    properties: &BTreeMap<String, String>,
+) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    for (key, value) in properties {
+        config.set(key, value);
+    }
+    config.set("bootstrap.servers", bootstrap_servers);
+    config
+}
+
 /// More than the statistics events of a minute-long interval: each poll serves one event.
 const STATISTICS_EVENTS_SERVED: usize = 64;
 
@@ -36,12 +50,8 @@ impl RdKafkaSource {
         properties: &BTreeMap<String, String>,
         timeout: Duration,
     ) -> anyhow::Result<Self> {
-        let mut config = ClientConfig::new();
-        for (key, value) in properties {
-            config.set(key, value);
-        }
+        let mut config = client_config(bootstrap_servers, properties);
         config
-            .set("bootstrap.servers", bootstrap_servers)
             .set("client.id", "plugboard-snapshot")
             // Lag is measured against the high watermark, as consumers of Connect see it.
             .set("isolation.level", "read_uncommitted")

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 
 use super::{
     access, alerts, bulk, clusters, connector_actions, connectors, history, kafka, loggers,
-    offsets, plugins, specs,
+    offsets, plugins, records, specs,
 };
 use crate::AppState;
 
@@ -65,6 +65,9 @@ use crate::AppState;
         history::roll_back_connector,
         history::list_state_transitions,
         specs::export_specs,
+        records::read_records,
+        records::dead_letters_of,
+        records::replay_dead_letters,
         specs::cluster_drift,
         specs::plan_specs,
         specs::apply_specs,

@@ -183,6 +183,7 @@ impl TestApp {
                 session_ttl: Duration::from_secs(3600),
                 trusted_header: None,
                 secure_cookies: false,
+                read_records_role: api_types::Role::Operator,
             },
             tls: None,
             clusters,

@@ -1,0 +1,200 @@
+//! Replaying dead letters: the chosen records (some, or every one of an error group) produced
+//! again with their key, value and original headers (Connect's error headers left out), to the
+//! topic each came from (its `__connect.errors.topic` header) or to another. At least once: a
+//! replay that fails part-way may be repeated, producing some records twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use api_types::{RecordRef, ReplayRequest};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use rdkafka::{ClientConfig, ClientContext};
+
+use super::dlq::{ERROR_HEADERS, cause_of, group_key, latest};
+use super::read::{RawRecord, ReadError, Reading, Start, partition_ranges, read, reader};
+
+/// At most this many records are replayed by one request.
+pub const MAX_REPLAYED: usize = 10_000;
+/// Records chosen one by one are read within this span of offsets per partition.
+const MAX_SPAN: i64 = 100_000;
+const FLUSH_WITHIN: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// The dead letters `request` chooses, read from `dlq`.
+pub fn select(
+    config: &ClientConfig,
+    dlq: &str,
+    request: &ReplayRequest,
+) -> Result<Vec<RawRecord>, ReplayError> {
+    if let Some(group) = &request.group {
+        let records: Vec<RawRecord> = latest(config, dlq)?
+            .into_iter()
+            .filter(|r| group_key(&cause_of(r)) == *group)
+            .collect();
+        if records.is_empty() {
+            return Err(ReplayError::Refused(format!(
+                "no dead letter of group `{group}` among the latest"
+            )));
+        }
+        return Ok(records);
+    }
+    let wanted: BTreeSet<RecordRef> = request.records.iter().copied().collect();
+    if wanted.is_empty() || wanted.len() > MAX_REPLAYED {
+        return Err(ReplayError::Refused(format!(
+            "choose between 1 and {MAX_REPLAYED} records, or a group"
+        )));
+    }
+    let mut by_partition: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    for r in &wanted {
+        let span = by_partition
+            .entry(r.partition)
+            .or_insert((r.offset, r.offset));
+        span.0 = span.0.min(r.offset);
+        span.1 = span.1.max(r.offset);
+    }
+    let mut found = Vec::new();
+    for (partition, (first, last)) in by_partition {
+        if last - first >= MAX_SPAN {
+            return Err(ReplayError::Refused(format!(
+                "the records chosen in partition {partition} span more than {MAX_SPAN} offsets"
+            )));
+        }
+        let reading = Reading {
+            topic: dlq.to_owned(),
+            partition: Some(partition),
+            start: Start::Offset(first),
+            max_records: (last - first + 1) as usize,
+            max_bytes: 256 * 1024 * 1024,
+            max_time: Duration::from_secs(30),
+            shown_bytes: 0,
+        };
+        found.extend(read(config, &reading)?.records.into_iter().filter(|r| {
+            wanted.contains(&RecordRef {
+                partition: r.partition,
+                offset: r.offset,
+            })
+        }));
+    }
+    if found.len() < wanted.len() {
+        return Err(ReplayError::Refused(format!(
+            "{} of the {} records chosen are no longer in `{dlq}`",
+            wanted.len() - found.len(),
+            wanted.len()
+        )));
+    }
+    Ok(found)
+}
+
+/// Where each record goes: `target`, or the topic it came from.
+pub fn destinations<'r>(
+    records: &'r [RawRecord],
+    target: Option<&str>,
+) -> Result<Vec<(String, &'r RawRecord)>, ReplayError> {
+    records
+        .iter()
+        .map(|record| {
+            let topic = target
+                .map(str::to_owned)
+                .or_else(|| record.header("__connect.errors.topic"))
+                .ok_or_else(|| {
+                    ReplayError::Refused(format!(
+                        "dead letter {}/{} does not say which topic it came from (no error headers): choose a target topic",
+                        record.partition, record.offset
+                    ))
+                })?;
+            Ok((topic, record))
+        })
+        .collect()
+}
+
+/// Refuses targets that are not topics of the cluster (a producer would only time out).
+pub fn check_targets<'t>(
+    config: &ClientConfig,
+    targets: impl IntoIterator<Item = &'t String>,
+) -> Result<(), ReplayError> {
+    let consumer = reader(config)?;
+    for target in targets {
+        match partition_ranges(&consumer, target, None, Duration::from_secs(10)) {
+            Ok(_) => {}
+            Err(ReadError::NoSuchTopic(_)) => {
+                return Err(ReplayError::Refused(format!(
+                    "no topic `{target}` to replay to: create it first"
+                )));
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Counts deliveries that failed.
+#[derive(Default)]
+struct Deliveries {
+    failed: Mutex<u64>,
+}
+
+impl ClientContext for Deliveries {}
+
+impl ProducerContext for Deliveries {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        if result.is_err() {
+            *self.failed.lock().expect("never poisoned") += 1;
+        }
+    }
+}
+
+/// Produces each record to its topic; answers how many were delivered and how many were not
+/// (refused, failed, or still queued after the flush gave up).
+pub fn produce(
+    config: &ClientConfig,
+    sends: &[(String, &RawRecord)],
+) -> Result<(u64, u64), ReadError> {
+    let producer: BaseProducer<Deliveries> = config
+        .clone()
+        .set("enable.idempotence", "false")
+        .set("client.id", "plugboard-replay")
+        .create_with_context(Deliveries::default())
+        .map_err(|e| ReadError::Kafka(e.to_string()))?;
+    let mut refused = 0;
+    for (topic, record) in sends {
+        let mut headers = OwnedHeaders::new();
+        for (key, value) in record
+            .headers
+            .iter()
+            .filter(|(k, _)| !k.starts_with(ERROR_HEADERS))
+        {
+            headers = headers.insert(Header {
+                key,
+                value: value.as_deref(),
+            });
+        }
+        let mut message = BaseRecord::<[u8], [u8]>::to(topic).headers(headers);
+        if let Some(key) = &record.key {
+            message = message.key(key.as_slice());
+        }
+        if let Some(value) = &record.value {
+            message = message.payload(value.as_slice());
+        }
+        if producer.send(message).is_err() {
+            refused += 1;
+        }
+        producer.poll(Duration::ZERO);
+    }
+    // What is still queued when the flush gives up was not delivered either.
+    let _ = producer.flush(FLUSH_WITHIN);
+    let undelivered = u64::try_from(producer.in_flight_count()).unwrap_or(0);
+    let failed = *producer.context().failed.lock().expect("never poisoned") + refused + undelivered;
+    let sent = sends.len() as u64;
+    Ok((sent.saturating_sub(failed), failed.min(sent)))
+}

@@ -1,0 +1,210 @@
+//! Record contents over HTTP: the record browser of any topic, a connector's dead letters with
+//! their causes, and replaying them. Contents need the `read_records_role` on the cluster, and
+//! every read and replay is a history event.
+
+use api_types::{Action, DeadLetters, Health, RecordPage, ReplayReport, ReplayRequest};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{ApiPath, ChangeOrigin, ConnectorPath};
+use crate::AppState;
+use crate::connect::Freshness;
+use crate::error::ApiError;
+use crate::history::live_config;
+use crate::records::read::{Reading, Start, page, read};
+use crate::records::{dlq, kafka_config, replay};
+
+/// Records per page at most, and by default.
+const MAX_PAGE: usize = 500;
+const DEFAULT_PAGE: usize = 50;
+/// Each key, value and header value is shown up to this many bytes.
+const SHOWN_BYTES: usize = 16 * 1024;
+
+pub fn router() -> Router<AppState> {
+    let dead_letters = "/clusters/{cluster}/connectors/{name}/dead-letters";
+    Router::new()
+        .route(
+            "/clusters/{cluster}/topics/{topic}/records",
+            get(read_records),
+        )
+        .route(dead_letters, get(dead_letters_of))
+        .route(&format!("{dead_letters}/replay"), post(replay_dead_letters))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct RecordsQuery {
+    /// One partition (default: all).
+    partition: Option<i32>,
+    /// Start at this offset...
+    offset: Option<i64>,
+    /// ...or at the first record at or after this time (ms since the epoch); default: the
+    /// newest `limit` records of each partition.
+    since_ms: Option<i64>,
+    /// Records at most (default 50, at most 500).
+    limit: Option<usize>,
+}
+
+/// Records of a topic, bounded in count, bytes and time; keys, values and headers as text or
+/// hex, cut at 16 KiB with their size.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/topics/{topic}/records", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path, description = "The topic"), RecordsQuery), responses((status = 200, body = api_types::RecordPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn read_records(
+    State(state): State<AppState>,
+    ApiPath((cluster, topic)): ApiPath<(String, String)>,
+    origin: ChangeOrigin,
+    query: Result<Query<RecordsQuery>, QueryRejection>,
+) -> Result<Json<RecordPage>, ApiError> {
+    let Query(query) = query?;
+    let client = state.clusters.get(&cluster)?;
+    origin.require(state.settings.access.read_records_role, &cluster)?;
+    let config = kafka_config(client.cluster())?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let start = match (query.offset, query.since_ms) {
+        (Some(offset), _) => Start::Offset(offset),
+        (None, Some(ms)) => Start::Time(ms),
+        (None, None) => Start::Newest(limit as u64),
+    };
+    let reading = Reading {
+        topic: topic.clone(),
+        partition: query.partition,
+        start,
+        max_records: limit,
+        max_bytes: 8 * 1024 * 1024,
+        max_time: state.settings.kafka_timeout,
+        shown_bytes: SHOWN_BYTES,
+    };
+    let read_back = reading.clone();
+    let raw = tokio::task::spawn_blocking(move || read(&config, &read_back))
+        .await
+        .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
+    let page = page(&topic, SHOWN_BYTES, raw);
+    let detail = json!({
+        "topic": topic,
+        "partition": query.partition,
+        "offset": query.offset,
+        "since_ms": query.since_ms,
+        "records": page.records.len(),
+    });
+    let intent = origin.local_intent(Action::RecordsRead, None, detail);
+    state
+        .history
+        .record_done(&cluster, intent, api_types::Outcome::Success, None)
+        .await?;
+    Ok(Json(page))
+}
+
+/// Whether the connector skips failed records, and its dead letter queue: size, records of the
+/// last hour, the newest, a warning when it fills while the connector looks healthy, and (for
+/// callers who may read record contents) the latest dead letters grouped by cause.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}/dead-letters", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::DeadLetters), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn dead_letters_of(
+    State(state): State<AppState>,
+    ConnectorPath { cluster, name }: ConnectorPath,
+    origin: ChangeOrigin,
+) -> Result<Json<DeadLetters>, ApiError> {
+    let client = state.clusters.get(&cluster)?;
+    let config = live_config(client, &name).await.ok_or_else(|| {
+        ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
+    })?;
+    let tolerates_errors = dlq::tolerates_errors(&config);
+    let Some(topic) = dlq::dlq_topic(&config) else {
+        return Ok(Json(DeadLetters {
+            tolerates_errors,
+            dlq: None,
+        }));
+    };
+    let kafka = kafka_config(client.cluster())?;
+    let groups = origin
+        .require(state.settings.access.read_records_role, &cluster)
+        .is_ok();
+    let context_headers = config
+        .get("errors.deadletterqueue.context.headers.enable")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let now = crate::kafka::monitor::now_ms();
+    let mut summary = tokio::task::spawn_blocking(move || {
+        dlq::summarize(&kafka, &topic, context_headers, groups, now)
+    })
+    .await
+    .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
+    let healthy = client
+        .connector_summaries(Freshness::Cached)
+        .await?
+        .into_iter()
+        .any(|c| c.name == name.as_str() && c.health == Health::Healthy);
+    summary.failing_quietly = healthy && summary.last_hour.unwrap_or(0) > 0;
+    Ok(Json(DeadLetters {
+        tolerates_errors,
+        dlq: Some(summary),
+    }))
+}
+
+/// Produces chosen dead letters again (some, or an error group's) to the topic each came from
+/// or to `target`; with `dry_run`, only says how many and where. At least once.
+#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/dead-letters/replay", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::ReplayRequest, responses((status = 200, body = api_types::ReplayReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn replay_dead_letters(
+    State(state): State<AppState>,
+    ConnectorPath { cluster, name }: ConnectorPath,
+    origin: ChangeOrigin,
+    body: Result<Json<ReplayRequest>, JsonRejection>,
+) -> Result<Json<ReplayReport>, ApiError> {
+    let Json(request) = body?;
+    let client = state.writable_cluster(&cluster)?;
+    origin.require(state.settings.access.read_records_role, &cluster)?;
+    let config = live_config(client, &name).await.ok_or_else(|| {
+        ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
+    })?;
+    let topic = dlq::dlq_topic(&config).ok_or_else(|| {
+        ApiError::BadRequest(format!("connector `{name}` has no dead letter queue"))
+    })?;
+    let kafka = kafka_config(client.cluster())?;
+    let asked = request.clone();
+    let dlq_topic = topic.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<ReplayReport, ApiError> {
+        let records = replay::select(&kafka, &dlq_topic, &asked)?;
+        let sends = replay::destinations(&records, asked.target.as_deref())?;
+        let mut targets = std::collections::BTreeMap::new();
+        for (target, _) in &sends {
+            *targets.entry(target.clone()).or_insert(0) += 1;
+        }
+        replay::check_targets(&kafka, targets.keys())?;
+        let (produced, failed) = if asked.dry_run {
+            (0, 0)
+        } else {
+            replay::produce(&kafka, &sends)?
+        };
+        Ok(ReplayReport {
+            dry_run: asked.dry_run,
+            selected: sends.len() as u64,
+            targets,
+            produced,
+            failed,
+        })
+    })
+    .await
+    .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
+    if !report.dry_run {
+        let detail = json!({
+            "dead_letter_topic": topic,
+            "group": request.group,
+            "selected": report.selected,
+            "targets": report.targets,
+            "produced": report.produced,
+            "failed": report.failed,
+        });
+        let outcome = if report.failed == 0 {
+            api_types::Outcome::Success
+        } else {
+            api_types::Outcome::Failure
+        };
+        let intent = origin.local_intent(Action::Replay, Some(name.as_str().to_owned()), detail);
+        state
+            .history
+            .record_done(&cluster, intent, outcome, None)
+            .await?;
+    }
+    Ok(Json(report))
+}
