@@ -7,6 +7,7 @@ mod access;
 mod alerts;
 mod assets;
 mod connect_tls;
+mod dlq;
 mod faults;
 mod gateway;
 mod history;

@@ -4,8 +4,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientConfig, ClientContext};
+use rdkafka::{Offset, TopicPartitionList};
 
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -51,11 +54,21 @@ impl ProducerContext for Deliveries {
     }
 }
 
+fn producer(bootstrap: &str) -> BaseProducer<Deliveries> {
+    client_config(bootstrap)
+        .create_with_context(Deliveries::default())
+        .unwrap()
+}
+
+fn delivered(producer: &BaseProducer<Deliveries>) {
+    producer.flush(TIMEOUT).unwrap();
+    let failures = producer.context().failures.lock().unwrap();
+    assert!(failures.is_empty(), "records not delivered: {failures:?}");
+}
+
 /// Produces `counts[p]` JSON string records to partition `p` of `topic`.
 pub fn produce(bootstrap: &str, topic: &str, counts: &[usize]) {
-    let producer: BaseProducer<Deliveries> = client_config(bootstrap)
-        .create_with_context(Deliveries::default())
-        .unwrap();
+    let producer = producer(bootstrap);
     for (partition, &count) in counts.iter().enumerate() {
         for n in 0..count {
             let payload = format!("\"record {n}\"");
@@ -65,7 +78,79 @@ pub fn produce(bootstrap: &str, topic: &str, counts: &[usize]) {
             producer.send(record).map_err(|(e, _)| e).unwrap();
         }
     }
-    producer.flush(TIMEOUT).unwrap();
-    let failures = producer.context().failures.lock().unwrap();
-    assert!(failures.is_empty(), "records not delivered: {failures:?}");
+    delivered(&producer);
+}
+
+/// A record as produced or read in a test: key, value and headers as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRecord {
+    pub key: String,
+    pub value: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Produces `records` to partition 0 of `topic`, in order.
+pub fn produce_records(bootstrap: &str, topic: &str, records: &[TextRecord]) {
+    let producer = producer(bootstrap);
+    for record in records {
+        let mut headers = OwnedHeaders::new();
+        for (key, value) in &record.headers {
+            headers = headers.insert(Header {
+                key,
+                value: Some(value),
+            });
+        }
+        let message = BaseRecord::to(topic)
+            .partition(0)
+            .key(&record.key)
+            .payload(&record.value)
+            .headers(headers);
+        producer.send(message).map_err(|(e, _)| e).unwrap();
+    }
+    delivered(&producer);
+}
+
+/// Every record of partition 0 of `topic`, read with a consumer of the test's own (not
+/// Plugboard's code): the independent count.
+pub fn read_all(bootstrap: &str, topic: &str) -> Vec<TextRecord> {
+    let consumer: BaseConsumer = client_config(bootstrap)
+        .set("group.id", "plugboard-tests-independent")
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let (low, high) = consumer.fetch_watermarks(topic, 0, TIMEOUT).unwrap();
+    let mut assignment = TopicPartitionList::new();
+    assignment
+        .add_partition_offset(topic, 0, Offset::Offset(low))
+        .unwrap();
+    consumer.assign(&assignment).unwrap();
+    let text =
+        |bytes: Option<&[u8]>| String::from_utf8_lossy(bytes.unwrap_or_default()).into_owned();
+    let mut records = Vec::new();
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while (records.len() as i64) < high - low && std::time::Instant::now() < deadline {
+        let Some(message) = consumer.poll(Duration::from_millis(200)) else {
+            continue;
+        };
+        let message = message.unwrap();
+        let headers = message
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| (h.key.to_owned(), text(h.value)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        records.push(TextRecord {
+            key: text(message.key()),
+            value: text(message.payload()),
+            headers,
+        });
+    }
+    assert_eq!(
+        records.len() as i64,
+        high - low,
+        "could not read all of {topic}"
+    );
+    records
 }
