@@ -10,6 +10,7 @@ mod connectors;
 mod history;
 mod kafka;
 mod plugins;
+mod records;
 mod specs;
 
 use api_types::{ClusterOverview, ErrorBody};
@@ -23,6 +24,7 @@ pub use connectors::*;
 pub use history::*;
 pub use kafka::*;
 pub use plugins::*;
+pub use records::*;
 pub use specs::*;
 
 /// A failed call, as a sentence to show to the user.

@@ -13,7 +13,7 @@ use crate::links;
 use crate::pages::{
     AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
     HistoryPage, LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage,
-    TopicsPage, first_cluster,
+    RecordsPage, TopicsPage, first_cluster,
 };
 use crate::session::{SignInPage, SignedIn, UserMenu};
 use crate::toasts::{Toaster, Toasts};
@@ -69,6 +69,7 @@ fn Console() -> impl IntoView {
                     <Route path=path!("/clusters/:cluster/loggers") view=LoggersPage />
                     <Route path=path!("/clusters/:cluster/topics") view=TopicsPage />
                     <Route path=path!("/clusters/:cluster/groups") view=GroupsPage />
+                    <Route path=path!("/clusters/:cluster/topics/:topic/records") view=RecordsPage />
                     <Route path=path!("/clusters/:cluster/connectors/:name") view=ConnectorPage />
                     <Route path=path!("/clusters/:cluster/connectors/:name/edit") view=EditConnectorPage />
                 </Routes>

@@ -12,6 +12,6 @@ pub use badges::{DriftBadge, HealthBadge, StateBadge, health_label};
 pub use cluster_card::ClusterCard;
 pub use confirm::TypeToConfirm;
 pub use diff_table::DiffTable;
-pub use history_list::{HistoryList, readable_time};
+pub use history_list::{HistoryList, readable_ms, readable_time};
 pub use kafka::{KafkaFreshness, LagChart, PartitionTable, duration_text};
 pub use list_parts::{ColumnHeads, SearchBox};

@@ -37,6 +37,15 @@ pub fn href(address: &str) -> String {
     }
 }
 
+/// The record browser of a topic, optionally opened on one partition from an offset.
+pub fn records(cluster: &str, topic: &str) -> String {
+    format!(
+        "{}/{}/records",
+        cluster_page(cluster, "topics"),
+        encode(topic)
+    )
+}
+
 pub fn cluster_page(cluster: &str, page: &str) -> String {
     format!("/clusters/{}/{page}", encode(cluster))
 }

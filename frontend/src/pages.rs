@@ -11,6 +11,7 @@ mod loggers;
 mod not_found;
 mod overview;
 mod plugins;
+mod records;
 mod topics;
 
 pub use access::AccessPage;
@@ -24,4 +25,5 @@ pub use loggers::LoggersPage;
 pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use plugins::PluginsPage;
+pub use records::RecordsPage;
 pub use topics::TopicsPage;

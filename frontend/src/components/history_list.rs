@@ -22,6 +22,12 @@ pub fn readable_time(rfc3339: &str) -> String {
     format!("{} UTC", seconds.replacen('T', " ", 1))
 }
 
+/// Milliseconds since the epoch (a Kafka record's time) as [`readable_time`] shows a time.
+pub fn readable_ms(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    readable_time(&String::from(date.to_iso_string()))
+}
+
 /// Renders `events` newest first; `on_changed` runs after a rollback.
 #[component]
 pub fn HistoryList(

@@ -3,6 +3,7 @@
 //! traces and menus stay open across the live refresh.
 
 mod actions;
+mod dead_letters;
 mod drift;
 mod kafka;
 mod offsets;
@@ -25,6 +26,7 @@ use crate::live::live;
 use crate::pages::short_class;
 use crate::session;
 use actions::{Action, ActionBar, Actions};
+use dead_letters::DeadLettersCard;
 use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
@@ -120,6 +122,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         <DriftCard cluster=cluster.clone() name=name.clone() />
         <ConfigAndTopics detail />
         <KafkaPanels cluster=cluster.clone() name=name.clone() />
+        <DeadLettersCard cluster=cluster.clone() name=name.clone() />
         <section class="card">
             <h2>"Offsets"</h2>
             {offsets_panel}

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use api_types::{KafkaTopics, TopicSummary};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::{ColumnHeads, KafkaFreshness, PartitionTable, SearchBox};
+use crate::links;
 use crate::live::live;
 
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
@@ -42,7 +44,7 @@ pub fn TopicsPage() -> impl IntoView {
         </div>
         <div class="table-scroll">
             <table data-testid="topics-table">
-                <ColumnHeads columns=&["Topic", "Partitions", "Replication", "Min ISR", "Under-replicated", "Under min ISR", "Offline", "Records (log end)"] />
+                <ColumnHeads columns=&["Topic", "Partitions", "Replication", "Min ISR", "Under-replicated", "Under min ISR", "Offline", "Records (log end)", "Contents"] />
                 <tbody>
                     {move || {
                         let needle = search.get().to_lowercase();
@@ -75,6 +77,7 @@ fn counts_text(topics: &[TopicSummary]) -> String {
 #[component]
 fn TopicRow(cluster: String, topic: TopicSummary) -> impl IntoView {
     let open = RwSignal::new(false);
+    let cluster_for_link = cluster.clone();
     let name = topic.name.clone();
     let partitions = LocalResource::new(move || {
         let (cluster, name, open) = (cluster.clone(), name.clone(), open.get());
@@ -87,6 +90,7 @@ fn TopicRow(cluster: String, topic: TopicSummary) -> impl IntoView {
         }
     });
     let bad = |n: u32| if n > 0 { "error" } else { "" };
+    let records_href = links::records(&cluster_for_link, &topic.name);
     view! {
         <tr data-testid="topic-row" data-topic=topic.name.clone() class:problem=!topic.healthy()>
             <td><button type="button" class="link" aria-expanded=move || open.get().to_string()
@@ -98,9 +102,10 @@ fn TopicRow(cluster: String, topic: TopicSummary) -> impl IntoView {
             <td class=bad(topic.under_min_isr)>{topic.under_min_isr}</td>
             <td class=bad(topic.offline)>{topic.offline}</td>
             <td>{topic.log_end_total}</td>
+            <td><A href=links::href(&records_href) attr:data-testid="topic-records">"Records"</A></td>
         </tr>
         {move || partitions.get().flatten().map(|answer| view! {
-            <tr><td colspan="8">{match answer {
+            <tr><td colspan="9">{match answer {
                 Ok(detail) => view! { <PartitionTable partitions=detail.partitions /> }.into_any(),
                 Err(m) => view! { <p class="error">{m}</p> }.into_any(),
             }}</td></tr>
