@@ -119,9 +119,12 @@ stop_process() {
   wait "$pid" 2>/dev/null || true
 }
 
-# stack_seed_pipeline DATA_DIR: the demo pipeline, a generator appending lines to a file, a
-# FileStreamSource reading it into the 3-partition topic demo-lines, a FileStreamSink writing
-# it back out. Idempotent: PUT .../config creates or updates.
+# stack_seed_pipeline DATA_DIR: the demo pipeline, a generator appending lines to a file (one
+# in ten is not JSON), a FileStreamSource reading it into the 3-partition topic demo-lines, a
+# FileStreamSink writing it back out, and a second sink that parses each line as JSON: it skips
+# the lines that are not (errors.tolerance=all) into its dead letter queue demo-lines-dlq, with
+# Connect's error headers, so the console's dead letter card, error groups and replay have
+# something to show. Idempotent: PUT .../config creates or updates.
 stack_seed_pipeline() {
   local data=$1 connect_url
   connect_url=$(cluster_urls local)
@@ -134,17 +137,33 @@ stack_seed_pipeline() {
     n=$(wc -l <"$data/pipeline/input.txt")
     while :; do
       n=$((n + 1))
-      printf '{"line":%d,"at":"%s"}\n' "$n" "$(date -u +%FT%TZ)" >>"$data/pipeline/input.txt"
+      if ((n % 10 == 0)); then
+        printf 'line %d at %s, not JSON\n' "$n" "$(date -u +%FT%TZ)" >>"$data/pipeline/input.txt"
+      else
+        printf '{"line":%d,"at":"%s"}\n' "$n" "$(date -u +%FT%TZ)" >>"$data/pipeline/input.txt"
+      fi
       sleep 1
     done
   ) &
   STACK_PIDS+=($!)
+  local strings='"key.converter": "org.apache.kafka.connect.storage.StringConverter",
+    "value.converter": "org.apache.kafka.connect.storage.StringConverter"'
   put_connector "$connect_url" demo-file-source "{
-    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSourceConnector\",
+    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSourceConnector\", $strings,
     \"tasks.max\": \"1\", \"file\": \"$data/pipeline/input.txt\", \"topic\": \"demo-lines\"}"
   put_connector "$connect_url" demo-file-sink "{
-    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\",
+    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\", $strings,
     \"tasks.max\": \"1\", \"file\": \"$data/pipeline/output.txt\", \"topics\": \"demo-lines\"}"
+  put_connector "$connect_url" demo-json-sink "{
+    \"connector.class\": \"org.apache.kafka.connect.file.FileStreamSinkConnector\",
+    \"tasks.max\": \"1\", \"file\": \"$data/pipeline/parsed.txt\", \"topics\": \"demo-lines\",
+    \"key.converter\": \"org.apache.kafka.connect.storage.StringConverter\",
+    \"value.converter\": \"org.apache.kafka.connect.json.JsonConverter\",
+    \"value.converter.schemas.enable\": \"false\",
+    \"errors.tolerance\": \"all\",
+    \"errors.deadletterqueue.topic.name\": \"demo-lines-dlq\",
+    \"errors.deadletterqueue.topic.replication.factor\": \"1\",
+    \"errors.deadletterqueue.context.headers.enable\": \"true\"}"
 }
 
 put_connector() {
