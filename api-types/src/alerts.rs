@@ -23,10 +23,13 @@ pub enum RuleKind {
     Unreachable,
     /// A connector of a cluster managed as code differs from the specs last applied to it.
     Drifted,
+    /// A sink's dead letter queue received more than `threshold` records over the last
+    /// `samples` Kafka snapshots.
+    DlqGrowth,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 8] = [
+    pub const ALL: [RuleKind; 9] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -35,6 +38,7 @@ impl RuleKind {
         RuleKind::TopicsUnhealthy,
         RuleKind::Unreachable,
         RuleKind::Drifted,
+        RuleKind::DlqGrowth,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl RuleKind {
             RuleKind::TopicsUnhealthy => "topics_unhealthy",
             RuleKind::Unreachable => "unreachable",
             RuleKind::Drifted => "drifted",
+            RuleKind::DlqGrowth => "dlq_growth",
         }
     }
 
@@ -56,7 +61,10 @@ impl RuleKind {
 
     /// Whether the rule needs a `threshold`.
     pub fn needs_threshold(self) -> bool {
-        matches!(self, RuleKind::LagAbove | RuleKind::TimeLagAbove)
+        matches!(
+            self,
+            RuleKind::LagAbove | RuleKind::TimeLagAbove | RuleKind::DlqGrowth
+        )
     }
 }
 

@@ -125,6 +125,9 @@ pub struct ConnectorSummary {
     /// Against the specs last applied to the cluster; `None` when none were.
     #[serde(default)]
     pub drift: Option<crate::DriftStatus>,
+    /// A sink's dead letter topic (`errors.deadletterqueue.topic.name`).
+    #[serde(default)]
+    pub dead_letter_topic: Option<String>,
 }
 
 /// The connector list across clusters, with a reason for each cluster that did not answer.

@@ -33,11 +33,15 @@ use trend::Sample;
 #[derive(Default)]
 struct Samples {
     by_group: HashMap<(String, String), VecDeque<Sample>>,
+    /// Records in each dead letter topic (the sum of its partitions' log-end offsets).
+    dead_letter_totals: HashMap<(String, String), VecDeque<i64>>,
     taken_at: HashMap<String, i64>,
 }
 
 impl Samples {
-    fn record(&mut self, cluster: &str, view: &KafkaView) {
+    /// Takes the samples of a new snapshot of `cluster`: each group's, and each of
+    /// `dead_letter_topics`' total.
+    fn record(&mut self, cluster: &str, view: &KafkaView, dead_letter_topics: &[&str]) {
         let Some(snapshot) = &view.snapshot else {
             return;
         };
@@ -46,6 +50,24 @@ impl Samples {
         }
         self.taken_at
             .insert(cluster.to_owned(), snapshot.taken_at_ms);
+        for topic in dead_letter_topics {
+            let Some(meta) = snapshot.topic(topic) else {
+                continue;
+            };
+            let total: i64 = meta
+                .partitions
+                .iter()
+                .filter_map(|p| snapshot.observation.log_end.get(&(meta.name.clone(), p.id)))
+                .sum();
+            let totals = self
+                .dead_letter_totals
+                .entry((cluster.to_owned(), (*topic).to_owned()))
+                .or_default();
+            totals.push_back(total);
+            if totals.len() > MAX_SAMPLES {
+                totals.pop_front();
+            }
+        }
         for group in &snapshot.observation.groups {
             let Some(lag) = snapshot.group_lag(&group.name) else {
                 continue;
@@ -66,13 +88,27 @@ impl Samples {
     }
 
     fn of_cluster(&self, cluster: &str) -> HashMap<String, Vec<Sample>> {
-        self.by_group
-            .iter()
-            .filter(|((c, _), _)| c == cluster)
-            .map(|((_, g), s)| (g.clone(), s.iter().cloned().collect()))
-            .collect()
+        of(&self.by_group, cluster)
+    }
+
+    fn dead_letters_of(&self, cluster: &str) -> HashMap<String, Vec<i64>> {
+        of(&self.dead_letter_totals, cluster)
     }
 }
+
+/// The samples of `cluster`'s entries, by the entry's own name.
+fn of<T: Clone>(
+    samples: &HashMap<(String, String), VecDeque<T>>,
+    cluster: &str,
+) -> HashMap<String, Vec<T>> {
+    samples
+        .iter()
+        .filter(|((c, _), _)| c == cluster)
+        .map(|((_, name), s)| (name.clone(), s.iter().cloned().collect()))
+        .collect()
+}
+
+impl Samples {}
 
 /// Judges every rule every `interval`, until the process ends. A round that fails is logged
 /// and the next one starts afresh from SQLite.
@@ -118,7 +154,13 @@ async fn evaluate_round(
         }
         let view = state.kafka.view(&id);
         if let Some(view) = &view {
-            samples.record(&id, view);
+            let dead_letter_topics: Vec<&str> = connectors
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.dead_letter_topic.as_deref())
+                .collect();
+            samples.record(&id, view, &dead_letter_topics);
         }
         rounds.push(ClusterRound {
             id,
@@ -128,15 +170,21 @@ async fn evaluate_round(
     }
     // Each cluster's samples once per round, not once per rule.
     let samples_by_cluster: Vec<_> = rounds.iter().map(|r| samples.of_cluster(&r.id)).collect();
+    let dead_letters_by_cluster: Vec<_> = rounds
+        .iter()
+        .map(|r| samples.dead_letters_of(&r.id))
+        .collect();
     let now = now_ms();
     for rule in &rules {
         let mut outcome = RuleRound::default();
-        for (round, cluster_samples) in rounds.iter().zip(&samples_by_cluster) {
+        let per_cluster = samples_by_cluster.iter().zip(&dead_letters_by_cluster);
+        for (round, (cluster_samples, dead_letter_totals)) in rounds.iter().zip(per_cluster) {
             let data = ClusterData {
                 cluster: &round.id,
                 connectors: round.connectors.as_deref().map_err(String::as_str),
                 kafka: round.view.as_deref(),
                 samples: cluster_samples,
+                dead_letter_totals,
             };
             if let Some(verdicts) = evaluate::findings(rule, &data) {
                 outcome.judged.insert(round.id.clone());

@@ -24,6 +24,8 @@ pub struct ClusterData<'a> {
     pub kafka: Option<&'a KafkaView>,
     /// Recent samples of each group, oldest first.
     pub samples: &'a HashMap<String, Vec<Sample>>,
+    /// Recent totals of records in each dead letter topic, oldest first.
+    pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
 }
 
 /// What a rule made of one cluster's subjects this round.
@@ -79,6 +81,7 @@ pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
         let judged = match spec.kind {
             RuleKind::NotRunning | RuleKind::Failed => state_problem(spec.kind, connector),
             RuleKind::Drifted => drift_problem(connector),
+            RuleKind::DlqGrowth => dlq_growth(rule, connector, data.dead_letter_totals),
             RuleKind::Unreachable => None,
             _ => {
                 let snapshot = snapshot()?;
@@ -108,6 +111,30 @@ fn in_transition(c: &ConnectorSummary) -> bool {
         ConnectorState::Restarting | ConnectorState::Unassigned
     ) || c.tasks.restarting > 0
         || c.tasks.unassigned > 0
+}
+
+/// How many records the connector's dead letter queue received over the rule's window of
+/// snapshots, when more than the threshold.
+fn dlq_growth(
+    rule: &AlertRule,
+    c: &ConnectorSummary,
+    totals: &HashMap<String, Vec<i64>>,
+) -> Option<(Option<f64>, String)> {
+    let topic = c.dead_letter_topic.as_ref()?;
+    let recent = totals.get(topic)?;
+    let wanted = rule.spec.samples.map_or(DEFAULT_SAMPLES, |n| n as usize);
+    let window = &recent[recent.len().saturating_sub(wanted)..];
+    let grew = window.last()? - window.first()?;
+    let threshold = rule.spec.threshold.unwrap_or(0.0);
+    (grew as f64 > threshold).then(|| {
+        (
+            Some(grew as f64),
+            format!(
+                "{grew} records into dead letter topic {topic} over the last {} snapshots, above {threshold}",
+                window.len()
+            ),
+        )
+    })
 }
 
 fn drift_problem(c: &ConnectorSummary) -> Option<(Option<f64>, String)> {
@@ -213,7 +240,11 @@ fn kafka_problem(
                 .collect();
             (!unhealthy.is_empty()).then(|| (Some(unhealthy.len() as f64), unhealthy.join("; ")))
         }
-        RuleKind::NotRunning | RuleKind::Failed | RuleKind::Unreachable | RuleKind::Drifted => None,
+        RuleKind::NotRunning
+        | RuleKind::Failed
+        | RuleKind::Unreachable
+        | RuleKind::Drifted
+        | RuleKind::DlqGrowth => None,
     }
 }
 
@@ -265,6 +296,7 @@ mod tests {
             topics: Vec::new(),
             lag: None,
             drift: None,
+            dead_letter_topic: None,
         }
     }
 
@@ -272,6 +304,15 @@ mod tests {
         rule: &AlertRule,
         connectors: Result<&[ConnectorSummary], &str>,
         kafka: Option<&KafkaView>,
+    ) -> Option<Verdicts> {
+        judge_with_dead_letters(rule, connectors, kafka, &HashMap::new())
+    }
+
+    fn judge_with_dead_letters(
+        rule: &AlertRule,
+        connectors: Result<&[ConnectorSummary], &str>,
+        kafka: Option<&KafkaView>,
+        dead_letter_totals: &HashMap<String, Vec<i64>>,
     ) -> Option<Verdicts> {
         let samples = HashMap::new();
         findings(
@@ -281,8 +322,32 @@ mod tests {
                 connectors,
                 kafka,
                 samples: &samples,
+                dead_letter_totals,
             },
         )
+    }
+
+    #[test]
+    fn a_dead_letter_queue_growing_more_than_the_threshold_over_the_window_is_a_finding() {
+        let mut list = [
+            connector("fast", "RUNNING", 1, 0),
+            connector("slow", "RUNNING", 1, 0),
+        ];
+        list[0].dead_letter_topic = Some("fast-dlq".into());
+        list[1].dead_letter_topic = Some("slow-dlq".into());
+        let totals = HashMap::from([
+            ("fast-dlq".to_owned(), vec![0, 100, 120, 140, 160, 180]),
+            ("slow-dlq".to_owned(), vec![0, 1, 2, 3, 4, 5]),
+        ]);
+        let mut growth = rule(RuleKind::DlqGrowth, None);
+        growth.spec.threshold = Some(50.0);
+        let found = judge_with_dead_letters(&growth, Ok(&list), None, &totals)
+            .unwrap()
+            .holding;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].subject, "fast");
+        // The default window is the last 5 snapshots: 180 - 100.
+        assert_eq!(found[0].value, Some(80.0));
     }
 
     #[test]

@@ -119,6 +119,10 @@ pub fn summarize(
             .unwrap_or_default(),
         lag: None,
         drift: None,
+        dead_letter_topic: config
+            .and_then(|c| c.get("errors.deadletterqueue.topic.name"))
+            .filter(|t| kind == ConnectorKind::Sink && !t.trim().is_empty())
+            .cloned(),
     }
 }
 

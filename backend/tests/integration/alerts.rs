@@ -108,7 +108,7 @@ async fn rounds_done(base_url: &str) -> Option<u64> {
 
 /// Waits until Plugboard at `base_url` has judged the rules three more times, so what did not
 /// happen in those rounds (a duplicate incident or webhook) is not going to.
-async fn a_few_rounds(base_url: &str) {
+pub async fn a_few_rounds(base_url: &str) {
     let start = eventually("the round counter", || rounds_done(base_url)).await;
     eventually("three more alert rounds", || async {
         (rounds_done(base_url).await? >= start + 3).then_some(())

@@ -215,6 +215,29 @@ async fn a_failing_converter_fills_the_dlq_and_a_replayed_group_lands_exactly_on
             .any(|e| e.detail.as_ref().unwrap()["topic"] == dlq.as_str())
     );
 
+    // Two more failures after a quiet baseline: a `dlq_growth` rule (more than one) fires.
+    let rule = crate::alerts::create_rule(
+        &app.base_url,
+        json!({"name": "dlq growth", "kind": "dlq_growth", "threshold": 1, "samples": 3, "connector_pattern": name}),
+    )
+    .await;
+    crate::alerts::a_few_rounds(&app.base_url).await;
+    assert!(
+        crate::alerts::incidents_of(&app.base_url, rule)
+            .await
+            .is_empty()
+    );
+    produce_records(&stack_bootstrap(), &topic, &input[..4]);
+    let incident = eventually("a dead letter growth incident", || async {
+        crate::alerts::incidents_of(&app.base_url, rule)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert_eq!(incident.subject, name);
+    assert!(incident.opening.contains(&dlq), "{}", incident.opening);
+
     delete_connector(&app, &name).await;
 }
 
