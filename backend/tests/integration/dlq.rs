@@ -221,7 +221,10 @@ async fn a_failing_converter_fills_the_dlq_and_a_replayed_group_lands_exactly_on
         json!({"name": "dlq growth", "kind": "dlq_growth", "threshold": 1, "samples": 3, "connector_pattern": name}),
     )
     .await;
-    crate::alerts::a_few_rounds(&app.base_url).await;
+    // A baseline of a few snapshots first (one a second here, sampled by the rounds).
+    for _ in 0..3 {
+        crate::alerts::a_few_rounds(&app.base_url).await;
+    }
     assert!(
         crate::alerts::incidents_of(&app.base_url, rule)
             .await
