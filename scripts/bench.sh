@@ -5,7 +5,8 @@
 # dashboard with those 200 connectors; then the Kafka snapshot with 5,000 partitions and 500
 # groups on a broker of its own (time per cycle, requests per cycle, resident memory); and the
 # costs of the security boundary (scrubbing a large answer by value, parsing a passthrough
-# call, refusing a sign-in for a known and an unknown user).
+# call, refusing a sign-in for a known and an unknown user); and reading records: a dead letter
+# queue's summary and pages of a large topic, with Plugboard's resident memory.
 # Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -45,3 +46,4 @@ BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
 PLUGBOARD_URL=http://127.0.0.1:28080 node "$REPO_ROOT/playwright/bench-dashboard.mjs" 200
 cargo bench -p plugboard --bench kafka
 cargo bench -p plugboard --bench security
+BENCH_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" cargo bench -p plugboard --bench records

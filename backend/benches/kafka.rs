@@ -6,14 +6,17 @@
 //! Needs `tansu` on PATH (scripts/install-deps.sh installs it). Prints numbers; asserts only
 //! that the snapshot saw every group and partition.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
 use api_types::{KafkaGroups, KafkaStatus};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::{Offset, TopicPartitionList};
+
+use common::{client, resident_kib, start_plugboard, start_tansu};
 
 const GROUPS: usize = 500;
 const PARTITIONS_PER_TOPIC: i32 = 50;
@@ -21,36 +24,6 @@ const RECORDS_PER_PARTITION: usize = 3;
 const COMMITTED_OFFSET: i64 = 1;
 const SAMPLED_CYCLES: usize = 8;
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-fn wait_for_port(port: u16) {
-    for _ in 0..300 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("nothing listens on {port}");
-}
-
-fn client(bootstrap: &str) -> ClientConfig {
-    let mut config = ClientConfig::new();
-    config.set("bootstrap.servers", bootstrap);
-    config
-}
 
 /// Topics `t{first}`..`t{last}` with records, and each group committing offset 1 on its share
 /// of all partitions so far (every partition belongs to exactly one group).
@@ -113,15 +86,6 @@ async fn grow(bootstrap: &str, topics: std::ops::Range<usize>) {
             });
         }
     });
-}
-
-fn resident_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
 }
 
 async fn measure(http: &reqwest::Client, base: &str, pid: u32, partitions: usize) {
@@ -196,53 +160,17 @@ async fn measure(http: &reqwest::Client, base: &str, pid: u32, partitions: usize
 async fn main() {
     let dir = std::env::temp_dir().join(format!("plugboard-bench-kafka-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let kafka_port = free_port();
-    let url = format!("tcp://127.0.0.1:{kafka_port}");
-    let _broker = Killed(
-        Command::new("tansu")
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-            ])
-            .args(["--storage-engine", "sqlite://tansu.db"])
-            .current_dir(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tansu is on PATH (scripts/install-deps.sh installs it)"),
-    );
-    wait_for_port(kafka_port);
-    let bootstrap = format!("127.0.0.1:{kafka_port}");
+    let (_broker, bootstrap) = start_tansu(&dir, "sqlite://tansu.db");
 
     println!("setting up 1,000 partitions (20 topics x 50) and {GROUPS} groups …");
     grow(&bootstrap, 0..20).await;
 
-    let http_port = free_port();
-    std::fs::write(
-        dir.join("plugboard.toml"),
-        format!(
+    let (plugboard, base) = start_plugboard(
+        &dir,
+        &format!(
             "kafka_poll_ms = 2000\n[[clusters]]\nid = \"bench\"\nurls = [\"http://127.0.0.1:9\"]\nbootstrap_servers = \"{bootstrap}\"\n"
         ),
-    )
-    .unwrap();
-    let plugboard = Killed(
-        Command::new(env!("CARGO_BIN_EXE_plugboard"))
-            .arg("--config")
-            .arg(dir.join("plugboard.toml"))
-            .args(["--bind", &format!("127.0.0.1:{http_port}")])
-            .arg("--database")
-            .arg(dir.join("plugboard.db"))
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
     );
-    wait_for_port(http_port);
-    let base = format!("http://127.0.0.1:{http_port}");
     let http = reqwest::Client::new();
     let pid = plugboard.0.id();
 

@@ -11,6 +11,11 @@ pub mod dlq;
 pub mod read;
 pub mod replay;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use api_types::DlqSummary;
 use rdkafka::ClientConfig;
 
 use crate::config::Cluster;
@@ -26,6 +31,53 @@ pub fn kafka_config(cluster: &Cluster) -> Result<ClientConfig, ApiError> {
         servers,
         &cluster.kafka_properties,
     ))
+}
+
+/// How long a dead letter summary is reused: every open page of a sink polls it, and they share
+/// one read of Kafka in that time.
+const SUMMARY_TTL: Duration = Duration::from_secs(5);
+const SUMMARIES_KEPT: usize = 1_000;
+
+/// Cluster, topic, and whether the summary holds the groups.
+type SummaryKey = (String, String, bool);
+
+/// Dead letter summaries by [`SummaryKey`], with when each was read; cheap to clone.
+#[derive(Clone, Default)]
+pub struct SummaryCache(Arc<Mutex<HashMap<SummaryKey, (Instant, DlqSummary)>>>);
+
+impl SummaryCache {
+    pub fn get(&self, cluster: &str, topic: &str, groups: bool) -> Option<DlqSummary> {
+        let cache = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock");
+        let key = (cluster.to_owned(), topic.to_owned(), groups);
+        cache
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < SUMMARY_TTL)
+            .map(|(_, summary)| summary.clone())
+    }
+
+    pub fn put(&self, cluster: &str, topic: &str, groups: bool, summary: DlqSummary) {
+        let mut cache = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock");
+        cache.retain(|_, (at, _)| at.elapsed() < SUMMARY_TTL);
+        if cache.len() < SUMMARIES_KEPT {
+            let key = (cluster.to_owned(), topic.to_owned(), groups);
+            cache.insert(key, (Instant::now(), summary));
+        }
+    }
+
+    /// Forgets `topic`'s summaries (after a replay changed what they say).
+    pub fn forget(&self, cluster: &str, topic: &str) {
+        let mut cache = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock");
+        cache.retain(|(c, t, _), _| !(c == cluster && t == topic));
+    }
 }
 
 impl From<read::ReadError> for ApiError {

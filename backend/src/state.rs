@@ -26,6 +26,8 @@ pub struct AppState {
     pub alert_rounds: Arc<AtomicU64>,
     /// How long Plugboard's answers took, by route, for `/metrics`.
     pub http_durations: Arc<Histograms>,
+    /// Dead letter summaries shared by every open page of a sink for a few seconds.
+    pub dead_letters: crate::records::SummaryCache,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             access,
             alert_rounds: Arc::default(),
             http_durations: Arc::default(),
+            dead_letters: Default::default(),
         };
         tokio::spawn(crate::alerts::evaluate_forever(
             state.clone(),

@@ -13,7 +13,7 @@ use super::read::{
 };
 
 /// The latest dead letters grouped by cause, at most.
-pub const SCANNED: usize = 5_000;
+pub const SCANNED: usize = 1_000;
 /// At most this many bytes of dead letters are read for the groups.
 const SCANNED_BYTES: usize = 32 * 1024 * 1024;
 const SCAN_TIME: Duration = Duration::from_secs(5);
@@ -40,16 +40,14 @@ pub fn latest(config: &ClientConfig, topic: &str) -> Result<Vec<RawRecord>, Read
     let reading = Reading {
         topic: topic.to_owned(),
         partition: None,
-        start: Start::Newest(SCANNED as u64),
+        start: Start::NewestOverall(SCANNED as u64),
         max_records: SCANNED,
         max_bytes: SCANNED_BYTES,
         max_time: SCAN_TIME,
         shown_bytes: 0,
     };
     let mut records = read(config, &reading)?.records;
-    // Per partition the newest were read; across partitions keep the newest by time.
     records.sort_by_key(|r| std::cmp::Reverse(r.timestamp_ms));
-    records.truncate(SCANNED);
     Ok(records)
 }
 

@@ -15,6 +15,8 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 pub enum Start {
     /// The last N records of each partition.
     Newest(u64),
+    /// The last N records of the topic, as the last N / partitions of each.
+    NewestOverall(u64),
     Offset(i64),
     /// The first record at or after this time (ms since the epoch).
     Time(i64),
@@ -209,7 +211,8 @@ fn poll_until_done(
     Ok(None)
 }
 
-/// A consumer that reads by assignment only: it never joins a group or commits.
+/// A consumer that reads by assignment only: it never joins its group or commits (librdkafka
+/// needs a group id to assign partitions).
 pub fn reader(config: &ClientConfig) -> Result<BaseConsumer, ReadError> {
     config
         .clone()
@@ -217,6 +220,9 @@ pub fn reader(config: &ClientConfig) -> Result<BaseConsumer, ReadError> {
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("isolation.level", "read_uncommitted")
+        // Small fetches: a read wants a page, and a broker serves a small fetch sooner.
+        .set("max.partition.fetch.bytes", "262144")
+        .set("fetch.max.bytes", "1048576")
         .create()
         .map_err(kafka)
 }
@@ -274,6 +280,13 @@ fn start_offsets(
             .iter()
             .map(|r| (r.partition, clamp(r, r.high - n as i64)))
             .collect()),
+        Start::NewestOverall(n) => {
+            let each = (n / ranges.len().max(1) as u64).max(1) as i64;
+            Ok(ranges
+                .iter()
+                .map(|r| (r.partition, clamp(r, r.high - each)))
+                .collect())
+        }
         Start::Offset(offset) => Ok(ranges
             .iter()
             .map(|r| (r.partition, clamp(r, offset)))

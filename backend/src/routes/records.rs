@@ -124,12 +124,22 @@ async fn dead_letters_of(
     let context_headers = config
         .get("errors.deadletterqueue.context.headers.enable")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let now = crate::kafka::monitor::now_ms();
-    let mut summary = tokio::task::spawn_blocking(move || {
-        dlq::summarize(&kafka, &topic, context_headers, groups, now)
-    })
-    .await
-    .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
+    let mut summary = match state.dead_letters.get(&cluster, &topic, groups) {
+        Some(summary) => summary,
+        None => {
+            let now = crate::kafka::monitor::now_ms();
+            let read_topic = topic.clone();
+            let summary = tokio::task::spawn_blocking(move || {
+                dlq::summarize(&kafka, &read_topic, context_headers, groups, now)
+            })
+            .await
+            .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
+            state
+                .dead_letters
+                .put(&cluster, &topic, groups, summary.clone());
+            summary
+        }
+    };
     let healthy = client
         .connector_summaries(Freshness::Cached)
         .await?
@@ -200,6 +210,7 @@ async fn replay_dead_letters(
         } else {
             api_types::Outcome::Failure
         };
+        state.dead_letters.forget(&cluster, &topic);
         let intent = origin.local_intent(Action::Replay, Some(name.as_str().to_owned()), detail);
         state
             .history
