@@ -66,14 +66,20 @@ fn write_spec(dir: &ScratchDir, file: &str, spec: &Value) {
     std::fs::write(dir.path(file), spec.to_string()).unwrap();
 }
 
-/// The connector's config as the worker itself answers it.
+/// The connector's config as the worker itself answers it, once it answers: a worker answers
+/// 500 or 409 while its herder is busy in the rebalance a change caused.
 async fn worker_config(name: &str) -> reqwest::Response {
     let url = format!(
         "{}/connectors/{}/config",
         stack_urls(STACK)[0],
         encode(name)
     );
-    reqwest::get(url).await.unwrap()
+    eventually("the worker to answer, not mid-rebalance", || async {
+        let answer = reqwest::get(&url).await.ok()?;
+        let busy = [StatusCode::INTERNAL_SERVER_ERROR, StatusCode::CONFLICT];
+        (!busy.contains(&answer.status())).then_some(answer)
+    })
+    .await
 }
 
 async fn drift_of(app: &TestApp, name: &str) -> ClusterDrift {
@@ -176,7 +182,16 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     );
 
     // The worker has exactly the original config, secrets included; the paused one is paused.
-    let live: BTreeMap<String, String> = worker_config(&secretive).await.json().await.unwrap();
+    // The worker may answer 500 while its herder is busy in the rebalance the create caused.
+    let live: BTreeMap<String, String> = eventually("the worker to answer the config", || async {
+        let answer = worker_config(&secretive).await;
+        if answer.status().is_success() {
+            answer.json().await.ok()
+        } else {
+            None
+        }
+    })
+    .await;
     for (key, value) in secret_config.as_object().unwrap() {
         assert_eq!(live.get(key).map(String::as_str), value.as_str(), "{key}");
     }
@@ -216,17 +231,24 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     .await;
     let mut changed = live.clone();
     changed.insert("file".into(), "/tmp/changed-on-the-worker.out".into());
-    let put = reqwest::Client::new()
-        .put(format!(
-            "{}/connectors/{}/config",
-            stack_urls(STACK)[0],
-            encode(&secretive)
-        ))
-        .json(&changed)
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success());
+    let put_url = format!(
+        "{}/connectors/{}/config",
+        stack_urls(STACK)[0],
+        encode(&secretive)
+    );
+    eventually(
+        "the worker to take the change, not mid-rebalance",
+        || async {
+            let put = reqwest::Client::new()
+                .put(&put_url)
+                .json(&changed)
+                .send()
+                .await
+                .ok()?;
+            put.status().is_success().then_some(())
+        },
+    )
+    .await;
     let drift = eventually("the change to show as drift", || async {
         let drift = drift_of(&target, &secretive).await;
         (drift.connectors.first()?.status == DriftStatus::Drifted).then_some(drift)
