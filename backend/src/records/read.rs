@@ -70,6 +70,11 @@ impl RawRecord {
             .map(|v| String::from_utf8_lossy(v).into_owned())
     }
 
+    /// The bytes of its key and value.
+    pub fn size(&self) -> usize {
+        self.key.as_ref().map_or(0, Vec::len) + self.value.as_ref().map_or(0, Vec::len)
+    }
+
     pub fn shaped(&self, shown_bytes: usize) -> KafkaRecord {
         KafkaRecord {
             partition: self.partition,
@@ -201,8 +206,7 @@ fn poll_until_done(
             value: message.payload().map(<[u8]>::to_vec),
             headers,
         };
-        bytes +=
-            record.key.as_ref().map_or(0, Vec::len) + record.value.as_ref().map_or(0, Vec::len);
+        bytes += record.size();
         if message.offset() + 1 >= end {
             ends.remove(&partition);
         }

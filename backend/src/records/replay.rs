@@ -20,6 +20,9 @@ pub const MAX_REPLAYED: usize = 10_000;
 /// Records chosen one by one are read within this span of offsets per partition.
 const MAX_SPAN: i64 = 100_000;
 const FLUSH_WITHIN: Duration = Duration::from_secs(30);
+/// The bytes (keys and values) a replay reads at most, over all its partitions: a caller
+/// cannot make Plugboard hold more than about twice this at once.
+const READ_BUDGET: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
@@ -61,7 +64,8 @@ pub fn select(
         span.0 = span.0.min(r.offset);
         span.1 = span.1.max(r.offset);
     }
-    let mut found = Vec::new();
+    let mut found: Vec<RawRecord> = Vec::new();
+    let mut kept_bytes = 0;
     for (partition, (first, last)) in by_partition {
         if last - first >= MAX_SPAN {
             return Err(ReplayError::Refused(format!(
@@ -73,16 +77,26 @@ pub fn select(
             partition: Some(partition),
             start: Start::Offset(first),
             max_records: (last - first + 1) as usize,
-            max_bytes: 256 * 1024 * 1024,
+            max_bytes: READ_BUDGET.saturating_sub(kept_bytes),
             max_time: Duration::from_secs(30),
             shown_bytes: 0,
         };
-        found.extend(read(config, &reading)?.records.into_iter().filter(|r| {
+        let read = read(config, &reading)?;
+        if let Some(why) = read.stopped_early {
+            return Err(ReplayError::Refused(format!(
+                "the records chosen are too many or too far apart to read at once ({why}): choose fewer"
+            )));
+        }
+        let chosen = read.records.into_iter().filter(|r| {
             wanted.contains(&RecordRef {
                 partition: r.partition,
                 offset: r.offset,
             })
-        }));
+        });
+        for record in chosen {
+            kept_bytes += record.size();
+            found.push(record);
+        }
     }
     if found.len() < wanted.len() {
         return Err(ReplayError::Refused(format!(
@@ -123,6 +137,13 @@ pub fn check_targets<'t>(
 ) -> Result<(), ReplayError> {
     let consumer = reader(config)?;
     for target in targets {
+        // Kafka's and its tools' own topics (`__consumer_offsets`, `_schemas`, ...) are no
+        // replay target, whatever a forged `__connect.errors.topic` header says.
+        if target.starts_with('_') {
+            return Err(ReplayError::Refused(format!(
+                "`{target}` is an internal topic: no replay goes there"
+            )));
+        }
         match partition_ranges(&consumer, target, None, Duration::from_secs(10)) {
             Ok(_) => {}
             Err(ReadError::NoSuchTopic(_)) => {
