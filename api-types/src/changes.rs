@@ -32,11 +32,14 @@ pub enum Action {
     Replay,
     /// Record contents of a topic read in the console (recorded, as data can be sensitive).
     RecordsRead,
+    /// A plan of specs that compared stored secrets with the specs' values (which keys, never
+    /// the values): recorded, since a plan tells whether a guessed secret is right.
+    SecretsCompared,
 }
 
 impl Action {
     /// Every action, in the order the console lists them.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Create,
         Action::Update,
         Action::Patch,
@@ -54,6 +57,7 @@ impl Action {
         Action::Request,
         Action::Replay,
         Action::RecordsRead,
+        Action::SecretsCompared,
     ];
 
     /// The role this action needs on the connector's cluster: the one table both the backend's
@@ -65,7 +69,7 @@ impl Action {
             Action::LoggerChange | Action::Request => Role::Admin,
             Action::Create | Action::Update | Action::Patch | Action::Delete => Role::Editor,
             Action::OffsetsAlter | Action::OffsetsReset | Action::TopicsReset => Role::Editor,
-            Action::Rollback | Action::Replay => Role::Editor,
+            Action::Rollback | Action::Replay | Action::SecretsCompared => Role::Editor,
             // The least role that may; the `[access]` setting `read_records_role` decides.
             Action::RecordsRead => Role::Viewer,
         }
@@ -90,6 +94,7 @@ impl Action {
             Action::Request => "request",
             Action::Replay => "replay",
             Action::RecordsRead => "records_read",
+            Action::SecretsCompared => "secrets_compared",
         }
     }
 

@@ -42,7 +42,7 @@ pub use kafka::{
 };
 pub use records::{
     DeadLetters, DlqSummary, ErrorGroup, KafkaRecord, OriginRange, PartitionRange, Payload,
-    RecordHeader, RecordPage, RecordRef, ReplayReport, ReplayRequest,
+    RecordHeader, RecordPage, RecordRef, RefusedTarget, ReplayReport, ReplayRequest,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

@@ -137,6 +137,10 @@ pub struct ReplayRequest {
     /// Only say how many records and where.
     #[serde(default)]
     pub dry_run: bool,
+    /// Without `target`, the topics named by the records' headers that the caller confirmed
+    /// after a dry run; a replay goes to no other.
+    #[serde(default)]
+    pub confirmed_targets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +150,22 @@ pub struct ReplayReport {
     pub selected: u64,
     /// Records per target topic.
     pub targets: BTreeMap<String, u64>,
+    /// The targets come from the records' `__connect.errors.topic` headers, which anyone who
+    /// can write to the sink's topics can forge: a replay must confirm them.
+    #[serde(default)]
+    pub from_headers: bool,
+    /// Records that are not replayed, by the topic their header names, and why.
+    #[serde(default)]
+    pub refused: Vec<RefusedTarget>,
     pub produced: u64,
     pub failed: u64,
+}
+
+/// A topic no replay goes to (Connect's own, compacted, internal or missing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedTarget {
+    pub topic: String,
+    pub records: u64,
+    pub reason: String,
 }

@@ -16,7 +16,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
-use common::{client, resident_kib, start_plugboard, start_tansu};
+use common::{client, resident_kib, start_plugboard, start_tansu, threads};
 
 const GROUPS: usize = 500;
 const PARTITIONS_PER_TOPIC: i32 = 50;
@@ -147,8 +147,9 @@ async fn measure(http: &reqwest::Client, base: &str, pid: u32, partitions: usize
         requests[requests.len() - 1]
     );
     println!(
-        "  plugboard resident memory: {} MiB",
-        resident_kib(pid) / 1024
+        "  plugboard resident memory: {} MiB, {} threads",
+        resident_kib(pid) / 1024,
+        threads(pid)
     );
     println!(
         "  GET /kafka/groups answered in {} ms",

@@ -2,7 +2,8 @@
 //! 100,000 records with Connect's error headers (five causes), and a topic of 1,000,000
 //! records; the release `plugboard` binary summarises the DLQ (through a sink that a small
 //! fake Connect worker describes) and pages the big topic from its end, an offset and a time.
-//! Prints the time of each answer and the plugboard process's resident memory.
+//! Prints the time of each answer and the plugboard process's resident memory, and the
+//! process's threads and memory at their highest while one caller makes 80 reads at once.
 //!
 //! Uses the broker at `BENCH_BOOTSTRAP` (scripts/bench.sh gives its stack's), else starts a
 //! tansu of its own (`tansu` on PATH; scripts/install-deps.sh installs it). Prints numbers and
@@ -20,7 +21,7 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::json;
 
-use common::{client, resident_kib, start_plugboard, start_tansu};
+use common::{client, resident_kib, start_plugboard, start_tansu, threads};
 
 /// Sizes: `BENCH_DEAD_LETTERS` and `BENCH_RECORDS` override them. The defaults are what
 /// tansu's SQLite storage serves in bounded time on a small machine; at the issue's 100,000
@@ -343,6 +344,40 @@ async fn main() {
         );
     }
 
+    concurrent_reads(&http, &format!("{records}?offset=0&limit=500"), pid).await;
     drop(plugboard);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// 80 reads of `url` at once by one caller: how many were answered and how many refused with
+/// 429, and the process's threads and resident memory before and at their highest meanwhile.
+async fn concurrent_reads(http: &reqwest::Client, url: &str, pid: u32) {
+    let before = (threads(pid), resident_kib(pid));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        tokio::spawn(async move {
+            let mut peak = (0, 0);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = (peak.0.max(threads(pid)), peak.1.max(resident_kib(pid)));
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            peak
+        })
+    };
+    let reads = (0..80).map(|_| async { http.get(url).send().await.unwrap().status() });
+    let statuses = futures::future::join_all(reads).await;
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = sampler.await.unwrap();
+    let count = |s: reqwest::StatusCode| statuses.iter().filter(|x| **x == s).count();
+    println!(
+        "80 reads of 500 records at once: {} answered, {} refused with 429; threads {} before, \
+         {} at most; resident {:.1} MiB before, {:.1} MiB at most",
+        count(reqwest::StatusCode::OK),
+        count(reqwest::StatusCode::TOO_MANY_REQUESTS),
+        before.0,
+        peak.0,
+        before.1 as f64 / 1024.0,
+        peak.1 as f64 / 1024.0
+    );
 }

@@ -19,7 +19,7 @@ use api_types::{Grant, Me, Role};
 use sha2::{Digest, Sha256};
 
 pub use guard::guard;
-use limiter::LoginLimiter;
+use limiter::AttemptLimiter;
 
 use crate::config::AccessSettings;
 
@@ -27,7 +27,7 @@ use crate::config::AccessSettings;
 #[derive(Clone)]
 pub struct Access {
     pub settings: Arc<AccessSettings>,
-    pub limiter: Arc<LoginLimiter>,
+    pub limiter: Arc<AttemptLimiter>,
     /// The installation's own secret, for tokens that need no storage (CSRF of proxy users).
     pub secret: Arc<Vec<u8>>,
 }

@@ -16,8 +16,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 
 use crate::telemetry::LogFormat;
-pub use access::{AccessSettings, TlsFiles, TrustedHeader};
-pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile};
+pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
+pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile, InternalTopicsFile};
 pub use references::resolve;
 
 /// Command-line flags; every one can also come from the environment.
@@ -67,6 +67,15 @@ pub struct Cli {
     /// loopback without login) [default: plugboard].
     #[arg(long, env = "PLUGBOARD_ACTOR")]
     pub actor: Option<String>,
+    /// How long a client may take to send a request's head, in milliseconds [default: 10000].
+    #[arg(long, env = "PLUGBOARD_HEADER_READ_TIMEOUT_MS")]
+    pub header_read_timeout_ms: Option<u64>,
+    /// How long a connection may stay idle between requests, in milliseconds [default: 60000].
+    #[arg(long, env = "PLUGBOARD_KEEP_ALIVE_TIMEOUT_MS")]
+    pub keep_alive_timeout_ms: Option<u64>,
+    /// Connections open at once; more are answered 503 [default: 1000].
+    #[arg(long, env = "PLUGBOARD_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// Log line format.
     #[arg(long, env = "PLUGBOARD_LOG_FORMAT", value_enum, default_value_t)]
     pub log_format: LogFormat,
@@ -168,9 +177,23 @@ pub struct Settings {
     pub history_retention_days: Option<u32>,
     /// At most this many history events are kept (no limit when unset).
     pub history_max_rows: Option<u32>,
+    /// Reads of record contents (record browser, dead letters, replay) at once per cluster.
+    pub max_record_reads: usize,
+    pub limits: ServerLimits,
     pub access: AccessSettings,
     pub tls: Option<TlsFiles>,
     pub clusters: Vec<Cluster>,
+}
+
+/// What one connection and all of them may take of the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// From the first byte of a request to its last header.
+    pub header_read_timeout: Duration,
+    /// Between requests on a kept-alive connection (and before the first).
+    pub keep_alive_timeout: Duration,
+    /// Connections open at once; more are answered 503 and closed.
+    pub max_connections: usize,
 }
 
 /// One Connect cluster, validated.
@@ -187,6 +210,38 @@ pub struct Cluster {
     pub kafka_properties: BTreeMap<String, String>,
     /// Contains `{name}`; see [`Cluster::sink_group`].
     pub sink_group_pattern: String,
+    pub internal_topics: InternalTopics,
+}
+
+/// The topics a Connect cluster keeps its own state in (its workers' `*.storage.topic`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalTopics {
+    /// Every connector's and task's config, in clear, and the workers' session key.
+    pub config: String,
+    pub offsets: String,
+    pub status: String,
+}
+
+impl Default for InternalTopics {
+    /// Connect's defaults.
+    fn default() -> Self {
+        Self {
+            config: "connect-configs".into(),
+            offsets: "connect-offsets".into(),
+            status: "connect-status".into(),
+        }
+    }
+}
+
+impl From<InternalTopicsFile> for InternalTopics {
+    fn from(file: InternalTopicsFile) -> Self {
+        let defaults = Self::default();
+        Self {
+            config: file.config.unwrap_or(defaults.config),
+            offsets: file.offsets.unwrap_or(defaults.offsets),
+            status: file.status.unwrap_or(defaults.status),
+        }
+    }
 }
 
 impl Cluster {
@@ -207,6 +262,10 @@ const DEFAULT_KAFKA_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_ALERT_INTERVAL_MS: u64 = 10_000;
 const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
+const DEFAULT_MAX_RECORD_READS: usize = 4;
+const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS: u64 = 60_000;
+const DEFAULT_MAX_CONNECTIONS: usize = 1_000;
 /// The id of the cluster given with `--connect-url`.
 pub const FLAG_CLUSTER_ID: &str = "default";
 
@@ -233,6 +292,7 @@ impl Settings {
                 tls: None,
                 kafka_properties: BTreeMap::new(),
                 sink_group_pattern: None,
+                internal_topics: InternalTopicsFile::default(),
             });
         } else if cli.bootstrap_servers.is_some() {
             bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
@@ -294,6 +354,29 @@ impl Settings {
                 .unwrap_or_else(|| "plugboard".into()),
             history_retention_days: file.history_retention_days.or(Some(DEFAULT_RETENTION_DAYS)),
             history_max_rows: file.history_max_rows,
+            max_record_reads: file
+                .max_record_reads
+                .unwrap_or(DEFAULT_MAX_RECORD_READS)
+                .max(1),
+            limits: ServerLimits {
+                header_read_timeout: Duration::from_millis(
+                    cli.header_read_timeout_ms
+                        .or(file.header_read_timeout_ms)
+                        .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT_MS)
+                        .max(100),
+                ),
+                keep_alive_timeout: Duration::from_millis(
+                    cli.keep_alive_timeout_ms
+                        .or(file.keep_alive_timeout_ms)
+                        .unwrap_or(DEFAULT_KEEP_ALIVE_TIMEOUT_MS)
+                        .max(100),
+                ),
+                max_connections: cli
+                    .max_connections
+                    .or(file.max_connections)
+                    .unwrap_or(DEFAULT_MAX_CONNECTIONS)
+                    .max(1),
+            },
             clusters,
         })
     }
@@ -368,6 +451,7 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         tls: file.tls,
         kafka_properties,
         sink_group_pattern,
+        internal_topics: file.internal_topics.into(),
     })
 }
 

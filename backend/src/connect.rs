@@ -4,6 +4,7 @@
 //! - [`actions`]: the connector actions of bulk calls and automatic restarts, as calls.
 //! - [`listing`]: the connector list (one call per cluster) and one connector in detail.
 //! - [`upstream`]: one call to a cluster: worker failover, rebalance retries, timeouts.
+//! - [`settle`]: read-your-writes: a change answered once every worker shows it.
 //! - [`cache`]: concurrent identical GETs share one call; list and status answers live briefly.
 //! - [`model`]: Connect's JSON bodies, and the summaries Plugboard computes from them.
 //! - [`probe`]: `GET /` of each worker for the cluster overview.
@@ -17,6 +18,7 @@ pub mod call;
 mod listing;
 pub mod model;
 mod probe;
+mod settle;
 mod tls;
 mod upstream;
 
@@ -106,6 +108,13 @@ impl ClusterClient {
         } else {
             let response = self.send_uncached(&request).await;
             self.0.cache.invalidate();
+            if let (Ok(answer), Some(settle)) = (&response, &request.settle)
+                && answer.status.is_success()
+            {
+                self.settle(settle, answer).await;
+                // Reads cached while the workers caught up may hold the old state.
+                self.0.cache.invalidate();
+            }
             response
         }
     }

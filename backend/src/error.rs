@@ -50,6 +50,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("too many failed sign-ins; try again in {retry_after_s} s")]
     TooManyAttempts { retry_after_s: u64 },
+    /// Too many requests of one kind at once or in a while; the caller should wait.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after_s: u64 },
     /// Too many sign-ins are being checked at once; the caller should try again shortly.
     #[error("too many sign-ins at once; try again in a moment")]
     Busy,
@@ -109,7 +112,9 @@ impl ApiError {
             }
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -135,6 +140,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "unauthenticated",
             Self::Conflict(_) => "conflict",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Busy => "busy",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::DatabaseUnavailable => "database_unavailable",
@@ -154,7 +160,9 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = match &self {
-            Self::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            Self::TooManyAttempts { retry_after_s } | Self::RateLimited { retry_after_s, .. } => {
+                Some(*retry_after_s)
+            }
             Self::Busy => Some(1),
             _ => None,
         };

@@ -27,6 +27,7 @@ use tokio::sync::watch;
 
 use crate::config::Settings;
 pub use monitor::KafkaView;
+pub use native::topic_config_values;
 pub use observation::{KafkaSource, Observation};
 pub use rdkafka_source::RdKafkaSource;
 pub use snapshot::Snapshot;

@@ -15,6 +15,7 @@
 //!   its access log line.
 //! - [`routes`]: one module per resource, each exposing `router()`.
 //! - [`secrets`]: secret config values hidden from every answer, and kept on edits.
+//! - [`serve`]: the HTTP server: a connection cap, header-read and keep-alive timeouts.
 //! - [`spa`]: serves the browser app (embedded in release builds).
 //! - [`telemetry`]: structured logging with `tracing`.
 //! - [`tls`]: serving HTTPS with rustls.
@@ -33,6 +34,7 @@ pub mod records;
 pub mod requests;
 pub mod routes;
 pub mod secrets;
+pub mod serve;
 pub mod spa;
 pub mod specs;
 pub mod state;
@@ -83,19 +85,14 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let tls = state.settings.tls.clone();
-    let service = app(state).into_make_service_with_connect_info::<tls::ClientAddr>();
+    let limits = state.settings.limits;
+    let app = app(state);
     match tls {
         Some(files) => {
-            let listener = tls::TlsListener::new(listener, &files)?;
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await?;
+            let listener = tls::TlsListener::new(listener, &files, limits.max_connections)?;
+            serve::serve(listener, app, limits, shutdown).await;
         }
-        None => {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await?;
-        }
+        None => serve::serve(listener, app, limits, shutdown).await,
     }
     Ok(())
 }

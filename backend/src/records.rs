@@ -4,10 +4,16 @@
 //! the history.
 //!
 //! - [`read`]: reading records by partition from the newest, an offset or a time, bounded.
+//! - [`gate`]: how many reads run at once per cluster.
+//! - [`internal`]: Connect's own topics, known by name and recognised by content.
+//! - [`masked`]: the masked view of Connect's own topics.
 //! - [`dlq`]: a dead letter queue's size, rate and causes.
-//! - [`replay`]: producing dead letters again.
+//! - [`replay`]: producing dead letters again, never into Connect's or compacted topics.
 
 pub mod dlq;
+pub mod gate;
+pub mod internal;
+pub mod masked;
 pub mod read;
 pub mod replay;
 

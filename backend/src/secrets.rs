@@ -1,15 +1,21 @@
 //! Secrets kept out of everything that leaves Plugboard.
 //!
 //! By key: values of PASSWORD-type settings (as the connector, converter, transform and
-//! predicate plugins declare them), of secret-looking keys, and the passwords inside URIs
-//! become [`PLACEHOLDER`] in every config Plugboard answers with, through its own API and the
-//! passthrough; an edit that sends the placeholder back keeps the stored value, so nobody
-//! retypes a secret. `${provider:path:key}` references are not secrets and stay as written.
+//! predicate plugins declare them), of secret-looking keys, and the secrets inside any value
+//! (URI passwords, secret pairs of query and connection strings, JSON members, credential
+//! headers, PEM private keys) become [`PLACEHOLDER`] in every config Plugboard answers with,
+//! through its own API and the passthrough; an edit that sends the placeholder back keeps the
+//! stored value, so nobody retypes a secret. A value that is exactly one
+//! `${provider:path:key}` reference is no secret and stays as written.
 //!
 //! By value: every secret value Plugboard has seen is scrubbed from every answer, history
-//! row, webhook and log line ([`known`]).
+//! row, webhook and log line ([`known`]); and configs Connect prints into its texts are masked
+//! by key there, however short their values ([`printed`]).
 //!
+//! - [`names`]: which names mark a secret.
+//! - [`shapes`]: the secrets inside a value, whatever its key.
 //! - [`keys`]: which parts of which values are secret.
+//! - [`printed`]: configs printed in Connect's texts, masked by key.
 //! - [`declared`]: the PASSWORD-type keys of the plugins a config uses.
 //! - [`answer`]: where configs sit in Connect's answers, masked.
 //! - [`known`]: the secret values known, and scrubbing by value.
@@ -20,6 +26,9 @@ pub mod declared;
 pub mod keys;
 pub mod known;
 pub mod layer;
+pub mod names;
+pub mod printed;
+pub mod shapes;
 
 use std::collections::{BTreeMap, HashSet};
 

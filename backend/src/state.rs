@@ -28,6 +28,10 @@ pub struct AppState {
     pub http_durations: Arc<Histograms>,
     /// Dead letter summaries shared by every open page of a sink for a few seconds.
     pub dead_letters: crate::records::SummaryCache,
+    /// Permits for reads of record contents, per cluster.
+    pub record_reads: crate::records::gate::ReadGate,
+    /// Spec plans per caller in the last minute.
+    pub plans: Arc<crate::access::limiter::AttemptLimiter>,
 }
 
 impl AppState {
@@ -60,6 +64,10 @@ impl AppState {
             settings.history_max_rows,
         ));
         let kafka = KafkaMonitors::start(&settings, &db)?;
+        let record_reads = crate::records::gate::ReadGate::new(
+            settings.clusters.iter().map(|c| c.id.as_str()),
+            settings.max_record_reads,
+        );
         let state = Self {
             settings: Arc::new(settings),
             db,
@@ -70,6 +78,8 @@ impl AppState {
             alert_rounds: Arc::default(),
             http_durations: Arc::default(),
             dead_letters: Default::default(),
+            record_reads,
+            plans: Arc::default(),
         };
         tokio::spawn(crate::alerts::evaluate_forever(
             state.clone(),

@@ -1,55 +1,42 @@
 //! Serving HTTPS with rustls (the ring provider reqwest already brings). Handshakes run in
-//! tasks of their own with a time limit, so a slow or broken client never holds up others.
+//! tasks of their own with a time limit, so a slow or broken client never holds up others, and
+//! no more of them at once than connections may be open.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::extract::connect_info::Connected;
-use axum::serve::IncomingStream;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::config::TlsFiles;
+use crate::serve::Accept;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The address a request came from, over TCP or TLS (for login rate limits and the trusted
-/// proxy), as `ConnectInfo<ClientAddr>`.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
-
-impl Connected<IncomingStream<'_, TcpListener>> for ClientAddr {
-    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
-        Self(*stream.remote_addr())
-    }
-}
-
-impl Connected<IncomingStream<'_, TlsListener>> for ClientAddr {
-    fn connect_info(stream: IncomingStream<'_, TlsListener>) -> Self {
-        Self(*stream.remote_addr())
-    }
-}
-
 /// Connections whose TLS handshake has completed.
 pub struct TlsListener {
-    local_addr: SocketAddr,
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
 }
 
 impl TlsListener {
-    pub fn new(listener: TcpListener, files: &TlsFiles) -> anyhow::Result<Self> {
+    /// Accepts on `listener`, with at most `max_handshakes` handshakes under way.
+    pub fn new(
+        listener: TcpListener,
+        files: &TlsFiles,
+        max_handshakes: usize,
+    ) -> anyhow::Result<Self> {
         let acceptor = TlsAcceptor::from(Arc::new(server_config(files)?));
-        let local_addr = listener.local_addr()?;
         let (sender, ready) = mpsc::channel(64);
-        tokio::spawn(accept_forever(listener, acceptor, sender));
-        Ok(Self { local_addr, ready })
+        let handshakes = Arc::new(Semaphore::new(max_handshakes.max(1)));
+        tokio::spawn(accept_forever(listener, acceptor, sender, handshakes));
+        Ok(Self { ready })
     }
 }
 
@@ -57,6 +44,7 @@ async fn accept_forever(
     listener: TcpListener,
     acceptor: TlsAcceptor,
     ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
+    handshakes: Arc<Semaphore>,
 ) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -67,8 +55,13 @@ async fn accept_forever(
                 continue;
             }
         };
+        let Ok(permit) = handshakes.clone().try_acquire_owned() else {
+            tracing::debug!(%peer, "too many TLS handshakes under way: connection closed");
+            continue;
+        };
         let (acceptor, ready) = (acceptor.clone(), ready.clone());
         tokio::spawn(async move {
+            let _permit = permit;
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => {
                     let _ = ready.send((tls, peer)).await;
@@ -80,19 +73,14 @@ async fn accept_forever(
     }
 }
 
-impl axum::serve::Listener for TlsListener {
+impl Accept for TlsListener {
     type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
 
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    async fn accept(&mut self) -> (Self::Io, SocketAddr) {
         match self.ready.recv().await {
             Some(connection) => connection,
             None => std::future::pending().await,
         }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local_addr)
     }
 }
 

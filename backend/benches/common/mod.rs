@@ -37,10 +37,19 @@ pub fn client(bootstrap: &str) -> ClientConfig {
 }
 
 pub fn resident_kib(pid: u32) -> u64 {
+    status_field(pid, "VmRSS:")
+}
+
+/// The process's threads, as the kernel counts them.
+pub fn threads(pid: u32) -> u64 {
+    status_field(pid, "Threads:")
+}
+
+fn status_field(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap()
 }

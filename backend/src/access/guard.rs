@@ -16,7 +16,7 @@ use super::policy::{self, Need};
 use super::{Access, hex, sessions, sha256_hex, tokens, users};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::tls::ClientAddr;
+use crate::serve::ClientAddr;
 
 /// The header the console sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -1,3 +1,6 @@
+//! Attempts counted per key within a [`WINDOW`]: sign-ins, and spec plans per caller (each of
+//! which counts, since a plan tells whether a guessed secret is right).
+//!
 //! Login attempts, rate-limited: after [`MAX_FAILURES`] wrong passwords for one user name
 //! within [`WINDOW`], or [`MAX_FAILURES_PER_ADDRESS`] from one address (higher, since many
 //! people may share a proxy's address), further attempts are refused until the window moves
@@ -21,9 +24,9 @@ pub const MAX_KEYS: usize = 100_000;
 /// What is counted: a key (`user:NAME`, `addr:IP`) and how many failures it may have.
 pub type Counted = (String, usize);
 
-/// Recent failures per key.
+/// Recent attempts per key.
 #[derive(Default)]
-pub struct LoginLimiter {
+pub struct AttemptLimiter {
     state: Mutex<State>,
 }
 
@@ -33,13 +36,13 @@ struct State {
     swept_at: Option<Instant>,
 }
 
-/// An attempt under way, counted as a failure until [`LoginLimiter::forgive`] says otherwise.
+/// An attempt under way, counted as a failure until [`AttemptLimiter::forgive`] says otherwise.
 pub struct Attempt {
     keys: Vec<String>,
     at: Instant,
 }
 
-impl LoginLimiter {
+impl AttemptLimiter {
     /// Begins an attempt: `Err(seconds to wait)` when any of `keys` has used up its failures,
     /// else the attempt, already counted against each key.
     pub fn begin(&self, keys: &[Counted], now: Instant) -> Result<Attempt, u64> {
@@ -141,7 +144,7 @@ mod tests {
 
     #[test]
     fn the_eleventh_attempt_within_a_minute_is_refused_and_a_minute_later_allowed() {
-        let limiter = LoginLimiter::default();
+        let limiter = AttemptLimiter::default();
         let keys = vec![("user:alice".to_owned(), MAX_FAILURES)];
         let start = Instant::now();
         for i in 0..MAX_FAILURES {
@@ -157,7 +160,7 @@ mod tests {
 
     #[test]
     fn attempts_in_flight_count_before_they_finish_and_a_right_password_is_forgiven() {
-        let limiter = LoginLimiter::default();
+        let limiter = AttemptLimiter::default();
         let keys = vec![("user:carol".to_owned(), 3)];
         let now = Instant::now();
         let in_flight: Vec<Attempt> = (0..3).map(|_| limiter.begin(&keys, now).unwrap()).collect();
@@ -173,7 +176,7 @@ mod tests {
 
     #[test]
     fn old_entries_are_forgotten_whatever_key_is_asked_next() {
-        let limiter = LoginLimiter::default();
+        let limiter = AttemptLimiter::default();
         let start = Instant::now();
         for i in 0..50 {
             let key = vec![(format!("user:name{i}"), MAX_FAILURES)];

@@ -29,6 +29,22 @@ pub struct AccessFile {
     /// The least role that may read record contents (the record browser, dead letters' causes,
     /// replay) [default: operator]; `viewer` grants it to viewers.
     pub read_records_role: Option<Role>,
+    /// What the record browser does with Connect's own topics [default: refused].
+    #[serde(default)]
+    pub internal_topics: InternalTopicsView,
+}
+
+/// What the record browser does with Connect's own topics, which hold every connector's config
+/// in clear and the workers' session key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InternalTopicsView {
+    /// Not shown, with a message saying why.
+    #[default]
+    Refused,
+    /// Shown with every config masked by the connector pages' key rules and the session key
+    /// hidden.
+    Masked,
 }
 
 /// `[tls]`: PEM files of the certificate chain and its private key.
@@ -57,6 +73,7 @@ pub struct AccessSettings {
     pub secure_cookies: bool,
     /// The least role that may read record contents.
     pub read_records_role: Role,
+    pub internal_topics: InternalTopicsView,
 }
 
 impl AccessSettings {
@@ -84,6 +101,7 @@ impl AccessSettings {
             trusted_header,
             secure_cookies: tls,
             read_records_role: file.read_records_role.unwrap_or(Role::Operator),
+            internal_topics: file.internal_topics,
         })
     }
 }

@@ -24,6 +24,11 @@ pub struct ConfigFile {
     pub actor: Option<String>,
     pub history_retention_days: Option<u32>,
     pub history_max_rows: Option<u32>,
+    /// Reads of record contents that may run at once per cluster.
+    pub max_record_reads: Option<usize>,
+    pub header_read_timeout_ms: Option<u64>,
+    pub keep_alive_timeout_ms: Option<u64>,
+    pub max_connections: Option<usize>,
     #[serde(default)]
     pub access: AccessFile,
     pub tls: Option<TlsFiles>,
@@ -49,6 +54,19 @@ pub struct ClusterFile {
     pub kafka_properties: BTreeMap<String, String>,
     /// The consumer group of a sink connector, `{name}` standing for the connector's name.
     pub sink_group_pattern: Option<String>,
+    /// The workers' `config.storage.topic`, `offset.storage.topic` and `status.storage.topic`,
+    /// when not Connect's defaults.
+    #[serde(default)]
+    pub internal_topics: InternalTopicsFile,
+}
+
+/// `internal_topics` of a cluster as written; each name defaults to Connect's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternalTopicsFile {
+    pub config: Option<String>,
+    pub offsets: Option<String>,
+    pub status: Option<String>,
 }
 
 /// TLS towards the workers: a private CA and, for mutual TLS, a client certificate and key.

@@ -76,6 +76,7 @@ mod tests {
             tls: Some(tls),
             kafka_properties: Default::default(),
             sink_group_pattern: "connect-{name}".into(),
+            internal_topics: Default::default(),
         }
     }
 

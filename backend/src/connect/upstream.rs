@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::http::{Method, StatusCode};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
+use super::settle::Settle;
 use super::{ClusterClient, ConnectCall};
 use crate::config::ClusterAuth;
 
@@ -34,6 +35,8 @@ pub struct UpstreamRequest {
     /// Only the leader may make it: sent with `forward=false` to each worker until the leader
     /// takes it, since Connect's own forwarding would garble the connector's name.
     pub leader_only: bool,
+    /// What every worker must show once the call is answered 2xx (read-your-writes).
+    pub settle: Option<Settle>,
 }
 
 impl UpstreamRequest {
@@ -46,6 +49,7 @@ impl UpstreamRequest {
         }
         Self {
             method: call.method(),
+            settle: Settle::of(call, body.as_deref()),
             path,
             body,
             leader_only,
@@ -192,7 +196,7 @@ impl ClusterClient {
         })
     }
 
-    async fn send_to_worker(
+    pub(super) async fn send_to_worker(
         &self,
         base_url: &str,
         request: &UpstreamRequest,

@@ -148,14 +148,15 @@ pub fn committed_offsets<C: ConsumerContext>(
     (offsets, errors)
 }
 
-/// The value of `key` in each topic's config, in one DescribeConfigs call. Topics whose config
-/// could not be read are left out.
+/// The value of `key` in each topic's config, in one DescribeConfigs call: `None` for a topic
+/// whose config was read without `key` (a broker may list only the values set on the topic).
+/// Topics whose config could not be read are left out.
 pub fn topic_config_values<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     topics: &[String],
     key: &str,
     timeout: Duration,
-) -> Result<HashMap<String, String>, String> {
+) -> Result<HashMap<String, Option<String>>, String> {
     if topics.is_empty() {
         return Ok(HashMap::new());
     }
@@ -211,18 +212,13 @@ pub fn topic_config_values<C: ConsumerContext>(
             }
             let mut entries_count = 0;
             let entries = rd::rd_kafka_ConfigResource_configs(resource, &mut entries_count);
-            let found = slice(entries, entries_count)
+            let value = slice(entries, entries_count)
                 .iter()
-                .find(|&&entry| text(rd::rd_kafka_ConfigEntry_name(entry)) == key);
-            if let Some(&entry) = found {
-                let value = rd::rd_kafka_ConfigEntry_value(entry);
-                if !value.is_null() {
-                    values.insert(
-                        text(rd::rd_kafka_ConfigResource_name(resource)),
-                        text(value),
-                    );
-                }
-            }
+                .find(|&&entry| text(rd::rd_kafka_ConfigEntry_name(entry)) == key)
+                .map(|&entry| rd::rd_kafka_ConfigEntry_value(entry))
+                .filter(|value| !value.is_null())
+                .map(|value| text(value));
+            values.insert(text(rd::rd_kafka_ConfigResource_name(resource)), value);
         }
     }
     Ok(values)

@@ -182,8 +182,10 @@ impl KafkaSource for RdKafkaSource {
         ) {
             Ok(values) => {
                 for topic in &mut topics {
-                    topic.min_insync_replicas =
-                        values.get(&topic.name).and_then(|v| v.parse().ok());
+                    topic.min_insync_replicas = values
+                        .get(&topic.name)
+                        .and_then(Option::as_deref)
+                        .and_then(|v| v.parse().ok());
                 }
             }
             Err(e) => tracing::warn!("cannot read min.insync.replicas of topics: {e}"),

@@ -1,19 +1,23 @@
 //! Replaying dead letters: the chosen records (some, or every one of an error group) produced
 //! again with their key, value and original headers (Connect's error headers left out), to the
-//! topic each came from (its `__connect.errors.topic` header) or to another. At least once: a
-//! replay that fails part-way may be repeated, producing some records twice.
+//! topic each came from (its `__connect.errors.topic` header, which the caller must confirm,
+//! since whoever writes to a sink's topics can forge it) or to another. Never to Connect's own
+//! topics or any compacted or internal topic. At least once: a replay that fails part-way may
+//! be repeated, producing some records twice.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use api_types::{RecordRef, ReplayRequest};
+use api_types::{RecordRef, RefusedTarget, ReplayReport, ReplayRequest};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientConfig, ClientContext};
 
 use super::dlq::{ERROR_HEADERS, cause_of, group_key, latest};
+use super::internal::{by_content, by_name};
 use super::read::{RawRecord, ReadError, Reading, Start, partition_ranges, read, reader};
+use crate::config::Cluster;
 
 /// At most this many records are replayed by one request.
 pub const MAX_REPLAYED: usize = 10_000;
@@ -30,6 +34,81 @@ pub enum ReplayError {
     Read(#[from] ReadError),
     #[error("{0}")]
     Refused(String),
+}
+
+/// Plans the replay `request` asks of dead letter topic `dlq` and, unless it is a dry run,
+/// makes it: records whose target is refused are counted and named, not replayed, and targets
+/// taken from headers must be among the confirmed ones.
+pub fn replay(
+    config: &ClientConfig,
+    dlq: &str,
+    request: &ReplayRequest,
+    clusters: &[Cluster],
+) -> Result<ReplayReport, ReplayError> {
+    let from_connect = |kind: super::internal::ConnectTopic| {
+        ReplayError::Refused(format!(
+            "`{dlq}` is Kafka Connect's {} topic: no replay reads it",
+            kind.as_str()
+        ))
+    };
+    if let Some(kind) = by_name(clusters, dlq) {
+        return Err(from_connect(kind));
+    }
+    let records = select(config, dlq, request)?;
+    if let Some(kind) = by_content(&records) {
+        return Err(from_connect(kind));
+    }
+    let sends = destinations(&records, request.target.as_deref())?;
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for (target, _) in &sends {
+        *counts.entry(target.clone()).or_default() += 1;
+    }
+    let refused = refused_targets(config, counts.keys(), clusters)?;
+    if let Some(target) = &request.target
+        && let Some(reason) = refused.get(target)
+    {
+        return Err(ReplayError::Refused(format!(
+            "no replay goes to `{target}`: {reason}"
+        )));
+    }
+    let from_headers = request.target.is_none();
+    let unconfirmed: Vec<String> = counts
+        .keys()
+        .filter(|t| !refused.contains_key(*t) && !request.confirmed_targets.contains(t))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if from_headers && !request.dry_run && !unconfirmed.is_empty() {
+        return Err(ReplayError::Refused(format!(
+            "the dead letters' headers name {}: confirm these targets after a dry run",
+            unconfirmed.join(", ")
+        )));
+    }
+    let sends: Vec<_> = sends
+        .into_iter()
+        .filter(|(target, _)| !refused.contains_key(target))
+        .collect();
+    let (produced, failed) = if request.dry_run {
+        (0, 0)
+    } else {
+        produce(config, &sends)?
+    };
+    let refused: Vec<RefusedTarget> = refused
+        .into_iter()
+        .map(|(topic, reason)| RefusedTarget {
+            records: counts.remove(&topic).unwrap_or(0),
+            topic,
+            reason,
+        })
+        .collect();
+    Ok(ReplayReport {
+        dry_run: request.dry_run,
+        selected: records.len() as u64,
+        targets: counts,
+        from_headers,
+        refused,
+        produced,
+        failed,
+    })
 }
 
 /// The dead letters `request` chooses, read from `dlq`.
@@ -130,31 +209,58 @@ pub fn destinations<'r>(
         .collect()
 }
 
-/// Refuses targets that are not topics of the cluster (a producer would only time out).
-pub fn check_targets<'t>(
+/// Why no replay goes to each of `targets` that is refused: Kafka's and its tools' own topics
+/// (`__consumer_offsets`, `_schemas`...), Connect's own topics by name, any compacted topic
+/// (Connect's are all compacted, whatever their names, and a compacted topic is state, not a
+/// stream), and topics that do not exist (a producer would only time out). A target whose
+/// config cannot be read is refused too.
+pub fn refused_targets<'t>(
     config: &ClientConfig,
     targets: impl IntoIterator<Item = &'t String>,
-) -> Result<(), ReplayError> {
+    clusters: &[Cluster],
+) -> Result<BTreeMap<String, String>, ReplayError> {
     let consumer = reader(config)?;
+    let mut refused = BTreeMap::new();
+    let mut existing = Vec::new();
     for target in targets {
-        // Kafka's and its tools' own topics (`__consumer_offsets`, `_schemas`, ...) are no
-        // replay target, whatever a forged `__connect.errors.topic` header says.
         if target.starts_with('_') {
-            return Err(ReplayError::Refused(format!(
-                "`{target}` is an internal topic: no replay goes there"
-            )));
-        }
-        match partition_ranges(&consumer, target, None, Duration::from_secs(10)) {
-            Ok(_) => {}
-            Err(ReadError::NoSuchTopic(_)) => {
-                return Err(ReplayError::Refused(format!(
-                    "no topic `{target}` to replay to: create it first"
-                )));
+            refused.insert(target.clone(), "an internal topic".to_owned());
+        } else if let Some(kind) = by_name(clusters, target) {
+            refused.insert(
+                target.clone(),
+                format!("Kafka Connect's {} topic", kind.as_str()),
+            );
+        } else {
+            match partition_ranges(&consumer, target, None, Duration::from_secs(10)) {
+                Ok(_) => existing.push(target.clone()),
+                Err(ReadError::NoSuchTopic(_)) => {
+                    refused.insert(target.clone(), "no such topic: create it first".to_owned());
+                }
+                Err(other) => return Err(other.into()),
             }
-            Err(other) => return Err(other.into()),
         }
     }
-    Ok(())
+    let policies = crate::kafka::topic_config_values(
+        &consumer,
+        &existing,
+        "cleanup.policy",
+        Duration::from_secs(10),
+    )
+    .map_err(ReadError::Kafka)?;
+    for target in existing {
+        match policies.get(&target) {
+            // Read without a cleanup policy: Kafka's default, delete.
+            Some(None) => {}
+            Some(Some(policy)) if !policy.contains("compact") => {}
+            Some(Some(_)) => {
+                refused.insert(target, "a compacted topic".to_owned());
+            }
+            None => {
+                refused.insert(target, "its config cannot be read".to_owned());
+            }
+        }
+    }
+    Ok(refused)
 }
 
 /// Counts deliveries that failed.

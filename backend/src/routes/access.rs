@@ -18,7 +18,7 @@ use super::ApiPath;
 use crate::AppState;
 use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
-use crate::tls::ClientAddr;
+use crate::serve::ClientAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()

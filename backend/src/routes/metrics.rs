@@ -1,20 +1,23 @@
 //! `/metrics` in Prometheus' text format: calls to Connect (counted and timed) and connectors
 //! and tasks by state, per cluster; Plugboard's answers timed by route; alert rounds; the
 //! build; and per cluster the Kafka snapshot's health, each group's lag (in all and per
-//! partition) and each topic's partitions in trouble ([`kafka`]).
+//! partition) and each topic's partitions in trouble ([`kafka`]). Per-cluster series are those
+//! of the clusters the caller may see (a scraper's token names its clusters, or none for all).
 
 use std::fmt::Write;
 
-use axum::Router;
+use api_types::Me;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Extension, Router};
 
 use api_types::ConnectorState;
 
 use crate::AppState;
-use crate::connect::Freshness;
+use crate::access::guard::sees;
+use crate::connect::{ClusterClient, Freshness};
 use crate::metrics::label;
 
 mod kafka;
@@ -23,7 +26,16 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(get_metrics))
 }
 
-async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
+async fn get_metrics(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+) -> impl IntoResponse {
+    let visible: Vec<&ClusterClient> = state
+        .clusters
+        .all()
+        .iter()
+        .filter(|client| sees(&me, client.id()))
+        .collect();
     let mut text = String::new();
     help(
         &mut text,
@@ -31,7 +43,7 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         "counter",
         "HTTP requests sent to Connect workers.",
     );
-    for client in state.clusters.all() {
+    for client in &visible {
         let _ = writeln!(
             text,
             "plugboard_upstream_requests_total{{cluster=\"{}\"}} {}",
@@ -49,18 +61,18 @@ async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         .alert_rounds
         .load(std::sync::atomic::Ordering::Relaxed);
     let _ = writeln!(text, "plugboard_alert_rounds_total {rounds}");
-    connect_metrics(&state, &mut text).await;
-    kafka::kafka_metrics(&state, &mut text);
+    connect_metrics(&state, &visible, &mut text).await;
+    kafka::kafka_metrics(&state, &|cluster| sees(&me, cluster), &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 /// Connectors and tasks by state per cluster (from the cached list: no extra call within its
 /// time to live), how long calls to Connect took, how long Plugboard's answers took, and the
 /// build.
-async fn connect_metrics(state: &AppState, text: &mut String) {
+async fn connect_metrics(state: &AppState, visible: &[&ClusterClient], text: &mut String) {
     let mut connectors = String::new();
     let mut tasks = String::new();
-    for client in state.clusters.all() {
+    for client in visible {
         let Ok(list) = client.connector_summaries(Freshness::Cached).await else {
             continue;
         };
@@ -111,7 +123,7 @@ async fn connect_metrics(state: &AppState, text: &mut String) {
         "histogram",
         "How long HTTP requests to Connect workers took.",
     );
-    for client in state.clusters.all() {
+    for client in visible {
         client.upstream_durations().series(name, text);
     }
     state.http_durations.render(

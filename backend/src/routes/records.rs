@@ -12,11 +12,12 @@ use serde_json::json;
 
 use super::{ApiPath, ChangeOrigin, ConnectorPath};
 use crate::AppState;
+use crate::config::InternalTopicsView;
 use crate::connect::Freshness;
 use crate::error::ApiError;
 use crate::history::live_config;
 use crate::records::read::{Reading, Start, page, read};
-use crate::records::{dlq, kafka_config, replay};
+use crate::records::{dlq, internal, kafka_config, masked, replay};
 
 /// Records per page at most, and by default.
 const MAX_PAGE: usize = 500;
@@ -62,26 +63,26 @@ async fn read_records(
     let client = state.clusters.get(&cluster)?;
     origin.require(state.settings.access.read_records_role, &cluster)?;
     let config = kafka_config(client.cluster())?;
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-    let start = match (query.offset, query.since_ms) {
-        (Some(offset), _) => Start::Offset(offset),
-        (None, Some(ms)) => Start::Time(ms),
-        (None, None) => Start::Newest(limit as u64),
-    };
-    let reading = Reading {
-        topic: topic.clone(),
-        partition: query.partition,
-        start,
-        max_records: limit,
-        max_bytes: 8 * 1024 * 1024,
-        max_time: state.settings.kafka_timeout,
-        shown_bytes: SHOWN_BYTES,
-    };
-    let read_back = reading.clone();
-    let raw = tokio::task::spawn_blocking(move || read(&config, &read_back))
+    let view = state.settings.access.internal_topics;
+    let named = internal::by_name(&state.settings.clusters, &topic);
+    if let (Some(kind), InternalTopicsView::Refused) = (named, view) {
+        return Err(ApiError::Forbidden(internal::refusal(&topic, kind)));
+    }
+    let reading = reading_of(&topic, &query, state.settings.kafka_timeout);
+    let permit = state.record_reads.enter(&cluster)?;
+    let raw = tokio::task::spawn_blocking(move || read(&config, &reading))
         .await
         .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
-    let page = page(&topic, SHOWN_BYTES, raw);
+    drop(permit);
+    let connects = named.or_else(|| internal::by_content(&raw.records));
+    let mut page = page(&topic, SHOWN_BYTES, raw);
+    match (connects, view) {
+        (Some(kind), InternalTopicsView::Refused) => {
+            return Err(ApiError::Forbidden(internal::refusal(&topic, kind)));
+        }
+        (Some(_), InternalTopicsView::Masked) => masked::mask_page(client, &mut page).await,
+        (None, _) => {}
+    }
     let detail = json!({
         "topic": topic,
         "partition": query.partition,
@@ -95,6 +96,25 @@ async fn read_records(
         .record_done(&cluster, intent, api_types::Outcome::Success, None)
         .await?;
     Ok(Json(page))
+}
+
+/// What a page of the record browser reads.
+fn reading_of(topic: &str, query: &RecordsQuery, max_time: std::time::Duration) -> Reading {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let start = match (query.offset, query.since_ms) {
+        (Some(offset), _) => Start::Offset(offset),
+        (None, Some(ms)) => Start::Time(ms),
+        (None, None) => Start::Newest(limit as u64),
+    };
+    Reading {
+        topic: topic.to_owned(),
+        partition: query.partition,
+        start,
+        max_records: limit,
+        max_bytes: 8 * 1024 * 1024,
+        max_time,
+        shown_bytes: SHOWN_BYTES,
+    }
 }
 
 /// Whether the connector skips failed records, and its dead letter queue: size, records of the
@@ -127,6 +147,7 @@ async fn dead_letters_of(
     let mut summary = match state.dead_letters.get(&cluster, &topic, groups) {
         Some(summary) => summary,
         None => {
+            let _permit = state.record_reads.enter(&cluster)?;
             let now = crate::kafka::monitor::now_ms();
             let read_topic = topic.clone();
             let summary = tokio::task::spawn_blocking(move || {
@@ -171,28 +192,10 @@ async fn replay_dead_letters(
         ApiError::BadRequest(format!("connector `{name}` has no dead letter queue"))
     })?;
     let kafka = kafka_config(client.cluster())?;
-    let asked = request.clone();
-    let dlq_topic = topic.clone();
-    let report = tokio::task::spawn_blocking(move || -> Result<ReplayReport, ApiError> {
-        let records = replay::select(&kafka, &dlq_topic, &asked)?;
-        let sends = replay::destinations(&records, asked.target.as_deref())?;
-        let mut targets = std::collections::BTreeMap::new();
-        for (target, _) in &sends {
-            *targets.entry(target.clone()).or_insert(0) += 1;
-        }
-        replay::check_targets(&kafka, targets.keys())?;
-        let (produced, failed) = if asked.dry_run {
-            (0, 0)
-        } else {
-            replay::produce(&kafka, &sends)?
-        };
-        Ok(ReplayReport {
-            dry_run: asked.dry_run,
-            selected: sends.len() as u64,
-            targets,
-            produced,
-            failed,
-        })
+    let (asked, dlq_topic, settings) = (request.clone(), topic.clone(), state.settings.clone());
+    let _permit = state.record_reads.enter(&cluster)?;
+    let report = tokio::task::spawn_blocking(move || {
+        replay::replay(&kafka, &dlq_topic, &asked, &settings.clusters)
     })
     .await
     .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))??;
@@ -202,6 +205,7 @@ async fn replay_dead_letters(
             "group": request.group,
             "selected": report.selected,
             "targets": report.targets,
+            "refused": report.refused,
             "produced": report.produced,
             "failed": report.failed,
         });

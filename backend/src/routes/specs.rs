@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use api_types::{
-    Action, ApplyReport, ApplyRequest, ClusterDrift, ConnectorSpec, Plan, PlanRequest, Role,
+    Action, ApplyReport, ApplyRequest, ClusterDrift, ConnectorSpec, Outcome, Plan, PlanRequest,
+    Role,
 };
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -105,7 +106,17 @@ async fn plan_specs(
 ) -> Result<Json<Plan>, ApiError> {
     let Json(request) = body?;
     allowed(&origin, &request)?;
-    Ok(Json(plan::plan(&state, &request).await?.plan))
+    plan::check_size(&request)?;
+    limit_plans(&state, &origin)?;
+    let planned = plan::plan(&state, &request).await?;
+    for (cluster, detail) in plan::secrets_compared(&planned) {
+        let intent = origin.local_intent(Action::SecretsCompared, None, detail);
+        state
+            .history
+            .record_done(&cluster, intent, Outcome::Success, None)
+            .await?;
+    }
+    Ok(Json(planned.plan))
 }
 
 /// Carries out the plan of the specs (or only plans it, with `dry_run`), recorded in the
@@ -118,8 +129,32 @@ async fn apply_specs(
 ) -> Result<Json<ApplyReport>, ApiError> {
     let Json(request) = body?;
     allowed(&origin, &request.plan)?;
+    plan::check_size(&request.plan)?;
+    limit_plans(&state, &origin)?;
     let actor = origin.actor();
     Ok(Json(apply::apply(&state, &request, actor).await?))
+}
+
+/// Plans (and applies, which plan first) per caller and minute, at most.
+const PLANS_PER_MINUTE: usize = 20;
+
+/// Counts a plan against its caller: a plan tells whether a guessed secret is right, so a
+/// caller cannot make many (429 with `Retry-After` past [`PLANS_PER_MINUTE`]).
+fn limit_plans(state: &AppState, origin: &ChangeOrigin) -> Result<(), ApiError> {
+    let caller = origin
+        .actor()
+        .unwrap_or_else(|| state.settings.actor.clone());
+    let counted = [(format!("plans:{caller}"), PLANS_PER_MINUTE)];
+    state
+        .plans
+        .begin(&counted, std::time::Instant::now())
+        .map(drop)
+        .map_err(|retry_after_s| ApiError::RateLimited {
+            message: format!(
+                "{caller} made {PLANS_PER_MINUTE} plans in the last minute, the most allowed; try again in {retry_after_s} s"
+            ),
+            retry_after_s,
+        })
 }
 
 /// The caller may create and update connectors on every cluster the specs name, and delete

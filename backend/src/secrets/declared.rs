@@ -14,9 +14,10 @@ use crate::connect::{ClusterClient, ConnectCall, PluginName, UpstreamRequest};
 /// The most plugin classes remembered per cluster; a cluster has far fewer.
 const MAX_CLASSES: usize = 1_000;
 
-/// PASSWORD-type keys per plugin class, for one cluster.
+/// PASSWORD-type keys per plugin class, for one cluster; `None` for a class Connect answered
+/// it does not know.
 #[derive(Default)]
-pub struct DeclaredKeys(Mutex<HashMap<String, HashSet<String>>>);
+pub struct DeclaredKeys(Mutex<HashMap<String, Option<HashSet<String>>>>);
 
 /// Where each plugin of `config` is named, and the prefix its own keys take in the config.
 fn plugins_of(config: &BTreeMap<String, String>) -> Vec<(String, String)> {
@@ -42,15 +43,36 @@ fn plugins_of(config: &BTreeMap<String, String>) -> Vec<(String, String)> {
 }
 
 impl ClusterClient {
-    /// Every key of `config` that a plugin it configures declares as PASSWORD type.
+    /// Every key of `config` that a plugin it configures declares as PASSWORD type (of the
+    /// plugins Connect could describe; the key-name rules cover the rest).
     pub async fn declared_secret_keys(&self, config: &BTreeMap<String, String>) -> HashSet<String> {
+        self.secret_keys_of(config).await.0
+    }
+
+    /// [`ClusterClient::declared_secret_keys`], or `None` when Connect could not describe
+    /// every plugin `config` uses (so which keys are PASSWORD is not known for sure).
+    pub async fn declared_secret_keys_complete(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Option<HashSet<String>> {
+        let (keys, complete) = self.secret_keys_of(config).await;
+        complete.then_some(keys)
+    }
+
+    async fn secret_keys_of(&self, config: &BTreeMap<String, String>) -> (HashSet<String>, bool) {
         let mut keys = HashSet::new();
+        let mut complete = true;
         for (class, prefix) in plugins_of(config) {
-            for key in self.password_keys(&class).await {
+            let Some(declared) = self.password_keys(&class).await else {
+                complete = false;
+                continue;
+            };
+            for key in declared {
                 keys.insert(format!("{prefix}{key}"));
             }
         }
-        keys
+        super::known::note_secret_keys(&keys);
+        (keys, complete)
     }
 
     /// [`ClusterClient::declared_secret_keys`] from the plugins already asked about, without
@@ -59,7 +81,7 @@ impl ClusterClient {
         let memo = self.declared_keys().0.lock().expect("memo lock");
         plugins_of(config)
             .into_iter()
-            .filter_map(|(class, prefix)| Some((memo.get(&class)?, prefix)))
+            .filter_map(|(class, prefix)| Some((memo.get(&class)?.as_ref()?, prefix)))
             .flat_map(|(keys, prefix)| keys.iter().map(move |key| format!("{prefix}{key}")))
             .collect()
     }
@@ -76,27 +98,29 @@ impl ClusterClient {
         self.declared_secret_keys(&strings).await
     }
 
-    /// The PASSWORD-type keys of plugin `class`, asked of Connect once; nothing when Connect
-    /// does not know the plugin (then the key-name rules still apply). A plugin Connect
-    /// answered about is remembered either way; one it could not be asked about is not.
-    async fn password_keys(&self, class: &str) -> HashSet<String> {
+    /// The PASSWORD-type keys of plugin `class`, asked of Connect once; `None` when Connect
+    /// does not know the plugin or could not be asked (then the key-name rules still apply). A
+    /// plugin Connect answered about is remembered either way; one it could not be asked about
+    /// is not.
+    async fn password_keys(&self, class: &str) -> Option<HashSet<String>> {
         let memo = &self.declared_keys().0;
         if let Some(keys) = memo.lock().expect("memo lock").get(class) {
             return keys.clone();
         }
-        let Ok(plugin) = PluginName::new(class) else {
-            return HashSet::new();
-        };
+        let plugin = PluginName::new(class).ok()?;
         let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin), None);
-        let Ok(answer) = self.send(request).await else {
-            return HashSet::new();
-        };
-        let definitions: Vec<Value> = answer.json().unwrap_or_default();
-        let keys: HashSet<String> = definitions
-            .iter()
-            .filter(|d| d["type"] == "PASSWORD")
-            .filter_map(|d| d["name"].as_str().map(str::to_owned))
-            .collect();
+        let answer = self.send(request).await.ok()?;
+        let keys = answer
+            .json::<Vec<Value>>()
+            .ok()
+            .filter(|_| answer.status.is_success())
+            .map(|definitions| {
+                definitions
+                    .iter()
+                    .filter(|d| d["type"] == "PASSWORD")
+                    .filter_map(|d| d["name"].as_str().map(str::to_owned))
+                    .collect::<HashSet<String>>()
+            });
         let mut memo = memo.lock().expect("memo lock");
         if memo.len() < MAX_CLASSES {
             memo.insert(class.to_owned(), keys.clone());

@@ -1,45 +1,14 @@
 //! Which parts of a config value are secret: the whole value of a key that is declared PASSWORD
-//! or looks secret by its name, and the password of any `scheme://user:password@host` inside
-//! any other value. `${provider:path:key}` references are not secrets and stay as written.
+//! or looks secret by its name, and inside any other value the secrets of [`super::shapes`]
+//! (URI passwords, secret pairs, JSON members, credential headers, PEM private keys). A value
+//! that is exactly one `${provider:path:key}` reference is no secret and stays as written.
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use super::PLACEHOLDER;
-
-/// Words that mark a key as holding a secret wherever they appear in it, compared with the
-/// key lowercased and its separators (`.`, `_`, `-`) removed, so `apiKey`, `api.key` and
-/// `API_KEY` read alike.
-const SECRET_WORDS: [&str; 10] = [
-    "password",
-    "passwd",
-    "passphrase",
-    "secret",
-    "token",
-    "credential",
-    "jaas",
-    "apikey",
-    "privatekey",
-    "userinfo",
-];
-
-/// Whether `key` looks like it holds a secret: it names a password, passphrase, secret,
-/// token, credentials, API or private key, user info or JAAS config, or its last part is
-/// `key` (`aws.secret.key`, but not `key.converter`).
-pub fn looks_secret(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    let squashed: String = lower
-        .chars()
-        .filter(|c| !matches!(c, '.' | '_' | '-'))
-        .collect();
-    let last_part = lower.rsplit(['.', '_', '-']).next().unwrap_or_default();
-    SECRET_WORDS.iter().any(|word| squashed.contains(word)) || last_part == "key"
-}
-
-/// Whether `value` is a config provider reference, which names where a secret is, not it.
-fn is_reference(value: &str) -> bool {
-    value.starts_with("${") && value.ends_with('}')
-}
+pub use super::names::looks_secret;
+use super::shapes::{embedded, is_reference};
 
 /// The byte ranges of `value` that are secret under `key`; empty when nothing is.
 pub fn secret_ranges(key: &str, value: &str, declared: &HashSet<String>) -> Vec<Range<usize>> {
@@ -49,7 +18,7 @@ pub fn secret_ranges(key: &str, value: &str, declared: &HashSet<String>) -> Vec<
     if hides(key, value, declared) {
         return std::iter::once(0..value.len()).collect();
     }
-    uri_passwords(value)
+    embedded(value)
 }
 
 /// Whether the whole value of `key` is hidden: a non-empty value that is no reference, under
@@ -84,66 +53,9 @@ pub fn masked(key: &str, value: &str, declared: &HashSet<String>) -> Option<Stri
     Some(shown)
 }
 
-/// The password of every `scheme://user:password@host` in `value` (JDBC, MongoDB, Redis,
-/// HTTP URLs and lists of them).
-fn uri_passwords(value: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
-    let mut search_from = 0;
-    while let Some(offset) = value[search_from..].find("://") {
-        let authority_start = search_from + offset + 3;
-        let authority_end = value[authority_start..]
-            .find(['/', '?', '#', ',', ' ', '"', '\''])
-            .map_or(value.len(), |end| authority_start + end);
-        let authority = &value[authority_start..authority_end];
-        if let Some(at) = authority.rfind('@')
-            && let Some(colon) = authority[..at].find(':')
-            && colon + 1 < at
-        {
-            found.push(authority_start + colon + 1..authority_start + at);
-        }
-        search_from = authority_end.max(authority_start);
-        if search_from >= value.len() {
-            break;
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_looking_keys_are_recognised_in_any_spelling_and_ordinary_ones_are_not() {
-        for key in [
-            "connection.password",
-            "aws.secret.key",
-            "api.key",
-            "apiKey",
-            "API_KEY",
-            "ssh.passphrase",
-            "sasl.jaas.config",
-            "oauth.token.url",
-            "gcp.credentials.json",
-            "ssl.key.password",
-            "private_key",
-            "privateKey",
-            "value.converter.basic.auth.user.info",
-        ] {
-            assert!(looks_secret(key), "{key}");
-        }
-        for key in [
-            "key.converter",
-            "topics",
-            "key.ignore",
-            "connection.url",
-            "tasks.max",
-            "keystore.type",
-            "monkey.business",
-        ] {
-            assert!(!looks_secret(key), "{key}");
-        }
-    }
 
     #[test]
     fn uri_passwords_are_secret_parts_and_the_rest_of_the_uri_stays() {
@@ -182,5 +94,30 @@ mod tests {
         ));
         assert!(!hides("topics", "orders", &declared));
         assert!(!hides("connection.uri", "mongodb://u:p@h", &declared));
+    }
+
+    #[test]
+    fn only_one_well_formed_reference_is_taken_for_a_reference() {
+        let none = HashSet::new();
+        for reference in [
+            "${file:/run/secrets:pw}",
+            "${env:DB_PW}",
+            "${vault:secret/db:password}",
+        ] {
+            assert!(secret_parts("connection.password", reference, &none).is_empty());
+        }
+        for value in [
+            "${x}S3cret}",
+            "${env:A}${env:B}",
+            "${:path}",
+            "${env:}",
+            "${nocolon}",
+        ] {
+            assert_eq!(
+                secret_parts("connection.password", value, &none),
+                [value],
+                "{value} is a secret, not a reference"
+            );
+        }
     }
 }

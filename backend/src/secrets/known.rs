@@ -10,7 +10,10 @@
 //!   everybody else.
 //!
 //! Values shorter than [`MIN_LEN`] are not scrubbed by value (they are still masked by key):
-//! hiding every `1` or `on` would make answers unreadable.
+//! hiding every `1` or `on` would make answers unreadable. Configs that Connect prints into its
+//! texts are masked by key wherever text is scrubbed ([`super::printed`]), with the PASSWORD
+//! keys plugins declare (learned process-wide, and noted for the request from its own config)
+//! on top of the key-name rules.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -21,14 +24,25 @@ use aho_corasick::AhoCorasick;
 use serde_json::Value;
 
 use super::PLACEHOLDER;
+use super::printed;
 
 /// The shortest value scrubbed by value.
 pub const MIN_LEN: usize = 4;
 /// How many values the process-wide set keeps; the oldest learned go first.
 pub const CAPACITY: usize = 20_000;
+/// How many declared PASSWORD key names are kept process-wide.
+const KEYS_CAPACITY: usize = 10_000;
+
+/// What the request being served made known: secret values and the keys plugins declare
+/// PASSWORD in its config.
+#[derive(Default)]
+struct RequestSecrets {
+    values: Vec<String>,
+    keys: HashSet<String>,
+}
 
 tokio::task_local! {
-    static REQUEST_SECRETS: RefCell<Vec<String>>;
+    static REQUEST_SECRETS: RefCell<RequestSecrets>;
 }
 
 #[derive(Default)]
@@ -82,13 +96,52 @@ pub fn note_for_request<'a>(values: impl IntoIterator<Item = &'a str>) {
         .filter(|v| v.len() >= MIN_LEN)
         .map(str::to_owned)
         .collect();
-    let _ = REQUEST_SECRETS.try_with(|secrets| secrets.borrow_mut().extend(values));
+    let _ = REQUEST_SECRETS.try_with(|secrets| secrets.borrow_mut().values.extend(values));
+}
+
+/// Remembers `keys` as declared PASSWORD keys for the rest of the current request, and for
+/// the process (key names are no secrets; bounded).
+pub fn note_secret_keys<'a>(keys: impl IntoIterator<Item = &'a String>) {
+    let keys: Vec<&String> = keys.into_iter().collect();
+    let _ = REQUEST_SECRETS.try_with(|secrets| {
+        secrets
+            .borrow_mut()
+            .keys
+            .extend(keys.iter().map(|k| (*k).clone()))
+    });
+    let fresh: Vec<&String> = {
+        let declared = declared_keys().read().expect("secrets lock");
+        keys.into_iter()
+            .filter(|k| !declared.contains(*k))
+            .collect()
+    };
+    if fresh.is_empty() {
+        return;
+    }
+    let mut declared = declared_keys().write().expect("secrets lock");
+    for key in fresh {
+        if declared.len() < KEYS_CAPACITY {
+            declared.insert(key.clone());
+        }
+    }
+}
+
+fn declared_keys() -> &'static RwLock<HashSet<String>> {
+    static DECLARED: OnceLock<RwLock<HashSet<String>>> = OnceLock::new();
+    DECLARED.get_or_init(RwLock::default)
+}
+
+/// The declared PASSWORD keys known to the process and to the current request.
+fn secret_keys() -> HashSet<String> {
+    let mut keys = declared_keys().read().expect("secrets lock").clone();
+    let _ = REQUEST_SECRETS.try_with(|secrets| keys.extend(secrets.borrow().keys.iter().cloned()));
+    keys
 }
 
 /// Runs `future` (a request being served) with its own request-scoped secrets.
 pub async fn with_request_scope<F: Future>(future: F) -> F::Output {
     REQUEST_SECRETS
-        .scope(RefCell::new(Vec::new()), future)
+        .scope(RefCell::new(RequestSecrets::default()), future)
         .await
 }
 
@@ -109,7 +162,7 @@ fn request_matcher() -> Option<Matcher> {
     REQUEST_SECRETS
         .try_with(|secrets| {
             let secrets = secrets.borrow();
-            Matcher::new(secrets.iter().map(String::as_str))
+            Matcher::new(secrets.values.iter().map(String::as_str))
         })
         .ok()
         .flatten()
@@ -165,13 +218,19 @@ fn matchers() -> Vec<Arc<Matcher>> {
         .collect()
 }
 
-/// `text` with every known secret value replaced by the placeholder.
+/// `text` with every known secret value replaced by the placeholder, and the secret values of
+/// the configs printed in it masked by key.
 pub fn scrub_text(text: &str) -> Cow<'_, str> {
     let mut text = Cow::Borrowed(text);
     for matcher in matchers() {
         if let Cow::Owned(replaced) = matcher.replace(&text) {
             text = Cow::Owned(replaced);
         }
+    }
+    if printed::may_hold_config(text.as_bytes())
+        && let Cow::Owned(masked) = printed::mask_printed(&text, &secret_keys())
+    {
+        text = Cow::Owned(masked);
     }
     text
 }
@@ -180,34 +239,47 @@ pub fn scrub_text(text: &str) -> Cow<'_, str> {
 /// document stays valid JSON), anything else as text. `None` when nothing had to change.
 pub fn scrub_body(body: &[u8]) -> Option<Vec<u8>> {
     let matchers = matchers();
-    if !matchers.iter().any(|m| m.finds(body)) {
+    if !matchers.iter().any(|m| m.finds(body)) && !printed::may_hold_config(body) {
         return None;
     }
     if let Ok(mut json) = serde_json::from_slice::<Value>(body) {
-        scrub_json(&mut json);
-        return serde_json::to_vec(&json).ok();
+        return scrub_json(&mut json).then(|| serde_json::to_vec(&json).ok())?;
     }
     let text = String::from_utf8_lossy(body);
-    Some(scrub_text(&text).into_owned().into_bytes())
+    match scrub_text(&text) {
+        Cow::Owned(scrubbed) => Some(scrubbed.into_bytes()),
+        Cow::Borrowed(_) => None,
+    }
 }
 
-/// Every string and key of `value`, scrubbed.
-pub fn scrub_json(value: &mut Value) {
+/// Every string and key of `value`, scrubbed; whether anything changed.
+pub fn scrub_json(value: &mut Value) -> bool {
     match value {
-        Value::String(text) => {
-            if let Cow::Owned(scrubbed) = scrub_text(text) {
+        Value::String(text) => match scrub_text(text) {
+            Cow::Owned(scrubbed) => {
                 *text = scrubbed;
+                true
             }
-        }
-        Value::Array(items) => items.iter_mut().for_each(scrub_json),
+            Cow::Borrowed(_) => false,
+        },
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| scrub_json(item) | changed),
         Value::Object(map) => {
+            let mut changed = false;
             let entries = std::mem::take(map);
             for (key, mut item) in entries {
-                scrub_json(&mut item);
-                map.insert(scrub_text(&key).into_owned(), item);
+                changed |= scrub_json(&mut item);
+                let scrubbed = match scrub_text(&key) {
+                    Cow::Owned(scrubbed) => Some(scrubbed),
+                    Cow::Borrowed(_) => None,
+                };
+                changed |= scrubbed.is_some();
+                map.insert(scrubbed.unwrap_or(key), item);
             }
+            changed
         }
-        _ => {}
+        _ => false,
     }
 }
 

@@ -11,7 +11,7 @@ use api_types::{
 };
 use serde_json::{Value, json};
 
-use super::plan::{Planned, Prepared, initial_state, plan};
+use super::plan::{Planned, Prepared, initial_state, plan, secrets_compared};
 use super::store::{self, AppliedConnector};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName, Freshness, UpstreamRequest};
@@ -37,6 +37,7 @@ pub async fn apply(
         state.writable_cluster(&spec.cluster)?;
     }
     let planned = plan(state, &request.plan).await?;
+    record_compared(state, &planned, actor.clone()).await?;
     let mut report = ApplyReport {
         plan: planned.plan.clone(),
         dry_run: request.dry_run,
@@ -56,6 +57,30 @@ pub async fn apply(
     record(state, request, &planned.prepared, actor).await?;
     settle(state, &report.steps).await;
     Ok(report)
+}
+
+/// Records which stored secrets the plan compared, per cluster (see [`secrets_compared`]).
+async fn record_compared(
+    state: &AppState,
+    planned: &Planned,
+    actor: Option<String>,
+) -> Result<(), ApiError> {
+    for (cluster, detail) in secrets_compared(planned) {
+        let intent = Intent {
+            source: Source::Apply,
+            connector: None,
+            action: Action::SecretsCompared,
+            detail: Some(detail),
+            config: None,
+            reason: None,
+            actor: actor.clone(),
+        };
+        state
+            .history
+            .record_done(&cluster, intent, Outcome::Success, None)
+            .await?;
+    }
+    Ok(())
 }
 
 /// How long an apply waits for Connect's connector list to show what it created and deleted.

@@ -25,6 +25,8 @@ use crate::secrets::keys::{masked, secret_parts};
 
 /// How many specs are validated by Connect at once, per plan.
 const VALIDATIONS_AT_ONCE: usize = 4;
+/// The most specs one plan takes (each costs a validation by Connect).
+pub const MAX_SPECS: usize = 500;
 
 /// One spec, resolved and compared.
 pub struct Prepared {
@@ -35,6 +37,8 @@ pub struct Prepared {
     pub expected: Expected,
     /// `None` when the connector is as specified.
     pub change: Option<PlannedChange>,
+    /// The keys whose stored secret was compared with the spec's value.
+    pub compared_secrets: Vec<String>,
 }
 
 /// A plan and what carrying it out needs.
@@ -49,6 +53,7 @@ pub struct Planned {
 /// unknown cluster, a bad name, a reference without a value, a secret in clear, a config
 /// Connect refuses) fails the whole plan with every problem named.
 pub async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, ApiError> {
+    check_size(request)?;
     crate::secrets::known::note_for_request(request.values.values().map(String::as_str));
     let clusters = clusters_of(state, &request.specs)?;
     let mut prepared = Vec::new();
@@ -112,6 +117,17 @@ pub async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, Ap
     })
 }
 
+/// At most [`MAX_SPECS`] specs in one plan.
+pub fn check_size(request: &PlanRequest) -> Result<(), ApiError> {
+    if request.specs.len() > MAX_SPECS {
+        return Err(ApiError::BadRequest(format!(
+            "{} specs in one plan; at most {MAX_SPECS} are taken: split them by cluster",
+            request.specs.len()
+        )));
+    }
+    Ok(())
+}
+
 /// The specs by cluster, each cluster known and each name valid and named once.
 fn clusters_of<'s>(
     state: &AppState,
@@ -173,6 +189,14 @@ async fn prepare(
         definitions,
     };
     let shown = |key: &str, value: &str| masked(key, value, &declared).unwrap_or(value.to_owned());
+    let compared_secrets = match live {
+        Some(_) => resolved
+            .iter()
+            .filter(|(key, value)| !secret_parts(key, value, &declared).is_empty())
+            .map(|(key, _)| key.clone())
+            .collect(),
+        None => Vec::new(),
+    };
     let change = match live {
         None => Some(PlannedChange {
             cluster: spec.cluster.clone(),
@@ -233,7 +257,31 @@ async fn prepare(
         resolved,
         expected: for_drift,
         change,
+        compared_secrets,
     })
+}
+
+/// For each cluster, which connectors' stored secrets the plan compared and under which keys
+/// (never the values), as a history event's detail.
+pub fn secrets_compared(planned: &Planned) -> BTreeMap<String, Value> {
+    let mut by_cluster: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for prepared in planned
+        .prepared
+        .iter()
+        .filter(|p| !p.compared_secrets.is_empty())
+    {
+        by_cluster
+            .entry(prepared.spec.cluster.clone())
+            .or_default()
+            .insert(
+                prepared.spec.name.clone(),
+                prepared.compared_secrets.clone(),
+            );
+    }
+    by_cluster
+        .into_iter()
+        .map(|(cluster, connectors)| (cluster, json!({ "connectors": connectors })))
+        .collect()
 }
 
 /// Connect's validation of the resolved config: its definitions, or every error it reports.

@@ -66,7 +66,8 @@ impl Caller {
     }
 }
 
-/// Secrets of every shape a connector config holds, each a value no other text contains.
+/// Secrets of every shape a connector config holds, each a value no other text contains, and
+/// one under 4 characters (which no scrubbing by value hides).
 struct Planted {
     by_key_name: String,
     camel_case_key: String,
@@ -74,7 +75,17 @@ struct Planted {
     in_uri: String,
     converter_password: String,
     transform_password: String,
+    in_query_string: String,
+    db_pwd: String,
+    azure_account_key: String,
+    in_json_value: String,
+    keyfile_private_key: String,
+    bearer_token: String,
+    fake_reference: String,
 }
+
+/// A secret too short to be scrubbed by value.
+const SHORT_SECRET: &str = "q7z";
 
 impl Planted {
     fn new() -> Self {
@@ -86,10 +97,17 @@ impl Planted {
             in_uri: value("uripw"),
             converter_password: value("registry"),
             transform_password: value("signing"),
+            in_query_string: value("querypw"),
+            db_pwd: value("dbpwd"),
+            azure_account_key: value("accountkey"),
+            in_json_value: value("jsonpw"),
+            keyfile_private_key: value("privatekey"),
+            bearer_token: value("bearer"),
+            fake_reference: value("notareference"),
         }
     }
 
-    fn all(&self) -> [&str; 6] {
+    fn all(&self) -> [&str; 13] {
         [
             &self.by_key_name,
             &self.camel_case_key,
@@ -97,6 +115,13 @@ impl Planted {
             &self.in_uri,
             &self.converter_password,
             &self.transform_password,
+            &self.in_query_string,
+            &self.db_pwd,
+            &self.azure_account_key,
+            &self.in_json_value,
+            &self.keyfile_private_key,
+            &self.bearer_token,
+            &self.fake_reference,
         ]
     }
 
@@ -115,6 +140,14 @@ impl Planted {
             "transforms.sign.type": "dev.plugboard.test.SecretHeaderTransform",
             "transforms.sign.signing.material": self.transform_password,
             "vault.reference": "${file:/run/secrets/db.properties:password}",
+            "connection.url": format!("jdbc:postgresql://db/x?user=app&password={}&ssl=true", self.in_query_string),
+            "db.pwd": self.db_pwd,
+            "azure.storage": format!("DefaultEndpointsProtocol=https;AccountName=app;AccountKey={};EndpointSuffix=core.windows.net", self.azure_account_key),
+            "settings.json": format!("{{\"user\": \"app\", \"password\": \"{}\"}}", self.in_json_value),
+            "keyfile": format!("{{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n\"}}", self.keyfile_private_key),
+            "http.headers": format!("Content-Type: application/json, Authorization: Bearer {}", self.bearer_token),
+            "vault.password": format!("${{x}}{}}}", self.fake_reference),
+            "short.password": SHORT_SECRET,
         });
         for (key, value) in extra.as_object().unwrap() {
             config[key] = value.clone();
@@ -122,10 +155,18 @@ impl Planted {
         config
     }
 
-    /// Panics naming the secret and the place when `text` holds any of them.
+    /// Panics naming the secret and the place when `text` holds any of them (the short one
+    /// as the value of its key, in Connect's printed configs and in JSON).
     fn assert_none_in(&self, text: &str, place: &str) {
         for secret in self.all() {
             assert!(!text.contains(secret), "{secret} leaked in {place}");
+        }
+        for shape in [
+            format!("short.password={SHORT_SECRET}"),
+            format!("\"short.password\":\"{SHORT_SECRET}\""),
+            format!("\\\"short.password\\\":\\\"{SHORT_SECRET}\\\""),
+        ] {
+            assert!(!text.contains(&shape), "{shape} leaked in {place}");
         }
     }
 }

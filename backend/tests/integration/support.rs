@@ -88,6 +88,7 @@ pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
         tls: None,
         kafka_properties: Default::default(),
         sink_group_pattern: "connect-{name}".into(),
+        internal_topics: Default::default(),
     }
 }
 
@@ -178,12 +179,19 @@ impl TestApp {
             actor: "test-suite".into(),
             history_retention_days: None,
             history_max_rows: None,
+            max_record_reads: 4,
+            limits: plugboard::config::ServerLimits {
+                header_read_timeout: Duration::from_secs(10),
+                keep_alive_timeout: Duration::from_secs(60),
+                max_connections: 1_000,
+            },
             access: AccessSettings {
                 login_required: false,
                 session_ttl: Duration::from_secs(3600),
                 trusted_header: None,
                 secure_cookies: false,
                 read_records_role: api_types::Role::Operator,
+                internal_topics: plugboard::config::InternalTopicsView::Refused,
             },
             tls: None,
             clusters,

@@ -8,8 +8,10 @@ use crate::AppState;
 use crate::kafka::monitor::now_ms;
 use crate::metrics::label;
 
-pub fn kafka_metrics(state: &AppState, text: &mut String) {
-    let all = state.kafka.all();
+/// The series of the clusters `visible` says yes to.
+pub fn kafka_metrics(state: &AppState, visible: &dyn Fn(&str) -> bool, text: &mut String) {
+    let mut all = state.kafka.all();
+    all.retain(|(cluster, _)| visible(cluster));
     help(
         text,
         "plugboard_kafka_up",

@@ -36,6 +36,22 @@ pub async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
     }
 }
 
+/// Creates `name` with one partition and `cleanup.policy=compact`.
+pub async fn create_compacted_topic(bootstrap: &str, name: &str) {
+    let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
+    let topic = NewTopic::new(name, 1, TopicReplication::Fixed(1)).set("cleanup.policy", "compact");
+    let results = admin
+        .create_topics(
+            &[topic],
+            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
+        )
+        .await
+        .unwrap();
+    for result in results {
+        result.unwrap();
+    }
+}
+
 /// Counts delivery failures, so a record that did not land fails the test at once.
 #[derive(Default)]
 struct Deliveries {

@@ -154,16 +154,26 @@ fn ReplayPanel(
 ) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let target = RwSignal::new(String::new());
-    let dry_run: RwSignal<Option<Result<ReplayReport, String>>, LocalStorage> =
+    let checked: RwSignal<Option<Result<ReplayReport, String>>, LocalStorage> =
         RwSignal::new_local(None);
     let busy = RwSignal::new(false);
     let request = {
         let key = group.key.clone();
-        move |dry_run: bool| ReplayRequest {
-            records: Vec::new(),
-            group: Some(key.clone()),
-            target: Some(target.get_untracked()).filter(|t| !t.trim().is_empty()),
-            dry_run,
+        move |dry_run: bool| {
+            // The topics the dry run showed, taken from the headers, are the ones confirmed.
+            let confirmed_targets = match checked.get_untracked() {
+                Some(Ok(report)) if !dry_run && report.from_headers => {
+                    report.targets.keys().cloned().collect()
+                }
+                _ => Vec::new(),
+            };
+            ReplayRequest {
+                records: Vec::new(),
+                group: Some(key.clone()),
+                target: Some(target.get_untracked()).filter(|t| !t.trim().is_empty()),
+                dry_run,
+                confirmed_targets,
+            }
         }
     };
     let check = {
@@ -171,7 +181,7 @@ fn ReplayPanel(
         move || {
             let (cluster, name, asked) = (cluster.clone(), name.clone(), request(true));
             spawn_local(async move {
-                dry_run.set(Some(
+                checked.set(Some(
                     api::replay_dead_letters(&cluster, &name, &asked).await,
                 ));
             });
@@ -204,18 +214,37 @@ fn ReplayPanel(
             <label>"To topic (leave empty for the topic each came from)"
                 <input type="text" prop:value=move || target.get() on:input=move |ev| target.set(event_target_value(&ev)) on:change=move |_| recheck() data-testid="replay-target" />
             </label>
-            {move || dry_run.get().map(|answer| match answer {
-                Ok(report) => view! {
-                    <p data-testid="replay-dry-run">{format!("{} records will be produced: {}", report.selected,
-                        report.targets.iter().map(|(t, n)| format!("{n} to {t}")).collect::<Vec<_>>().join(", "))}</p>
-                }.into_any(),
+            {move || checked.get().map(|answer| match answer {
+                Ok(report) => view! { <DryRun report /> }.into_any(),
                 Err(message) => view! { <p class="error" data-testid="replay-refused">{message}</p> }.into_any(),
             })}
             <p class="muted small">"Replay is at least once: each record is produced again with its key, value and own headers (Connect's error headers left out). A replay repeated, or one that fails part-way, can produce a record twice. Fix the cause first, or they come back here."</p>
             <div class="button-row">
-                <button class="primary" disabled=move || busy.get() || !matches!(dry_run.get(), Some(Ok(_))) on:click=confirm data-testid="replay-confirm">"Replay"</button>
+                <button class="primary" disabled=move || busy.get() || !matches!(checked.get(), Some(Ok(ref r)) if !r.targets.is_empty()) on:click=confirm data-testid="replay-confirm">"Replay"</button>
                 <button type="button" on:click=move |_| replaying.set(None)>"Cancel"</button>
             </div>
         </div>
+    }
+}
+
+/// What a dry run found: how many records go where (and, for targets the records' headers
+/// name, that they are what the replay is confirmed to), and the records that go nowhere.
+#[component]
+fn DryRun(report: ReplayReport) -> impl IntoView {
+    let produced: u64 = report.targets.values().sum();
+    let targets = report
+        .targets
+        .iter()
+        .map(|(t, n)| format!("{n} to {t}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <p data-testid="replay-dry-run">{format!("{produced} records will be produced: {targets}")}</p>
+        {report.from_headers.then(|| view! {
+            <p class="muted small" data-testid="replay-from-headers">"These topics come from the dead letters' headers, which anyone who can write to the sink's topics can set: replaying confirms them."</p>
+        })}
+        {report.refused.into_iter().map(|refused| view! {
+            <p class="error" data-testid="replay-refused-target">{format!("{} records name `{}`, where no replay goes ({}): they are left out", refused.records, refused.topic, refused.reason)}</p>
+        }).collect_view()}
     }
 }
