@@ -6,9 +6,12 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { BASE_URL } from "./browser.mjs";
 import {
-  CLUSTER, browserForTests, connectorPath, createSink, getConnector, openRunningSink, uniqueName,
-  waitForHeaderState,
+  CLUSTER, browserForTests, connectorPath, createSink, deleteIfPresent, getConnector, openRunningSink,
+  uniqueName, waitForHeaderState,
 } from "./helpers.mjs";
+
+// The Connect 3.9 cluster scripts/test.sh configures beside the Connect 4 ones.
+const LEGACY = "legacy";
 
 const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
 const created = [];
@@ -173,18 +176,22 @@ test("delete asks for the connector's name first", async () => {
   await assert.rejects(getConnector(name), /HTTP 404/);
 });
 
+// On the Connect 3.9 cluster: Connect 4's REST server refuses paths with `%2F` or `%25`, so
+// there such a connector cannot be asked for by name at all.
 test("a connector named with a slash, a percent sign, a space and unicode has a working page", async () => {
   const page = await openPage();
   const name = `${uniqueName("e2e")}/50% café`;
-  created.push(name);
-  await createSink(name);
+  await createSink(name, LEGACY);
+  try {
+    await page.goto(`${BASE_URL}/?q=${encodeURIComponent("50% café")}`);
+    await page.locator(`[data-testid=connector-row][data-name="${name}"] a`).click();
 
-  await page.goto(`${BASE_URL}/?q=${encodeURIComponent("50% café")}`);
-  await page.locator(`[data-testid=connector-row][data-name="${name}"] a`).click();
-
-  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
-  assert.equal(await page.getByTestId("connector-name").textContent(), name);
-  await page.reload();
-  await page.locator("[data-testid=config-table] tr[data-key=name] td", { hasText: name }).waitFor();
-  assert.equal(await page.getByTestId("connector-name").textContent(), name);
+    await page.waitForURL(`${BASE_URL}${connectorPath(name, LEGACY)}`);
+    assert.equal(await page.getByTestId("connector-name").textContent(), name);
+    await page.reload();
+    await page.locator("[data-testid=config-table] tr[data-key=name] td", { hasText: name }).waitFor();
+    assert.equal(await page.getByTestId("connector-name").textContent(), name);
+  } finally {
+    await deleteIfPresent(name, LEGACY);
+  }
 });

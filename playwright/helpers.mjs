@@ -6,7 +6,7 @@ import { BASE_URL, launchChromium } from "./browser.mjs";
 
 export const CLUSTER = process.env.PLUGBOARD_CLUSTER ?? "local";
 const SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector";
-// Connect on tansu can take tens of seconds to settle a change (rebalance churn).
+// Connect can take several seconds to settle a change (a rebalance on a busy cluster).
 export const SLOW = 120_000;
 
 export function uniqueName(prefix) {
@@ -28,24 +28,24 @@ export async function api(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-export function connectorPath(name) {
-  return `/clusters/${CLUSTER}/connectors/${encodeURIComponent(name)}`;
+export function connectorPath(name, cluster = CLUSTER) {
+  return `/clusters/${cluster}/connectors/${encodeURIComponent(name)}`;
 }
 
-export async function createConnector(name, config) {
-  await api("POST", `/clusters/${CLUSTER}/connectors`, { name, config });
+export async function createConnector(name, config, cluster = CLUSTER) {
+  await api("POST", `/clusters/${cluster}/connectors`, { name, config });
 }
 
-export async function createSink(name) {
-  await createConnector(name, sinkConfig(name));
+export async function createSink(name, cluster = CLUSTER) {
+  await createConnector(name, sinkConfig(name), cluster);
 }
 
 export async function getConnector(name) {
   return api("GET", connectorPath(name));
 }
 
-export async function deleteIfPresent(name) {
-  await api("DELETE", connectorPath(name)).catch(() => {});
+export async function deleteIfPresent(name, cluster = CLUSTER) {
+  await api("DELETE", connectorPath(name, cluster)).catch(() => {});
 }
 
 /** A page whose waits allow for Connect's slowest rebalance. */

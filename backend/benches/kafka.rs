@@ -1,10 +1,10 @@
-//! Kafka snapshot benchmark: a tansu broker of its own, 500 consumer groups with committed
+//! Kafka snapshot benchmark: Apache Kafka (scripts/bench.sh's), 500 consumer groups with committed
 //! offsets, first over 1,000 partitions and then over 5,000, read by the release `plugboard`
 //! binary every 2 s. Prints per phase: time per snapshot cycle, Kafka requests per cycle (as
 //! librdkafka counts them) and the resident memory of the plugboard process.
 //!
-//! Needs `tansu` on PATH (scripts/install-deps.sh installs it). Prints numbers; asserts only
-//! that the snapshot saw every group and partition.
+//! Needs `BENCH_BOOTSTRAP` (scripts/bench.sh sets it). Prints numbers; asserts only that the
+//! snapshot saw every group and partition.
 
 mod common;
 
@@ -16,7 +16,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
-use common::{client, resident_kib, start_plugboard, start_tansu, threads};
+use common::{bench_broker, client, resident_kib, start_plugboard, threads};
 
 const GROUPS: usize = 500;
 const PARTITIONS_PER_TOPIC: i32 = 50;
@@ -161,7 +161,8 @@ async fn measure(http: &reqwest::Client, base: &str, pid: u32, partitions: usize
 async fn main() {
     let dir = std::env::temp_dir().join(format!("plugboard-bench-kafka-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (_broker, bootstrap) = start_tansu(&dir, "sqlite://tansu.db");
+    let (bootstrap, broker) = bench_broker();
+    println!("broker: {broker}");
 
     println!("setting up 1,000 partitions (20 topics x 50) and {GROUPS} groups …");
     grow(&bootstrap, 0..20).await;
@@ -175,12 +176,12 @@ async fn main() {
     let http = reqwest::Client::new();
     let pid = plugboard.0.id();
 
-    println!("1,000 partitions, {GROUPS} groups, one broker:");
+    println!("1,000 partitions, {GROUPS} groups:");
     measure(&http, &base, pid, 1_000).await;
 
     println!("growing to 5,000 partitions (100 topics x 50), the same {GROUPS} groups …");
     grow(&bootstrap, 20..100).await;
-    println!("5,000 partitions, {GROUPS} groups, one broker:");
+    println!("5,000 partitions, {GROUPS} groups:");
     measure(&http, &base, pid, 5_000).await;
 
     drop(plugboard);

@@ -1,13 +1,12 @@
-//! Record reading benchmark: a tansu broker of its own (SQLite storage), a dead letter queue of
+//! Record reading benchmark: Apache Kafka (scripts/bench.sh's), a dead letter queue of
 //! 100,000 records with Connect's error headers (five causes), and a topic of 1,000,000
 //! records; the release `plugboard` binary summarises the DLQ (through a sink that a small
 //! fake Connect worker describes) and pages the big topic from its end, an offset and a time.
 //! Prints the time of each answer and the plugboard process's resident memory, and the
 //! process's threads and memory at their highest while one caller makes 80 reads at once.
 //!
-//! Uses the broker at `BENCH_BOOTSTRAP` (scripts/bench.sh gives its stack's), else starts a
-//! tansu of its own (`tansu` on PATH; scripts/install-deps.sh installs it). Prints numbers and
-//! how many records each bounded read got; asserts only that the sizes are what was produced.
+//! Uses the broker at `BENCH_BOOTSTRAP` (scripts/bench.sh sets it). Prints numbers and how
+//! many records each bounded read got; asserts only that the sizes are what was produced.
 
 mod common;
 
@@ -21,11 +20,10 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::json;
 
-use common::{client, resident_kib, start_plugboard, start_tansu, threads};
+use common::{bench_broker, client, resident_kib, start_plugboard, threads};
 
-/// Sizes: `BENCH_DEAD_LETTERS` and `BENCH_RECORDS` override them. The defaults are what
-/// tansu's SQLite storage serves in bounded time on a small machine; at the 100,000
-/// and 1,000,000 its fetches take longer than any bound Plugboard sets (see README).
+/// Sizes: `BENCH_DEAD_LETTERS` and `BENCH_RECORDS` override the defaults (100,000 and
+/// 1,000,000).
 fn size(variable: &str, default: usize) -> usize {
     std::env::var(variable)
         .ok()
@@ -113,32 +111,6 @@ fn produce(bootstrap: &str, topic: &str, count: usize, dead_letters: bool) -> Du
     started.elapsed()
 }
 
-/// Waits until the broker answers for all `count` records of `topic` (tansu keeps digesting a
-/// large produce for a while after acknowledging it, and answers nothing meanwhile); answers
-/// how long that took.
-fn settled(bootstrap: &str, topic: &str, count: usize) -> Duration {
-    use rdkafka::consumer::{BaseConsumer, Consumer};
-    let started = Instant::now();
-    let consumer: BaseConsumer = client(bootstrap).create().unwrap();
-    loop {
-        let total: i64 = (0..PARTITIONS)
-            .map(|p| {
-                consumer
-                    .fetch_watermarks(topic, p, Duration::from_secs(5))
-                    .map_or(0, |(low, high)| high - low)
-            })
-            .sum();
-        if total == count as i64 {
-            return started.elapsed();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(600),
-            "{topic} never settled"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
 /// A Connect worker that knows one sink, `bench-sink`, whose dead letter topic is `dlq`.
 async fn fake_worker(dlq: &str) -> String {
     let config = json!({
@@ -171,19 +143,11 @@ async fn timed<T: serde::de::DeserializeOwned>(
 ) -> Option<(Vec<f64>, T)> {
     let mut times = Vec::new();
     let mut last = None;
-    let mut unavailable = 0;
     while times.len() < RUNS {
         tokio::time::sleep(pause).await;
         let started = Instant::now();
         let response = http.get(url).send().await.unwrap();
         let status = response.status();
-        // tansu drops a connection now and then (librdkafka: "broker transport failure"):
-        // such an answer is counted and asked again, not timed.
-        if status == reqwest::StatusCode::SERVICE_UNAVAILABLE && unavailable < 10 {
-            unavailable += 1;
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
         if !status.is_success() {
             let why = response.text().await.unwrap_or_default();
             println!("  not measured: {url} answered {status} {why}");
@@ -191,11 +155,6 @@ async fn timed<T: serde::de::DeserializeOwned>(
         }
         last = Some(response.json::<T>().await.unwrap());
         times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    if unavailable > 0 {
-        println!(
-            "  ({unavailable} answers of 503 from the broker's dropped connections, asked again)"
-        );
     }
     times.sort_by(f64::total_cmp);
     Some((times, last?))
@@ -213,22 +172,13 @@ fn row(what: &str, times: &[f64], rss_kib: u64) {
 #[tokio::main]
 async fn main() {
     let (dead_letters, big) = (
-        size("BENCH_DEAD_LETTERS", 10_000),
-        size("BENCH_RECORDS", 100_000),
+        size("BENCH_DEAD_LETTERS", 100_000),
+        size("BENCH_RECORDS", 1_000_000),
     );
     let dir = std::env::temp_dir().join(format!("plugboard-bench-records-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // The broker of the running stack (scripts/bench.sh gives it), else one of our own.
-    let own_broker;
-    let bootstrap = match std::env::var("BENCH_BOOTSTRAP") {
-        Ok(bootstrap) => bootstrap,
-        Err(_) => {
-            let (broker, bootstrap) = start_tansu(&dir, "sqlite://tansu.db");
-            own_broker = broker;
-            let _ = &own_broker;
-            bootstrap
-        }
-    };
+    let (bootstrap, broker) = bench_broker();
+    println!("broker: {broker}");
     let run = std::process::id();
     let (dlq_topic, big_topic) = (format!("bench-dlq-{run}"), format!("bench-big-{run}"));
     let (dlq_bootstrap, big_bootstrap) = (bootstrap.clone(), bootstrap);
@@ -241,12 +191,6 @@ async fn main() {
     );
     let took = produce(&big_bootstrap, &big_topic, big, false);
     println!("produced {big} records in {:.1} s", took.as_secs_f64());
-    let waited = settled(&dlq_bootstrap, &dlq_topic, dead_letters)
-        + settled(&big_bootstrap, &big_topic, big);
-    println!(
-        "the broker answered for all of them {:.1} s later",
-        waited.as_secs_f64()
-    );
 
     let worker = fake_worker(&dlq_topic).await;
     let (plugboard, base) = start_plugboard(
@@ -265,14 +209,13 @@ async fn main() {
     println!("| answer ({RUNS} runs) | p50 | max | resident after |");
     println!("|---|---|---|---|");
 
-    // The first read of a topic by a new process is slow on tansu (tens of seconds, then
-    // fractions of one): timed once, apart from the rest.
+    // The first read of a topic by a new process (connections, metadata) is timed apart.
     for (cluster, topic) in [("dlq", &dlq_topic), ("big", &big_topic)] {
         let started = Instant::now();
         let url = format!("{base}/api/v1/clusters/{cluster}/topics/{topic}/records?limit=1");
         assert!(http.get(&url).send().await.unwrap().status().is_success());
         println!(
-            "first read of {topic}: {:.1} s (the broker warming up)",
+            "first read of {topic}: {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }

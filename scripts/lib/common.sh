@@ -6,6 +6,14 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PLUGBOARD_CACHE=${PLUGBOARD_CACHE:-$HOME/.cache/plugboard}
 # A cargo target directory outside the clone, so a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
+# pom_version NAME: the version scripts/maven/NAME/pom.xml pins.
+pom_version() {
+  sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$REPO_ROOT/scripts/maven/$1/pom.xml"
+}
+# The jars of Apache Kafka 4 (brokers, tools, Connect) and of Connect 3.9, each a classpath
+# folder fetched by scripts/install-deps.sh with Maven.
+KAFKA_CLASSPATH=$PLUGBOARD_CACHE/kafka-$(pom_version kafka-4)
+CONNECT_LEGACY_CLASSPATH=$PLUGBOARD_CACHE/connect-$(pom_version connect-3.9)
 # wasm-opt from the binaryen npm package (scripts/install-deps.sh installs it).
 WASM_OPT=$PLUGBOARD_CACHE/binaryen/node_modules/.bin/wasm-opt
 export PATH="$HOME/.cargo/bin:$PATH"

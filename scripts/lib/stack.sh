@@ -1,32 +1,52 @@
-# Starts and stops the real local stack: the tansu Kafka broker and one or more Apache Kafka
-# Connect 3.9 clusters (shared/STACK.md), plus the demo file pipeline. Sourced, not run.
+# Starts and stops the real local stack: Apache Kafka 4 brokers in KRaft mode and Apache Kafka
+# Connect clusters (4.x, and 3.9 for compatibility), all plain `java` processes on the jars
+# scripts/install-deps.sh fetched from Maven Central, plus the demo file pipeline. Sourced,
+# not run.
 #
-# The broker listens on KAFKA_PORT (default 9092). CONNECT_CLUSTERS lists the Connect clusters
-# as `id:port[,port...]`, space-separated (default "local:8083,8084", one cluster of two
-# workers). Each cluster has its own group id (plugboard-ID) and internal topics
-# (connect-ID-offsets, -configs, -status; the cluster `local` keeps the names it always had,
-# connect-offsets and so on, so an existing .demo-data keeps its connectors), so several
-# clusters share the broker without disturbing each other.
-# With CONNECT_HTTPS_CLUSTER=id:port, one more single-worker cluster serves its REST API over
-# HTTPS only and requires client certificates; the CA, the client's certificate and key
-# (PEM) are made in DATA_DIR/tls (see make_test_tls).
+# Kafka: KAFKA_PORT (default 9092) is the first broker of the main Kafka cluster, of
+# KAFKA_BROKERS brokers (default 3). One broker runs as broker and controller in one process;
+# several run beside a controller of their own, so stopping brokers never stops the quorum
+# (their ISR shrinks and grows back as in production). Brokers listen on KAFKA_PORT,
+# KAFKA_PORT+1, ...; the controller on KAFKA_PORT+9. With three or more brokers, topics are
+# replicated three times with min.insync.replicas=2. With KAFKA_SECURE=1 (one broker), the
+# broker also serves SASL_SSL (SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN) on KAFKA_PORT+5 and
+# mutual TLS on KAFKA_PORT+6, with certificates made in DATA_DIR/tls (see make_test_tls).
+# With ISR_KAFKA_PORT, a second Kafka cluster of three brokers and a controller runs there,
+# for tests that stop and start brokers (each broker's start script and pid are in
+# DATA_DIR/kafka-isr; see kafka_broker_stop and kafka_broker_start).
+#
+# Connect: CONNECT_CLUSTERS lists Connect 4 clusters as `id:port[,port...]`, space-separated
+# (default "local:8083,8084", one cluster of two workers). Each cluster has its own group id
+# (plugboard-ID) and internal topics (connect-ID-offsets, -configs, -status; the cluster
+# `local` keeps connect-offsets and so on, so an existing .demo-data keeps its connectors).
+# CONNECT_LEGACY_CLUSTER=id:port adds a one-worker Connect 3.9 cluster. With
+# CONNECT_HTTPS_CLUSTER=id:port, one more one-worker cluster serves its REST API over HTTPS
+# only, requires client certificates, and reaches Kafka over SASL_SSL (SCRAM-SHA-512), as
+# production workers do (needs KAFKA_SECURE=1).
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
 # session of its own (setsid), so a Ctrl-C in the terminal reaches only the calling script,
-# which then stops the workers before the broker they need for a clean shutdown.
+# which then stops the workers before the brokers they need for a clean shutdown.
 
 KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_BROKERS=${KAFKA_BROKERS:-3}
 CONNECT_CLUSTERS=${CONNECT_CLUSTERS:-local:8083,8084}
-# Each worker's JVM options (the test suite adds a lighter collector and compiler).
+# JVM options: Connect workers, brokers and controllers (the test suite makes them lighter).
 CONNECT_JAVA_OPTS=${CONNECT_JAVA_OPTS:--Xms128m -Xmx512m}
-CONNECT_CLASSPATH=$PLUGBOARD_CACHE/connect-3.9/classpath
+KAFKA_JAVA_OPTS=${KAFKA_JAVA_OPTS:--Xms128m -Xmx384m}
+CONTROLLER_JAVA_OPTS=${CONTROLLER_JAVA_OPTS:--Xms64m -Xmx192m}
 STACK_PIDS=()
+# Kafka nodes as "DIR ID", in start order: stopped by their pid files, which a test that
+# restarts a broker updates.
+STACK_KAFKA_NODES=()
+# The SCRAM and PLAIN users of the secure listener, and their password (tests only).
+TEST_SASL_PASSWORD=plugboard-test-sasl-password
 
-# cluster_ports ID: the ports of cluster ID's workers, space-separated.
+# cluster_ports ID: the ports of Connect cluster ID's workers, space-separated.
 cluster_ports() {
   local cluster
-  for cluster in $CONNECT_CLUSTERS; do
+  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
     if [ "${cluster%%:*}" = "$1" ]; then echo "${cluster#*:}" | tr ',' ' '; return; fi
   done
   die "no Connect cluster $1 in CONNECT_CLUSTERS ($CONNECT_CLUSTERS)"
@@ -39,11 +59,21 @@ cluster_urls() {
   (IFS=,; echo "${urls[*]}")
 }
 
-# stack_start DATA_DIR: starts the broker and every worker, returns once all answer.
+# kafka_bootstrap PORT BROKERS: the bootstrap servers of a Kafka cluster.
+kafka_bootstrap() {
+  local i servers=()
+  for ((i = 0; i < $2; i++)); do servers+=("127.0.0.1:$(($1 + i))"); done
+  (IFS=,; echo "${servers[*]}")
+}
+
+# stack_start DATA_DIR: starts the brokers and every worker, returns once all answer.
 stack_start() {
-  local data=$1 port pid cluster
-  local all_ports=("$KAFKA_PORT")
-  for cluster in $CONNECT_CLUSTERS ${CONNECT_HTTPS_CLUSTER:-}; do
+  local data=$1 port cluster
+  STACK_DATA_DIR=$data
+  local all_ports=()
+  for ((port = KAFKA_PORT; port < KAFKA_PORT + KAFKA_BROKERS; port++)); do all_ports+=("$port"); done
+  all_ports+=($((KAFKA_PORT + 9)))
+  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
     all_ports+=($(echo "${cluster#*:}" | tr ',' ' '))
   done
   for port in "${all_ports[@]}"; do
@@ -52,60 +82,224 @@ stack_start() {
     fi
   done
   mkdir -p "$data/logs" "$data/plugins"
+  write_log_configs "$data"
+  if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ] || [ "${KAFKA_SECURE:-0}" = 1 ]; then make_test_tls "$data/tls"; fi
+  kafka_cluster_start "$data" main "$KAFKA_PORT" "$KAFKA_BROKERS" "${KAFKA_SECURE:-0}"
+  if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_start "$data" isr "$ISR_KAFKA_PORT" 3 0; fi
+  kafka_cluster_wait "$data" main "$KAFKA_PORT" "$KAFKA_BROKERS"
+  if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" isr "$ISR_KAFKA_PORT" 3; fi
   if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins/plugboard-test-plugin"; fi
-  say "starting tansu on 127.0.0.1:$KAFKA_PORT (data in $data)"
-  # tansu reads the path after sqlite:// relative to its working directory, so run it in $data.
-  (cd "$data" && exec setsid tansu broker \
-    --listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
-    --advertised-listener-url "tcp://127.0.0.1:$KAFKA_PORT" \
-    --storage-engine "sqlite://tansu.db") >"$data/logs/tansu.log" 2>&1 &
-  STACK_PIDS+=($!)
-  wait_for_port "$KAFKA_PORT" 30 || die "tansu did not start; see $data/logs/tansu.log"
+  connect_start "$data"
+}
 
-  write_log_properties "$data"
-  local worker_pids=() worker_ports=() clusters=$CONNECT_CLUSTERS
-  if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ]; then
-    make_test_tls "$data/tls"
-    clusters="$clusters $CONNECT_HTTPS_CLUSTER"
+# kafka_cluster_start DATA_DIR NAME PORT BROKERS SECURE: formats (once) and starts the nodes
+# of one Kafka cluster in DATA_DIR/kafka-NAME, without waiting for them.
+kafka_cluster_start() {
+  local data=$1 name=$2 port=$3 brokers=$4 secure=$5 dir=$1/kafka-$2 node
+  mkdir -p "$dir"
+  local voters="9@127.0.0.1:$((port + 9))"
+  if [ "$brokers" = 1 ]; then voters="1@127.0.0.1:$((port + 9))"; fi
+  if [ "$brokers" = 1 ]; then
+    kafka_node_properties "$dir" 1 combined "$port" "$voters" 1 "$secure" >"$dir/node-1.properties"
+  else
+    kafka_node_properties "$dir" 9 controller "$port" "$voters" "$brokers" 0 >"$dir/node-9.properties"
+    for ((node = 1; node <= brokers; node++)); do
+      kafka_node_properties "$dir" "$node" broker "$port" "$voters" "$brokers" 0 >"$dir/node-$node.properties"
+    done
   fi
-  for cluster in $clusters; do
+  kafka_format "$dir" "$secure"
+  say "starting Kafka cluster $name ($brokers broker(s) from 127.0.0.1:$port; data in $dir)"
+  for node in $(kafka_nodes "$dir"); do
+    kafka_node_script "$dir" "$node" >"$dir/node-$node.sh"
+    kafka_broker_start "$dir" "$node"
+    STACK_KAFKA_NODES+=("$dir $node")
+  done
+}
+
+# kafka_nodes DIR: the node ids of the cluster in DIR, controller first.
+kafka_nodes() {
+  local file ids=()
+  [ -f "$1/node-9.properties" ] && ids+=(9)
+  for file in "$1"/node-[1-8].properties; do [ -f "$file" ] && ids+=("$(basename "$file" .properties | cut -d- -f2)"); done
+  echo "${ids[@]}"
+}
+
+# kafka_format DIR SECURE: formats every node's storage with Kafka's own tool, once (a node
+# already formatted keeps its data; -g). SECURE adds the SCRAM users of the secure listener.
+kafka_format() {
+  local dir=$1 secure=$2 id node scram=() pids=()
+  if [ ! -f "$dir/cluster-id" ]; then
+    java -cp "$KAFKA_CLASSPATH/*" kafka.tools.StorageTool random-uuid >"$dir/cluster-id"
+  fi
+  id=$(cat "$dir/cluster-id")
+  if [ "$secure" = 1 ]; then
+    scram=(--add-scram "SCRAM-SHA-512=[name=scram512,password=$TEST_SASL_PASSWORD]"
+      --add-scram "SCRAM-SHA-256=[name=scram256,password=$TEST_SASL_PASSWORD]")
+  fi
+  for node in $(kafka_nodes "$dir"); do
+    java -Xmx128m -Dlog4j2.configurationFile="$dir/../tools-log4j2.properties" -cp "$KAFKA_CLASSPATH/*" \
+      kafka.tools.StorageTool format -g -t "$id" -c "$dir/node-$node.properties" "${scram[@]}" \
+      >"$dir/format-$node.log" 2>&1 &
+    pids+=($!)
+  done
+  for id in "${pids[@]}"; do
+    wait "$id" || die "formatting Kafka's storage failed; see $dir/format-*.log"
+  done
+}
+
+# kafka_node_properties DIR ID ROLE PORT VOTERS BROKERS SECURE: a node's server.properties.
+kafka_node_properties() {
+  local dir=$1 id=$2 role=$3 port=$4 voters=$5 brokers=$6 secure=$7
+  local replicas=$((brokers < 3 ? brokers : 3)) min_isr=$((brokers < 3 ? 1 : 2))
+  local controller="CONTROLLER://127.0.0.1:$((port + 9))" listeners advertised map
+  map="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  case $role in
+    controller)
+      printf 'process.roles=controller\nlisteners=%s\n' "$controller" ;;
+    broker)
+      listeners="PLAINTEXT://127.0.0.1:$((port + id - 1))"
+      printf 'process.roles=broker\nlisteners=%s\nadvertised.listeners=%s\n' "$listeners" "$listeners" ;;
+    combined)
+      listeners="PLAINTEXT://127.0.0.1:$port"
+      advertised=$listeners
+      if [ "$secure" = 1 ]; then
+        listeners="$listeners,SASL://localhost:$((port + 5)),MTLS://localhost:$((port + 6))"
+        advertised="$advertised,SASL://localhost:$((port + 5)),MTLS://localhost:$((port + 6))"
+        map="$map,SASL:SASL_SSL,MTLS:SSL"
+      fi
+      printf 'process.roles=broker,controller\nlisteners=%s,%s\nadvertised.listeners=%s\n' \
+        "$listeners" "$controller" "$advertised" ;;
+  esac
+  printf 'listener.security.protocol.map=%s\n' "$map"
+  cat <<PROPS
+node.id=$id
+controller.quorum.voters=$voters
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/node-$id
+num.partitions=1
+default.replication.factor=$replicas
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replicas
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
+share.coordinator.state.topic.replication.factor=$replicas
+share.coordinator.state.topic.min.isr=$min_isr
+group.initial.rebalance.delay.ms=0
+# The cleaner's dedupe buffer is on the heap (128 MiB by default): small heaps need a small one.
+log.cleaner.dedupe.buffer.size=16777216
+PROPS
+  if [ "$secure" = 1 ]; then
+    local tls=$dir/../tls
+    cat <<PROPS
+listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_plain="$TEST_SASL_PASSWORD";
+listener.name.mtls.ssl.client.auth=required
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$tls/server.p12
+ssl.keystore.password=changeit
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$tls/trust.p12
+ssl.truststore.password=changeit
+PROPS
+  fi
+}
+
+# kafka_node_script DIR ID: the command that runs node ID, as a script (tests run it again to
+# restart a broker they stopped).
+kafka_node_script() {
+  local dir=$1 id=$2 opts=$KAFKA_JAVA_OPTS
+  [ "$id" = 9 ] && opts=$CONTROLLER_JAVA_OPTS
+  cat <<SCRIPT
+#!/usr/bin/env bash
+# Runs Kafka node $id of $dir in the foreground (written by scripts/lib/stack.sh).
+exec java $opts -Dlog4j2.configurationFile=$dir/../kafka-log4j2.properties \\
+  -Dkafka.logs.dir=$dir/node-$id-logs -cp '$KAFKA_CLASSPATH/*' kafka.Kafka $dir/node-$id.properties
+SCRIPT
+}
+
+# kafka_broker_start DIR ID: starts node ID of the cluster in DIR in the background; its pid
+# goes to DIR/node-ID.pid.
+kafka_broker_start() {
+  local dir=$1 id=$2
+  setsid bash "$dir/node-$id.sh" >>"$dir/node-$id.log" 2>&1 &
+  echo $! >"$dir/node-$id.pid"
+}
+
+# kafka_broker_stop DIR ID: stops node ID of the cluster in DIR (TERM, then KILL).
+kafka_broker_stop() {
+  stop_process "$(cat "$1/node-$2.pid")" 30
+}
+
+# kafka_cluster_wait DATA_DIR NAME PORT BROKERS: returns once every broker has started.
+kafka_cluster_wait() {
+  local dir=$1/kafka-$2 port=$3 brokers=$4 node waited
+  for node in $(kafka_nodes "$dir"); do
+    waited=0
+    until grep -q "Kafka Server started\|KafkaRaftServer.*started" "$dir/node-$node.log" 2>/dev/null; do
+      kill -0 "$(cat "$dir/node-$node.pid")" 2>/dev/null || die "Kafka node $node of $2 stopped; see $dir/node-$node.log"
+      [ "$waited" -ge 180 ] && die "Kafka node $node of $2 did not start; see $dir/node-$node.log"
+      sleep 1; waited=$((waited + 1))
+    done
+  done
+  say "Kafka cluster $2 is up: $(kafka_bootstrap "$port" "$brokers")"
+}
+
+# connect_start DATA_DIR: starts every Connect worker, returns once all answer.
+connect_start() {
+  local data=$1 cluster port i worker_pids=() worker_ports=() classpath
+  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
     for port in $(echo "${cluster#*:}" | tr ',' ' '); do
-      write_worker_properties "$data" "${cluster%%:*}" "$port"
+      write_worker_properties "$data" "${cluster%%:*}" "$port" "$cluster"
+      classpath=$KAFKA_CLASSPATH
+      local logging=-Dlog4j2.configurationFile="$data/connect-log4j2.properties"
+      if [ "$cluster" = "${CONNECT_LEGACY_CLUSTER:-}" ]; then
+        classpath=$CONNECT_LEGACY_CLASSPATH
+        logging=-Dlog4j.configuration="file:$data/connect-log4j.properties"
+      fi
       say "starting Kafka Connect worker of cluster ${cluster%%:*} on 127.0.0.1:$port"
       # shellcheck disable=SC2086 # the options are words
-      setsid java $CONNECT_JAVA_OPTS \
-        -Dlog4j2.configurationFile="$data/connect-log4j2.properties" \
-        -cp "$CONNECT_CLASSPATH/*" org.apache.kafka.connect.cli.ConnectDistributed \
+      setsid java $CONNECT_JAVA_OPTS "$logging" \
+        -cp "$classpath/*" org.apache.kafka.connect.cli.ConnectDistributed \
         "$data/worker-$port.properties" >"$data/logs/connect-$port.log" 2>&1 &
       STACK_PIDS+=($!)
       worker_pids+=($!)
       worker_ports+=("$port")
     done
   done
-  local i
   for i in "${!worker_ports[@]}"; do
     port=${worker_ports[$i]}
     if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ] && [ "$port" = "${CONNECT_HTTPS_CLUSTER#*:}" ]; then
       wait_for_https "$port" "$data/tls" "${worker_pids[$i]}" \
         || die "Connect worker $port did not answer over HTTPS; see $data/logs/connect-$port.log"
     else
-      wait_for_url "http://127.0.0.1:$port/health" 240 "${worker_pids[$i]}" \
-        || die "Connect worker $port did not become healthy; see $data/logs/connect-$port.log"
+      wait_for_url "http://127.0.0.1:$port/connectors" 240 "${worker_pids[$i]}" \
+        || die "Connect worker $port did not become ready; see $data/logs/connect-$port.log"
     fi
-    say "Connect worker on $port is healthy"
+    say "Connect worker on $port is ready"
   done
 }
 
 # stack_stop: ends every process the stack started, newest first, so the workers can still
-# reach the broker while they shut down (TERM, then KILL after 30 s).
+# reach the brokers while they shut down, and the brokers their controller (TERM, then KILL
+# after 30 s).
 stack_stop() {
-  [ "${#STACK_PIDS[@]}" -gt 0 ] || return 0
+  [ "${#STACK_PIDS[@]}" -gt 0 ] || [ "${#STACK_KAFKA_NODES[@]}" -gt 0 ] || return 0
   say "stopping the local stack"
   local i
   for ((i = ${#STACK_PIDS[@]} - 1; i >= 0; i--)); do
     stop_process "${STACK_PIDS[$i]}" 30
   done
+  for ((i = ${#STACK_KAFKA_NODES[@]} - 1; i >= 0; i--)); do
+    # shellcheck disable=SC2086 # "DIR ID"
+    kafka_broker_stop ${STACK_KAFKA_NODES[$i]}
+  done
+  # A broker a test started again without updating its pid file would outlive the stack.
+  if [ -n "${STACK_DATA_DIR:-}" ]; then pkill -KILL -f "$STACK_DATA_DIR/kafka-" 2>/dev/null || true; fi
   STACK_PIDS=()
+  STACK_KAFKA_NODES=()
 }
 
 # stop_process PID SECONDS: TERM, wait up to SECONDS, then KILL.
@@ -117,6 +311,18 @@ stop_process() {
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+# create_topic DATA_DIR NAME PARTITIONS [CONFIG=VALUE...]: creates a topic of the main Kafka
+# cluster with Kafka's own tool, unless it exists.
+create_topic() {
+  local data=$1 name=$2 partitions=$3 configs=() config
+  shift 3
+  for config in "$@"; do configs+=(--config "$config"); done
+  java -Xmx128m -Dlog4j2.configurationFile="$data/tools-log4j2.properties" \
+    -cp "$KAFKA_CLASSPATH/*" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" --create --if-not-exists \
+    --topic "$name" --partitions "$partitions" "${configs[@]}" >/dev/null
 }
 
 # stack_seed_pipeline DATA_DIR: the demo pipeline, a generator appending lines to a file (one
@@ -131,8 +337,8 @@ stack_seed_pipeline() {
   connect_url=${connect_url%%,*}
   mkdir -p "$data/pipeline"
   touch "$data/pipeline/input.txt"
-  tansu topic create --broker "tcp://127.0.0.1:$KAFKA_PORT" --partitions 3 demo-lines \
-    >>"$data/logs/tansu.log" 2>&1 || say "topic demo-lines already exists"
+  create_topic "$data" demo-lines 3
+  create_topic "$data" demo-lines-dlq 1
   (
     n=$(wc -l <"$data/pipeline/input.txt")
     while :; do
@@ -162,7 +368,6 @@ stack_seed_pipeline() {
     \"value.converter.schemas.enable\": \"false\",
     \"errors.tolerance\": \"all\",
     \"errors.deadletterqueue.topic.name\": \"demo-lines-dlq\",
-    \"errors.deadletterqueue.topic.replication.factor\": \"1\",
     \"errors.deadletterqueue.context.headers.enable\": \"true\"}"
 }
 
@@ -180,12 +385,13 @@ put_connector() {
   die "could not create connector $name on $url"
 }
 
-# build_test_plugin DIR: compiles backend/tests/plugin into DIR/plugboard-test-plugin.jar.
+# build_test_plugin DIR: compiles backend/tests/plugin into DIR/plugboard-test-plugin.jar,
+# against Connect 3.9's API so that both Connect versions load it.
 build_test_plugin() {
   local dir=$1 source=$REPO_ROOT/backend/tests/plugin classes
   classes=$(mktemp -d)
-  javac -nowarn -d "$classes" -cp "$CONNECT_CLASSPATH/*" "$source"/src/dev/plugboard/test/*.java \
-    || die "could not compile the tests' Connect plugin"
+  javac -nowarn --release 17 -d "$classes" -cp "$CONNECT_LEGACY_CLASSPATH/*" \
+    "$source"/src/dev/plugboard/test/*.java || die "could not compile the tests' Connect plugin"
   cp -r "$source/META-INF" "$classes/"
   mkdir -p "$dir"
   jar cf "$dir/plugboard-test-plugin.jar" -C "$classes" .
@@ -195,22 +401,16 @@ build_test_plugin() {
 
 port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-wait_for_port() {
-  local port=$1 seconds=$2 waited=0
-  until port_is_open "$port"; do
-    [ "$waited" -ge "$seconds" ] && return 1
-    sleep 1; waited=$((waited + 1))
-  done
-}
-
-# make_test_tls DIR: a CA, a certificate for 127.0.0.1 and one for a client, signed by it
-# (PEM), and the server's keystore and truststore (PKCS12, password "changeit") for Connect.
+# make_test_tls DIR: a CA, a certificate for 127.0.0.1 and localhost and one for a client,
+# signed by it (PEM), and the server's keystore and truststore (PKCS12, password "changeit")
+# for Connect and the broker. Made once per DIR.
 make_test_tls() {
   local dir=$1 who
+  [ -f "$dir/trust.p12" ] && return 0
   mkdir -p "$dir"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=plugboard-test-ca" \
     -keyout "$dir/ca-key.pem" -out "$dir/ca.pem" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/san.ext"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
   for who in server client; do
     openssl req -newkey rsa:2048 -nodes -subj "/CN=plugboard-test-$who" \
       -keyout "$dir/$who-key.pem" -out "$dir/$who.csr" 2>/dev/null
@@ -234,57 +434,52 @@ wait_for_https() {
   done
 }
 
-# write_worker_properties DATA_DIR CLUSTER PORT
+# write_worker_properties DATA_DIR CLUSTER PORT SPEC: a worker's properties.
 write_worker_properties() {
-  local data=$1 cluster=$2 port=$3 topics="connect-$2"
+  local data=$1 cluster=$2 port=$3 spec=$4 topics="connect-$2" replicas
   [ "$cluster" = local ] && topics=connect
-  if [ "$cluster:$port" = "${CONNECT_HTTPS_CLUSTER:-}" ]; then
-    https_worker_properties "$data" "$cluster" "$port"
-    return
-  fi
-  cat >"$data/worker-$port.properties" <<PROPS
-bootstrap.servers=127.0.0.1:$KAFKA_PORT
+  replicas=$((KAFKA_BROKERS < 3 ? KAFKA_BROKERS : 3))
+  {
+    cat <<PROPS
 group.id=plugboard-$cluster
 key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=false
 value.converter.schemas.enable=false
 offset.storage.topic=$topics-offsets
-offset.storage.replication.factor=1
+offset.storage.replication.factor=$replicas
 config.storage.topic=$topics-configs
-config.storage.replication.factor=1
+config.storage.replication.factor=$replicas
 status.storage.topic=$topics-status
-status.storage.replication.factor=1
+status.storage.replication.factor=$replicas
 offset.flush.interval.ms=2000
-listeners=http://127.0.0.1:$port
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$port
 plugin.path=$data/plugins
+# Every plugin here has a ServiceLoader manifest; scanning the classpath (the default) is slow.
 plugin.discovery=service_load
 # Production's default (5 min) holds lost or new work back after a rebalance; a local stack
 # whose connectors come and go all the time is better served by seconds.
 scheduled.rebalance.max.delay.ms=5000
 PROPS
+    if [ "$spec" = "${CONNECT_HTTPS_CLUSTER:-}" ]; then
+      https_worker_properties "$data" "$port"
+    else
+      printf 'bootstrap.servers=%s\nlisteners=http://127.0.0.1:%s\n' \
+        "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" "$port"
+    fi
+  } >"$data/worker-$port.properties"
 }
 
-# https_worker_properties DATA_DIR CLUSTER PORT: a worker whose REST API is HTTPS only and
-# requires a client certificate signed by the test CA.
+# https_worker_properties DATA_DIR PORT: a worker whose REST API is HTTPS only and requires a
+# client certificate signed by the test CA, and which reaches Kafka over SASL_SSL with
+# SCRAM-SHA-512 (its own clients and its connectors' alike).
 https_worker_properties() {
-  local data=$1 cluster=$2 port=$3 tls=$1/tls
-  cat >"$data/worker-$port.properties" <<PROPS
-bootstrap.servers=127.0.0.1:$KAFKA_PORT
-group.id=plugboard-$cluster
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-offset.storage.topic=connect-$cluster-offsets
-offset.storage.replication.factor=1
-config.storage.topic=connect-$cluster-configs
-config.storage.replication.factor=1
-status.storage.topic=connect-$cluster-status
-status.storage.replication.factor=1
+  local data=$1 port=$2 tls=$1/tls prefix
+  local jaas="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"scram512\" password=\"$TEST_SASL_PASSWORD\";"
+  cat <<PROPS
+bootstrap.servers=localhost:$((KAFKA_PORT + 5))
 listeners=https://127.0.0.1:$port
-rest.advertised.host.name=127.0.0.1
-rest.advertised.port=$port
 rest.advertised.listener=https
 listeners.https.ssl.keystore.location=$tls/server.p12
 listeners.https.ssl.keystore.password=changeit
@@ -294,22 +489,41 @@ listeners.https.ssl.truststore.location=$tls/trust.p12
 listeners.https.ssl.truststore.password=changeit
 listeners.https.ssl.truststore.type=PKCS12
 listeners.https.ssl.client.auth=required
-plugin.path=$data/plugins
-plugin.discovery=service_load
 PROPS
+  for prefix in "" producer. consumer. admin.; do
+    cat <<PROPS
+${prefix}security.protocol=SASL_SSL
+${prefix}sasl.mechanism=SCRAM-SHA-512
+${prefix}sasl.jaas.config=$jaas
+${prefix}ssl.truststore.location=$tls/trust.p12
+${prefix}ssl.truststore.password=changeit
+${prefix}ssl.truststore.type=PKCS12
+PROPS
+  done
 }
 
-# The wheel's SLF4J binding is log4j2, so the worker logs are configured in its format.
-write_log_properties() {
-  cat >"$1/connect-log4j2.properties" <<'PROPS'
+# write_log_configs DATA_DIR: console logging for the brokers, tools and Connect 4 (log4j2;
+# without a configuration it prints errors only), and for Connect 3.9 (log4j 1, reload4j).
+write_log_configs() {
+  local data=$1 level
+  for level in kafka:info connect:info tools:warn; do
+    cat >"$data/${level%%:*}-log4j2.properties" <<PROPS
 status = warn
 appender.console.type = Console
 appender.console.name = stdout
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = info
+rootLogger.level = ${level#*:}
 rootLogger.appenderRef.stdout.ref = stdout
 logger.clients.name = org.apache.kafka.clients
 logger.clients.level = warn
+PROPS
+  done
+  cat >"$data/connect-log4j.properties" <<'PROPS'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.org.apache.kafka.clients=WARN
 PROPS
 }

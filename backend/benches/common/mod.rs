@@ -1,5 +1,5 @@
-//! What the benchmarks that need a broker share: a tansu broker of their own, free ports, a
-//! process killed on drop, and a process's resident memory.
+//! What the benchmarks that need a broker share: the broker scripts/bench.sh started, free
+//! ports, a process killed on drop, and a process's resident memory and threads.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -54,28 +54,14 @@ fn status_field(pid: u32, field: &str) -> u64 {
         .unwrap()
 }
 
-/// A tansu broker storing in `storage`, run in `dir`; answers it and its bootstrap address.
-pub fn start_tansu(dir: &std::path::Path, storage: &str) -> (Killed, String) {
-    let kafka_port = free_port();
-    let url = format!("tcp://127.0.0.1:{kafka_port}");
-    let broker = Killed(
-        Command::new("tansu")
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-            ])
-            .args(["--storage-engine", storage])
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tansu is on PATH (scripts/install-deps.sh installs it)"),
+/// The broker the benchmark uses (`BENCH_BOOTSTRAP`, which scripts/bench.sh sets to its own
+/// stack's Apache Kafka), and what it is, for the figures.
+pub fn bench_broker() -> (String, String) {
+    let bootstrap = std::env::var("BENCH_BOOTSTRAP").expect(
+        "BENCH_BOOTSTRAP is not set: run scripts/bench.sh, which starts Apache Kafka for it",
     );
-    wait_for_port(kafka_port);
-    (broker, format!("127.0.0.1:{kafka_port}"))
+    let what = std::env::var("BENCH_BROKER").unwrap_or_else(|_| "a Kafka broker".into());
+    (bootstrap, what)
 }
 
 /// The plugboard binary with `config` (TOML) on a free port; answers it and its base URL.

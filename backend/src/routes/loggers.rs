@@ -114,6 +114,12 @@ async fn set_logger_level(
 ) -> Result<Response, ApiError> {
     let Json(level) = body?;
     let client = state.writable_cluster(&cluster_id)?;
+    if level.level.trim().is_empty() {
+        // Connect 4 answers an empty level with a 500 ("Illegal null or empty Level name").
+        return Err(ApiError::BadRequest(
+            "`level` is empty: name a level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL or OFF)".into(),
+        ));
+    }
     let scope = match level.scope.as_deref() {
         None => None,
         Some("worker") => Some(LoggerScope::Worker),

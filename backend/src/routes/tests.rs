@@ -107,6 +107,14 @@ async fn every_refusal_has_the_one_error_shape_with_its_code() {
             400,
             "bad_request",
         ),
+        // Connect 4 would answer this with a 500 (found by the API fuzzer).
+        (
+            "PUT",
+            "/api/v1/clusters/default/loggers/root".to_owned(),
+            "{\"level\": \"\"}",
+            400,
+            "bad_request",
+        ),
         (
             "GET",
             "/api/v1/no-such-thing".to_owned(),

@@ -1,15 +1,28 @@
 """A third-party Kafka Connect client, kafka-connect-py, pointed at Plugboard's passthrough
-instead of a worker, works unchanged: scripts/test.sh runs this against the real local stack."""
+instead of a worker, works unchanged on Connect 4 and on Connect 3.9: scripts/test.sh runs this
+against the real local stack."""
 
 import os
+import pathlib
+import re
 import time
 import unittest
 import uuid
 
 from kafka_connect import KafkaConnect
 
-PASSTHROUGH = os.environ["PLUGBOARD_URL"] + "/api/v1/clusters/local/connect"
 SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
+MAVEN = pathlib.Path(__file__).resolve().parents[3] / "scripts" / "maven"
+
+
+def passthrough(cluster):
+    return os.environ["PLUGBOARD_URL"] + f"/api/v1/clusters/{cluster}/connect"
+
+
+def pinned(pom):
+    """The Kafka version scripts/maven/POM/pom.xml pins: what the stack's workers run."""
+    text = (MAVEN / pom / "pom.xml").read_text()
+    return re.search(r"<kafka\.version>([^<]+)</kafka\.version>", text).group(1)
 
 
 def eventually(what, check, seconds=90):
@@ -27,8 +40,13 @@ def eventually(what, check, seconds=90):
 
 
 class KafkaConnectPyThroughPlugboard(unittest.TestCase):
+    """On the Connect 4 cluster `local`."""
+
+    CLUSTER = "local"
+    POM = "kafka-4"
+
     def setUp(self):
-        self.client = KafkaConnect(url=PASSTHROUGH)
+        self.client = KafkaConnect(url=passthrough(self.CLUSTER))
         self.name = f"py-client-{uuid.uuid4().hex[:10]}"
 
     def state_is(self, state):
@@ -36,7 +54,7 @@ class KafkaConnectPyThroughPlugboard(unittest.TestCase):
 
     def test_the_connector_lifecycle_works_unchanged(self):
         info = self.client.get_cluster_info()
-        self.assertEqual(info["version"], "3.9.0")
+        self.assertEqual(info["version"], pinned(self.POM))
         plugins = self.client.list_connector_plugins()
         self.assertIn(SINK, [p["class"] for p in plugins])
 
@@ -56,6 +74,13 @@ class KafkaConnectPyThroughPlugboard(unittest.TestCase):
         self.assertIn(self.name, listed)
         self.client.delete_connector(self.name)
         eventually("the deletion", lambda: self.name not in self.client.list_connectors())
+
+
+class KafkaConnectPyThroughPlugboardOnConnect39(KafkaConnectPyThroughPlugboard):
+    """The same on the Connect 3.9 cluster `legacy`."""
+
+    CLUSTER = "legacy"
+    POM = "connect-3.9"
 
 
 if __name__ == "__main__":

@@ -1,25 +1,23 @@
-//! Lag and partition health read from Kafka: against the real broker and Connect cluster for
-//! lag, a broker of its own for outages, and a fake metadata source for ISR states the real
-//! broker cannot produce.
+//! Lag and partition health read from Kafka, against real brokers: the stack's broker and
+//! Connect cluster for lag, and the stack's second Kafka cluster of three brokers for outages
+//! and ISR (brokers stopped, as a crash would, and started again).
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
-use crate::support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
+use crate::support::brokers::{IsrBrokers, isr_bootstrap};
+use crate::support::kafka_client::{
+    TIMEOUT, client_config, create_topic_on, create_topics, produce,
+};
 use crate::support::{
-    ScratchDir, TestApp, cluster, create_sink, delete_connector, eventually, file_sink_config,
-    pause_connector, stack_bootstrap, stack_urls, state_becomes, unique,
+    ScratchDir, TestApp, cluster, create_sink, delete_connector, detail_when, eventually,
+    file_sink_config, pause_connector, stack_bootstrap, stack_urls, state_becomes, unique,
 };
-use api_types::{
-    ConnectorKafka, KafkaStatus, KafkaTopics, LagPoint, PartitionProblem, TopicDetail,
-};
+use api_types::{ConnectorKafka, KafkaStatus, KafkaTopics, LagPoint, TopicDetail};
 use plugboard::config::Cluster;
-use plugboard::kafka::observation::{BrokerMeta, PartitionMeta, TopicMeta};
-use plugboard::kafka::{KafkaSource, Observation};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 use reqwest::Method;
+use serde_json::json;
 
 /// The stack cluster these tests use (see [`crate::support`]).
 const STACK: &str = "solo2";
@@ -167,74 +165,6 @@ async fn fifty_topics_of_six_partitions_are_read_in_one_snapshot() {
     assert!(topics.status.cycle_ms.is_some());
 }
 
-/// A tansu broker of this test's own, on a free port, so it can be stopped without harming the
-/// shared stack.
-struct OwnBroker {
-    port: u16,
-    dir: ScratchDir,
-    process: Option<Child>,
-}
-
-impl OwnBroker {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut broker = Self {
-            port,
-            dir: ScratchDir::new("broker"),
-            process: None,
-        };
-        broker.restart();
-        broker
-    }
-
-    fn bootstrap(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    fn restart(&mut self) {
-        let url = format!("tcp://127.0.0.1:{}", self.port);
-        let child = Command::new("tansu")
-            .args([
-                "broker",
-                "--listener-url",
-                &url,
-                "--advertised-listener-url",
-                &url,
-            ])
-            .args(["--storage-engine", "sqlite://tansu.db"])
-            .current_dir(&self.dir.0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tansu is on PATH (scripts/install-deps.sh installs it)");
-        self.process = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("tansu did not listen on {}", self.port);
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.process.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for OwnBroker {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
 /// The cluster `local`'s brokers and topics, once Plugboard has a snapshot.
 async fn kafka_topics(app: &TestApp) -> Option<KafkaTopics> {
     let response = app.get("/api/v1/clusters/local/kafka/topics").await;
@@ -246,11 +176,11 @@ async fn kafka_status(app: &TestApp) -> KafkaStatus {
 }
 
 #[tokio::test]
-async fn a_stopped_broker_keeps_the_last_snapshot_with_its_age_and_a_restart_brings_fresh_data() {
-    let mut broker = OwnBroker::start();
+async fn stopped_brokers_keep_the_last_snapshot_with_its_age_and_a_restart_brings_fresh_data() {
+    let mut brokers = IsrBrokers::hold().await;
     let topic = unique("outage");
-    create_topics(&broker.bootstrap(), std::slice::from_ref(&topic), 2).await;
-    let app = TestApp::start(vec![kafka_cluster(&broker.bootstrap())]).await;
+    create_topics(&isr_bootstrap(), std::slice::from_ref(&topic), 2).await;
+    let app = TestApp::start(vec![kafka_cluster(&isr_bootstrap())]).await;
     let has_topic = |topics: &KafkaTopics| topics.topics.iter().any(|t| t.name == topic);
     eventually("a first snapshot with the topic", || async {
         let topics = kafka_topics(&app).await?;
@@ -258,7 +188,9 @@ async fn a_stopped_broker_keeps_the_last_snapshot_with_its_age_and_a_restart_bri
     })
     .await;
 
-    broker.stop();
+    for node in 1..=3 {
+        brokers.stop(node);
+    }
     let down = eventually("Kafka to be reported unreachable", || async {
         let status = kafka_status(&app).await;
         status.unreachable_since_ms.is_some().then_some(status)
@@ -270,7 +202,9 @@ async fn a_stopped_broker_keeps_the_last_snapshot_with_its_age_and_a_restart_bri
     assert_eq!(kept.status.taken_at_ms, down.taken_at_ms);
     assert!(kept.status.unreachable_since_ms.is_some());
 
-    broker.restart();
+    for node in 1..=3 {
+        brokers.start(node);
+    }
     let back = eventually("fresh data after the restart", || async {
         let status = kafka_status(&app).await;
         (status.error.is_none() && status.taken_at_ms > down.taken_at_ms).then_some(status)
@@ -281,89 +215,174 @@ async fn a_stopped_broker_keeps_the_last_snapshot_with_its_age_and_a_restart_bri
     assert!(has_topic(&fresh));
 }
 
-/// Partition states the real broker cannot produce: tansu does not replicate, so it always
-/// reports replicas == ISR with a leader. This fake stands in for a three-broker cluster where
-/// broker 3 is gone, with `min.insync.replicas=2`.
-struct DegradedCluster;
+/// One topic's partitions as Plugboard shows them, once `check` accepts them.
+async fn topic_when(
+    app: &TestApp,
+    topic: &str,
+    what: &str,
+    check: impl Fn(&TopicDetail) -> bool,
+) -> TopicDetail {
+    let path = format!("/api/v1/clusters/local/kafka/topics/{topic}");
+    eventually(what, || async {
+        let detail: TopicDetail = app.get(&path).await.json().await.ok()?;
+        check(&detail).then_some(detail)
+    })
+    .await
+}
 
-impl KafkaSource for DegradedCluster {
-    fn observe(&mut self) -> Result<Observation, String> {
-        let partition = |id, leader, isr: &[i32]| PartitionMeta {
-            id,
-            leader,
-            replicas: vec![1, 2, 3],
-            isr: isr.to_vec(),
-        };
-        Ok(Observation {
-            brokers: (1..=2)
-                .map(|id| BrokerMeta {
-                    id,
-                    host: format!("broker-{id}"),
-                    port: 9092,
-                })
-                .collect(),
-            topics: vec![TopicMeta {
-                name: "orders".into(),
-                partitions: vec![
-                    partition(0, 1, &[1, 2]),
-                    partition(1, 2, &[1]),
-                    partition(2, -1, &[]),
-                ],
-                min_insync_replicas: Some(2),
-            }],
-            ..Observation::default()
+/// Each partition's ISR as a client of the test's own reads it from the brokers' metadata.
+fn independent_isr(topic: &str) -> BTreeMap<i32, Vec<i32>> {
+    let consumer: BaseConsumer = client_config(&isr_bootstrap()).create().unwrap();
+    let metadata = consumer.fetch_metadata(Some(topic), TIMEOUT).unwrap();
+    metadata.topics()[0]
+        .partitions()
+        .iter()
+        .map(|p| {
+            let mut isr = p.isr().to_vec();
+            isr.sort_unstable();
+            (p.id(), isr)
         })
-    }
+        .collect()
+}
+
+fn plugboards_isr(detail: &TopicDetail) -> BTreeMap<i32, Vec<i32>> {
+    detail
+        .partitions
+        .iter()
+        .map(|p| {
+            let mut isr = p.isr.clone();
+            isr.sort_unstable();
+            (p.partition, isr)
+        })
+        .collect()
+}
+
+/// A FileStreamSource on the stack's Connect cluster that writes to `topic` of the three-broker
+/// cluster (a producer override), with `acks=all` and a few quick retries: a broker just gone
+/// is retried elsewhere, and a write the brokers keep refusing fails its task with Kafka's own
+/// error once the retries are spent.
+fn source_into_isr_cluster(file: &std::path::Path, topic: &str) -> serde_json::Value {
+    json!({
+        "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+        "tasks.max": "1",
+        "file": file.display().to_string(),
+        "topic": topic,
+        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "producer.override.bootstrap.servers": isr_bootstrap(),
+        "producer.override.acks": "all",
+        "producer.override.retries": "5",
+        "producer.override.retry.backoff.ms": "300",
+        "producer.override.enable.idempotence": "false",
+        "producer.override.metadata.max.age.ms": "1000",
+        "producer.override.request.timeout.ms": "5000",
+        "producer.override.delivery.timeout.ms": "60000",
+        "producer.override.linger.ms": "0",
+    })
 }
 
 #[tokio::test]
-async fn under_replicated_under_min_isr_and_leaderless_partitions_are_counted_and_exported() {
-    let sources: Vec<(String, Box<dyn KafkaSource>)> =
-        vec![("local".into(), Box::new(DegradedCluster))];
-    let app =
-        TestApp::start_with_kafka_sources(vec![cluster("local", stack_urls(STACK))], sources).await;
-
-    let detail: TopicDetail = eventually("the fake snapshot", || async {
-        app.get("/api/v1/clusters/local/kafka/topics/orders")
-            .await
-            .json()
-            .await
-            .ok()
+async fn stopping_brokers_shows_under_replicated_then_under_min_isr_and_offline_partitions_and_a_restart_heals_them()
+ {
+    let mut brokers = IsrBrokers::hold().await;
+    let (replicated, single) = (unique("isr-replicated"), unique("isr-single"));
+    create_topics(&isr_bootstrap(), std::slice::from_ref(&replicated), 3).await;
+    create_topic_on(&isr_bootstrap(), &single, 3).await;
+    let app = TestApp::start(vec![kafka_cluster(&isr_bootstrap())]).await;
+    let (source, sink) = (unique("isr-source"), unique("isr-sink"));
+    let input = ScratchDir::new("isr-input");
+    let file = input.path("lines.txt");
+    std::fs::write(&file, "first\n").unwrap();
+    create_sink(&app, &source, source_into_isr_cluster(&file, &replicated)).await;
+    let mut sink_config = file_sink_config(&format!("{replicated},{single}"));
+    sink_config["tasks.max"] = json!("1");
+    let created = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(json!({"name": sink, "config": sink_config, "initial_state": "STOPPED"})),
+        )
+        .await;
+    assert!(created.status().is_success());
+    let rule = crate::alerts::create_rule(
+        &app.base_url,
+        json!({"name": "isr", "kind": "topics_unhealthy", "connector_pattern": sink}),
+    )
+    .await;
+    let healthy = topic_when(&app, &replicated, "a healthy snapshot", |d| {
+        d.summary.healthy()
     })
     .await;
+    assert_eq!(healthy.summary.replication_factor, 3);
+    assert_eq!(healthy.summary.min_insync_replicas, Some(2));
 
-    let summary = &detail.summary;
-    assert_eq!(
-        (
-            summary.under_replicated,
-            summary.under_min_isr,
-            summary.offline
-        ),
-        (3, 2, 1)
-    );
-    let problems: BTreeMap<i32, Vec<PartitionProblem>> = detail
-        .partitions
-        .iter()
-        .map(|p| (p.partition, p.problems.clone()))
-        .collect();
-    assert_eq!(problems[&0], [PartitionProblem::UnderReplicated]);
-    assert_eq!(
-        problems[&1],
-        [
-            PartitionProblem::UnderMinIsr,
-            PartitionProblem::UnderReplicated
-        ]
-    );
-    assert_eq!(problems[&2][0], PartitionProblem::Offline);
-    assert!(detail.partitions.iter().all(|p| p.offline_replicas == [3]));
-    assert_eq!(detail.partitions[2].leader, None);
-
+    // One broker down: every partition of the replicated topic lost a replica from its ISR;
+    // the topic whose one replica was on it is offline.
+    brokers.stop(3);
+    let shrunk = topic_when(&app, &replicated, "ISRs without broker 3", |d| {
+        d.summary.under_replicated == 3 && d.partitions.iter().all(|p| !p.isr.contains(&3))
+    })
+    .await;
+    assert_eq!(shrunk.summary.under_min_isr, 0);
+    assert!(shrunk.partitions.iter().all(|p| p.offline_replicas == [3]));
+    assert_eq!(plugboards_isr(&shrunk), independent_isr(&replicated));
+    let offline = topic_when(&app, &single, "the topic on broker 3 offline", |d| {
+        d.summary.offline == 1
+    })
+    .await;
+    assert_eq!(offline.partitions[0].leader, None);
     let metrics = app.get("/metrics").await.text().await.unwrap();
-    for line in [
-        "plugboard_kafka_topic_under_replicated_partitions{cluster=\"local\",topic=\"orders\"} 3",
-        "plugboard_kafka_topic_under_min_isr_partitions{cluster=\"local\",topic=\"orders\"} 2",
-        "plugboard_kafka_topic_offline_partitions{cluster=\"local\",topic=\"orders\"} 1",
-    ] {
-        assert!(metrics.contains(line), "missing {line}");
-    }
+    let under = format!(
+        "plugboard_kafka_topic_under_replicated_partitions{{cluster=\"local\",topic=\"{replicated}\"}} 3"
+    );
+    assert!(metrics.contains(&under), "missing {under}");
+    let incident = eventually("an incident of the ISR rule", || async {
+        crate::alerts::incidents_of(&app.base_url, rule)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    assert!(
+        incident.opening.contains(&replicated),
+        "{}",
+        incident.opening
+    );
+
+    // Two down: one replica left in each ISR, under min.insync.replicas=2, so the source's
+    // writes with acks=all are refused and its task fails with Kafka's own error.
+    brokers.stop(2);
+    let starved = topic_when(&app, &replicated, "ISRs of broker 1 alone", |d| {
+        d.summary.under_min_isr == 3
+    })
+    .await;
+    assert_eq!(plugboards_isr(&starved), independent_isr(&replicated));
+    std::fs::write(&file, "first\nsecond\nthird\n").unwrap();
+    let failed = detail_when(&app, &source, "the source's task to fail", |d| {
+        d.tasks.iter().any(|t| t.state.as_str() == "FAILED")
+    })
+    .await;
+    let trace = failed.tasks[0].trace.clone().unwrap_or_default();
+    assert!(trace.contains("NotEnoughReplicas"), "{trace}");
+
+    brokers.start(2);
+    brokers.start(3);
+    topic_when(&app, &replicated, "every ISR whole again", |d| {
+        d.summary.healthy() && d.partitions.iter().all(|p| p.isr.len() == 3)
+    })
+    .await;
+    topic_when(&app, &single, "the single-replica topic back", |d| {
+        d.summary.healthy()
+    })
+    .await;
+    eventually("the ISR incident resolved", || async {
+        let incidents = crate::alerts::incidents_of(&app.base_url, rule).await;
+        incidents
+            .iter()
+            .all(|i| i.resolved_at.is_some())
+            .then_some(())
+    })
+    .await;
+    delete_connector(&app, &source).await;
+    delete_connector(&app, &sink).await;
 }

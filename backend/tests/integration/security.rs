@@ -245,8 +245,8 @@ async fn planted_secrets_never_leave_plugboard_for_any_role_in_any_answer_row_lo
         format!("{p}/connectors?expand=info&expand=status"),
         format!("{p}/connectors/{n}"),
         format!("{p}/connectors/{n}/config"),
+        // `tasks-config` is gone from Connect 4 (KIP-970): `tasks` carries the same configs.
         format!("{p}/connectors/{n}/tasks"),
-        format!("{p}/connectors/{n}/tasks-config"),
         format!("{p}/connectors/{n}/status"),
         format!("/api/v1/history?connector={n}"),
         format!("/api/v1/history/export?connector={n}"),

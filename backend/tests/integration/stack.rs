@@ -1,4 +1,4 @@
-//! Integration tests against the real local stack (tansu + two Kafka Connect 3.9 workers).
+//! Integration tests against the real local stack: the clusters, their workers and versions.
 
 use crate::support::{TestApp, cluster, stack_urls};
 use api_types::{ClusterOverview, ErrorBody};
@@ -7,26 +7,48 @@ use reqwest::StatusCode;
 /// The stack cluster these tests use (see [`crate::support`]).
 const STACK: &str = "pair";
 
+/// The Kafka version scripts/maven/NAME/pom.xml pins: what the stack's workers run.
+fn pinned(name: &str) -> String {
+    let pom = format!(
+        "{}/../scripts/maven/{name}/pom.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(pom).unwrap();
+    let start = text.find("<kafka.version>").unwrap() + "<kafka.version>".len();
+    text[start..text[start..].find('<').unwrap() + start].to_owned()
+}
+
 #[tokio::test]
-async fn both_workers_report_connect_3_9_0_and_the_same_kafka_cluster() {
-    let urls = stack_urls(STACK);
-    let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
+async fn the_workers_report_the_pinned_connect_4_and_3_9_on_the_same_kafka_cluster() {
+    let (urls, legacy) = (stack_urls(STACK), stack_urls("legacy"));
+    let app = TestApp::start(vec![
+        cluster("local", urls.clone()),
+        cluster("legacy", legacy.clone()),
+    ])
+    .await;
 
     let response = app.get("/api/v1/clusters").await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let clusters: Vec<ClusterOverview> = response.json().await.unwrap();
-    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters.len(), 2);
     let workers = &clusters[0].workers;
     assert_eq!(workers.len(), 2);
-    let infos: Vec<_> = workers.iter().map(|w| w.info.clone().unwrap()).collect();
+    let mut infos: Vec<_> = workers.iter().map(|w| w.info.clone().unwrap()).collect();
     for info in &infos {
-        assert_eq!(info.version, "3.9.0");
+        assert_eq!(info.version, pinned("kafka-4"));
         assert!(!info.kafka_cluster_id.is_empty());
         assert!(!info.commit.is_empty());
     }
-    assert_eq!(infos[0].kafka_cluster_id, infos[1].kafka_cluster_id);
     assert_eq!(workers[0].url, urls[0]);
+    let older = clusters[1].workers[0].info.clone().unwrap();
+    assert_eq!(older.version, pinned("connect-3.9"));
+    infos.push(older);
+    assert!(
+        infos
+            .iter()
+            .all(|i| i.kafka_cluster_id == infos[0].kafka_cluster_id)
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 //! workers); `secure` serves its REST API over HTTPS only and requires client certificates.
 //! Each module names the cluster it uses in a `STACK` constant.
 
+pub mod brokers;
 pub mod fake_worker;
 pub mod kafka_client;
 mod process;
@@ -24,7 +25,6 @@ use std::future::Future;
 use api_types::{ConnectorDetail, UserChange};
 use plugboard::AppState;
 use plugboard::config::{AccessSettings, Cluster, Settings};
-use plugboard::kafka::{KafkaMonitors, KafkaSource};
 use reqwest::Method;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -110,19 +110,6 @@ impl TestApp {
 
     pub async fn start_with_timeout(clusters: Vec<Cluster>, upstream_timeout: Duration) -> Self {
         Self::start_with(clusters, upstream_timeout, |_| {}).await
-    }
-
-    /// Plugboard whose Kafka snapshots come from `sources` (cluster id, source) instead of the
-    /// clusters' bootstrap servers.
-    pub async fn start_with_kafka_sources(
-        clusters: Vec<Cluster>,
-        sources: Vec<(String, Box<dyn KafkaSource>)>,
-    ) -> Self {
-        Self::start_with(clusters, Duration::from_secs(60), move |state| {
-            state.kafka =
-                KafkaMonitors::with_sources(sources, Duration::from_millis(200), &state.db);
-        })
-        .await
     }
 
     /// Plugboard that requires login, as it does off loopback, with the built-in users

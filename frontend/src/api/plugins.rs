@@ -44,6 +44,8 @@ pub struct SettingDefinition {
     pub importance: String,
     pub documentation: Option<String>,
     pub group: Option<String>,
+    /// `order` in Connect 3.x, `order_in_group` since Connect 4.
+    #[serde(alias = "order_in_group")]
     pub order: i32,
     pub display_name: Option<String>,
     #[serde(default)]

@@ -20,13 +20,33 @@ pub fn client_config(bootstrap: &str) -> ClientConfig {
 
 pub async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
     let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
+    // The broker's default replication: one on the stack's broker, three on its second cluster.
     let topics: Vec<_> = names
         .iter()
-        .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(1)))
+        .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(-1)))
         .collect();
     let results = admin
         .create_topics(
             &topics,
+            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
+        )
+        .await
+        .unwrap();
+    for result in results {
+        result.unwrap();
+    }
+}
+
+/// Creates `name` with one partition whose only replica is on broker `broker` (and
+/// `min.insync.replicas=1`, so it is healthy while that broker runs).
+pub async fn create_topic_on(bootstrap: &str, name: &str, broker: i32) {
+    let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
+    let replicas: &[&[i32]] = &[&[broker]];
+    let topic = NewTopic::new(name, 1, TopicReplication::Variable(replicas))
+        .set("min.insync.replicas", "1");
+    let results = admin
+        .create_topics(
+            &[topic],
             &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
         )
         .await
