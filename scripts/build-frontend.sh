@@ -3,13 +3,23 @@
 # static files. Every file but index.html gets its content's hash in its name (so it can be
 # cached for good), and every file a gzip and a Brotli variant beside it (so nothing is
 # compressed per request). The backend serves that folder (and embeds it in release builds).
+# When nothing that goes into it changed since the last build, the folder is kept as it is.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 dist=$REPO_ROOT/frontend/dist
+# What the folder was made from (outside it, so it is not served), to skip an unchanged build.
+stamp=$REPO_ROOT/frontend/dist.inputs
 say "building the browser app (wasm32)"
 cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard-frontend \
   --target wasm32-unknown-unknown --profile wasm-release
+inputs=$(cat "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/plugboard_frontend.wasm" \
+  "$REPO_ROOT/style/plugboard.css" "$REPO_ROOT/frontend/boot.js" "$REPO_ROOT/frontend/index.html" \
+  "$0" | sha256sum | cut -d' ' -f1)
+if [ -f "$dist/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+  say "browser app unchanged: $dist"
+  exit 0
+fi
 rm -rf "$dist.new"
 mkdir -p "$dist.new"
 wasm-bindgen --target web --no-typescript --out-dir "$dist.new" \
@@ -42,6 +52,7 @@ for file in "$dist.new"/*; do
 done
 rm -rf "$dist"
 mv "$dist.new" "$dist"
+echo "$inputs" >"$stamp"
 first_visit=0
 for file in "$dist"/*.br; do first_visit=$((first_visit + $(wc -c <"$file"))); done
 say "browser app built: $(du -h "$dist/$wasm" | cut -f1) of wasm;" \

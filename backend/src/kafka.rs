@@ -4,6 +4,7 @@
 //!
 //! - [`observation`]: the raw data of one cycle, and the [`KafkaSource`] that reads it.
 //! - [`rdkafka_source`]: the real source; [`native`] holds its two calls into librdkafka's C API.
+//! - [`offsets_topic`]: committed offsets, read from `__consumer_offsets`.
 //! - [`monitor`]: the loop on a thread of its own, publishing the latest [`KafkaView`].
 //! - [`snapshot`]: answers derived from a snapshot (topic health, group lag, rates).
 //! - [`lag_history`]: lag over time in SQLite, folded per minute after a day.
@@ -14,6 +15,7 @@ pub mod linking;
 pub mod monitor;
 mod native;
 pub mod observation;
+pub mod offsets_topic;
 pub mod rdkafka_source;
 pub mod snapshot;
 

@@ -1,9 +1,9 @@
 //! The admin calls the `rdkafka` crate does not wrap, made through librdkafka's C API on the
-//! snapshot client: the group list with states (ListConsumerGroups, which unlike the crate's
-//! `fetch_group_list` needs no DescribeGroups: tansu fails those for Connect's own group),
-//! committed offsets of any group (ListConsumerGroupOffsets) and topic configs
+//! snapshot client: the group list with states (ListConsumerGroups, one request per broker,
+//! which unlike the crate's `fetch_group_list` needs no DescribeGroups) and topic configs
 //! (DescribeConfigs). Using the one client keeps one set of broker connections and lets its
-//! statistics count every request.
+//! statistics count every request. No call here goes to a group coordinator (see
+//! [`super::offsets_topic`] for why).
 //!
 //! This is the only module with `unsafe`. Each pointer from librdkafka is owned by exactly one
 //! of the guards below, which free it once; borrowed pointers never outlive the event they
@@ -16,9 +16,6 @@ use std::time::{Duration, Instant};
 
 use rdkafka::bindings as rd;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
-
-/// A committed offset: (topic, partition, offset).
-pub type Committed = (String, i32, i64);
 
 /// Every group's name and state (Stable, Empty, ...), in one ListGroups request per broker.
 pub fn list_groups<C: ConsumerContext>(
@@ -65,87 +62,6 @@ pub fn list_groups<C: ConsumerContext>(
             })
             .collect())
     }
-}
-
-/// The committed offsets of each group, asked all at once (librdkafka takes one group per
-/// call; each goes to the group's coordinator). A group that failed is left out of the answer
-/// and named in the error list.
-pub fn committed_offsets<C: ConsumerContext>(
-    consumer: &BaseConsumer<C>,
-    groups: &[String],
-    timeout: Duration,
-) -> (HashMap<String, Vec<Committed>>, Vec<String>) {
-    let rk = consumer.client().native_ptr();
-    let queue = Queue::new(rk);
-    let options = Options::new(
-        rk,
-        rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
-        timeout,
-    );
-    let mut sent = 0;
-    let mut errors = Vec::new();
-    for group in groups {
-        let Ok(name) = CString::new(group.as_str()) else {
-            errors.push(format!("{group}: name has a NUL byte"));
-            continue;
-        };
-        // SAFETY: `name` is a valid C string; a NULL partition list asks for every partition.
-        // librdkafka copies the request, so it is destroyed right after the call.
-        unsafe {
-            let mut request =
-                rd::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), std::ptr::null());
-            rd::rd_kafka_ListConsumerGroupOffsets(rk, &mut request, 1, options.0, queue.0);
-            rd::rd_kafka_ListConsumerGroupOffsets_destroy(request);
-        }
-        sent += 1;
-    }
-    let mut offsets = HashMap::new();
-    for event in queue.events(sent, timeout) {
-        let event = match event {
-            Ok(event) => event,
-            Err(error) => {
-                errors.push(error);
-                continue;
-            }
-        };
-        // SAFETY: the event is alive for this whole block; everything read is copied out.
-        unsafe {
-            let result = rd::rd_kafka_event_ListConsumerGroupOffsets_result(event.0);
-            if result.is_null() {
-                continue;
-            }
-            let mut count = 0;
-            let groups = rd::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut count);
-            for &group in slice(groups, count) {
-                let name = text(rd::rd_kafka_group_result_name(group));
-                let error = rd::rd_kafka_group_result_error(group);
-                if !error.is_null() {
-                    errors.push(format!(
-                        "{name}: {}",
-                        text(rd::rd_kafka_error_string(error))
-                    ));
-                    continue;
-                }
-                let list = rd::rd_kafka_group_result_partitions(group);
-                let committed = if list.is_null() {
-                    Vec::new()
-                } else {
-                    let list = &*list;
-                    slice(list.elems, usize::try_from(list.cnt).unwrap_or(0))
-                        .iter()
-                        // A partition without a commit answers with a negative offset.
-                        .filter(|p| {
-                            p.offset >= 0
-                                && p.err == rd::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
-                        })
-                        .map(|p| (text(p.topic), p.partition, p.offset))
-                        .collect()
-                };
-                offsets.insert(name, committed);
-            }
-        }
-    }
-    (offsets, errors)
 }
 
 /// The value of `key` in each topic's config, in one DescribeConfigs call: `None` for a topic

@@ -1,7 +1,6 @@
 //! What one snapshot cycle reads from Kafka, as plain data, and the source that reads it.
 //!
-//! The real source is [`super::RdKafkaSource`]; tests may give a source of their own where the
-//! real broker cannot produce a state (tansu always reports a full ISR).
+//! The real source is [`super::RdKafkaSource`].
 
 use std::collections::HashMap;
 

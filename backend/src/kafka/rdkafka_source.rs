@@ -1,7 +1,8 @@
 //! The real [`KafkaSource`]: one librdkafka client per cluster, asked with a timeout on every
-//! call. Requests per cycle: one Metadata, one DescribeConfigs, one ListGroups per broker, one
-//! OffsetFetch per group (to its coordinator), and one ListOffsets per leader broker for the
-//! log-end offsets of every partition at once.
+//! call, and a second that follows `__consumer_offsets` for the committed offsets
+//! ([`super::offsets_topic`]). Requests per cycle: one Metadata, one DescribeConfigs, one
+//! ListGroups per broker, one ListOffsets per leader broker for the log-end offsets of every
+//! partition at once, and the offsets reader's fetches.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use super::native;
 use super::observation::{
     BrokerMeta, GroupMeta, KafkaSource, Observation, PartitionMeta, TopicMeta,
 };
+use super::offsets_topic::{CommittedOffsets, OFFSETS_TOPIC};
 
 /// A librdkafka client's config for `bootstrap_servers`, with the cluster's extra client
 /// `properties` (security settings, say).
@@ -36,9 +38,10 @@ pub fn client_config(
 /// More than the statistics events of a minute-long interval: each poll serves one event.
 const STATISTICS_EVENTS_SERVED: usize = 64;
 
-/// Reads a cluster through one librdkafka consumer that never joins a group.
+/// Reads a cluster through librdkafka consumers that never join a group.
 pub struct RdKafkaSource {
     consumer: BaseConsumer<ClientEvents>,
+    offsets: CommittedOffsets<ClientEvents>,
     timeout: Duration,
 }
 
@@ -63,7 +66,14 @@ impl RdKafkaSource {
         let consumer = config
             .create_with_context(ClientEvents::default())
             .map_err(|e| anyhow::anyhow!("cannot create the Kafka client: {e}"))?;
-        Ok(Self { consumer, timeout })
+        config.set("client.id", "plugboard-offsets");
+        let offsets =
+            CommittedOffsets::new(config, ClientEvents::default()).map_err(anyhow::Error::msg)?;
+        Ok(Self {
+            consumer,
+            offsets,
+            timeout,
+        })
     }
 
     /// Serves the events librdkafka queued since the last cycle: statistics (one per second,
@@ -116,6 +126,41 @@ impl RdKafkaSource {
         Ok((brokers, topics))
     }
 
+    /// Each partition of the offsets topic with its low and high watermark.
+    fn offsets_topic_ends(
+        &self,
+        topics: &[TopicMeta],
+        log_end: &HashMap<(String, i32), i64>,
+    ) -> Result<HashMap<i32, (i64, i64)>, String> {
+        let Some(offsets_topic) = topics.iter().find(|t| t.name == OFFSETS_TOPIC) else {
+            return Ok(HashMap::new());
+        };
+        let mut list = TopicPartitionList::new();
+        for partition in &offsets_topic.partitions {
+            list.add_partition_offset(OFFSETS_TOPIC, partition.id, Offset::Beginning)
+                .map_err(|e| e.to_string())?;
+        }
+        let lows = self
+            .consumer
+            .offsets_for_times(list, self.timeout)
+            .map_err(|e| format!("cannot read the start of {OFFSETS_TOPIC}: {e}"))?;
+        Ok(offsets_topic
+            .partitions
+            .iter()
+            .map(|p| {
+                let high = log_end.get(&(OFFSETS_TOPIC.to_owned(), p.id)).copied();
+                let low = lows
+                    .find_partition(OFFSETS_TOPIC, p.id)
+                    .and_then(|e| match e.offset() {
+                        Offset::Offset(low) => Some(low),
+                        _ => None,
+                    });
+                // Unknown watermarks: read what comes, as if the partition were empty.
+                (p.id, (low.unwrap_or(0), high.unwrap_or(0)))
+            })
+            .collect())
+    }
+
     /// Log-end offsets of every partition, batched by librdkafka into one request per leader.
     fn log_end_offsets(&self, topics: &[TopicMeta]) -> Result<HashMap<(String, i32), i64>, String> {
         let mut list = TopicPartitionList::new();
@@ -143,25 +188,26 @@ impl RdKafkaSource {
             .collect())
     }
 
-    fn groups(&self) -> Result<Vec<GroupMeta>, String> {
+    /// Every group with its state, and the offsets it committed as the offsets topic has them
+    /// (read to the high watermarks `log_end` has for it, within the timeout).
+    fn groups(
+        &mut self,
+        topics: &[TopicMeta],
+        log_end: &HashMap<(String, i32), i64>,
+    ) -> Result<Vec<GroupMeta>, String> {
         let listed = native::list_groups(&self.consumer, self.timeout)
             .map_err(|e| format!("cannot list consumer groups: {e}"))?;
-        let names: Vec<String> = listed.iter().map(|(name, _)| name.clone()).collect();
-        let (mut committed, errors) =
-            native::committed_offsets(&self.consumer, &names, self.timeout);
-        if !errors.is_empty() && committed.is_empty() {
-            return Err(format!(
-                "cannot read committed offsets: {}",
-                errors.join("; ")
-            ));
-        }
-        for error in errors.iter().take(3) {
-            tracing::warn!("committed offsets of a group could not be read: {error}");
+        let ends = self.offsets_topic_ends(topics, log_end)?;
+        if let Err(e) = self.offsets.catch_up(&ends, self.timeout) {
+            // The reader's own log of why (an authorization failure, say).
+            let why = self.offsets.consumer().context().take_failure();
+            let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+            return Err(format!("cannot read committed offsets: {e}{why}"));
         }
         Ok(listed
             .into_iter()
             .map(|(name, state)| GroupMeta {
-                committed: committed.remove(&name).unwrap_or_default(),
+                committed: self.offsets.of_group(&name),
                 name,
                 state,
             })
@@ -191,7 +237,7 @@ impl KafkaSource for RdKafkaSource {
             Err(e) => tracing::warn!("cannot read min.insync.replicas of topics: {e}"),
         }
         let log_end = self.log_end_offsets(&topics)?;
-        let groups = self.groups()?;
+        let groups = self.groups(&topics, &log_end)?;
         Ok(Observation {
             brokers,
             topics,
@@ -201,7 +247,10 @@ impl KafkaSource for RdKafkaSource {
     }
 
     fn requests_sent(&self) -> Option<u64> {
-        let total = self.consumer.context().total.load(Ordering::Relaxed);
+        let total = [self.consumer.context(), self.offsets.consumer().context()]
+            .iter()
+            .map(|c| c.total.load(Ordering::Relaxed))
+            .sum::<u64>();
         (total > 0).then_some(total)
     }
 }
