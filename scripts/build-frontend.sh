@@ -12,8 +12,9 @@ dist=$REPO_ROOT/frontend/dist
 stamp=$REPO_ROOT/frontend/dist.inputs
 say "building the browser app (wasm32)"
 cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard-frontend \
-  --target wasm32-unknown-unknown --profile wasm-release
-inputs=$(cat "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/plugboard_frontend.wasm" \
+  --target wasm32-unknown-unknown --profile wasm-release --target-dir "$WASM_TARGET_DIR"
+wasm_built=$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/plugboard_frontend.wasm
+inputs=$(cat "$wasm_built" \
   "$REPO_ROOT/style/plugboard.css" "$REPO_ROOT/frontend/boot.js" "$REPO_ROOT/frontend/index.html" \
   "$0" | sha256sum | cut -d' ' -f1)
 if [ -f "$dist/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
@@ -23,7 +24,7 @@ fi
 rm -rf "$dist.new"
 mkdir -p "$dist.new"
 wasm-bindgen --target web --no-typescript --out-dir "$dist.new" \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/plugboard_frontend.wasm"
+  "$wasm_built"
 # Size first; the flags name the wasm features rustc emits by default.
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-reference-types --enable-mutable-globals \
   --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \

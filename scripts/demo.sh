@@ -15,14 +15,13 @@ case "${1:-}" in
 esac
 
 "$REPO_ROOT/scripts/install-deps.sh"
-"$REPO_ROOT/scripts/build-frontend.sh"
-say "building the plugboard binary"
-cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 
 plugboard_pid=
+build_pid=
 shutdown() {
   # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
   trap '' INT TERM PIPE
+  if [ -n "$build_pid" ]; then kill -TERM -- "-$build_pid" 2>/dev/null || true; fi
   if [ -n "$plugboard_pid" ]; then kill -TERM "$plugboard_pid" 2>/dev/null || true; wait "$plugboard_pid" 2>/dev/null || true; fi
   stack_stop
   say "stopped; demo data kept in $DATA_DIR (scripts/demo.sh --wipe starts afresh)"
@@ -30,8 +29,20 @@ shutdown() {
 trap shutdown EXIT
 trap 'exit 130' INT TERM
 
+# The browser app compiles while the backend does (two cores are busier that way: the app's
+# optimising link runs on one), in a session of its own so that shutdown can stop it; the
+# stack starts meanwhile too.
+setsid "$REPO_ROOT/scripts/build-frontend.sh" &
+build_pid=$!
+say "building the plugboard binary"
+cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 stack_start "$DATA_DIR"
 stack_seed_pipeline "$DATA_DIR"
+wait "$build_pid" || die "the browser app did not build (see above)"
+build_pid=
+# Again, in case the app was finished after the backend (a debug build serves it from disk
+# only if it was there when compiled).
+cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 "$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
   --connect-url "$(cluster_urls local)" --bootstrap-servers "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" &
 plugboard_pid=$!

@@ -61,8 +61,11 @@ fetch_classpath() {
   say "fetching $1 from Maven Central (about 50 MB)"
   rm -rf "$dest"
   mkdir -p "$dest"
-  mvn -B -q -Dstyle.color=never -f "$pom" "$DEPENDENCY_PLUGIN:copy-dependencies" -DoutputDirectory="$dest" \
-    -DincludeScope=runtime || die "Maven could not fetch $1 (see above)"
+  if ! mvn -B -q -Dstyle.color=never -f "$pom" "$DEPENDENCY_PLUGIN:copy-dependencies" \
+    -DoutputDirectory="$dest" -DincludeScope=runtime >"$dest.log" 2>&1; then
+    cat "$dest.log" >&2
+    die "Maven could not fetch $1 (its output is above)"
+  fi
   touch "$dest/.complete"
   say "$1 jars: $(ls "$dest" | wc -l) in $dest"
 }
@@ -79,9 +82,13 @@ ensure_wasm_toolchain() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wanted\$"; then
     say "installing wasm-bindgen-cli $wanted (must match the wasm-bindgen crate in Cargo.lock)"
     # --locked can name a transitive crate version the registry no longer serves; then resolve anew.
-    cargo install wasm-bindgen-cli --version "=$wanted" --locked \
-      || cargo install wasm-bindgen-cli --version "=$wanted"
+    # --force: cargo's own record may say it is installed when the binary is gone. --debug: it
+    # compiles in half the time (52 s against 103 s here) and writes the same output, in 1.5 s
+    # instead of 0.4 s.
+    cargo install --force --debug wasm-bindgen-cli --version "=$wanted" --locked \
+      || cargo install --force --debug wasm-bindgen-cli --version "=$wanted"
   fi
+  wasm-bindgen --version >/dev/null 2>&1 || die "wasm-bindgen-cli $wanted did not install (see above)"
   say "wasm-bindgen: $(wasm-bindgen --version)"
   # binaryen's wasm-opt shrinks the browser's download. From npm, because Debian's (108) is too
   # old for what wasm-bindgen emits now (it breaks the externref table).

@@ -6,6 +6,9 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PLUGBOARD_CACHE=${PLUGBOARD_CACHE:-$HOME/.cache/plugboard}
 # A cargo target directory outside the clone, so a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
+# The browser app's build has a target directory of its own, so that it can run while the
+# backend compiles (cargo locks a target directory for the whole of a build).
+WASM_TARGET_DIR=$CARGO_TARGET_DIR/wasm
 # pom_version NAME: the version scripts/maven/NAME/pom.xml pins.
 pom_version() {
   sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$REPO_ROOT/scripts/maven/$1/pom.xml"
