@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { BASE_URL } from "./browser.mjs";
 import {
-  CLUSTER, browserForTests, connectorPath, createSink, deleteIfPresent, getConnector, openRunningSink,
+  CLUSTER, api, browserForTests, connectorPath, createSink, deleteIfPresent, getConnector, openRunningSink,
   uniqueName, waitForHeaderState,
 } from "./helpers.mjs";
 
@@ -193,5 +193,28 @@ test("a connector named with a slash, a percent sign, a space and unicode has a 
     assert.equal(await page.getByTestId("connector-name").textContent(), name);
   } finally {
     await deleteIfPresent(name, LEGACY);
+  }
+});
+
+test("the connector page shows the plugin version the connector and its task run on Connect 4, none on 3.9", async () => {
+  const page = await openPage();
+  const name = await openRunningSink(page, "e2e-version", created);
+  const plugins = await api("GET", `/clusters/${CLUSTER}/plugins`);
+  const installed = plugins.find((p) => p.class.endsWith(".FileStreamSinkConnector")).version;
+  assert.equal((await page.getByTestId("connector-version").textContent()).trim(), installed);
+  const taskVersion = page.locator("[data-testid=task-row] [data-testid=task-version]");
+  await taskVersion.filter({ hasText: installed }).waitFor();
+  assert.equal(await page.getByTestId("version-differs").count(), 0);
+
+  const legacyName = uniqueName("e2e-version");
+  await createSink(legacyName, LEGACY);
+  try {
+    await page.goto(`${BASE_URL}${connectorPath(legacyName, LEGACY)}`);
+    await waitForHeaderState(page, "RUNNING");
+    await page.locator("[data-testid=task-row]").waitFor();
+    assert.equal(await page.getByTestId("connector-version").count(), 0);
+    assert.equal(await page.getByTestId("task-version").count(), 0);
+  } finally {
+    await deleteIfPresent(legacyName, LEGACY);
   }
 });

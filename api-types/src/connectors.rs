@@ -109,6 +109,9 @@ pub struct ConnectorSummary {
     /// Connect's state of the connector itself.
     pub state: ConnectorState,
     pub worker_id: Option<String>,
+    /// The plugin version the connector runs (Connect 4.1 and newer, KIP-891).
+    #[serde(default)]
+    pub version: Option<String>,
     pub health: Health,
     pub tasks: TaskCounts,
     /// The first "Caused by" line of the connector's or a task's trace, else its first line.
@@ -164,6 +167,9 @@ pub struct TaskDetail {
     pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
+    /// The plugin version the task runs (Connect 4.1 and newer, KIP-891).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// Everything the connector page shows.

@@ -9,6 +9,7 @@
 //! - [`model`]: Connect's JSON bodies, and the summaries Plugboard computes from them.
 //! - [`probe`]: `GET /` of each worker for the cluster overview.
 //! - [`tls`]: the HTTP client of a cluster, with its CA and client certificate.
+//! - [`versions`]: the Connect version a cluster runs, and the calls that exist in it.
 //!
 //! Cluster credentials are attached here and nowhere else, so they never reach the browser.
 
@@ -21,6 +22,7 @@ mod probe;
 mod settle;
 mod tls;
 mod upstream;
+mod versions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -36,7 +38,7 @@ use crate::metrics::Histograms;
 use crate::secrets::declared::DeclaredKeys;
 pub use actions::ConnectorAction;
 use cache::GetCache;
-pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName};
+pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
 pub use listing::{Freshness, LiveConnector};
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 
@@ -57,6 +59,8 @@ struct ClusterClientInner {
     declared_keys: DeclaredKeys,
     /// How long each HTTP request to a worker took, for `/metrics`.
     durations: Histograms,
+    /// The Connect version the cluster runs, as last read.
+    version: versions::VersionMemo,
 }
 
 impl ClusterClient {
@@ -71,6 +75,7 @@ impl ClusterClient {
             upstream_requests: AtomicU64::new(0),
             declared_keys: DeclaredKeys::default(),
             durations: Histograms::default(),
+            version: versions::VersionMemo::default(),
         })))
     }
 

@@ -284,6 +284,7 @@ mod tests {
             class: "FileStreamSink".into(),
             state: ConnectorState::parse(state),
             worker_id: None,
+            version: None,
             health: Health::Degraded,
             tasks: TaskCounts {
                 total: running + failed,

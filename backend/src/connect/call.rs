@@ -18,7 +18,7 @@ use api_types::{Action, RestartScope, Role};
 use axum::http::Method;
 use serde_json::{Value, json};
 
-pub use names::{ConnectorName, LoggerName, PluginName, segment};
+pub use names::{ConnectorName, LoggerName, PluginName, PluginVersion, segment};
 
 /// Which parts `GET /connectors` expands (`?expand=status&expand=info`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,9 @@ pub enum LoggerScope {
 pub enum ConnectCall {
     ServerInfo,
     Health,
-    ListConnectors { expand: Vec<Expand> },
+    ListConnectors {
+        expand: Vec<Expand>,
+    },
     CreateConnector,
     GetConnector(ConnectorName),
     DeleteConnector(ConnectorName),
@@ -60,9 +62,12 @@ pub enum ConnectCall {
     GetOffsets(ConnectorName),
     AlterOffsets(ConnectorName),
     ResetOffsets(ConnectorName),
-    ListPlugins { connectors_only: Option<bool> },
-    GetPluginConfig(PluginName),
-    ValidateConfig(PluginName),
+    ListPlugins {
+        connectors_only: Option<bool>,
+    },
+    /// A plugin's config definitions; of one version or range of them on Connect 4.1+.
+    GetPluginConfig(PluginName, Option<PluginVersion>),
+    ValidateConfig(PluginName, Option<PluginVersion>),
     ListLoggers,
     GetLogger(LoggerName),
     SetLogger(LoggerName, Option<LoggerScope>),
@@ -74,7 +79,7 @@ impl ConnectCall {
         match self {
             CreateConnector | Restart(..) | RestartTask(..) => Method::POST,
             PutConfig(_) | Pause(_) | Resume(_) | Stop(_) | ResetTopics(_) => Method::PUT,
-            ValidateConfig(_) | SetLogger(..) => Method::PUT,
+            ValidateConfig(..) | SetLogger(..) => Method::PUT,
             PatchConfig(_) | AlterOffsets(_) => Method::PATCH,
             DeleteConnector(_) | ResetOffsets(_) => Method::DELETE,
             _ => Method::GET,
@@ -124,10 +129,14 @@ impl ConnectCall {
                 Some(only) => format!("/connector-plugins?connectorsOnly={only}"),
                 None => "/connector-plugins".into(),
             },
-            GetPluginConfig(p) => format!("/connector-plugins/{}/config", segment(p.as_str())),
-            ValidateConfig(p) => {
-                format!("/connector-plugins/{}/config/validate", segment(p.as_str()))
-            }
+            GetPluginConfig(p, version) => with_version(
+                format!("/connector-plugins/{}/config", segment(p.as_str())),
+                version,
+            ),
+            ValidateConfig(p, version) => with_version(
+                format!("/connector-plugins/{}/config/validate", segment(p.as_str())),
+                version,
+            ),
             ListLoggers => "/admin/loggers".into(),
             GetLogger(l) => format!("/admin/loggers/{}", segment(l.as_str())),
             SetLogger(l, scope) => {
@@ -226,7 +235,7 @@ impl ConnectCall {
         use ConnectCall::*;
         matches!(
             self,
-            CreateConnector | PutConfig(_) | PatchConfig(_) | ValidateConfig(_)
+            CreateConnector | PutConfig(_) | PatchConfig(_) | ValidateConfig(..)
         )
     }
 
@@ -238,6 +247,13 @@ impl ConnectCall {
             && self
                 .connector()
                 .is_some_and(ConnectorName::garbled_by_forwarding)
+    }
+}
+
+fn with_version(path: String, version: &Option<PluginVersion>) -> String {
+    match version {
+        Some(version) => format!("{path}?version={}", segment(version.as_str())),
+        None => path,
     }
 }
 

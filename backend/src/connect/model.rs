@@ -58,6 +58,9 @@ pub struct StateEntry {
     pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
+    /// The plugin version running (Connect 4.1 and newer).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// The state of one task.
@@ -67,6 +70,9 @@ pub struct TaskState {
     pub state: ConnectorState,
     pub worker_id: Option<String>,
     pub trace: Option<String>,
+    /// The plugin version running (Connect 4.1 and newer).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 impl From<TaskState> for TaskDetail {
@@ -76,6 +82,7 @@ impl From<TaskState> for TaskDetail {
             state: task.state,
             worker_id: task.worker_id,
             trace: task.trace,
+            version: task.version,
         }
     }
 }
@@ -110,6 +117,7 @@ pub fn summarize(
             .unwrap_or_default(),
         state: status.map_or(ConnectorState::Unassigned, |s| s.connector.state),
         worker_id: status.and_then(|s| s.connector.worker_id.clone()),
+        version: status.and_then(|s| s.connector.version.clone()),
         health: health(status),
         tasks: task_counts(status.map_or(&[], |s| &s.tasks)),
         first_cause: status.and_then(first_cause),

@@ -121,6 +121,7 @@ async fn forward_to_connect(
     if client.cluster().read_only && call.changes() {
         return Err(ApiError::ReadOnlyCluster(passthrough.cluster));
     }
+    client.check_exists(&call).await?;
     let me = me.map(|Extension(me)| me);
     let body = read_json_body(body).await?;
     let body = prepare_body(client, &call, body, me.as_ref()).await?;
@@ -155,14 +156,14 @@ async fn prepare_body(
             named(&parsed["name"])?;
             (None, parsed.get_mut("config"))
         }
-        ConnectCall::ValidateConfig(_) => (named(&parsed["name"])?, Some(&mut parsed)),
+        ConnectCall::ValidateConfig(..) => (named(&parsed["name"])?, Some(&mut parsed)),
         _ => (call.connector().cloned(), Some(&mut parsed)),
     };
     let Some(config) = config.and_then(Value::as_object_mut) else {
         return Ok(body);
     };
     let restores = secrets::holds_placeholder(config.values().filter_map(Value::as_str));
-    if restores && matches!(call, ConnectCall::ValidateConfig(_)) {
+    if restores && matches!(call, ConnectCall::ValidateConfig(..)) {
         let may_edit = me.is_some_and(|me| me.may(Action::Update.role(), Some(client.id())));
         if !may_edit {
             return Err(ApiError::Forbidden(

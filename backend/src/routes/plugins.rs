@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::{ApiPath, ChangeOrigin, relay, relay_masked};
 use crate::AppState;
-use crate::connect::{ConnectCall, ConnectorName, PluginName};
+use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion};
 use crate::error::ApiError;
 use crate::secrets;
 
@@ -38,6 +38,20 @@ struct PluginsQuery {
     connectors_only: bool,
 }
 
+/// Which version of a plugin (KIP-891, Connect 4.1 and newer).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VersionQuery {
+    /// An exact version or a Maven range (`[4.0,5.0)`); the newest installed when left out.
+    version: Option<String>,
+}
+
+impl VersionQuery {
+    fn version(self) -> Result<Option<PluginVersion>, ApiError> {
+        self.version.as_deref().map(PluginVersion::new).transpose()
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_plugins(
     State(state): State<AppState>,
@@ -52,13 +66,16 @@ async fn list_plugins(
     Ok(relay(client.call(&call, None).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path)), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_plugin_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
+    query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
-    let call = ConnectCall::GetPluginConfig(PluginName::new(&plugin)?);
+    let call = ConnectCall::GetPluginConfig(PluginName::new(&plugin)?, query.version()?);
+    client.check_exists(&call).await?;
     Ok(relay(client.call(&call, None).await?))
 }
 
@@ -66,13 +83,15 @@ async fn get_plugin_config(
 /// hidden; the plugin named in the path is filled in as `connector.class` when the config has
 /// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
 /// stored values, for callers who may edit that connector.
-#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path)), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn validate_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
+    query: Result<Query<VersionQuery>, QueryRejection>,
     body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query?;
     let Json(mut config) = body?;
     let client = state.clusters.get(&cluster_id)?;
     let plugin = PluginName::new(&plugin)?;
@@ -87,7 +106,8 @@ async fn validate_config(
             .transpose()?;
         secrets::restore_stored(client, name.as_ref(), config.iter_mut().collect()).await?;
     }
-    let call = ConnectCall::ValidateConfig(plugin);
+    let call = ConnectCall::ValidateConfig(plugin, query.version()?);
+    client.check_exists(&call).await?;
     let response = client.call(&call, Some(&json!(config))).await?;
     Ok(relay_masked(client, &call, response).await)
 }

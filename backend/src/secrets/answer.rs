@@ -47,7 +47,7 @@ pub fn configs_in<'a>(call: &ConnectCall, body: &'a mut Value) -> Vec<&'a mut Ma
 /// Hides the secrets in Connect's JSON answer to `call`: connector configs, task configs and
 /// validation echoes.
 pub async fn mask_answer(client: &ClusterClient, call: &ConnectCall, body: &mut Value) {
-    if let ConnectCall::ValidateConfig(_) = call {
+    if let ConnectCall::ValidateConfig(..) = call {
         let config = validated_config(body);
         let declared = client.declared_secret_keys_json(&config).await;
         mask_validation(body, &declared);

@@ -108,7 +108,7 @@ impl ClusterClient {
             return keys.clone();
         }
         let plugin = PluginName::new(class).ok()?;
-        let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin), None);
+        let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin, None), None);
         let answer = self.send(request).await.ok()?;
         let keys = answer
             .json::<Vec<Value>>()

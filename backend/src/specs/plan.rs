@@ -297,7 +297,7 @@ async fn validate(
     let mut body = json!(resolved);
     body["name"] = json!(spec.name);
     let answer: Value = client
-        .call(&ConnectCall::ValidateConfig(plugin), Some(&body))
+        .call(&ConnectCall::ValidateConfig(plugin, None), Some(&body))
         .await
         .and_then(|response| response.json())
         .map_err(|e| e.to_string())?;

@@ -1,12 +1,14 @@
 //! Plugboard's integration tests, in one binary (one link for all) with a module per area.
-//! They run against the real local stack that scripts/test.sh starts: tansu, single-worker
-//! Connect clusters for most tests and one two-worker cluster for what needs two workers (see
-//! [`support`]). Tests run in parallel; each uses connector names and topics of its own.
+//! They run against the real local stack that scripts/test.sh starts: Apache Kafka 4 brokers,
+//! single-worker Connect 4 clusters for most tests, one two-worker cluster for what needs two
+//! workers and a Connect 3.9 cluster (see [`support`]). Tests run in parallel; each uses
+//! connector names and topics of its own.
 
 mod access;
 mod alerts;
 mod assets;
 mod connect_tls;
+mod connect_versions;
 mod dlq;
 mod faults;
 mod gateway;

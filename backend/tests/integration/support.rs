@@ -4,7 +4,8 @@
 //! The stack has two single-worker Connect clusters, `solo1` and `solo2` (a change costs one
 //! rebalance there, so tests on them run in parallel and settle quickly), and one two-worker
 //! cluster, `pair`, for what needs two workers (answers per worker, a change forwarded between
-//! workers); `secure` serves its REST API over HTTPS only and requires client certificates.
+//! workers); `secure` serves its REST API over HTTPS only and requires client certificates;
+//! `legacy` runs Connect 3.9 on two workers, so the same tests can run on both versions.
 //! Each module names the cluster it uses in a `STACK` constant.
 
 pub mod brokers;

@@ -116,7 +116,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         <section class="card">
             <h2>"Tasks"</h2>
             {move || tasks.get().map(|tasks| view! {
-                <TaskTable tasks busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
+                <TaskTable tasks connector_version=summary.with(|s| s.as_ref().and_then(|s| s.version.clone())) busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
             })}
         </section>
         <DriftCard cluster=cluster.clone() name=name.clone() />
@@ -181,6 +181,7 @@ fn SummaryFacts(summary: ConnectorSummary) -> impl IntoView {
             <div><dt>"Type"</dt><dd>{format!("{:?}", summary.kind).to_lowercase()}</dd></div>
             <div><dt>"Plugin"</dt><dd title=summary.class.clone()>{short_class(&summary.class).to_owned()}</dd></div>
             <div><dt>"Worker"</dt><dd><code data-testid="connector-worker">{summary.worker_id.clone().unwrap_or_else(|| "—".to_owned())}</code></dd></div>
+            {summary.version.clone().map(|v| view! { <div><dt>"Version"</dt><dd><code data-testid="connector-version">{v}</code></dd></div> })}
             <div><dt>"Tasks"</dt><dd>{format!("{} running of {}, {} failed", tasks.running, tasks.total, tasks.failed)}</dd></div>
             {summary.consumer_group.clone().map(|g| view! { <div><dt>"Consumer group"</dt><dd><code>{g}</code></dd></div> })}
         </dl>

@@ -61,6 +61,38 @@ impl PluginName {
     }
 }
 
+/// A plugin version asked for (KIP-891, Connect 4.1): an exact version (`4.3.1`, `2.1.0-ccs`)
+/// or a Maven range (`[4.0,5.0)`). Printable ASCII without spaces, at most 128 characters:
+/// Connect compares it with versions plugins report, which are no longer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PluginVersion(String);
+
+impl PluginVersion {
+    pub const MAX_LEN: usize = 128;
+
+    pub fn new(version: &str) -> Result<Self, ApiError> {
+        let why = if version.is_empty() {
+            Some("it is empty")
+        } else if version.len() > Self::MAX_LEN {
+            Some("it is longer than 128 characters")
+        } else if !version.bytes().all(|b| b.is_ascii_graphic()) {
+            Some("it holds a space, a control or a non-ASCII character")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => Err(ApiError::BadRequest(format!(
+                "plugin version {version:?} is refused: {why}"
+            ))),
+            None => Ok(Self(version.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A logger's name (`org.apache.kafka.connect`, `root`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LoggerName(String);
@@ -197,5 +229,16 @@ mod tests {
         assert!(PluginName::new("a/b").is_err());
         assert!(LoggerName::new("..").is_err());
         assert!(LoggerName::new("root").is_ok());
+    }
+
+    #[test]
+    fn plugin_versions_are_exact_versions_or_ranges_of_printable_ascii() {
+        for good in ["4.3.1", "[4.0,5.0)", "(,2.0]", "7.6.0-ccs", "1.0.0.Final"] {
+            assert!(PluginVersion::new(good).is_ok(), "{good:?}");
+        }
+        let long = "1".repeat(PluginVersion::MAX_LEN + 1);
+        for bad in ["", "4.0 beta", "vé", "4\n", long.as_str()] {
+            assert!(PluginVersion::new(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -159,8 +159,8 @@ fn endpoint(shape: Shape, method: &Method, query: &mut Query) -> Result<ConnectC
         Shape::Plugins => ConnectCall::ListPlugins {
             connectors_only: query.flag("connectorsOnly")?,
         },
-        Shape::PluginConfig(plugin) => ConnectCall::GetPluginConfig(plugin),
-        Shape::Validate(plugin) => ConnectCall::ValidateConfig(plugin),
+        Shape::PluginConfig(plugin) => ConnectCall::GetPluginConfig(plugin, query.version()?),
+        Shape::Validate(plugin) => ConnectCall::ValidateConfig(plugin, query.version()?),
         Shape::Loggers => ConnectCall::ListLoggers,
         Shape::Logger(logger) if get => ConnectCall::GetLogger(logger),
         Shape::Logger(logger) => ConnectCall::SetLogger(logger, query.scope()?),

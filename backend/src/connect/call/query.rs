@@ -2,7 +2,7 @@
 //! and anything left over is refused, so nothing is forwarded that was not judged.
 
 use super::names::decode;
-use super::{Expand, LoggerScope};
+use super::{Expand, LoggerScope, PluginVersion};
 use crate::error::ApiError;
 
 /// The query's parameters, decoded; each endpoint takes the ones it knows and any left over is
@@ -67,6 +67,17 @@ impl Query {
             [value] if value.eq_ignore_ascii_case("cluster") => Ok(Some(LoggerScope::Cluster)),
             values => Err(ApiError::BadRequest(format!(
                 "query parameter `scope` must be given once as worker or cluster, not {values:?}"
+            ))),
+        }
+    }
+
+    /// `version` (KIP-891), given at most once.
+    pub fn version(&mut self) -> Result<Option<PluginVersion>, ApiError> {
+        match self.take("version").as_slice() {
+            [] => Ok(None),
+            [version] => PluginVersion::new(version).map(Some),
+            values => Err(ApiError::BadRequest(format!(
+                "query parameter `version` must be given at most once, not {values:?}"
             ))),
         }
     }

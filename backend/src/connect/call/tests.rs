@@ -72,8 +72,26 @@ fn documented_endpoints_parse_with_decoded_names_and_forward_canonically() {
         (
             Method::PUT,
             "/connector-plugins/FileStreamSink/config/validate",
-            ConnectCall::ValidateConfig(PluginName::new("FileStreamSink").unwrap()),
+            ConnectCall::ValidateConfig(PluginName::new("FileStreamSink").unwrap(), None),
             "/connector-plugins/FileStreamSink/config/validate",
+        ),
+        (
+            Method::GET,
+            "/connector-plugins/FileStreamSink/config?version=%5B4.0%2C5.0%29",
+            ConnectCall::GetPluginConfig(
+                PluginName::new("FileStreamSink").unwrap(),
+                Some(PluginVersion::new("[4.0,5.0)").unwrap()),
+            ),
+            "/connector-plugins/FileStreamSink/config?version=%5B4.0%2C5.0%29",
+        ),
+        (
+            Method::PUT,
+            "/connector-plugins/FileStreamSink/config/validate?version=4.3.1",
+            ConnectCall::ValidateConfig(
+                PluginName::new("FileStreamSink").unwrap(),
+                Some(PluginVersion::new("4.3.1").unwrap()),
+            ),
+            "/connector-plugins/FileStreamSink/config/validate?version=4.3.1",
         ),
     ];
     for (method, path, expected, forwarded) in cases {
@@ -140,6 +158,13 @@ fn query_parameters_are_judged_too() {
         (Method::GET, "/connectors?expand=everything"),
         (Method::GET, "/connectors/x/config?unknown=1"),
         (Method::PUT, "/admin/loggers/root?scope=galaxy"),
+        (Method::GET, "/connectors/x/config?version=4.3.1"),
+        (
+            Method::GET,
+            "/connector-plugins/p/config?version=1&version=2",
+        ),
+        (Method::GET, "/connector-plugins/p/config?version="),
+        (Method::GET, "/connector-plugins/p/config?version=4%200"),
     ] {
         assert!(
             matches!(call(method.clone(), path), Err(ApiError::BadRequest(_))),

@@ -1,4 +1,5 @@
-//! A connector's tasks: state, worker, a restart button each, and collapsible traces.
+//! A connector's tasks: state, worker, plugin version (marked where it differs from the
+//! connector's: an upgrade not finished), a restart button each, and collapsible traces.
 
 use api_types::{TaskDetail, trace_headline};
 use leptos::prelude::*;
@@ -20,6 +21,8 @@ pub fn Trace(trace: String) -> impl IntoView {
 #[component]
 pub fn TaskTable(
     tasks: Vec<TaskDetail>,
+    /// The plugin version the connector runs (Connect 4.1 and newer).
+    connector_version: Option<String>,
     busy: Signal<bool>,
     /// None when the user's role may not restart tasks.
     on_restart: Option<Callback<u32>>,
@@ -27,6 +30,7 @@ pub fn TaskTable(
     if tasks.is_empty() {
         return view! { <p class="muted">"No tasks: the connector is not running, or has not started any yet."</p> }.into_any();
     }
+    let versions = tasks.iter().any(|task| task.version.is_some());
     view! {
         <div class="table-scroll">
             <table data-testid="task-table">
@@ -35,6 +39,7 @@ pub fn TaskTable(
                         <th scope="col">"Task"</th>
                         <th scope="col">"State"</th>
                         <th scope="col">"Worker"</th>
+                        {versions.then(|| view! { <th scope="col">"Version"</th> })}
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -51,6 +56,7 @@ pub fn TaskTable(
                                         {task.trace.map(|trace| view! { <Trace trace /> })}
                                     </td>
                                     <td><code>{task.worker_id.unwrap_or_else(|| "—".to_owned())}</code></td>
+                                    {versions.then(|| view! { <TaskVersion version=task.version connector_version=connector_version.clone() /> })}
                                     <td>
                                         {on_restart.map(|on_restart| view! {
                                             <button
@@ -71,4 +77,22 @@ pub fn TaskTable(
         </div>
     }
     .into_any()
+}
+
+/// A task's plugin version, marked when it is not the connector's.
+#[component]
+fn TaskVersion(version: Option<String>, connector_version: Option<String>) -> impl IntoView {
+    let differs = version.is_some() && connector_version.is_some() && version != connector_version;
+    let title = differs.then(|| {
+        format!(
+            "The connector runs {}: this task has not been restarted on it yet",
+            connector_version.unwrap_or_default()
+        )
+    });
+    view! {
+        <td data-testid="task-version" title=title>
+            <code>{version.unwrap_or_else(|| "—".to_owned())}</code>
+            {differs.then(|| view! { " " <span class="badge warn" data-testid="version-differs">"differs"</span> })}
+        </td>
+    }
 }

@@ -9,6 +9,7 @@ fn status(connector: &str, tasks: &[&str]) -> ConnectorStatus {
             state: ConnectorState::parse(connector),
             worker_id: Some("w:8083".into()),
             trace: None,
+            version: None,
         },
         tasks: tasks
             .iter()
@@ -18,6 +19,7 @@ fn status(connector: &str, tasks: &[&str]) -> ConnectorStatus {
                 state: ConnectorState::parse(state),
                 worker_id: Some("w:8083".into()),
                 trace: None,
+                version: None,
             })
             .collect(),
         kind: Some("sink".into()),
