@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL } from "./browser.mjs";
 import {
-  browserForTests, connectorPath, createSink, getConnector, openRunningSink, uniqueName, waitForHeaderState,
+  browserForTests, connectorPath, createConnector, createSink, getConnector, openRunningSink, uniqueName,
+  waitForHeaderState,
 } from "./helpers.mjs";
 
 const created = [];
@@ -67,4 +68,42 @@ test("the global feed filters by connector and lists its events newest first", a
   }, name);
   const actions = await page.getByTestId("history-event").evaluateAll((items) => items.map((i) => i.dataset.action));
   assert.deepEqual(actions, ["pause", "create"]);
+});
+
+test("a connector is moved to the newer plugin version from its page and rolled back to the older one", async () => {
+  const page = await openPage();
+  const name = uniqueName("e2e-versioned");
+  created.push(name);
+  // The tests' own sink is installed in versions 1.0.0 and 2.0.0 (scripts/lib/stack.sh).
+  await createConnector(name, {
+    "connector.class": "dev.plugboard.test.VersionedSink",
+    "tasks.max": "1",
+    topics: `${name}-topic`,
+    "connector.plugin.version": "1.0.0",
+  });
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  const runs = (version) => page.locator("[data-testid=running-version]", { hasText: version });
+  const taskRuns = (version) => page.locator("[data-testid=task-row] [data-testid=task-version]", { hasText: version });
+  await runs("1.0.0").waitFor();
+  assert.equal(await page.getByTestId("pinned-version").textContent(), "1.0.0");
+
+  await page.getByTestId("pin-select").selectOption("2.0.0");
+  await page.getByTestId("pin-change").click();
+  await page.locator("[data-testid=toast-success]", { hasText: `${name} pinned to 2.0.0` }).waitFor();
+  await runs("2.0.0").waitFor();
+  await taskRuns("2.0.0").waitFor();
+  assert.equal((await getConnector(name)).config["connector.plugin.version"], "2.0.0");
+
+  const update = page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=update]");
+  await update.getByTestId("show-diff").click();
+  const row = update.locator("[data-testid=diff-row][data-key='connector.plugin.version']");
+  assert.equal(await row.locator(".before").textContent(), "1.0.0");
+  assert.equal(await row.locator(".after").textContent(), "2.0.0");
+
+  const creation = page.locator("[data-testid=connector-history] [data-testid=history-event][data-action=create]");
+  await creation.getByTestId("rollback").click();
+  await creation.getByTestId("rollback-confirm-button").click();
+  await runs("1.0.0").waitFor();
+  await taskRuns("1.0.0").waitFor();
+  assert.equal((await getConnector(name)).summary.version, "1.0.0");
 });

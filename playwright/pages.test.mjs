@@ -25,6 +25,17 @@ test("the plugins page lists connectors and transforms by type, with a create li
   await page.locator("[data-setting=name] input").waitFor();
 });
 
+test("the plugins page lists each installed version apart, on every worker of the cluster", async () => {
+  const page = await newPage(browser);
+  // The two-worker cluster; the tests' own sink is installed there in versions 1.0.0 and 2.0.0.
+  await page.goto(`${BASE_URL}/clusters/pair/plugins`);
+  const versioned = page.locator("[data-testid=plugin-row][data-class='dev.plugboard.test.VersionedSink']");
+  await versioned.first().waitFor();
+  assert.deepEqual(await versioned.evaluateAll((rows) => rows.map((r) => r.dataset.version)), ["1.0.0", "2.0.0"]);
+  for (const row of await versioned.all()) assert.match(await row.textContent(), /all 2/);
+  assert.equal(await page.getByTestId("plugin-missing").count(), 0);
+});
+
 test("a cluster-wide level change shows on each worker", async () => {
   const page = await newPage(browser);
   // The two-worker cluster, whose workers each answer for their own levels.

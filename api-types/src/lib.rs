@@ -12,6 +12,7 @@ mod connectors;
 mod errors;
 mod history;
 mod kafka;
+mod plugins;
 mod records;
 mod specs;
 
@@ -40,6 +41,7 @@ pub use kafka::{
     LagPoint, LagRange, PartitionInfo, PartitionLag, PartitionProblem, TopicDetail, TopicLag,
     TopicSummary,
 };
+pub use plugins::{InstalledPlugin, PluginInfo, WorkerPlugins, plugins_by_version};
 pub use records::{
     DeadLetters, DlqSummary, ErrorGroup, KafkaRecord, OriginRange, PartitionRange, Payload,
     RecordHeader, RecordPage, RecordRef, RefusedTarget, ReplayReport, ReplayRequest,

@@ -41,6 +41,7 @@ use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
 pub use listing::{Freshness, LiveConnector};
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
+pub use versions::ConnectVersion;
 
 /// Talks to one Connect cluster; cheap to clone.
 #[derive(Clone)]

@@ -208,7 +208,8 @@ impl ChangeOrigin {
     }
 }
 
-/// Makes a change through the history; Connect's error answers become [`ApiError`]s.
+/// Makes a change through the history; Connect's error answers become [`ApiError`]s. A config
+/// pinned to a plugin version the cluster lacks is refused first, saying which it has.
 async fn change(
     state: &AppState,
     client: &ClusterClient,
@@ -216,6 +217,12 @@ async fn change(
     call: &ConnectCall,
     body: Option<&Value>,
 ) -> Result<UpstreamResponse, ApiError> {
+    if let Some(config) = &intent.config {
+        let set = config
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)));
+        client.check_pinned_version(&set.collect()).await?;
+    }
     let body = body.map(|b| Bytes::from(b.to_string()));
     let request = UpstreamRequest::new(call, body);
     let response = state.history.perform(client, intent, request).await?;

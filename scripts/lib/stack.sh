@@ -24,7 +24,8 @@
 # only, requires client certificates, and reaches Kafka over SASL_SSL (SCRAM-SHA-512), as
 # production workers do (needs KAFKA_SECURE=1).
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
-# converter and a transform that declare PASSWORD settings), compiled here with javac.
+# converter and a transform that declare PASSWORD settings, and a sink installed in two
+# versions side by side), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
 # session of its own (setsid), so a Ctrl-C in the terminal reaches only the calling script,
 # which then stops the workers before the brokers they need for a clean shutdown.
@@ -40,6 +41,8 @@ STACK_PIDS=()
 # Kafka nodes as "DIR ID", in start order: stopped by their pid files, which a test that
 # restarts a broker updates.
 STACK_KAFKA_NODES=()
+# The versions the tests' own plugin is built as, oldest first (see build_test_plugin).
+TEST_PLUGIN_VERSIONS="1.0.0 2.0.0"
 # The SCRAM and PLAIN users of the secure listener, and their password (tests only).
 TEST_SASL_PASSWORD=plugboard-test-sasl-password
 
@@ -88,7 +91,7 @@ stack_start() {
   if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_start "$data" isr "$ISR_KAFKA_PORT" 3 0; fi
   kafka_cluster_wait "$data" main "$KAFKA_PORT" "$KAFKA_BROKERS"
   if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" isr "$ISR_KAFKA_PORT" 3; fi
-  if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins/plugboard-test-plugin"; fi
+  if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins"; fi
   connect_start "$data"
 }
 
@@ -385,18 +388,36 @@ put_connector() {
   die "could not create connector $name on $url"
 }
 
-# build_test_plugin DIR: compiles backend/tests/plugin into DIR/plugboard-test-plugin.jar,
-# against Connect 3.9's API so that both Connect versions load it.
+# build_test_plugin PLUGINS_DIR: compiles the tests' Connect plugin (backend/tests/plugin),
+# against Connect 3.9's API so that both Connect versions load it, into plugin folders side by
+# side, one per version in TEST_PLUGIN_VERSIONS (KIP-891): the first has every class, the others
+# only the versioned sink (dev.plugboard.test.VersionedSink), which reports the version it was
+# built as.
 build_test_plugin() {
-  local dir=$1 source=$REPO_ROOT/backend/tests/plugin classes
-  classes=$(mktemp -d)
-  javac -nowarn --release 17 -d "$classes" -cp "$CONNECT_LEGACY_CLASSPATH/*" \
-    "$source"/src/dev/plugboard/test/*.java || die "could not compile the tests' Connect plugin"
-  cp -r "$source/META-INF" "$classes/"
-  mkdir -p "$dir"
-  jar cf "$dir/plugboard-test-plugin.jar" -C "$classes" .
-  rm -rf "$classes"
-  say "tests' Connect plugin: $dir"
+  local plugins=$1 source=$REPO_ROOT/backend/tests/plugin first=${TEST_PLUGIN_VERSIONS%% *}
+  local version classes sources
+  for version in $TEST_PLUGIN_VERSIONS; do
+    classes=$(mktemp -d)
+    printf 'package dev.plugboard.test;\nfinal class Build {\n    static final String VERSION = "%s";\n}\n' \
+      "$version" >"$classes/Build.java"
+    sources=("$source"/src/dev/plugboard/test/*.java)
+    if [ "$version" != "$first" ]; then
+      sources=("$source/src/dev/plugboard/test/VersionedSink.java")
+    fi
+    javac -nowarn --release 17 -d "$classes" -cp "$CONNECT_LEGACY_CLASSPATH/*" \
+      "$classes/Build.java" "${sources[@]}" || die "could not compile the tests' Connect plugin"
+    rm "$classes/Build.java"
+    mkdir -p "$classes/META-INF/services"
+    if [ "$version" = "$first" ]; then
+      cp "$source"/META-INF/services/* "$classes/META-INF/services/"
+    else
+      cp "$source/META-INF/services/org.apache.kafka.connect.sink.SinkConnector" "$classes/META-INF/services/"
+    fi
+    mkdir -p "$plugins/plugboard-test-plugin-$version"
+    jar cf "$plugins/plugboard-test-plugin-$version/plugboard-test-plugin.jar" -C "$classes" .
+    rm -rf "$classes"
+  done
+  say "tests' Connect plugin, versions $TEST_PLUGIN_VERSIONS: $plugins"
 }
 
 port_is_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -2,13 +2,14 @@
 //! there: a call that version lacks is refused with a message naming the version, instead of
 //! Connect's bare 404 or a parameter an older worker would refuse without saying why.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use api_types::WorkerInfo;
 
 use super::ClusterClient;
-use super::call::ConnectCall;
+use super::call::{ConnectCall, PluginName, PluginVersion};
 use crate::error::ApiError;
 
 /// How long a cluster's version is trusted before it is asked again: a rolling upgrade is seen
@@ -51,7 +52,56 @@ impl ConnectVersion {
     fn at_least(&self, major: u32, minor: u32) -> bool {
         (self.major, self.minor) >= (major, minor)
     }
+
+    /// The version as its worker reported it.
+    pub fn reported(&self) -> &str {
+        &self.reported
+    }
+
+    /// The keys of `config` that this Connect no longer reads (removed in 4.0), each with the
+    /// key that replaced it: a spec written for 3.x would be applied and silently ignored.
+    pub fn removed_keys(&self, config: &BTreeMap<String, String>) -> Vec<(String, String)> {
+        if self.major < 4 {
+            return Vec::new();
+        }
+        let mut removed = Vec::new();
+        let class = config.get("connector.class").map_or("", String::as_str);
+        if MIRROR_CONNECTORS.iter().any(|c| class.ends_with(c)) {
+            for key in ["topics", "groups", "config.properties"] {
+                if config.contains_key(&format!("{key}.blacklist")) {
+                    removed.push((format!("{key}.blacklist"), format!("{key}.exclude")));
+                }
+            }
+        }
+        for (key, transform) in config {
+            let Some(alias) = key
+                .strip_prefix("transforms.")
+                .and_then(|k| k.strip_suffix(".type"))
+            else {
+                continue;
+            };
+            if !REPLACE_FIELD.iter().any(|c| transform.ends_with(c)) {
+                continue;
+            }
+            for (old, new) in [("whitelist", "include"), ("blacklist", "exclude")] {
+                let old = format!("transforms.{alias}.{old}");
+                if config.contains_key(&old) {
+                    removed.push((old, format!("transforms.{alias}.{new}")));
+                }
+            }
+        }
+        removed
+    }
 }
+
+/// MirrorMaker 2's connectors, whose `*.blacklist` keys Connect 4.0 removed.
+const MIRROR_CONNECTORS: [&str; 3] = [
+    "MirrorSourceConnector",
+    "MirrorCheckpointConnector",
+    "MirrorHeartbeatConnector",
+];
+/// The ReplaceField transform, whose `whitelist` and `blacklist` Connect 4.0 removed.
+const REPLACE_FIELD: [&str; 2] = ["ReplaceField$Key", "ReplaceField$Value"];
 
 /// The versions of Connect a call exists in, when that is not every version Plugboard meets.
 enum Exists {
@@ -160,6 +210,37 @@ impl ClusterClient {
         known
     }
 
+    /// Refuses a config that pins (`connector.plugin.version`) a version of its connector that
+    /// the cluster does not have, with Connect's own message naming the versions installed:
+    /// Connect 4.3 answers such a config with a 500 (a NullPointerException) on validation and
+    /// on every change. Anything else goes ahead.
+    pub async fn check_pinned_version(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        let pinned = config
+            .get("connector.plugin.version")
+            .map(|pin| pin.trim())
+            .filter(|pin| !pin.is_empty());
+        let (Some(class), Some(pin)) = (config.get("connector.class"), pinned) else {
+            return Ok(());
+        };
+        let (Ok(plugin), Ok(version)) = (PluginName::new(class), PluginVersion::new(pin)) else {
+            return Ok(());
+        };
+        let call = ConnectCall::GetPluginConfig(plugin, Some(version));
+        if self.check_exists(&call).await.is_err() {
+            // Before Connect 4.1 the key is not read at all.
+            return Ok(());
+        }
+        match self.call(&call, None).await {
+            Err(ApiError::Connect { status, message }) if status.is_client_error() => Err(
+                ApiError::BadRequest(format!("`connector.plugin.version` = {pin:?}: {message}")),
+            ),
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses `call` when the cluster's Connect does not have it; when the version cannot be
     /// read, the call goes ahead and Connect answers for itself.
     pub async fn check_exists(&self, call: &ConnectCall) -> Result<(), ApiError> {
@@ -202,6 +283,43 @@ mod tests {
         for unknown in ["", "4", "x.y", "6.2.0-ccs", "trunk"] {
             assert_eq!(ConnectVersion::parse(unknown), None, "{unknown:?}");
         }
+    }
+
+    #[test]
+    fn keys_connect_4_removed_are_named_with_their_replacements_on_4_only() {
+        let config: BTreeMap<String, String> = [
+            (
+                "connector.class",
+                "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+            ),
+            ("topics.blacklist", "x"),
+            ("groups.exclude", "y"),
+            ("transforms", "keep,other"),
+            (
+                "transforms.keep.type",
+                "org.apache.kafka.connect.transforms.ReplaceField$Value",
+            ),
+            ("transforms.keep.whitelist", "a,b"),
+            ("transforms.other.type", "com.example.Other"),
+            ("transforms.other.whitelist", "c"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let named = |pairs: Vec<(String, String)>| -> Vec<String> {
+            pairs
+                .into_iter()
+                .map(|(old, new)| format!("{old}>{new}"))
+                .collect()
+        };
+        assert_eq!(
+            named(version("4.0.0").removed_keys(&config)),
+            [
+                "topics.blacklist>topics.exclude",
+                "transforms.keep.whitelist>transforms.keep.include"
+            ]
+        );
+        assert!(version("3.9.2").removed_keys(&config).is_empty());
     }
 
     #[test]

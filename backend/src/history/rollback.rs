@@ -99,6 +99,7 @@ async fn validate(
     let class = config
         .get("connector.class")
         .ok_or_else(|| ApiError::BadRequest("that version has no connector.class".into()))?;
+    client.check_pinned_version(config).await?;
     let call = ConnectCall::ValidateConfig(PluginName::new(class)?, None);
     let answer: Value = client.call(&call, Some(&json!(config))).await?.json()?;
     let errors = validation_errors(&answer);

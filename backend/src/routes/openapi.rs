@@ -85,6 +85,7 @@ use crate::AppState;
         offsets::alter_connector_offsets,
         offsets::reset_connector_offsets,
         plugins::list_plugins,
+        plugins::list_worker_plugins,
         plugins::get_plugin_config,
         plugins::validate_config
     )

@@ -1,8 +1,9 @@
-//! Connector plugins: the list, a plugin's config definitions, and validating a config.
+//! Connector plugins: the list (the cluster's, and each worker's own), a plugin's config
+//! definitions, and validating a config.
 
 use std::collections::BTreeMap;
 
-use api_types::Action;
+use api_types::{Action, PluginInfo, WorkerPlugins};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -13,13 +14,17 @@ use serde_json::json;
 
 use super::{ApiPath, ChangeOrigin, relay, relay_masked};
 use crate::AppState;
-use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion};
+use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, UpstreamRequest};
 use crate::error::ApiError;
 use crate::secrets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clusters/{cluster}/plugins", get(list_plugins))
+        .route(
+            "/clusters/{cluster}/workers/plugins",
+            get(list_worker_plugins),
+        )
         .route(
             "/clusters/{cluster}/plugins/{plugin}/config",
             get(get_plugin_config),
@@ -36,6 +41,43 @@ struct PluginsQuery {
     /// false (the default here) also lists transforms, converters and predicates.
     #[serde(default)]
     connectors_only: bool,
+}
+
+/// Each worker's own list: while a plugin is installed or upgraded worker by worker, the
+/// workers' lists differ, and Connect's own answer is only the worker asked.
+#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/workers/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, body = Vec<api_types::WorkerPlugins>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+async fn list_worker_plugins(
+    State(state): State<AppState>,
+    ApiPath(cluster_id): ApiPath<String>,
+    query: Result<Query<PluginsQuery>, QueryRejection>,
+) -> Result<Json<Vec<WorkerPlugins>>, ApiError> {
+    let Query(query) = query?;
+    let client = state.clusters.get(&cluster_id)?;
+    let call = ConnectCall::ListPlugins {
+        connectors_only: Some(query.connectors_only),
+    };
+    let answers = client
+        .send_to_each_worker(&UpstreamRequest::new(&call, None))
+        .await;
+    Ok(Json(
+        answers
+            .into_iter()
+            .map(|(worker, answer)| {
+                let plugins = answer.and_then(|response| {
+                    if !response.status.is_success() {
+                        return Err(ApiError::from_connect(&response).to_string());
+                    }
+                    serde_json::from_slice::<Vec<PluginInfo>>(&response.body)
+                        .map_err(|e| format!("unexpected answer: {e}"))
+                });
+                WorkerPlugins {
+                    worker,
+                    error: plugins.as_ref().err().cloned(),
+                    plugins: plugins.ok(),
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// Which version of a plugin (KIP-891, Connect 4.1 and newer).
@@ -108,6 +150,7 @@ async fn validate_config(
     }
     let call = ConnectCall::ValidateConfig(plugin, query.version()?);
     client.check_exists(&call).await?;
+    client.check_pinned_version(&config).await?;
     let response = client.call(&call, Some(&json!(config))).await?;
     Ok(relay_masked(client, &call, response).await)
 }

@@ -2,27 +2,33 @@
 //! and those of the converters, transforms and predicates it configures, under the prefixes
 //! Connect gives them (`value.converter.`, `transforms.{alias}.`, `predicates.{alias}.`).
 //! Each plugin's definitions are asked of Connect once per cluster (KIP-769 serves them for
-//! every plugin type).
+//! every plugin type). A plugin whose version the config pins (`*.plugin.version`, KIP-891)
+//! is asked about that version and the newest, and the keys of both count: which version a
+//! worker resolved never decides what is masked.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::connect::{ClusterClient, ConnectCall, PluginName, UpstreamRequest};
+use crate::connect::{ClusterClient, ConnectCall, PluginName, PluginVersion, UpstreamRequest};
 
 /// The most plugin classes remembered per cluster; a cluster has far fewer.
 const MAX_CLASSES: usize = 1_000;
 
-/// PASSWORD-type keys per plugin class, for one cluster; `None` for a class Connect answered
-/// it does not know.
+/// A plugin class and the version asked about (`None`: the newest installed).
+type PluginAt = (String, Option<String>);
+
+/// PASSWORD-type keys per plugin class and version asked about, for one cluster; `None` for a
+/// plugin Connect answered it does not know.
 #[derive(Default)]
-pub struct DeclaredKeys(Mutex<HashMap<String, Option<HashSet<String>>>>);
+pub struct DeclaredKeys(Mutex<HashMap<PluginAt, Option<HashSet<String>>>>);
 
 /// Where each plugin of `config` is named, and the prefix its own keys take in the config.
 fn plugins_of(config: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut plugins = Vec::new();
     if let Some(class) = config.get("connector.class") {
+        // The connector's own keys have no prefix; its version key is `connector.plugin.version`.
         plugins.push((class.clone(), String::new()));
     }
     for converter in ["key.converter", "value.converter", "header.converter"] {
@@ -63,12 +69,14 @@ impl ClusterClient {
         let mut keys = HashSet::new();
         let mut complete = true;
         for (class, prefix) in plugins_of(config) {
-            let Some(declared) = self.password_keys(&class).await else {
-                complete = false;
-                continue;
-            };
-            for key in declared {
-                keys.insert(format!("{prefix}{key}"));
+            for version in versions_asked(config, &prefix) {
+                let Some(declared) = self.password_keys(&class, version).await else {
+                    complete = false;
+                    continue;
+                };
+                for key in declared {
+                    keys.insert(format!("{prefix}{key}"));
+                }
             }
         }
         super::known::note_secret_keys(&keys);
@@ -79,11 +87,17 @@ impl ClusterClient {
     /// calling Connect (for paths that must cost no extra call, such as the connector list).
     pub fn known_secret_keys(&self, config: &BTreeMap<String, String>) -> HashSet<String> {
         let memo = self.declared_keys().0.lock().expect("memo lock");
-        plugins_of(config)
-            .into_iter()
-            .filter_map(|(class, prefix)| Some((memo.get(&class)?.as_ref()?, prefix)))
-            .flat_map(|(keys, prefix)| keys.iter().map(move |key| format!("{prefix}{key}")))
-            .collect()
+        let mut keys = HashSet::new();
+        for (class, prefix) in plugins_of(config) {
+            for version in versions_asked(config, &prefix) {
+                let version = version.map(|v| v.as_str().to_owned());
+                let Some(Some(declared)) = memo.get(&(class.clone(), version)) else {
+                    continue;
+                };
+                keys.extend(declared.iter().map(|key| format!("{prefix}{key}")));
+            }
+        }
+        keys
     }
 
     /// [`ClusterClient::declared_secret_keys`] of a config given as JSON.
@@ -102,13 +116,21 @@ impl ClusterClient {
     /// does not know the plugin or could not be asked (then the key-name rules still apply). A
     /// plugin Connect answered about is remembered either way; one it could not be asked about
     /// is not.
-    async fn password_keys(&self, class: &str) -> Option<HashSet<String>> {
+    async fn password_keys(
+        &self,
+        class: &str,
+        version: Option<PluginVersion>,
+    ) -> Option<HashSet<String>> {
         let memo = &self.declared_keys().0;
-        if let Some(keys) = memo.lock().expect("memo lock").get(class) {
+        let memo_key = (
+            class.to_owned(),
+            version.as_ref().map(|v| v.as_str().to_owned()),
+        );
+        if let Some(keys) = memo.lock().expect("memo lock").get(&memo_key) {
             return keys.clone();
         }
         let plugin = PluginName::new(class).ok()?;
-        let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin, None), None);
+        let request = UpstreamRequest::new(&ConnectCall::GetPluginConfig(plugin, version), None);
         let answer = self.send(request).await.ok()?;
         let keys = answer
             .json::<Vec<Value>>()
@@ -123,10 +145,26 @@ impl ClusterClient {
             });
         let mut memo = memo.lock().expect("memo lock");
         if memo.len() < MAX_CLASSES {
-            memo.insert(class.to_owned(), keys.clone());
+            memo.insert(memo_key, keys.clone());
         }
         keys
     }
+}
+
+/// The versions of the plugin at `prefix` to ask about: the newest (`None`) and, when the
+/// config pins one, that one. A pin that is no plausible version is asked about as the newest
+/// only, and the key-name rules still apply.
+fn versions_asked(config: &BTreeMap<String, String>, prefix: &str) -> Vec<Option<PluginVersion>> {
+    let pin_key = if prefix.is_empty() {
+        "connector.plugin.version".to_owned()
+    } else {
+        format!("{prefix}plugin.version")
+    };
+    let pinned = config
+        .get(&pin_key)
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| PluginVersion::new(v.trim()).ok());
+    std::iter::once(None).chain(pinned.map(Some)).collect()
 }
 
 #[cfg(test)]
@@ -159,5 +197,30 @@ mod tests {
             .map(|(c, p)| (c.as_str(), p.as_str()))
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_pinned_version_is_asked_about_beside_the_newest() {
+        let config = config(&[
+            ("connector.class", "Sink"),
+            ("connector.plugin.version", "1.0.0"),
+            ("value.converter", "AvroConverter"),
+            ("value.converter.plugin.version", "[2.0,3.0)"),
+            ("key.converter", "JsonConverter"),
+            ("key.converter.plugin.version", "not a version"),
+        ]);
+        let asked = |prefix: &str| -> Vec<Option<String>> {
+            versions_asked(&config, prefix)
+                .into_iter()
+                .map(|v| v.map(|v| v.as_str().to_owned()))
+                .collect()
+        };
+        assert_eq!(asked(""), [None, Some("1.0.0".to_owned())]);
+        assert_eq!(
+            asked("value.converter."),
+            [None, Some("[2.0,3.0)".to_owned())]
+        );
+        assert_eq!(asked("key.converter."), [None]);
+        assert_eq!(asked("transforms.x."), [None]);
     }
 }

@@ -177,6 +177,24 @@ async fn prepare(
             ));
         }
     }
+    if let Some(version) = client.connect_version().await {
+        let removed: Vec<String> = version
+            .removed_keys(&spec.config)
+            .into_iter()
+            .map(|(old, new)| format!("`{old}` (now `{new}`)"))
+            .collect();
+        if !removed.is_empty() {
+            return Err(format!(
+                "{at}: Connect {} no longer reads {}: it would ignore them",
+                version.reported(),
+                removed.join(", ")
+            ));
+        }
+    }
+    client
+        .check_pinned_version(&resolved)
+        .await
+        .map_err(|e| format!("{at}: {e}"))?;
     let definitions = validate(client, spec, &resolved)
         .await
         .map_err(|e| format!("{at}: {e}"))?;

@@ -250,3 +250,217 @@ async fn the_versions_a_connector_and_its_tasks_run_are_shown_on_connect_4_only(
     assert_eq!(detail.tasks[0].version, None);
     crate::support::delete_connector(&legacy, &name).await;
 }
+
+/// The tests' own sink, installed in versions 1.0.0 and 2.0.0 side by side (see
+/// `build_test_plugin` in scripts/lib/stack.sh).
+const VERSIONED: &str = "dev.plugboard.test.VersionedSink";
+
+fn versioned_sink(topic: &str, pin: Option<&str>) -> Value {
+    let mut config = json!({"connector.class": VERSIONED, "tasks.max": "1", "topics": topic});
+    if let Some(pin) = pin {
+        config["connector.plugin.version"] = json!(pin);
+    }
+    config
+}
+
+/// Waits until the connector and its task run `version`.
+async fn runs_version(app: &TestApp, name: &str, version: &str) {
+    detail_when(
+        app,
+        name,
+        &format!("the connector and its task on {version}"),
+        |d| {
+            d.summary.version.as_deref() == Some(version)
+                && d.tasks.len() == 1
+                && d.tasks[0].state.as_str() == "RUNNING"
+                && d.tasks[0].version.as_deref() == Some(version)
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_connector_created_on_the_older_version_is_upgraded_and_rolled_back_through_the_history()
+{
+    let app = TestApp::start(vec![cluster("local", stack_urls(FOUR))]).await;
+    let name = unique("versioned");
+    let config_path = format!("/api/v1/clusters/local/connectors/{name}/config");
+    create_sink(&app, &name, versioned_sink(&name, Some("1.0.0"))).await;
+    runs_version(&app, &name, "1.0.0").await;
+
+    let upgraded = app
+        .send(
+            Method::PUT,
+            &config_path,
+            Some(versioned_sink(&name, Some("2.0.0"))),
+        )
+        .await;
+    assert_eq!(upgraded.status(), StatusCode::OK);
+    runs_version(&app, &name, "2.0.0").await;
+
+    let page: api_types::HistoryPage = app
+        .get_json(&format!("/api/v1/history?connector={}", encode(&name)))
+        .await;
+    let created = page
+        .events
+        .iter()
+        .find(|e| e.action.as_str() == "create")
+        .unwrap();
+    let upgrade = page
+        .events
+        .iter()
+        .find(|e| e.action.as_str() == "update")
+        .unwrap();
+    let diff: Vec<api_types::ConfigChange> = app
+        .get_json(&format!(
+            "/api/v1/history/diff?from={}&to={}",
+            created.id, upgrade.id
+        ))
+        .await;
+    let changed: Vec<&str> = diff.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(changed, ["connector.plugin.version"]);
+    let rollback = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/clusters/local/connectors/{name}/rollback"),
+            Some(json!({"event_id": created.id})),
+        )
+        .await;
+    assert_eq!(rollback.status(), StatusCode::OK);
+    runs_version(&app, &name, "1.0.0").await;
+
+    // A range picks the newest version inside it.
+    let ranged = app
+        .send(
+            Method::PUT,
+            &config_path,
+            Some(versioned_sink(&name, Some("[1.0,3.0)"))),
+        )
+        .await;
+    assert_eq!(ranged.status(), StatusCode::OK);
+    runs_version(&app, &name, "2.0.0").await;
+
+    // A version that is not installed: Connect's 400, naming the versions there are; nothing
+    // changes on the worker.
+    let missing = app
+        .send(
+            Method::PUT,
+            &config_path,
+            Some(versioned_sink(&name, Some("9.9.9"))),
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    let message = missing.text().await.unwrap();
+    assert!(
+        message.contains("1.0.0") && message.contains("2.0.0"),
+        "{message}"
+    );
+    let detail: api_types::ConnectorDetail = app
+        .get_json(&format!("/api/v1/clusters/local/connectors/{name}"))
+        .await;
+    assert_eq!(detail.config["connector.plugin.version"], "[1.0,3.0)");
+    crate::support::delete_connector(&app, &name).await;
+}
+
+#[tokio::test]
+async fn each_worker_lists_every_installed_version_of_a_plugin() {
+    let app = TestApp::start(vec![cluster("pair", stack_urls("pair"))]).await;
+    let answers: Vec<api_types::WorkerPlugins> = app
+        .get_json("/api/v1/clusters/pair/workers/plugins?connectors_only=true")
+        .await;
+    assert_eq!(answers.len(), 2);
+    let merged = api_types::plugins_by_version(&answers);
+    let versions: Vec<(&str, usize)> = merged
+        .iter()
+        .filter(|p| p.plugin.class == VERSIONED)
+        .map(|p| (p.plugin.version.as_deref().unwrap(), p.workers.len()))
+        .collect();
+    assert_eq!(versions, [("1.0.0", 2), ("2.0.0", 2)]);
+    // Each worker's list is the worker's own answer.
+    for answer in &answers {
+        let url = format!("{}/connector-plugins?connectorsOnly=true", answer.worker);
+        let direct: Vec<api_types::PluginInfo> = app
+            .http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer.plugins.as_ref(), Some(&direct));
+    }
+}
+
+#[tokio::test]
+async fn a_plan_of_an_unpinned_connector_on_connect_4_has_nothing_to_do_and_removed_keys_are_refused()
+ {
+    let app = TestApp::start(vec![cluster("local", stack_urls(FOUR))]).await;
+    let name = unique("unpinned");
+    let config = versioned_sink(&name, None);
+    create_sink(&app, &name, config.clone()).await;
+    runs_version(&app, &name, "2.0.0").await;
+    let plan = |config: Value| {
+        let spec = json!({"cluster": "local", "name": name, "config": config});
+        app.send(
+            Method::POST,
+            "/api/v1/specs/plan",
+            Some(json!({"specs": [spec]})),
+        )
+    };
+
+    // Validate fills in the version it resolved; the plan compares with the stored config.
+    let answer = plan(config.clone()).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let planned: api_types::Plan = answer.json().await.unwrap();
+    assert!(planned.changes.is_empty(), "{planned:?}");
+    assert_eq!(planned.unchanged, 1);
+
+    let mut written_for_3 = config.clone();
+    written_for_3["transforms"] = json!("keep");
+    written_for_3["transforms.keep.type"] =
+        json!("org.apache.kafka.connect.transforms.ReplaceField$Value");
+    written_for_3["transforms.keep.whitelist"] = json!("a,b");
+    let refused = plan(written_for_3).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let message = refused.text().await.unwrap();
+    let four = reported_version(&app.http, FOUR).await;
+    for part in [
+        "transforms.keep.whitelist",
+        "transforms.keep.include",
+        four.as_str(),
+    ] {
+        assert!(message.contains(part), "names {part}: {message}");
+    }
+    crate::support::delete_connector(&app, &name).await;
+}
+
+#[tokio::test]
+async fn a_secret_only_the_pinned_older_version_declares_is_masked_whatever_version_is_newest() {
+    let app = TestApp::start(vec![cluster("local", stack_urls(FOUR))]).await;
+    let name = unique("pinned-secret");
+    let secret = unique("routing-material");
+    let mut config = versioned_sink(&name, Some("1.0.0"));
+    // Declared PASSWORD by version 1.0.0 only; no key-name rule would find it.
+    config["routing.material"] = json!(secret);
+    create_sink(&app, &name, config).await;
+    runs_version(&app, &name, "1.0.0").await;
+
+    let paths = [
+        format!("/api/v1/clusters/local/connectors/{name}"),
+        format!("/api/v1/clusters/local/connect/connectors/{name}/config"),
+        format!("/api/v1/clusters/local/connect/connectors/{name}"),
+        format!("/api/v1/clusters/local/connect/connectors/{name}/tasks"),
+        format!("/api/v1/history?connector={name}"),
+    ];
+    for path in &paths {
+        let answer = app.get(path).await.text().await.unwrap();
+        assert!(
+            !answer.contains(&secret),
+            "{path} shows the secret: {answer}"
+        );
+    }
+    let detail: api_types::ConnectorDetail = app.get_json(&paths[0]).await;
+    assert_eq!(detail.config["routing.material"], "[hidden]");
+    crate::support::delete_connector(&app, &name).await;
+}

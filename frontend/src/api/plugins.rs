@@ -2,21 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use api_types::{LoggerChange, WorkerLoggers};
+pub use api_types::PluginInfo;
+use api_types::{LoggerChange, WorkerLoggers, WorkerPlugins};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{ApiResult, change_json, cluster_path, encode, get_json};
-
-/// One entry of Connect's `GET /connector-plugins`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PluginInfo {
-    pub class: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub version: Option<String>,
-}
 
 /// Connect's validate answer: groups in order and one entry per setting it knows.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -65,6 +56,11 @@ pub struct SettingValue {
 /// Connector plugins, and also transforms, converters and predicates.
 pub async fn list_plugins(cluster: String) -> ApiResult<Vec<PluginInfo>> {
     get_json(&cluster_path(&cluster, "plugins")).await
+}
+
+/// Each worker's own plugin list (they differ while a plugin is rolled out worker by worker).
+pub async fn list_worker_plugins(cluster: String) -> ApiResult<Vec<WorkerPlugins>> {
+    get_json(&cluster_path(&cluster, "workers/plugins")).await
 }
 
 pub async fn validate_config(

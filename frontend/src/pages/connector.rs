@@ -9,6 +9,7 @@ mod kafka;
 mod offsets;
 mod tasks;
 mod timeline;
+mod version;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -32,6 +33,7 @@ use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
 use tasks::{TaskTable, Trace};
 use timeline::StateTimeline;
+use version::PluginVersionCard;
 
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
@@ -119,6 +121,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
                 <TaskTable tasks connector_version=summary.with(|s| s.as_ref().and_then(|s| s.version.clone())) busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
             })}
         </section>
+        <PluginVersionCard cluster=cluster.clone() name=name.clone() detail can_edit />
         <DriftCard cluster=cluster.clone() name=name.clone() />
         <ConfigAndTopics detail />
         <KafkaPanels cluster=cluster.clone() name=name.clone() />

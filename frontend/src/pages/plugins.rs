@@ -1,11 +1,14 @@
-//! The plugins a cluster has installed: connectors, transforms, converters and predicates, with
-//! versions, and a shortcut to create a connector from one.
+//! The plugins a cluster has installed: connectors, transforms, converters and predicates, each
+//! version apart (Connect 4.1 and newer list every version installed), with the workers that
+//! have it: a plugin some workers lack is marked (an install or upgrade not finished), and a
+//! shortcut creates a connector from one.
 
+use api_types::{InstalledPlugin, WorkerPlugins, plugins_by_version};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, PluginInfo};
+use crate::api;
 use crate::links;
 
 /// Connect's plugin types in the order the page lists them, with a heading each.
@@ -22,7 +25,7 @@ const KINDS: [(&str, &str); 6] = [
 pub fn PluginsPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
-    let plugins = LocalResource::new(move || api::list_plugins(cluster.get()));
+    let plugins = LocalResource::new(move || api::list_worker_plugins(cluster.get()));
     let search = RwSignal::new(String::new());
     view! {
         <div class="title-row"><h1>"Plugins"</h1><span class="muted">{move || cluster.get()}</span></div>
@@ -33,16 +36,42 @@ pub fn PluginsPage() -> impl IntoView {
         {move || match plugins.get() {
             None => view! { <p class="muted">"Asking Connect…"</p> }.into_any(),
             Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
-            Some(Ok(list)) => {
+            Some(Ok(workers)) => {
                 let needle = search.get().to_lowercase();
-                let list: Vec<PluginInfo> = list.into_iter().filter(|p| p.class.to_lowercase().contains(&needle)).collect();
-                KINDS.iter().map(|(kind, heading)| {
-                    let of_kind: Vec<PluginInfo> = list.iter().filter(|p| p.kind == *kind).cloned().collect();
-                    view! { <PluginGroup heading kind cluster=cluster.get() plugins=of_kind /> }
-                }).collect_view().into_any()
+                let list: Vec<InstalledPlugin> = plugins_by_version(&workers)
+                    .into_iter()
+                    .filter(|p| p.plugin.class.to_lowercase().contains(&needle))
+                    .collect();
+                let answering: Vec<String> = workers.iter().filter(|w| w.plugins.is_some()).map(|w| w.worker.clone()).collect();
+                view! {
+                    <UnansweredWorkers workers=workers.clone() />
+                    {KINDS.iter().map(|(kind, heading)| {
+                        let of_kind: Vec<InstalledPlugin> = list.iter().filter(|p| p.plugin.kind == *kind).cloned().collect();
+                        view! { <PluginGroup heading kind cluster=cluster.get() plugins=of_kind answering=answering.clone() /> }
+                    }).collect_view()}
+                }.into_any()
             }
         }}
     }
+}
+
+/// The workers that did not give their list, and why.
+#[component]
+fn UnansweredWorkers(workers: Vec<WorkerPlugins>) -> impl IntoView {
+    let all = workers.len();
+    let silent: Vec<(String, String)> = workers
+        .into_iter()
+        .filter_map(|w| Some((w.worker, w.error?)))
+        .collect();
+    (!silent.is_empty()).then(|| {
+        let answered = all - silent.len();
+        view! {
+            <div class="card warning" role="status" data-testid="plugins-unanswered">
+                <p>{format!("{answered} of {all} workers listed their plugins; not:")}</p>
+                <ul>{silent.into_iter().map(|(worker, why)| view! { <li><code>{worker}</code>": "{why}</li> }).collect_view()}</ul>
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -50,7 +79,9 @@ fn PluginGroup(
     heading: &'static str,
     kind: &'static str,
     cluster: String,
-    plugins: Vec<PluginInfo>,
+    plugins: Vec<InstalledPlugin>,
+    /// The workers that listed their plugins.
+    answering: Vec<String>,
 ) -> impl IntoView {
     let creatable = kind == "source" || kind == "sink";
     let count = plugins.len();
@@ -62,19 +93,54 @@ fn PluginGroup(
             } else {
                 view! {
                     <table>
-                        <thead><tr><th scope="col">"Class"</th><th scope="col">"Version"</th>{creatable.then(|| view! { <th scope="col"></th> })}</tr></thead>
+                        <thead><tr><th scope="col">"Class"</th><th scope="col">"Version"</th><th scope="col">"Workers"</th>{creatable.then(|| view! { <th scope="col"></th> })}</tr></thead>
                         <tbody>
-                            {plugins.into_iter().map(|p| {
+                            {plugins.into_iter().map(|installed| {
+                                let p = installed.plugin;
                                 let create = creatable.then(|| {
                                     let href = format!("{}?plugin={}", links::new_connector(&cluster, None), api::encode(&p.class));
                                     view! { <td><A href=href>"Create…"</A></td> }
                                 });
-                                view! { <tr data-testid="plugin-row"><td><code>{p.class}</code></td><td>{p.version.unwrap_or_default()}</td>{create}</tr> }
+                                let version = p.version.unwrap_or_default();
+                                let (data_class, data_version) = (p.class.clone(), version.clone());
+                                view! {
+                                    <tr data-testid="plugin-row" data-class=data_class data-version=data_version>
+                                        <td><code>{p.class}</code></td>
+                                        <td>{version}</td>
+                                        <WorkersCell listing=installed.workers answering=answering.clone() />
+                                        {create}
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// "all" when every answering worker lists the plugin, else the workers that lack it, marked.
+#[component]
+fn WorkersCell(listing: Vec<String>, answering: Vec<String>) -> impl IntoView {
+    let lacking: Vec<String> = answering
+        .iter()
+        .filter(|w| !listing.contains(w))
+        .cloned()
+        .collect();
+    if lacking.is_empty() {
+        view! { <td class="muted">{format!("all {}", listing.len())}</td> }.into_any()
+    } else {
+        let title = format!(
+            "Listed by {}; not by {}",
+            listing.join(", "),
+            lacking.join(", ")
+        );
+        view! {
+            <td title=title>
+                <span class="badge warn" data-testid="plugin-missing">{format!("{} of {}", listing.len(), answering.len())}</span>
+                " not on " <code>{lacking.join(", ")}</code>
+            </td>
+        }.into_any()
     }
 }

@@ -144,7 +144,8 @@ fn Setting(
     }
 }
 
-/// The input that fits the setting's type; recommended values become a select.
+/// The input that fits the setting's type; recommended values become a select (for plugin
+/// versions, suggestions).
 #[component]
 fn SettingInput(
     form: FormState,
@@ -178,6 +179,20 @@ fn SettingInput(
                     on:change=move |ev| form.set(&key.get_value(), event_target_checked(&ev).to_string()) />
                 {move || if on() { " on" } else { " off" }}
             </label>
+        }
+        .into_any();
+    }
+    if !locked && key.with_value(|k| k.ends_with(".plugin.version")) {
+        // A plugin version (KIP-891) may also be a range, so the versions installed are
+        // suggestions, not the only choices; left empty, the newest installed runs.
+        let list_id = format!("{id}-versions");
+        return view! {
+            <input id=id type="text" list=list_id.clone() autocomplete="off" data-testid="version-input"
+                placeholder="newest installed, a version, or a range such as [1.0,2.0)"
+                prop:value=move || value.get() on:input=on_input />
+            <datalist id=list_id>
+                {move || recommended.get().into_iter().map(|v| view! { <option value=v></option> }).collect_view()}
+            </datalist>
         }
         .into_any();
     }

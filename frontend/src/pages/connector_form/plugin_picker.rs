@@ -1,5 +1,5 @@
 //! The first step of creating a connector: pick a connector plugin (searchable, with its type
-//! and version).
+//! and the versions installed; the form then offers `connector.plugin.version`).
 
 use leptos::prelude::*;
 
@@ -9,13 +9,22 @@ use crate::api::{self, PluginInfo};
 pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView {
     let plugins = LocalResource::new(move || api::list_plugins(cluster.clone()));
     let search = RwSignal::new(String::new());
+    // One entry per class, with every version installed (Connect 4.1 and newer list each).
     let matching = move |list: &[PluginInfo]| {
         let needle = search.get().to_lowercase();
-        list.iter()
+        let mut classes: Vec<(PluginInfo, Vec<String>)> = Vec::new();
+        let connectors = list
+            .iter()
             .filter(|p| p.kind == "source" || p.kind == "sink")
-            .filter(|p| p.class.to_lowercase().contains(&needle))
-            .cloned()
-            .collect::<Vec<_>>()
+            .filter(|p| p.class.to_lowercase().contains(&needle));
+        for plugin in connectors {
+            let version = plugin.version.clone().into_iter();
+            match classes.iter_mut().find(|(p, _)| p.class == plugin.class) {
+                Some((_, versions)) => versions.extend(version),
+                None => classes.push((plugin.clone(), version.collect())),
+            }
+        }
+        classes
     };
     view! {
         <section class="card" data-testid="plugin-picker">
@@ -27,14 +36,14 @@ pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView
                 Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="plugin-list">
-                        {matching(&list).into_iter().map(|plugin| {
+                        {matching(&list).into_iter().map(|(plugin, versions)| {
                             let class = plugin.class.clone();
                             view! {
                                 <li>
                                     <button class="plugin" data-testid="plugin" data-class=plugin.class.clone() on:click=move |_| on_pick.run(class.clone())>
                                         <strong>{crate::pages::short_class(&plugin.class).to_owned()}</strong>
                                         <span class="badge info">{plugin.kind.clone()}</span>
-                                        <span class="muted small">{plugin.version.clone().unwrap_or_default()}</span>
+                                        <span class="muted small">{versions.join(", ")}</span>
                                         <code class="muted small">{plugin.class.clone()}</code>
                                     </button>
                                 </li>
