@@ -218,3 +218,18 @@ test("the connector page shows the plugin version the connector and its task run
     await deleteIfPresent(legacyName, LEGACY);
   }
 });
+
+test("a connector that makes more tasks than tasks.max allows shows why it failed in plain words", async () => {
+  const page = await openPage();
+  const name = uniqueName("e2e-too-many");
+  created.push(name);
+  await api("POST", `/clusters/${CLUSTER}/connectors`, {
+    name,
+    config: { "connector.class": "dev.plugboard.test.VersionedSink", "tasks.max": "1", topics: `${name}-topic`, "extra.tasks": "2" },
+  });
+  await page.goto(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "FAILED");
+  const explained = page.getByTestId("failure-explained");
+  await explained.waitFor();
+  assert.match(await explained.textContent(), /made 3 tasks while its tasks\.max is 1\. Raise tasks\.max to 3/);
+});

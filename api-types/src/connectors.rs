@@ -159,6 +159,28 @@ pub fn trace_headline(trace: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A plain explanation of a failure whose trace Connect words for its own developers, or
+/// `None`. Shown beside the trace on the connector page.
+pub fn failure_explained(trace: &str) -> Option<String> {
+    if !trace.contains("TooManyTasksException") {
+        return None;
+    }
+    let counts = trace
+        .split_once("has generated ")
+        .and_then(|(_, rest)| rest.split_once(" tasks, which is greater than "))
+        .and_then(|(made, rest)| Some((made.parse::<u32>().ok()?, rest.split_once(',')?.0)))
+        .and_then(|(made, max)| Some((made, max.parse::<u32>().ok()?)));
+    let what = match counts {
+        Some((made, max)) => format!(
+            "The connector made {made} tasks while its tasks.max is {max}. Raise tasks.max to {made} or more, or have the plugin fixed."
+        ),
+        None => "The connector made more tasks than its tasks.max allows. Raise tasks.max, or have the plugin fixed.".to_owned(),
+    };
+    Some(format!(
+        "{what} Since Connect 3.8 (KIP-1004), a connector that makes more tasks than tasks.max is failed instead of run; tasks.max.enforce=false lets it run for now, but that setting is deprecated and will go."
+    ))
+}
+
 /// One task with its full trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -218,4 +240,32 @@ pub struct RestartScope {
     pub include_tasks: bool,
     #[serde(default)]
     pub only_failed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_tasks_is_explained_with_its_counts() {
+        let trace = "org.apache.kafka.connect.runtime.TooManyTasksException: The connector s has \
+            generated 3 tasks, which is greater than 2, the maximum number of tasks it is \
+            configured to create.\n\tat org.apache.kafka.connect.runtime.Worker...";
+        let explained = failure_explained(trace).unwrap();
+        assert!(
+            explained.starts_with("The connector made 3 tasks while its tasks.max is 2."),
+            "{explained}"
+        );
+        assert!(explained.contains("KIP-1004"));
+        let unworded = failure_explained("org.apache.kafka.connect.runtime.TooManyTasksException");
+        assert!(
+            unworded
+                .unwrap()
+                .contains("more tasks than its tasks.max allows")
+        );
+        assert_eq!(
+            failure_explained("java.io.FileNotFoundException: /nope"),
+            None
+        );
+    }
 }

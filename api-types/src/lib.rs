@@ -32,7 +32,7 @@ pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};
 pub use connectors::{
     ClusterFailure, ConnectorDetail, ConnectorKind, ConnectorList, ConnectorState,
     ConnectorSummary, Health, InitialState, NewConnector, RestartScope, TaskCounts, TaskDetail,
-    trace_headline,
+    failure_explained, trace_headline,
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

@@ -464,3 +464,24 @@ async fn a_secret_only_the_pinned_older_version_declares_is_masked_whatever_vers
     assert_eq!(detail.config["routing.material"], "[hidden]");
     crate::support::delete_connector(&app, &name).await;
 }
+
+#[tokio::test]
+async fn a_connector_that_makes_more_tasks_than_tasks_max_fails_and_its_failure_is_explained() {
+    let app = TestApp::start(vec![cluster("local", stack_urls(FOUR))]).await;
+    let name = unique("too-many-tasks");
+    let mut config = versioned_sink(&name, None);
+    config["extra.tasks"] = json!("1");
+    create_sink(&app, &name, config).await;
+    let detail = detail_when(&app, &name, "the connector to fail", |d| {
+        d.summary.state.as_str() == "FAILED" && d.trace.is_some()
+    })
+    .await;
+    let trace = detail.trace.unwrap();
+    let explained = api_types::failure_explained(&trace)
+        .unwrap_or_else(|| panic!("Connect's trace is not recognised: {trace}"));
+    assert!(
+        explained.starts_with("The connector made 2 tasks while its tasks.max is 1."),
+        "{explained}"
+    );
+    crate::support::delete_connector(&app, &name).await;
+}

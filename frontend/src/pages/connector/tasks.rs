@@ -1,16 +1,19 @@
 //! A connector's tasks: state, worker, plugin version (marked where it differs from the
 //! connector's: an upgrade not finished), a restart button each, and collapsible traces.
 
-use api_types::{TaskDetail, trace_headline};
+use api_types::{TaskDetail, failure_explained, trace_headline};
 use leptos::prelude::*;
 
 use crate::components::StateBadge;
 
-/// A trace folded to its headline; the whole text opens on demand.
+/// A trace folded to its headline, with a plain explanation when Connect's wording needs one;
+/// the whole text opens on demand.
 #[component]
 pub fn Trace(trace: String) -> impl IntoView {
     let line = trace_headline(&trace).unwrap_or_default();
+    let explained = failure_explained(&trace);
     view! {
+        {explained.map(|text| view! { <p class="muted" data-testid="failure-explained">{text}</p> })}
         <details class="trace" data-testid="trace">
             <summary><span class="error">{line}</span></summary>
             <pre>{trace}</pre>

@@ -34,9 +34,12 @@ public class VersionedSink extends SinkConnector {
         return Dropping.class;
     }
 
+    /** As many tasks as tasks.max allows, plus `extra.tasks` more: a plugin that makes too
+     *  many, which Connect 3.8 and newer fail (KIP-1004). */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return Collections.nCopies(Math.max(1, maxTasks), settings);
+        int extra = Integer.parseInt(settings.getOrDefault("extra.tasks", "0"));
+        return Collections.nCopies(Math.max(1, maxTasks) + extra, settings);
     }
 
     @Override
@@ -48,7 +51,9 @@ public class VersionedSink extends SinkConnector {
     @Override
     public ConfigDef config() {
         ConfigDef config = new ConfigDef()
-            .define("label", ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, "A label, unused");
+            .define("label", ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, "A label, unused")
+            .define("extra.tasks", ConfigDef.Type.INT, 0, ConfigDef.Importance.LOW,
+                "How many tasks to make beyond tasks.max (to test its enforcement)");
         if (Build.VERSION.startsWith("1.")) {
             config.define("routing.material", ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW,
                 "Unused; secret in version 1 only");
