@@ -3,7 +3,8 @@
 # static files. Every file but index.html gets its content's hash in its name (so it can be
 # cached for good), and every file a gzip and a Brotli variant beside it (so nothing is
 # compressed per request). The backend serves that folder (and embeds it in release builds).
-# When nothing that goes into it changed since the last build, the folder is kept as it is.
+# When nothing that goes into it changed since the last build, the folder is kept as it is, or
+# copied from the last build of any clone (kept in the cache folder: CI builds a fresh clone).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -19,6 +20,14 @@ inputs=$(cat "$wasm_built" \
   "$0" | sha256sum | cut -d' ' -f1)
 if [ -f "$dist/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
   say "browser app unchanged: $dist"
+  exit 0
+fi
+last_build=$PLUGBOARD_CACHE/frontend-dist
+if [ -f "$last_build/$inputs/index.html" ]; then
+  rm -rf "$dist"
+  cp -r "$last_build/$inputs" "$dist"
+  echo "$inputs" >"$stamp"
+  say "browser app unchanged since the last build (in $last_build): copied"
   exit 0
 fi
 rm -rf "$dist.new"
@@ -54,6 +63,9 @@ done
 rm -rf "$dist"
 mv "$dist.new" "$dist"
 echo "$inputs" >"$stamp"
+rm -rf "$last_build"
+mkdir -p "$last_build"
+cp -r "$dist" "$last_build/$inputs"
 first_visit=0
 for file in "$dist"/*.br; do first_visit=$((first_visit + $(wc -c <"$file"))); done
 say "browser app built: $(du -h "$dist/$wasm" | cut -f1) of wasm;" \

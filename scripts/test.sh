@@ -26,6 +26,7 @@ LOGIN_PORT=18081
 # The password of the end-to-end tests' users; they exist only in this run's scratch database.
 export E2E_PASSWORD="e2e-$RANDOM-$RANDOM"
 login_pid=
+wasm_pid=
 PHASES=()
 plugboard_pid=
 
@@ -43,6 +44,7 @@ finish() {
   # Cleanup must finish even if stdout is gone (closed pipe) or Ctrl-C is pressed again.
   trap '' INT TERM PIPE
   local pid
+  if [ -n "$wasm_pid" ]; then kill -TERM -- "-$wasm_pid" 2>/dev/null || true; fi
   for pid in $plugboard_pid $login_pid; do
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -67,7 +69,15 @@ lint() {
   cargo clippy -p plugboard-frontend --target wasm32-unknown-unknown -- -D warnings
 }
 
-start_stack() { stack_start "$DATA_DIR"; }
+# The browser app builds while the stack starts (its JVMs mostly wait on each other; the app's
+# optimising link uses one core), in a session of its own so that finish can stop it.
+wasm_and_stack() {
+  setsid scripts/build-frontend.sh &
+  wasm_pid=$!
+  stack_start "$DATA_DIR"
+  wait "$wasm_pid" || die "the browser app did not build (see above)"
+  wasm_pid=
+}
 
 # The README's systemd unit, checked by systemd-analyze (where the machine has it) against the
 # binary just built.
@@ -178,8 +188,7 @@ third_party_client() {
 
 phase "install dependencies" scripts/install-deps.sh --browser
 phase "fmt + clippy" lint
-phase "wasm build" scripts/build-frontend.sh
-phase "start stack" start_stack
+phase "wasm build + start stack" wasm_and_stack
 phase "unit + integration tests" cargo_tests
 phase "systemd unit" systemd_unit
 phase "end-to-end (Chromium)" browser_tests
