@@ -208,6 +208,18 @@ impl ChangeOrigin {
     }
 }
 
+/// One worker's own answer (from [`ClusterClient::send_to_each_worker`]) read as `T`, or why
+/// it could not be: the worker's error, Connect's refusal, or a body of another shape.
+fn worker_json<T: serde::de::DeserializeOwned>(
+    answer: Result<UpstreamResponse, String>,
+) -> Result<T, String> {
+    let response = answer?;
+    if !response.status.is_success() {
+        return Err(ApiError::from_connect(&response).to_string());
+    }
+    serde_json::from_slice(&response.body).map_err(|e| format!("unexpected answer: {e}"))
+}
+
 /// Makes a change through the history; Connect's error answers become [`ApiError`]s. A config
 /// pinned to a plugin version the cluster lacks is refused first, saying which it has.
 async fn change(

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, change, relay};
+use super::{ApiPath, ChangeOrigin, change, relay, worker_json};
 use crate::AppState;
 use crate::connect::call::LoggerScope;
 use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
@@ -77,17 +77,11 @@ fn worker_loggers(
     answer: Result<UpstreamResponse, String>,
     logger: Option<&str>,
 ) -> WorkerLoggers {
-    let loggers = answer.and_then(|response| {
-        if !response.status.is_success() {
-            return Err(ApiError::from_connect(&response).to_string());
-        }
-        match logger {
-            Some(logger) => serde_json::from_slice::<LoggerLevel>(&response.body)
-                .map(|level| BTreeMap::from([(logger.to_owned(), level)])),
-            None => serde_json::from_slice(&response.body),
-        }
-        .map_err(|e| format!("unexpected answer: {e}"))
-    });
+    let loggers = match logger {
+        Some(logger) => worker_json::<LoggerLevel>(answer)
+            .map(|level| BTreeMap::from([(logger.to_owned(), level)])),
+        None => worker_json(answer),
+    };
     WorkerLoggers {
         worker,
         error: loggers.as_ref().err().cloned(),

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, relay, relay_masked};
+use super::{ApiPath, ChangeOrigin, relay, relay_masked, worker_json};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, UpstreamRequest};
 use crate::error::ApiError;
@@ -63,13 +63,7 @@ async fn list_worker_plugins(
         answers
             .into_iter()
             .map(|(worker, answer)| {
-                let plugins = answer.and_then(|response| {
-                    if !response.status.is_success() {
-                        return Err(ApiError::from_connect(&response).to_string());
-                    }
-                    serde_json::from_slice::<Vec<PluginInfo>>(&response.body)
-                        .map_err(|e| format!("unexpected answer: {e}"))
-                });
+                let plugins = worker_json::<Vec<PluginInfo>>(answer);
                 WorkerPlugins {
                     worker,
                     error: plugins.as_ref().err().cloned(),

@@ -40,34 +40,23 @@ pub async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
 /// Creates `name` with one partition whose only replica is on broker `broker` (and
 /// `min.insync.replicas=1`, so it is healthy while that broker runs).
 pub async fn create_topic_on(bootstrap: &str, name: &str, broker: i32) {
-    let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
     let replicas: &[&[i32]] = &[&[broker]];
     let topic = NewTopic::new(name, 1, TopicReplication::Variable(replicas))
         .set("min.insync.replicas", "1");
-    let results = admin
-        .create_topics(
-            &[topic],
-            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
-        )
-        .await
-        .unwrap();
-    for result in results {
-        result.unwrap();
-    }
+    create(bootstrap, topic).await;
 }
 
 /// Creates `name` with one partition and `cleanup.policy=compact`.
 pub async fn create_compacted_topic(bootstrap: &str, name: &str) {
-    let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
     let topic = NewTopic::new(name, 1, TopicReplication::Fixed(1)).set("cleanup.policy", "compact");
-    let results = admin
-        .create_topics(
-            &[topic],
-            &AdminOptions::new().operation_timeout(Some(TIMEOUT)),
-        )
-        .await
-        .unwrap();
-    for result in results {
+    create(bootstrap, topic).await;
+}
+
+/// Creates `topic`, failing the test if Kafka refuses it.
+async fn create(bootstrap: &str, topic: NewTopic<'_>) {
+    let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
+    let options = AdminOptions::new().operation_timeout(Some(TIMEOUT));
+    for result in admin.create_topics(&[topic], &options).await.unwrap() {
         result.unwrap();
     }
 }
