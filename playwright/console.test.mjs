@@ -18,39 +18,41 @@ const created = [];
 const openPage = browserForTests(created);
 before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
 
-async function openCreateForm(page) {
-  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/new`);
+async function openCreateForm(page, cluster = CLUSTER) {
+  await page.goto(`${BASE_URL}/clusters/${cluster}/new`);
   await page.getByTestId("plugin-search").fill("FileStreamSink");
   await page.locator("[data-testid=plugin][data-class$=FileStreamSinkConnector]").click();
   await page.locator("[data-setting=name] input").waitFor();
 }
 
-test("a sink created through the form: the first submit shows the missing topics inline, the second creates it", async () => {
-  const page = await openPage();
-  const name = uniqueName("e2e-form");
-  created.push(name);
-  await openCreateForm(page);
+for (const [cluster, version] of [[CLUSTER, "Connect 4"], [LEGACY, "Connect 3.9"]]) {
+  test(`a sink created through the form on ${version}: the first submit shows the missing topics inline, the second creates it`, async () => {
+    const page = await openPage();
+    const name = uniqueName("e2e-form");
+    created.push([name, cluster]);
+    await openCreateForm(page, cluster);
 
-  await page.locator("[data-setting=name] input").fill(name);
-  await page.locator("[data-setting=file] input").fill(`/tmp/${name}.out`);
-  await page.getByTestId("submit").click();
+    await page.locator("[data-setting=name] input").fill(name);
+    await page.locator("[data-setting=file] input").fill(`/tmp/${name}.out`);
+    await page.getByTestId("submit").click();
 
-  const topicsError = page.locator("[data-setting=topics] [data-testid=field-error]");
-  await topicsError.first().waitFor();
-  assert.match(await topicsError.first().textContent(), /topics/);
-  assert.match(await page.getByTestId("form-errors").textContent(), /need|needs attention/);
-  await page.screenshot({ path: `${SCREENSHOTS}create-form.png`, fullPage: true });
+    const topicsError = page.locator("[data-setting=topics] [data-testid=field-error]");
+    await topicsError.first().waitFor();
+    assert.match(await topicsError.first().textContent(), /topics/);
+    assert.match(await page.getByTestId("form-errors").textContent(), /need|needs attention/);
+    if (cluster === CLUSTER) await page.screenshot({ path: `${SCREENSHOTS}create-form.png`, fullPage: true });
 
-  await page.locator("[data-setting=topics] input").fill(`${name}-topic`);
-  await page.getByTestId("submit").click();
+    await page.locator("[data-setting=topics] input").fill(`${name}-topic`);
+    await page.getByTestId("submit").click();
 
-  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
-  await waitForHeaderState(page, "RUNNING");
-  const live = await getConnector(name);
-  assert.equal(live.config.topics, `${name}-topic`);
-  assert.equal(live.config.file, `/tmp/${name}.out`);
-  await page.screenshot({ path: `${SCREENSHOTS}connector-page.png`, fullPage: true });
-});
+    await page.waitForURL(`${BASE_URL}${connectorPath(name, cluster)}`);
+    await waitForHeaderState(page, "RUNNING");
+    const live = await getConnector(name, cluster);
+    assert.equal(live.config.topics, `${name}-topic`);
+    assert.equal(live.config.file, `/tmp/${name}.out`);
+    if (cluster === CLUSTER) await page.screenshot({ path: `${SCREENSHOTS}connector-page.png`, fullPage: true });
+  });
+}
 
 test("the JSON tab and the form edit the same config", async () => {
   const page = await openPage();

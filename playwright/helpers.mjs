@@ -40,8 +40,8 @@ export async function createSink(name, cluster = CLUSTER) {
   await createConnector(name, sinkConfig(name), cluster);
 }
 
-export async function getConnector(name) {
-  return api("GET", connectorPath(name));
+export async function getConnector(name, cluster = CLUSTER) {
+  return api("GET", connectorPath(name, cluster));
 }
 
 export async function deleteIfPresent(name, cluster = CLUSTER) {
@@ -72,7 +72,8 @@ export async function openRunningSink(page, prefix, created) {
 }
 
 /** Starts Chromium before the file's tests and closes it after them, then deletes the
- *  connectors named in `created`. Returns a function that opens a new page. */
+ *  connectors named in `created`: names in the cluster CLUSTER, or [name, cluster] pairs.
+ *  Returns a function that opens a new page. */
 export function browserForTests(created) {
   let browser;
   before(async () => {
@@ -80,7 +81,10 @@ export function browserForTests(created) {
   });
   after(async () => {
     await browser?.close();
-    for (const name of created) await deleteIfPresent(name);
+    for (const entry of created) {
+      const [name, cluster] = Array.isArray(entry) ? entry : [entry, CLUSTER];
+      await deleteIfPresent(name, cluster);
+    }
   });
   return () => newPage(browser);
 }

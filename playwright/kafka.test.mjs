@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE_URL } from "./browser.mjs";
-import { CLUSTER, browserForTests, connectorPath, createLineSource, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
+import { CLUSTER, api, browserForTests, connectorPath, createLineSource, createSink, uniqueName, waitForHeaderState } from "./helpers.mjs";
 
 const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
 const created = [];
@@ -96,6 +96,52 @@ function alive(pid) {
     return false;
   }
 }
+
+test("under Connect 4's Allowlist client override policy (KIP-1188) the form shows why consumer.override.group.id is refused, and the lag view finds the sink's group without it", async () => {
+  // scripts/test.sh runs the workers of the cluster CLUSTER with that policy, allowing
+  // max.poll.records and linger.ms only.
+  const name = uniqueName("e2e-allowlist");
+  const topic = `${name}-topic`;
+  created.push(`${name}-src`, name);
+  await createLineSource(`${name}-src`, topic, 20);
+
+  const page = await openPage();
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/new`);
+  await page.getByTestId("plugin-search").fill("FileStreamSink");
+  await page.locator("[data-testid=plugin][data-class$=FileStreamSinkConnector]").click();
+  await page.locator("[data-setting=name] input").fill(name);
+  await page.locator("[data-setting=topics] input").fill(topic);
+  await page.locator("[data-setting=file] input").fill(`/tmp/${name}.out`);
+  for (const [key, value] of [["consumer.override.group.id", `${name}-own-group`], ["consumer.override.max.poll.records", "5"]]) {
+    await page.getByLabel("New key").fill(key);
+    await page.getByLabel("New value").fill(value);
+    await page.getByRole("button", { name: "Add key" }).click();
+  }
+  await page.getByTestId("submit").click();
+
+  const refused = page.locator("[data-setting='consumer.override.group.id'] [data-testid=field-error]");
+  await refused.waitFor();
+  assert.match(await refused.textContent(), /'Allowlist' policy does not allow 'group\.id' to be overridden/);
+  assert.equal(await page.locator("[data-setting='consumer.override.max.poll.records'] [data-testid=field-error]").count(), 0);
+  assert.match(await page.getByTestId("form-errors").textContent(), /^1 setting needs attention/);
+  const notCreated = await fetch(`${BASE_URL}/api/v1${connectorPath(name)}`);
+  assert.equal(notCreated.status, 404);
+  await page.screenshot({ path: `${SCREENSHOTS}override-refused.png`, fullPage: true });
+
+  await page.locator("[data-setting='consumer.override.group.id'] input").fill("");
+  await page.locator("[data-setting='consumer.override.group.id']").waitFor({ state: "detached" });
+  await page.getByTestId("submit").click();
+  await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
+  await waitForHeaderState(page, "RUNNING");
+  const panel = page.getByTestId("lag-panel");
+  await panel.getByTestId("total-lag").filter({ hasText: /^0$/ }).waitFor();
+  assert.equal(await panel.getByTestId("group-name").textContent(), `connect-${name}`);
+  const committed = await panel.getByTestId("lag-row").evaluateAll((trs) => trs.map((tr) => Number(tr.children[2].textContent)));
+  assert.equal(committed.reduce((a, b) => a + b, 0), 20);
+  const live = await api("GET", connectorPath(name));
+  assert.equal(live.config["consumer.override.max.poll.records"], "5");
+  assert.equal(live.config["consumer.override.group.id"], undefined);
+});
 
 test("stopped brokers show as unreachable over their last snapshot, and fresh data after a restart", async () => {
   let stopped = false;

@@ -9,12 +9,14 @@ source "$(dirname "$0")/lib/common.sh"
 # One Kafka broker (with SASL_SSL and mutual TLS listeners) for most tests, and three brokers
 # with a controller of their own for the tests that stop brokers (ISR, outages). Single-worker
 # Connect clusters settle a change with one rebalance, so most tests run on them, in parallel;
-# `pair` is for what needs two workers, `legacy` runs Connect 3.9. The JVMs are sized for a
-# 2-core machine: small heaps, the serial collector and the client compiler.
+# `pair` is for what needs two workers, `legacy` runs Connect 3.9 (on two workers), and
+# `solo1` runs the Allowlist client override policy of Connect 4.2 (KIP-1188). The JVMs are
+# sized for a 2-core machine: small heaps, the serial collector and the client compiler.
 light="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export KAFKA_PORT=19092 KAFKA_BROKERS=1 KAFKA_SECURE=1 ISR_KAFKA_PORT=19192 \
   CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
   CONNECT_LEGACY_CLUSTER="legacy:18089,18090" CONNECT_HTTPS_CLUSTER="secure:18088" STACK_TEST_PLUGIN=1 \
+  CONNECT_ALLOWLIST_CLUSTER=solo1 \
   CONNECT_JAVA_OPTS="-Xms64m -Xmx384m $light" KAFKA_JAVA_OPTS="-Xms64m -Xmx320m $light" \
   CONTROLLER_JAVA_OPTS="-Xms32m -Xmx160m $light"
 source "$REPO_ROOT/scripts/lib/stack.sh"

@@ -19,10 +19,13 @@
 # (default "local:8083,8084", one cluster of two workers). Each cluster has its own group id
 # (plugboard-ID) and internal topics (connect-ID-offsets, -configs, -status; the cluster
 # `local` keeps connect-offsets and so on, so an existing .demo-data keeps its connectors).
-# CONNECT_LEGACY_CLUSTER=id:port adds a one-worker Connect 3.9 cluster. With
+# CONNECT_LEGACY_CLUSTER=id:port[,port...] adds a Connect 3.9 cluster. With
 # CONNECT_HTTPS_CLUSTER=id:port, one more one-worker cluster serves its REST API over HTTPS
 # only, requires client certificates, and reaches Kafka over SASL_SSL (SCRAM-SHA-512), as
 # production workers do (needs KAFKA_SECURE=1).
+# With CONNECT_ALLOWLIST_CLUSTER=ID, the workers of Connect 4 cluster ID run the Allowlist client
+# override policy (KIP-1188): connectors may override only the client settings in
+# CONNECT_OVERRIDE_ALLOWLIST (default max.poll.records and linger.ms), not group.id.
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings, and a sink installed in two
 # versions side by side), compiled here with javac.
@@ -483,6 +486,10 @@ plugin.discovery=service_load
 # whose connectors come and go all the time is better served by seconds.
 scheduled.rebalance.max.delay.ms=5000
 PROPS
+    if [ "$cluster" = "${CONNECT_ALLOWLIST_CLUSTER:-}" ]; then
+      printf 'connector.client.config.override.policy=Allowlist\nconnector.client.config.override.allowlist=%s\n' \
+        "${CONNECT_OVERRIDE_ALLOWLIST:-max.poll.records,linger.ms}"
+    fi
     if [ "$spec" = "${CONNECT_HTTPS_CLUSTER:-}" ]; then
       https_worker_properties "$data" "$port"
     else

@@ -4,14 +4,14 @@
 //! tasks run are shown.
 
 use crate::support::{
-    TestApp, cluster, create_sink, detail_when, encode, file_sink_config, stack_urls, unique,
+    LEGACY, TestApp, cluster, create_sink, detail_when, encode, file_sink_config, stack_urls,
+    unique,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 /// A Connect 4 cluster of the stack and its Connect 3.9 cluster (see [`crate::support`]).
 const FOUR: &str = "solo1";
-const LEGACY: &str = "legacy";
 const SINK: &str = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 
 /// Plugboard in front of both, as clusters `four` and `legacy`.

@@ -1,5 +1,6 @@
-//! Plugboard's own API against the real two-worker cluster: every action reaches the expected
-//! Connect state, and the list, detail, bulk, offsets, plugins and loggers answer as they should.
+//! Plugboard's own API against the real stack, each test on Connect 4 and on Connect 3.9: every
+//! action reaches the expected Connect state, and the list, detail, bulk, offsets, plugins and
+//! loggers answer as they should.
 
 use crate::support::{
     TestApp, cluster, create_sink, detail_when, eventually, file_sink_config, stack_urls,
@@ -9,16 +10,28 @@ use api_types::{BulkOutcome, ConnectorList, Health, OffsetsOutcome, WorkerLogger
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The stack cluster these tests use (see [`crate::support`]).
+/// The Connect 4 cluster these tests use (see [`crate::support`]).
 const STACK: &str = "solo2";
+/// The Connect 4 cluster of two workers, whose workers answer for their own logger levels.
+const PAIR: &str = "pair";
 
-async fn local_app() -> TestApp {
-    TestApp::start(vec![cluster("local", stack_urls(STACK))]).await
+on_connect_4_and_3_9!(
+    STACK: every_own_api_action_reaches_the_expected_connect_state,
+    a_failing_sink_is_listed_unhealthy_with_the_cause_of_its_failure,
+    the_detail_holds_config_tasks_topics_and_offsets,
+    the_offsets_reset_flow_stops_resets_and_resumes_in_one_call,
+    bulk_actions_report_one_result_per_connector,
+    with_one_worker_dead_calls_still_succeed_through_the_other,
+);
+// On two workers in both versions: Connect 3.9's `legacy` has two as well.
+on_connect_4_and_3_9!(PAIR: plugins_validation_and_logger_levels_answer_through_the_own_api);
+
+async fn local_app(stack: &str) -> TestApp {
+    TestApp::start(vec![cluster("local", stack_urls(stack))]).await
 }
 
-#[tokio::test]
-async fn every_own_api_action_reaches_the_expected_connect_state() {
-    let app = local_app().await;
+async fn every_own_api_action_reaches_the_expected_connect_state(stack: &str) {
+    let app = local_app(stack).await;
     let name = unique("actions");
     let base = format!("/api/v1/clusters/local/connectors/{name}");
     create_sink(&app, &name, file_sink_config(&name)).await;
@@ -89,9 +102,8 @@ async fn every_own_api_action_reaches_the_expected_connect_state() {
     .await;
 }
 
-#[tokio::test]
-async fn a_failing_sink_is_listed_unhealthy_with_the_cause_of_its_failure() {
-    let app = local_app().await;
+async fn a_failing_sink_is_listed_unhealthy_with_the_cause_of_its_failure(stack: &str) {
+    let app = local_app(stack).await;
     let name = unique("failing");
     let mut config = file_sink_config(&name);
     // A directory cannot be opened as the sink's output file: the task fails at start.
@@ -125,9 +137,8 @@ async fn a_failing_sink_is_listed_unhealthy_with_the_cause_of_its_failure() {
     .await;
 }
 
-#[tokio::test]
-async fn the_detail_holds_config_tasks_topics_and_offsets() {
-    let app = local_app().await;
+async fn the_detail_holds_config_tasks_topics_and_offsets(stack: &str) {
+    let app = local_app(stack).await;
     let name = unique("detail");
     create_sink(&app, &name, file_sink_config(&name)).await;
 
@@ -152,9 +163,8 @@ async fn the_detail_holds_config_tasks_topics_and_offsets() {
     .await;
 }
 
-#[tokio::test]
-async fn the_offsets_reset_flow_stops_resets_and_resumes_in_one_call() {
-    let app = local_app().await;
+async fn the_offsets_reset_flow_stops_resets_and_resumes_in_one_call(stack: &str) {
+    let app = local_app(stack).await;
     let name = unique("offsets");
     create_sink(&app, &name, file_sink_config(&name)).await;
     state_becomes(&app, &name, "RUNNING").await;
@@ -184,9 +194,8 @@ async fn the_offsets_reset_flow_stops_resets_and_resumes_in_one_call() {
     .await;
 }
 
-#[tokio::test]
-async fn bulk_actions_report_one_result_per_connector() {
-    let app = local_app().await;
+async fn bulk_actions_report_one_result_per_connector(stack: &str) {
+    let app = local_app(stack).await;
     let prefix = unique("bulk");
     let names: Vec<String> = (0..3).map(|i| format!("{prefix}-{i}")).collect();
     for name in &names {
@@ -229,11 +238,10 @@ async fn bulk_actions_report_one_result_per_connector() {
     assert_eq!((missing.ok, missing.status), (false, Some(404)));
 }
 
-#[tokio::test]
-async fn with_one_worker_dead_calls_still_succeed_through_the_other() {
+async fn with_one_worker_dead_calls_still_succeed_through_the_other(stack: &str) {
     // Nothing listens on the discard port: the first worker is down.
     let mut urls = vec!["http://127.0.0.1:9".to_owned()];
-    urls.extend(stack_urls(STACK));
+    urls.extend(stack_urls(stack));
     let app = TestApp::start(vec![cluster("local", urls)]).await;
     let name = unique("failover");
 
@@ -251,10 +259,8 @@ async fn with_one_worker_dead_calls_still_succeed_through_the_other() {
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 }
 
-/// On the two-worker cluster, whose workers answer for their own logger levels.
-#[tokio::test]
-async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
-    let app = TestApp::start(vec![cluster("local", stack_urls("pair"))]).await;
+async fn plugins_validation_and_logger_levels_answer_through_the_own_api(stack: &str) {
+    let app = TestApp::start(vec![cluster("local", stack_urls(stack))]).await;
     let sink = "org.apache.kafka.connect.file.FileStreamSinkConnector";
 
     let plugins: Vec<Value> = app.get_json("/api/v1/clusters/local/plugins").await;
@@ -321,7 +327,7 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api() {
     let workers: Vec<&str> = per_worker.iter().map(|w| w.worker.as_str()).collect();
     assert_eq!(
         workers,
-        stack_urls("pair"),
+        stack_urls(stack),
         "one answer per worker, in order"
     );
 }

@@ -4,6 +4,9 @@
 //! workers and a Connect 3.9 cluster (see [`support`]). Tests run in parallel; each uses
 //! connector names and topics of its own.
 
+#[macro_use]
+mod support;
+
 mod access;
 mod alerts;
 mod assets;
@@ -22,4 +25,3 @@ mod security;
 mod specs;
 mod stack;
 mod startup;
-mod support;

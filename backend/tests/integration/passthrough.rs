@@ -2,14 +2,15 @@
 //! and through Plugboard gives the same statuses and bodies, on Connect 4 and on Connect 3.9.
 
 use crate::support::{
-    TestApp, cluster, encode, eventually, file_sink_config, running_on, stack_urls, unique,
+    LEGACY, TestApp, cluster, encode, eventually, file_sink_config, running_on, stack_urls, unique,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The stack cluster these tests use (see [`crate::support`]), and its Connect 3.9 cluster.
+/// The Connect 4 cluster these tests use (see [`crate::support`]).
 const STACK: &str = "solo2";
-const LEGACY: &str = "legacy";
+
+on_connect_4_and_3_9!(STACK: the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly);
 
 /// One call: method, path below the Connect root, optional body.
 type Step = (Method, String, Option<Value>);
@@ -112,19 +113,8 @@ fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
     ]
 }
 
-#[tokio::test]
-async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly_on_connect_4() {
-    seed_walkthrough(STACK).await;
-}
-
-#[tokio::test]
-async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly_on_connect_3_9()
-{
-    seed_walkthrough(LEGACY).await;
-}
-
 /// The walkthrough on the stack's cluster `stack`, directly and through Plugboard.
-async fn seed_walkthrough(stack: &str) {
+async fn the_seed_walkthrough_answers_the_same_through_the_passthrough_as_directly(stack: &str) {
     let urls = stack_urls(stack);
     let app = TestApp::start(vec![cluster("local", urls.clone())]).await;
     let direct_base = urls[0].clone();

@@ -1,23 +1,27 @@
-//! Connectors as code against the real stack: `plugboard export`, `plan` and `apply` as a CI
-//! job runs them (the binary, talking to a running Plugboard), the history rows of an apply,
-//! drift after a change made on a worker directly, refusals that change nothing, strict
-//! clusters, and pruning.
+//! Connectors as code against the real stack, each test on Connect 4 and on Connect 3.9:
+//! `plugboard export`, `plan` and `apply` as a CI job runs them (the binary, talking to a running
+//! Plugboard), the history rows of an apply, drift after a change made on a worker directly,
+//! refusals that change nothing, strict clusters, and pruning.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::support::{
-    ScratchDir, TestApp, cluster, create_sink, delete_connector, encode, eventually,
+    LEGACY, ScratchDir, TestApp, cluster, create_sink, delete_connector, encode, eventually,
     file_sink_config, pause_connector, running_on, stack_urls, unique,
 };
 use api_types::{ClusterDrift, ConnectorSpec, DriftStatus, HistoryPage, Source};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The cluster specs are applied to (see [`crate::support`]).
+/// The Connect 4 cluster specs are applied to (see [`crate::support`]).
 const STACK: &str = "solo2";
-/// The cluster the round trip exports from.
-const EXPORTED_FROM: &str = "solo1";
+
+on_connect_4_and_3_9!(
+    STACK: export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift,
+    a_spec_that_cannot_be_applied_changes_nothing_and_says_why,
+    a_strict_apply_refuses_edits_elsewhere_and_prune_deletes_only_what_it_managed,
+);
 
 /// What the binary printed and how it ended.
 pub struct Run {
@@ -68,10 +72,10 @@ fn write_spec(dir: &ScratchDir, file: &str, spec: &Value) {
 
 /// The connector's config as the worker itself answers it, once it answers: a worker answers
 /// 500 or 409 while its herder is busy in the rebalance a change caused.
-async fn worker_config(name: &str) -> reqwest::Response {
+async fn worker_config(stack: &str, name: &str) -> reqwest::Response {
     let url = format!(
         "{}/connectors/{}/config",
-        stack_urls(STACK)[0],
+        stack_urls(stack)[0],
         encode(name)
     );
     eventually("the worker to answer, not mid-rebalance", || async {
@@ -90,10 +94,12 @@ async fn drift_of(app: &TestApp, name: &str) -> ClusterDrift {
     .await
 }
 
-#[tokio::test]
-async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift() {
-    let source = TestApp::start(vec![cluster("local", stack_urls(EXPORTED_FROM))]).await;
-    let target = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
+/// Exported from a cluster of the other Connect version than `stack`, as when connectors move
+/// between versions, so that export runs on both versions too.
+async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift(stack: &str) {
+    let exported_from = if stack == LEGACY { "solo1" } else { LEGACY };
+    let source = TestApp::start(vec![cluster("local", stack_urls(exported_from))]).await;
+    let target = TestApp::start(vec![cluster("local", stack_urls(stack))]).await;
     let (secretive, paused) = (unique("code-secret"), unique("code-paused"));
     let (password, uri_password, signing) = (
         format!("db-{}", unique("pw")),
@@ -184,7 +190,7 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     // The worker has exactly the original config, secrets included; the paused one is paused.
     // The worker may answer 500 while its herder is busy in the rebalance the create caused.
     let live: BTreeMap<String, String> = eventually("the worker to answer the config", || async {
-        let answer = worker_config(&secretive).await;
+        let answer = worker_config(stack, &secretive).await;
         if answer.status().is_success() {
             answer.json().await.ok()
         } else {
@@ -197,7 +203,7 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     }
     let status_url = format!(
         "{}/connectors/{}/status",
-        stack_urls(STACK)[0],
+        stack_urls(stack)[0],
         encode(&paused)
     );
     eventually("the applied connector to be paused", || async {
@@ -233,7 +239,7 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     changed.insert("file".into(), "/tmp/changed-on-the-worker.out".into());
     let put_url = format!(
         "{}/connectors/{}/config",
-        stack_urls(STACK)[0],
+        stack_urls(stack)[0],
         encode(&secretive)
     );
     eventually(
@@ -293,9 +299,8 @@ async fn export_apply_and_plan_round_trip_then_a_change_on_the_worker_is_drift()
     }
 }
 
-#[tokio::test]
-async fn a_spec_that_cannot_be_applied_changes_nothing_and_says_why() {
-    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
+async fn a_spec_that_cannot_be_applied_changes_nothing_and_says_why(stack: &str) {
+    let app = TestApp::start(vec![cluster("local", stack_urls(stack))]).await;
     let (good, unresolved, clear) = (
         unique("code-good"),
         unique("code-ref"),
@@ -362,7 +367,7 @@ async fn a_spec_that_cannot_be_applied_changes_nothing_and_says_why() {
 
     for name in [&good, &unresolved, &clear] {
         assert_eq!(
-            worker_config(name).await.status(),
+            worker_config(stack, name).await.status(),
             StatusCode::NOT_FOUND,
             "{name}"
         );
@@ -373,9 +378,10 @@ async fn a_spec_that_cannot_be_applied_changes_nothing_and_says_why() {
     }
 }
 
-#[tokio::test]
-async fn a_strict_apply_refuses_edits_elsewhere_and_prune_deletes_only_what_it_managed() {
-    let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
+async fn a_strict_apply_refuses_edits_elsewhere_and_prune_deletes_only_what_it_managed(
+    stack: &str,
+) {
+    let app = TestApp::start(vec![cluster("local", stack_urls(stack))]).await;
     let (kept, dropped, unmanaged) = (
         unique("code-kept"),
         unique("code-drop"),
@@ -414,7 +420,7 @@ async fn a_strict_apply_refuses_edits_elsewhere_and_prune_deletes_only_what_it_m
         let response = app.send(method.clone(), &path, body).await;
         assert_eq!(response.status(), StatusCode::CONFLICT, "{method} {path}");
     }
-    running_on(&stack_urls(STACK), &encode(&kept)).await;
+    running_on(&stack_urls(stack), &encode(&kept)).await;
     let restart = app
         .send(Method::POST, &format!("{connector}/restart"), None)
         .await;
@@ -442,10 +448,13 @@ async fn a_strict_apply_refuses_edits_elsewhere_and_prune_deletes_only_what_it_m
     let pruned = plugboard(&app, &["apply", &dir_arg(&dir), "--prune"], &[]).await;
     assert_eq!(pruned.status, 0, "{}{}", pruned.stdout, pruned.stderr);
     assert_eq!(
-        worker_config(&dropped).await.status(),
+        worker_config(stack, &dropped).await.status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(worker_config(&unmanaged).await.status(), StatusCode::OK);
+    assert_eq!(
+        worker_config(stack, &unmanaged).await.status(),
+        StatusCode::OK
+    );
     let drift = eventually("the list to show the prune", || async {
         let drift: ClusterDrift = app.get_json("/api/v1/clusters/local/drift").await;
         (!drift.connectors.iter().any(|c| c.name == dropped)).then_some(drift)

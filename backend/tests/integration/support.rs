@@ -8,6 +8,28 @@
 //! `legacy` runs Connect 3.9 on two workers, so the same tests can run on both versions.
 //! Each module names the cluster it uses in a `STACK` constant.
 
+/// The stack's Connect 3.9 cluster.
+pub const LEGACY: &str = "legacy";
+
+/// Runs each test body `$test(stack)` twice, as `$test::connect_4` on the Connect 4 cluster
+/// named by the constant `$four` of the calling module and as `$test::connect_3_9` on the
+/// Connect 3.9 cluster [`LEGACY`]: one suite, both versions, in parallel.
+macro_rules! on_connect_4_and_3_9 {
+    ($four:ident: $($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn connect_4() {
+                super::$test(super::$four).await;
+            }
+
+            #[tokio::test]
+            async fn connect_3_9() {
+                super::$test(crate::support::LEGACY).await;
+            }
+        }
+    )+};
+}
+
 pub mod brokers;
 pub mod fake_worker;
 pub mod kafka_client;

@@ -18,10 +18,49 @@ pub struct Validation {
     pub configs: Vec<SettingCheck>,
 }
 
-/// A setting's definition and what validate says about the value given.
+impl Validation {
+    /// What validate says about each key, by name. Connect answers a client override
+    /// (`consumer.override.*`, `producer.override.*`, `admin.override.*`) twice, once without a
+    /// definition and once with the client's definition and the override policy's errors: the
+    /// errors of all of a key's entries count.
+    pub fn values_by_key(&self) -> BTreeMap<String, SettingValue> {
+        let mut values: BTreeMap<String, SettingValue> = BTreeMap::new();
+        for check in &self.configs {
+            match values.get_mut(&check.value.name) {
+                Some(seen) => {
+                    let new = check
+                        .value
+                        .errors
+                        .iter()
+                        .filter(|e| !seen.errors.contains(e));
+                    let new: Vec<String> = new.cloned().collect();
+                    seen.errors.extend(new);
+                    if seen.recommended_values.is_empty() {
+                        seen.recommended_values = check.value.recommended_values.clone();
+                    }
+                }
+                None => {
+                    values.insert(check.value.name.clone(), check.value.clone());
+                }
+            }
+        }
+        values
+    }
+
+    /// How many keys have an error.
+    pub fn keys_in_error(&self) -> usize {
+        self.values_by_key()
+            .values()
+            .filter(|v| !v.errors.is_empty())
+            .count()
+    }
+}
+
+/// A setting's definition (none for one of the two entries of a client override) and what
+/// validate says about the value given.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SettingCheck {
-    pub definition: SettingDefinition,
+    pub definition: Option<SettingDefinition>,
     pub value: SettingValue,
 }
 
@@ -45,6 +84,7 @@ pub struct SettingDefinition {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SettingValue {
+    pub name: String,
     pub value: Option<String>,
     #[serde(default)]
     pub recommended_values: Vec<String>,

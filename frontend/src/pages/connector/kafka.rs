@@ -60,7 +60,7 @@ fn GroupLag(group: GroupDetail) -> impl IntoView {
     };
     view! {
         <p>
-            <code>{summary.name.clone()}</code> " · "
+            <code data-testid="group-name">{summary.name.clone()}</code> " · "
             <strong data-testid="total-lag">{summary.lag}</strong> " records · " {behind}
             {summary.consume_rate.map(|r| format!(" · {r:.1} records/s"))}
         </p>

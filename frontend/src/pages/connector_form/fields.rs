@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::state::FormState;
-use crate::api::{SettingDefinition, SettingValue};
+use crate::api::{SettingDefinition, SettingValue, Validation};
 
 /// Prefixes of keys Connect accepts without the plugin declaring them.
 const PASSTHROUGH_PREFIXES: [&str; 5] = [
@@ -29,15 +29,14 @@ fn grouped(form: &FormState) -> Vec<(String, Vec<SettingDefinition>)> {
         let Some(v) = v else { return Vec::new() };
         let mut groups: Vec<(String, Vec<SettingDefinition>)> =
             v.groups.iter().map(|g| (g.clone(), Vec::new())).collect();
-        for check in &v.configs {
-            let group = check
-                .definition
+        for definition in v.configs.iter().filter_map(|c| c.definition.as_ref()) {
+            let group = definition
                 .group
                 .clone()
                 .unwrap_or_else(|| "Other".to_owned());
             match groups.iter_mut().find(|(name, _)| *name == group) {
-                Some((_, list)) => list.push(check.definition.clone()),
-                None => groups.push((group, vec![check.definition.clone()])),
+                Some((_, list)) => list.push(definition.clone()),
+                None => groups.push((group, vec![definition.clone()])),
             }
         }
         for (_, list) in &mut groups {
@@ -52,12 +51,9 @@ fn grouped(form: &FormState) -> Vec<(String, Vec<SettingDefinition>)> {
 pub fn SettingsForm(form: FormState, creating: bool) -> impl IntoView {
     let groups = Memo::new(move |_| grouped(&form));
     let checks: Memo<BTreeMap<String, SettingValue>> = Memo::new(move |_| {
-        form.validation.with(|v| {
-            v.iter()
-                .flat_map(|v| &v.configs)
-                .map(|c| (c.definition.name.clone(), c.value.clone()))
-                .collect()
-        })
+        form.validation
+            .with(|v| v.as_ref().map(Validation::values_by_key))
+            .unwrap_or_default()
     });
     let show_all = RwSignal::new(false);
     view! {

@@ -143,14 +143,9 @@ impl FormState {
         if !self.submitted.get() {
             return None;
         }
-        let count = self.validation.with(|v| {
-            v.as_ref().map_or(0, |v| {
-                v.configs
-                    .iter()
-                    .filter(|c| !c.value.errors.is_empty())
-                    .count()
-            })
-        });
+        let count = self
+            .validation
+            .with(|v| v.as_ref().map_or(0, Validation::keys_in_error));
         match count {
             0 => None,
             1 => Some("1 setting needs attention (see below).".to_owned()),
