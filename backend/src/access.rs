@@ -55,18 +55,7 @@ impl Access {
     }
 }
 
-/// `n` random bytes from the operating system, as hex.
-pub fn random_hex(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
-    hex(&bytes)
-}
-
 /// SHA-256 of `text`, as hex: how tokens and session ids are stored.
 pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::random::hex(&Sha256::digest(text.as_bytes()))
 }

@@ -21,9 +21,9 @@ use std::time::Duration;
 use api_types::{AlertRule, ConnectorSummary};
 
 use crate::AppState;
+use crate::clock::now_ms;
 use crate::connect::Freshness;
 use crate::kafka::KafkaView;
-use crate::kafka::monitor::now_ms;
 use evaluate::{ClusterData, MAX_SAMPLES};
 use incidents::{Finding, Held};
 use notify::Event;
@@ -108,9 +108,7 @@ fn of<T: Clone>(
         .collect()
 }
 
-impl Samples {}
-
-/// Judges every rule every `interval`, until the process ends. A round that fails is logged
+/// Judges every rule every `interval`, until the background work stops. A round that fails is logged
 /// and the next one starts afresh from SQLite.
 pub async fn evaluate_forever(state: AppState, interval: Duration) {
     let http = reqwest::Client::builder()

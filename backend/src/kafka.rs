@@ -20,12 +20,12 @@ pub mod rdkafka_source;
 pub mod snapshot;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use api_types::{ConnectorSummary, KafkaStatus};
-use sqlx::SqlitePool;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
+use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
 pub use monitor::KafkaView;
@@ -34,47 +34,57 @@ pub use observation::{KafkaSource, Observation};
 pub use rdkafka_source::RdKafkaSource;
 pub use snapshot::Snapshot;
 
-/// The snapshot loops of every cluster that has `bootstrap_servers`; cheap to clone.
+/// A source per cluster id.
+type Sources = Vec<(String, Box<dyn KafkaSource>)>;
+
+/// The latest view of each cluster that has `bootstrap_servers`, and the snapshot loops that
+/// keep them fresh once [`KafkaMonitors::start_loops`] started them; cheap to clone.
 #[derive(Clone, Default)]
 pub struct KafkaMonitors {
-    views: Arc<HashMap<String, watch::Receiver<Arc<KafkaView>>>>,
+    views: Arc<HashMap<String, watch::Sender<Arc<KafkaView>>>>,
+    /// Each cluster's source, until its loop starts.
+    waiting: Arc<Mutex<Sources>>,
+    interval: Duration,
 }
 
 impl KafkaMonitors {
-    /// Starts a loop (and its lag history writer) for each cluster with bootstrap servers.
-    pub fn start(settings: &Settings, db: &SqlitePool) -> anyhow::Result<Self> {
-        let mut sources: Vec<(String, Box<dyn KafkaSource>)> = Vec::new();
+    /// An empty view and a source for each cluster with bootstrap servers; reads nothing yet.
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        let mut views = HashMap::new();
+        let mut waiting: Sources = Vec::new();
         for cluster in &settings.clusters {
             if let Some(servers) = &cluster.bootstrap_servers {
                 let source =
                     RdKafkaSource::new(servers, &cluster.kafka_properties, settings.kafka_timeout)?;
-                sources.push((cluster.id.clone(), Box::new(source)));
+                waiting.push((cluster.id.clone(), Box::new(source)));
+                let (sender, _) = watch::channel(Arc::new(KafkaView::default()));
+                views.insert(cluster.id.clone(), sender);
             }
         }
-        Ok(Self::with_sources(sources, settings.kafka_poll, db))
+        Ok(Self {
+            views: Arc::new(views),
+            waiting: Arc::new(Mutex::new(waiting)),
+            interval: settings.kafka_poll,
+        })
     }
 
-    /// Loops over the given sources, one per cluster id (tests give fakes here).
-    pub fn with_sources(
-        sources: Vec<(String, Box<dyn KafkaSource>)>,
-        interval: Duration,
-        db: &SqlitePool,
-    ) -> Self {
-        let views = sources
+    /// Starts each cluster's loop on a thread of its own, until `stop`; once only (later calls
+    /// start nothing). Gives, per cluster, its receiver of views and what ends with its loop.
+    pub fn start_loops(&self, stop: &CancellationToken) -> Vec<StartedLoop> {
+        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        waiting
             .into_iter()
-            .map(|(cluster, source)| {
-                let views = monitor::spawn(cluster.clone(), source, interval);
-                tokio::spawn(lag_history::record_snapshots(
-                    db.clone(),
-                    cluster.clone(),
-                    views.clone(),
-                ));
-                (cluster, views)
+            .filter_map(|(cluster, source)| {
+                let sender = self.views.get(&cluster)?.clone();
+                let views = sender.subscribe();
+                let ended = monitor::spawn(cluster.clone(), source, self.interval, sender, stop);
+                Some(StartedLoop {
+                    cluster,
+                    views,
+                    ended,
+                })
             })
-            .collect();
-        Self {
-            views: Arc::new(views),
-        }
+            .collect()
     }
 
     /// The current view of `cluster`; none when the cluster has no Kafka configured.
@@ -123,4 +133,13 @@ impl KafkaMonitors {
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
     }
+}
+
+/// A snapshot loop just started.
+pub struct StartedLoop {
+    pub cluster: String,
+    /// Each new view of the cluster.
+    pub views: watch::Receiver<Arc<KafkaView>>,
+    /// Resolves when the loop's thread has ended.
+    pub ended: oneshot::Receiver<()>,
 }

@@ -3,25 +3,35 @@
 //! Layout:
 //! - [`access`]: who is calling (session, API token, trusted proxy) and what their role allows.
 //! - [`alerts`]: alert rules judged on a loop, incidents, webhooks and automatic restarts.
+//! - [`background`]: the loops beside the server, started from one place and stopped together.
+//! - [`cli`]: the command line: the server's flags, and the subcommands that run instead.
+//! - [`clock`]: the wall clock as Unix milliseconds.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
-//! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
-//! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API.
+//! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
+//! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`headers`]: security headers on every answer.
 //! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
 //! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
 //! - [`metrics`]: the histograms behind `/metrics`: answers by route, Connect calls by cluster.
+//! - [`random`]: random hex strings (session ids, tokens, request ids).
+//! - [`records`]: the record browser, dead letter queues and their replay.
 //! - [`requests`]: each request's id (answered, sent to Connect, kept in the history) and
 //!   its access log line.
 //! - [`routes`]: one module per resource, each exposing `router()`.
 //! - [`secrets`]: secret config values hidden from every answer, and kept on edits.
 //! - [`serve`]: the HTTP server: a connection cap, header-read and keep-alive timeouts.
 //! - [`spa`]: serves the browser app (embedded in release builds).
+//! - [`specs`]: connectors as code: export, plan, apply and drift.
+//! - [`state`]: the [`AppState`] handed to every handler.
 //! - [`telemetry`]: structured logging with `tracing`.
 //! - [`tls`]: serving HTTPS with rustls.
 
 pub mod access;
 pub mod alerts;
+pub mod background;
+pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod connect;
 pub mod db;
@@ -30,6 +40,7 @@ pub mod headers;
 pub mod history;
 pub mod kafka;
 pub mod metrics;
+pub mod random;
 pub mod records;
 pub mod requests;
 pub mod routes;

@@ -5,8 +5,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use plugboard::config::{Cli, Command, Settings};
-use plugboard::specs::cli as specs;
+use plugboard::cli::specs_client as specs;
+use plugboard::cli::{Cli, Command};
+use plugboard::config::Settings;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -68,7 +69,9 @@ async fn serve(mut cli: Cli) -> anyhow::Result<()> {
         "http"
     };
     tracing::info!(url = %format!("{scheme}://{}", listener.local_addr()?), "plugboard is listening");
+    let background = plugboard::background::Background::start(&state);
     plugboard::run(listener, state, shutdown_signal()).await?;
+    background.stop().await;
     tracing::info!("plugboard stopped");
     Ok(())
 }

@@ -39,7 +39,7 @@ pub fn set_actor(name: &str) {
 
 /// A new random id: 16 bytes as hex.
 pub fn new_id() -> String {
-    crate::access::random_hex(16)
+    crate::random::random_hex(16)
 }
 
 /// The caller's id when it is 1 to 64 letters, digits, `-`, `_` or `.`.

@@ -8,10 +8,8 @@
 //! - [`plan`] and [`apply`]: what would change, and changing it.
 //! - [`drift`]: a managed cluster against its last apply.
 //! - [`store`]: the applied specs in SQLite; the strict clusters' connectors.
-//! - [`cli`]: `plugboard export`, `plan` and `apply`, as clients of a running Plugboard.
 
 pub mod apply;
-pub mod cli;
 pub mod compare;
 pub mod drift;
 pub mod export;

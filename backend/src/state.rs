@@ -35,9 +35,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the database (applying migrations), builds one Connect client per cluster, starts
-    /// the Kafka snapshot loops and the alert evaluation, and reconciles in the background any change a previous run
-    /// left without an outcome.
+    /// Opens the database (applying migrations), builds one Connect client per cluster and the
+    /// Kafka sources; starts nothing (see [`crate::background`]).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::open(&settings.database).await?;
         let clusters = Clusters::new(&settings)?;
@@ -47,28 +46,12 @@ impl AppState {
             crate::history::store::fingerprint_key(&db).await?,
         );
         warn_if_nobody_can_sign_in(&settings, &db).await;
-        let (reconciling, all) = (history.clone(), clusters.clone());
-        tokio::spawn(async move {
-            if let Err(e) = reconciling.reconcile(all.all()).await {
-                tracing::error!("cannot reconcile interrupted changes: {e:#}");
-            }
-        });
-        tokio::spawn(crate::history::timeline::watch_states(
-            db.clone(),
-            clusters.clone(),
-            settings.state_poll,
-        ));
-        tokio::spawn(crate::history::prune_periodically(
-            db.clone(),
-            settings.history_retention_days,
-            settings.history_max_rows,
-        ));
-        let kafka = KafkaMonitors::start(&settings, &db)?;
+        let kafka = KafkaMonitors::new(&settings)?;
         let record_reads = crate::records::gate::ReadGate::new(
             settings.clusters.iter().map(|c| c.id.as_str()),
             settings.max_record_reads,
         );
-        let state = Self {
+        Ok(Self {
             settings: Arc::new(settings),
             db,
             clusters,
@@ -80,12 +63,7 @@ impl AppState {
             dead_letters: Default::default(),
             record_reads,
             plans: Arc::default(),
-        };
-        tokio::spawn(crate::alerts::evaluate_forever(
-            state.clone(),
-            state.settings.alert_interval,
-        ));
-        Ok(state)
+        })
     }
 
     /// The cluster `id` if it accepts changes: 404 when unknown, 403 when read-only.

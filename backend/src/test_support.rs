@@ -21,17 +21,23 @@ pub async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
 /// database, with one cluster `default` whose only worker is down (nothing listens on the
 /// discard port): for Plugboard's own logic, which needs no Connect to answer.
 pub async fn app_without_connect(label: &str) -> (axum::Router, crate::AppState) {
+    let state = state_without_connect(label, &[]).await;
+    (crate::app(state.clone()), state)
+}
+
+/// The state of [`app_without_connect`], with more command-line flags `extra`.
+pub async fn state_without_connect(label: &str, extra: &[&str]) -> crate::AppState {
     use clap::Parser;
     let (_, database) = scratch_db(label).await;
-    let args = [
+    let mut args = vec![
         "plugboard",
         "--connect-url",
         "http://127.0.0.1:9",
         "--database",
         database.to_str().unwrap(),
     ];
-    let cli = crate::config::Cli::try_parse_from(args).unwrap();
+    args.extend_from_slice(extra);
+    let cli = crate::cli::Cli::try_parse_from(args).unwrap();
     let settings = crate::config::Settings::merge(cli, Default::default()).unwrap();
-    let state = crate::AppState::build(settings).await.unwrap();
-    (crate::app(state.clone()), state)
+    crate::AppState::build(settings).await.unwrap()
 }

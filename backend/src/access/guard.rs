@@ -13,9 +13,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::policy::{self, Need};
-use super::{Access, hex, sessions, sha256_hex, tokens, users};
+use super::{Access, sessions, sha256_hex, tokens, users};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::random::hex;
 use crate::serve::ClientAddr;
 
 /// The header the console sends its session's CSRF token in.

@@ -100,7 +100,8 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        hash_here(super::random_hex(16).as_bytes()).expect("argon2 hashes a random password")
+        hash_here(crate::random::random_hex(16).as_bytes())
+            .expect("argon2 hashes a random password")
     })
 }
 

@@ -3,9 +3,10 @@
 
 use sqlx::SqlitePool;
 
-use super::{random_hex, sha256_hex};
+use super::sha256_hex;
+use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::kafka::monitor::now_ms;
+use crate::random::random_hex;
 
 pub const COOKIE: &str = "plugboard_session";
 

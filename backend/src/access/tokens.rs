@@ -5,8 +5,9 @@
 use api_types::{ApiToken, CreatedToken};
 use sqlx::{FromRow, SqlitePool};
 
-use super::{random_hex, sha256_hex};
+use super::sha256_hex;
 use crate::error::ApiError;
+use crate::random::random_hex;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
 pub const PREFIX: &str = "pbt_";

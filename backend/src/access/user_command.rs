@@ -8,7 +8,8 @@ use anyhow::Context;
 use api_types::{Grant, UserChange};
 
 use super::users;
-use crate::config::{Settings, UserAction};
+use crate::cli::UserAction;
+use crate::config::Settings;
 
 pub async fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
     let db = crate::db::open(&settings.database).await?;

@@ -1,6 +1,7 @@
 //! Unit tests of merging and validating the configuration.
 
 use super::*;
+use clap::Parser;
 
 fn cli(args: &[&str]) -> Cli {
     Cli::try_parse_from(std::iter::once("plugboard").chain(args.iter().copied())).unwrap()

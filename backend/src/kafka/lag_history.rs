@@ -7,8 +7,9 @@ use api_types::{LagPoint, LagRange};
 use sqlx::SqlitePool;
 use tokio::sync::watch;
 
-use super::monitor::{KafkaView, now_ms};
+use super::monitor::KafkaView;
 use super::snapshot::Snapshot;
+use crate::clock::now_ms;
 
 /// Raw points (one per snapshot) are kept this long.
 const RAW_KEPT_MS: i64 = 24 * 3_600_000;

@@ -1,16 +1,18 @@
 //! The snapshot loop of one cluster: a thread of its own (librdkafka's calls block) reads an
-//! [`Observation`] every interval and publishes the latest view. A failed cycle keeps the last
+//! [`Observation`] every interval and publishes the latest view, until it is told to stop. A failed cycle keeps the last
 //! good snapshot and records the error and since when Kafka has been unreachable.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use api_types::KafkaStatus;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
+use tokio_util::sync::CancellationToken;
 
 use super::observation::KafkaSource;
 use super::snapshot::Snapshot;
 use super::snapshot::rates::ConsumeRates;
+use crate::clock::now_ms;
 
 /// What is known of a cluster's Kafka right now.
 #[derive(Debug, Clone, Default)]
@@ -36,36 +38,43 @@ impl KafkaView {
     }
 }
 
-/// Starts the loop for `source` on a thread of its own; the loop ends when every receiver of
-/// the returned channel is gone.
+/// Starts the loop for `source` on a thread of its own, publishing through `views`, until
+/// `stop`; the returned channel resolves when the thread has ended.
 pub fn spawn(
     cluster: String,
     source: Box<dyn KafkaSource>,
     interval: Duration,
-) -> watch::Receiver<Arc<KafkaView>> {
-    let (sender, receiver) = watch::channel(Arc::new(KafkaView::default()));
+    views: watch::Sender<Arc<KafkaView>>,
+    stop: &CancellationToken,
+) -> oneshot::Receiver<()> {
+    let (ended, on_end) = oneshot::channel();
+    let stop = stop.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("kafka-{cluster}"))
-        .spawn(move || run(&cluster, source, interval, &sender));
+        .spawn(move || {
+            run(&cluster, source, interval, &views, &stop);
+            let _ = ended.send(());
+        });
     if let Err(e) = spawned {
         tracing::error!("cannot start the Kafka snapshot thread: {e}");
     }
-    receiver
+    on_end
 }
 
 fn run(
     cluster: &str,
     mut source: Box<dyn KafkaSource>,
     interval: Duration,
-    sender: &watch::Sender<Arc<KafkaView>>,
+    views: &watch::Sender<Arc<KafkaView>>,
+    stop: &CancellationToken,
 ) {
     let mut rates = ConsumeRates::default();
     let mut requests_before: Option<u64> = None;
-    loop {
+    while !stop.is_cancelled() {
         let started = Instant::now();
         let outcome = source.observe();
         let requests = source.requests_sent();
-        let view = sender.borrow().clone();
+        let view = views.borrow().clone();
         let next = match outcome {
             Ok(observation) => {
                 let taken_at_ms = now_ms();
@@ -99,15 +108,18 @@ fn run(
             }
         };
         requests_before = requests;
-        if sender.send(Arc::new(next)).is_err() {
-            return;
-        }
-        std::thread::sleep(interval.saturating_sub(started.elapsed()));
+        views.send_replace(Arc::new(next));
+        pause_until(started + interval, stop);
     }
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// Sleeps until `deadline`, or less once `stop` is cancelled (looked at every 100 ms).
+fn pause_until(deadline: Instant, stop: &CancellationToken) {
+    while !stop.is_cancelled() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
 }

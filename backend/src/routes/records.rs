@@ -148,7 +148,7 @@ async fn dead_letters_of(
         Some(summary) => summary,
         None => {
             let _permit = state.record_reads.enter(&cluster)?;
-            let now = crate::kafka::monitor::now_ms();
+            let now = crate::clock::now_ms();
             let read_topic = topic.clone();
             let summary = tokio::task::spawn_blocking(move || {
                 dlq::summarize(&kafka, &read_topic, context_headers, groups, now)

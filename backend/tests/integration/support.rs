@@ -47,6 +47,7 @@ use std::future::Future;
 
 use api_types::{ConnectorDetail, UserChange};
 use plugboard::AppState;
+use plugboard::background::Background;
 use plugboard::config::{AccessSettings, Cluster, Settings};
 use reqwest::Method;
 use reqwest::StatusCode;
@@ -121,6 +122,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The SQLite file this instance writes.
     pub database: PathBuf,
+    /// Its loops (state timeline, Kafka snapshots, alerts...), as the server runs them.
+    _background: Background,
     _dir: ScratchDir,
 }
 
@@ -208,6 +211,7 @@ impl TestApp {
         };
         let mut state = AppState::build(settings).await.unwrap();
         adjust(&mut state);
+        let background = Background::start(&state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(plugboard::run(listener, state, std::future::pending()));
@@ -215,6 +219,7 @@ impl TestApp {
             base_url,
             http: reqwest::Client::new(),
             database,
+            _background: background,
             _dir: dir,
         }
     }

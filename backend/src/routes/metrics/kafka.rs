@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::help;
 use crate::AppState;
-use crate::kafka::monitor::now_ms;
+use crate::clock::now_ms;
 use crate::metrics::label;
 
 /// The series of the clusters `visible` says yes to.

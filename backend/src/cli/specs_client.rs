@@ -12,23 +12,9 @@ use api_types::{ApplyReport, ApplyRequest, ChangeKind, ConnectorSpec, Outcome, P
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::export::file_name;
-use super::references::references_in;
-
-/// Where the Plugboard to talk to is, and how to sign in to it.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Server {
-    /// Plugboard's URL.
-    #[arg(
-        long,
-        env = "PLUGBOARD_SERVER",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub server: String,
-    /// An API token (from the console's Access page); not needed when login is off.
-    #[arg(long, env = "PLUGBOARD_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-}
+use super::Server;
+use crate::specs::export::file_name;
+use crate::specs::references::references_in;
 
 /// Exit status of `plan` (and `apply --dry-run`): nothing to do.
 const NO_CHANGES: u8 = 0;
