@@ -1,11 +1,12 @@
 //! Access control: who is calling (a console session, an API token, a header set by a trusted
 //! reverse proxy, or nobody in particular when Plugboard listens on loopback only), and whether
 //! their grants allow the request. [`guard`] runs before every API route; [`policy`] says what
-//! each route needs.
+//! each route needs, and [`passthrough`] what a passthrough request asks of Connect.
 
 pub mod guard;
 pub mod host;
 pub mod limiter;
+pub mod passthrough;
 pub mod passwords;
 pub mod policy;
 pub mod sessions;

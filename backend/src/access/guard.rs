@@ -2,7 +2,7 @@
 //! names; refuses cross-site changes, recognises the caller, checks a session's changes for
 //! their CSRF token, and applies [`super::policy`]. The caller goes on to the handlers as an
 //! [`api_types::Me`] request extension, and a passthrough request as the
-//! [`crate::routes::passthrough::Passthrough`] it was judged as.
+//! [`super::passthrough::Passthrough`] it was judged as.
 
 use std::net::SocketAddr;
 

@@ -8,9 +8,9 @@
 use api_types::{Action, Me, Role, role_on};
 use axum::http::Method;
 
+use super::passthrough::{self, Passthrough, Refused};
 use crate::connect::call::names::decode;
 use crate::error::ApiError;
-use crate::routes::passthrough::{self, Passthrough, Refused};
 
 /// Where a role must be held.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub struct Judged {
 pub fn judge(method: &Method, path: &str, query: Option<&str>) -> Judged {
     let passthrough = passthrough::recognise(method, path, query);
     let need = match &passthrough {
-        Some(Ok(asked)) => asked.need(),
+        Some(Ok(asked)) => Need::Role(asked.role(), Scope::Cluster(asked.cluster.clone())),
         // Refused anyway; who may hear why is whoever may read the cluster.
         Some(Err(refused)) => Need::Role(Role::Viewer, Scope::Cluster(refused.cluster.clone())),
         None => need(method, path),

@@ -2,7 +2,7 @@
 //! a worker's REST API would, so curl scripts and Connect clients work unchanged against it.
 //!
 //! Each request is parsed once, by the access guard before routing, into a [`ConnectCall`]
-//! ([`recognise`]); its role, read-only refusal, history record, secret masking and the exact
+//! ([`crate::access::passthrough`]); its role, read-only refusal, history record, secret masking and the exact
 //! path sent to the worker all come from that one value. Spellings that could be read as
 //! another path are refused, and so are worker-to-worker endpoints and anything Connect does
 //! not document. OPTIONS is answered here, without calling Connect. Secret config values read
@@ -13,10 +13,10 @@ mod intent;
 
 use std::collections::BTreeMap;
 
-use api_types::{Action, Me, Role};
+use api_types::{Action, Me};
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::State;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Extension, Router};
@@ -24,9 +24,7 @@ use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use super::relay_masked;
-use crate::access::policy::{Need, Scope};
-use crate::connect::call::names::decode;
-use crate::connect::call::parse;
+use crate::access::passthrough::{Asked, Passthrough};
 use crate::connect::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 use crate::error::ApiError;
 use crate::secrets;
@@ -40,69 +38,6 @@ pub fn router() -> Router<AppState> {
             "/clusters/{cluster}/connect/{*rest}",
             any(forward_to_connect),
         )
-}
-
-/// What a passthrough request asks of a cluster.
-#[derive(Debug, Clone)]
-pub enum Asked {
-    Call(ConnectCall),
-    /// OPTIONS: the methods the path has, as an `Allow` value.
-    Options(String),
-}
-
-/// A passthrough request as the access guard recognised it.
-#[derive(Debug, Clone)]
-pub struct Passthrough {
-    pub cluster: String,
-    pub asked: Asked,
-}
-
-impl Passthrough {
-    /// The role the request needs on its cluster.
-    pub fn need(&self) -> Need {
-        let role = match &self.asked {
-            Asked::Call(call) => call.role(),
-            Asked::Options(_) => Role::Viewer,
-        };
-        Need::Role(role, Scope::Cluster(self.cluster.clone()))
-    }
-}
-
-/// A refused passthrough request: the cluster it names (to judge who may hear why) and why.
-pub struct Refused {
-    pub cluster: String,
-    pub error: ApiError,
-}
-
-/// The passthrough request `method` on `path` (the whole request path, still encoded) with
-/// `query` makes, or `None` when the path is not the passthrough's.
-pub fn recognise(
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-) -> Option<Result<Passthrough, Refused>> {
-    let rest = path.strip_prefix("/api/v1/clusters/")?;
-    let (raw_cluster, rest) = rest.split_once('/').unwrap_or((rest, ""));
-    let connect_path = rest.strip_prefix("connect")?;
-    if !(connect_path.is_empty() || connect_path.starts_with('/')) {
-        return None;
-    }
-    let cluster = match decode(raw_cluster) {
-        Ok(cluster) => cluster,
-        Err(error) => {
-            let cluster = raw_cluster.to_owned();
-            return Some(Err(Refused { cluster, error }));
-        }
-    };
-    let asked = if method == Method::OPTIONS {
-        parse::allowed(connect_path).map(Asked::Options)
-    } else {
-        parse::parse(method, connect_path, query).map(Asked::Call)
-    };
-    Some(match asked {
-        Ok(asked) => Ok(Passthrough { cluster, asked }),
-        Err(error) => Err(Refused { cluster, error }),
-    })
 }
 
 async fn forward_to_connect(
@@ -205,52 +140,4 @@ async fn read_json_body(body: Body) -> Result<Bytes, ApiError> {
         })?;
     }
     Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn asked(method: Method, path: &str) -> Option<Result<Passthrough, Refused>> {
-        recognise(&method, path, None)
-    }
-
-    #[test]
-    fn only_the_passthrough_prefix_is_recognised_and_its_cluster_decoded() {
-        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectors").is_none());
-        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectx").is_none());
-        assert!(asked(Method::GET, "/api/v1/history").is_none());
-        let Some(Ok(root)) = asked(Method::GET, "/api/v1/clusters/pr%6Fd/connect/") else {
-            panic!("the root with a trailing slash is Connect's root");
-        };
-        assert_eq!(root.cluster, "prod");
-        assert!(matches!(root.asked, Asked::Call(ConnectCall::ServerInfo)));
-    }
-
-    #[test]
-    fn options_is_answered_from_the_path_alone_and_judged_as_a_read() {
-        let Some(Ok(options)) = asked(Method::OPTIONS, "/api/v1/clusters/c/connect/connectors/x")
-        else {
-            panic!("OPTIONS of a connector");
-        };
-        assert!(
-            matches!(&options.asked, Asked::Options(allow) if allow == "GET, DELETE, HEAD, OPTIONS")
-        );
-        assert_eq!(
-            options.need(),
-            Need::Role(Role::Viewer, Scope::Cluster("c".into()))
-        );
-    }
-
-    #[test]
-    fn a_dot_segment_is_refused_naming_the_cluster() {
-        let Some(Err(refused)) = asked(
-            Method::GET,
-            "/api/v1/clusters/c/connect/connectors/x/%2e/config",
-        ) else {
-            panic!("a dot segment must be refused");
-        };
-        assert_eq!(refused.cluster, "c");
-        assert!(matches!(refused.error, ApiError::BadRequest(_)));
-    }
 }

@@ -8,7 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex as StdMutex;
 use std::time::Duration;
 
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use tokio::sync::{Mutex, MutexGuard};
+
+use super::eventually;
+use super::kafka_client::{TIMEOUT, client_config};
 
 /// The three brokers, held by one test at a time; every broker it stopped is started again
 /// when it lets go.
@@ -25,15 +29,25 @@ pub fn isr_bootstrap() -> String {
 }
 
 impl IsrBrokers {
+    /// Waits for the cluster, then until its three brokers serve: a broker the last holder
+    /// started again may still be registering with the controller.
     pub async fn hold() -> Self {
         static HELD: Mutex<()> = Mutex::const_new(());
         let dir = std::env::var("PLUGBOARD_TEST_ISR_DIR")
             .expect("PLUGBOARD_TEST_ISR_DIR is not set: run scripts/test.sh");
-        Self {
+        let held = Self {
             dir: PathBuf::from(dir),
             stopped: Vec::new(),
             _held: HELD.lock().await,
-        }
+        };
+        eventually("the three brokers to serve", || async {
+            tokio::task::spawn_blocking(|| brokers_serving() == 3)
+                .await
+                .unwrap()
+                .then_some(())
+        })
+        .await;
+        held
     }
 
     fn pid(&self, node: u8) -> i32 {
@@ -94,6 +108,14 @@ impl IsrBrokers {
 fn restarted() -> std::sync::MutexGuard<'static, BTreeMap<u8, Child>> {
     static RESTARTED: StdMutex<BTreeMap<u8, Child>> = StdMutex::new(BTreeMap::new());
     RESTARTED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// How many brokers the cluster's metadata lists (a fenced broker is not listed).
+fn brokers_serving() -> usize {
+    let consumer: BaseConsumer = client_config(&isr_bootstrap()).create().unwrap();
+    consumer
+        .fetch_metadata(None, TIMEOUT)
+        .map_or(0, |metadata| metadata.brokers().len())
 }
 
 /// Whether process `pid` runs: it exists and is no zombie.
