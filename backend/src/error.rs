@@ -68,13 +68,6 @@ struct ConnectErrorBody {
 }
 
 impl ApiError {
-    /// A query that failed: logged with its cause, answered as the database being unavailable
-    /// (the cause is not the caller's business).
-    pub fn database(error: sqlx::Error) -> Self {
-        tracing::error!("database query failed: {error}");
-        Self::DatabaseUnavailable
-    }
-
     /// The error for a non-2xx answer of Connect, keeping its status and message. Connect
     /// answers some refusals of bad input with a 500 (an unknown plugin, a body it cannot read,
     /// a BadRequestException it wrapped); those are the caller's errors, so they are 400s.
@@ -206,6 +199,15 @@ pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         },
     };
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}
+
+/// A query that failed: logged once, with its cause, here; answered as the database being
+/// unavailable (the cause is not the caller's business).
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!("database query failed: {error}");
+        Self::DatabaseUnavailable
+    }
 }
 
 impl From<JsonRejection> for ApiError {

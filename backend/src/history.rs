@@ -211,12 +211,10 @@ impl History {
             config_after: None,
             duration_ms: 0,
         };
-        let id = store::insert_intent(&self.db, &event)
-            .await
-            .map_err(ApiError::database)?;
+        let id = store::insert_intent(&self.db, &event).await?;
         store::complete(&self.db, id, &completion)
             .await
-            .map_err(ApiError::database)
+            .map_err(ApiError::from)
     }
 
     /// A change to a connector of a strict cluster is `apply`'s alone: anything else that

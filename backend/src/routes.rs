@@ -6,6 +6,7 @@ mod bulk;
 mod clusters;
 mod connector_actions;
 mod connectors;
+mod extract;
 mod health;
 mod history;
 mod kafka;
@@ -18,23 +19,22 @@ mod plugins;
 mod records;
 mod specs;
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 
 use api_types::Me;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, Uri, header};
 use axum::response::Response;
 use serde_json::Value;
 
+pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
+
 use crate::AppState;
 use crate::access::policy::{Need, Scope};
-use crate::connect::{
-    ClusterClient, ConnectCall, ConnectorName, UpstreamRequest, UpstreamResponse,
-};
+use crate::connect::{ClusterClient, ConnectCall, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
@@ -98,41 +98,6 @@ async fn relay_masked(
         status: response.status,
         body: Bytes::from(body.to_string()),
     })
-}
-
-/// A route's path parameters, refused in the one error shape when they do not parse (axum's
-/// own refusal is plain text).
-pub struct ApiPath<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Path(value)| Self(value))
-            .map_err(|e| ApiError::BadRequest(e.body_text()))
-    }
-}
-
-/// `{cluster}` and `{name}` of a connector's route, the name checked as a [`ConnectorName`].
-pub struct ConnectorPath {
-    pub cluster: String,
-    pub name: ConnectorName,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ConnectorPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let ApiPath(params) =
-            ApiPath::<HashMap<String, String>>::from_request_parts(parts, state).await?;
-        let param = |key: &str| params.get(key).cloned().unwrap_or_default();
-        Ok(Self {
-            cluster: param("cluster"),
-            name: ConnectorName::new(&param("name"))?,
-        })
-    }
 }
 
 /// Where a change came from and why, from the request's headers: `X-Plugboard-Source: console`

@@ -23,8 +23,7 @@ pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, 
     sqlx::query("delete from sessions where expires_at_ms <= ?")
         .bind(now)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     sqlx::query(
         "insert into sessions (id_hash, user_name, csrf_token, created_at_ms, expires_at_ms) \
          values (?, ?, ?, ?, ?)",
@@ -35,8 +34,7 @@ pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, 
     .bind(now)
     .bind(now.saturating_add(ttl_ms))
     .execute(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     Ok((id, csrf_token))
 }
 
@@ -48,8 +46,7 @@ pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, ApiError
     .bind(sha256_hex(id))
     .bind(now_ms())
     .fetch_optional(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     Ok(row.map(|(user, csrf_token)| Session { user, csrf_token }))
 }
 
@@ -57,8 +54,7 @@ pub async fn end(db: &SqlitePool, id: &str) -> Result<(), ApiError> {
     sqlx::query("delete from sessions where id_hash = ?")
         .bind(sha256_hex(id))
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     Ok(())
 }
 

@@ -58,8 +58,7 @@ pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedTo
     .bind(user)
     .bind(sha256_hex(&token))
     .fetch_one(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     let info = get(db, id).await?;
     Ok(CreatedToken { token, info })
 }
@@ -68,8 +67,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
     let row: Option<TokenRow> = sqlx::query_as(select_tokens!("where id = ?"))
         .bind(id)
         .fetch_optional(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     row.map(Into::into)
         .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))
 }
@@ -81,8 +79,7 @@ pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, 
     ))
     .bind(user)
     .fetch_all(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -93,8 +90,7 @@ pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
     )
     .bind(id)
     .execute(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     get(db, id).await
 }
 
@@ -111,5 +107,5 @@ pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, Api
     .bind(sha256_hex(token))
     .fetch_optional(db)
     .await
-    .map_err(ApiError::database)
+    .map_err(ApiError::from)
 }

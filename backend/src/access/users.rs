@@ -50,8 +50,7 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<User>, ApiError> {
     let rows: Vec<UserRow> =
         sqlx::query_as("select name, grants, created_at from users order by name")
             .fetch_all(db)
-            .await
-            .map_err(ApiError::database)?;
+            .await?;
     Ok(rows.into_iter().map(UserRow::into_user).collect())
 }
 
@@ -60,8 +59,7 @@ pub async fn get(db: &SqlitePool, name: &str) -> Result<Option<User>, ApiError> 
         sqlx::query_as("select name, grants, created_at from users where name = ?")
             .bind(name)
             .fetch_optional(db)
-            .await
-            .map_err(ApiError::database)?;
+            .await?;
     Ok(row.map(UserRow::into_user))
 }
 
@@ -71,7 +69,7 @@ pub async fn password_hash(db: &SqlitePool, name: &str) -> Result<Option<String>
         .bind(name)
         .fetch_optional(db)
         .await
-        .map_err(ApiError::database)
+        .map_err(ApiError::from)
 }
 
 pub async fn create(db: &SqlitePool, change: UserChange) -> Result<User, ApiError> {
@@ -89,8 +87,7 @@ pub async fn create(db: &SqlitePool, change: UserChange) -> Result<User, ApiErro
     .bind(hash)
     .bind(serde_json::to_string(&change.grants).expect("grants serialise"))
     .execute(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     if inserted.rows_affected() == 0 {
         return Err(ApiError::Conflict(format!(
             "user `{}` already exists",
@@ -110,8 +107,7 @@ pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<U
         .bind(serde_json::to_string(&change.grants).expect("grants serialise"))
         .bind(name)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     if updated.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no user `{name}`")));
     }
@@ -121,13 +117,11 @@ pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<U
             .bind(hash)
             .bind(name)
             .execute(db)
-            .await
-            .map_err(ApiError::database)?;
+            .await?;
         sqlx::query("delete from sessions where user_name = ?")
             .bind(name)
             .execute(db)
-            .await
-            .map_err(ApiError::database)?;
+            .await?;
     }
     get(db, name)
         .await?
@@ -139,8 +133,7 @@ pub async fn delete(db: &SqlitePool, name: &str) -> Result<(), ApiError> {
     let deleted = sqlx::query("delete from users where name = ?")
         .bind(name)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     if deleted.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no user `{name}`")));
     }

@@ -178,8 +178,7 @@ pub async fn list(db: &SqlitePool, open_only: bool, limit: u32) -> Result<Vec<In
         .bind(open_only)
         .bind(limit)
         .fetch_all(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
 }
 
@@ -187,8 +186,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
     let row: Option<IncidentRow> = sqlx::query_as(select_incidents!("where i.id = ?"))
         .bind(id)
         .fetch_optional(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     row.map(IncidentRow::into_incident)
         .ok_or_else(|| ApiError::NotFound(format!("no incident {id}")))
 }
@@ -199,8 +197,7 @@ pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, ApiError> {
          where resolved_at is null",
     )
     .fetch_one(db)
-    .await
-    .map_err(ApiError::database)?;
+    .await?;
     Ok(AlertSummary {
         open: u32::try_from(open).unwrap_or(0),
         unacknowledged: u32::try_from(unacknowledged).unwrap_or(0),
@@ -211,8 +208,7 @@ pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, ApiError>
     sqlx::query("update incidents set acknowledged_at = coalesce(acknowledged_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) where id = ?")
         .bind(id)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     get(db, id).await
 }
 
@@ -221,8 +217,7 @@ pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident,
         .bind(minutes)
         .bind(id)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     get(db, id).await
 }
 

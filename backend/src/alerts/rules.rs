@@ -119,8 +119,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, ApiError> {
     let row: Option<RuleRow> = sqlx::query_as("select * from alert_rules where id = ?")
         .bind(id)
         .fetch_optional(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     row.and_then(RuleRow::into_rule)
         .ok_or_else(|| ApiError::NotFound(format!("no alert rule {id}")))
 }
@@ -171,8 +170,7 @@ pub async fn save(
         .bind(spec.max_restarts)
         .bind(id)
         .fetch_optional(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     let stored = stored
         .ok_or_else(|| ApiError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
     get(db, stored).await
@@ -183,8 +181,7 @@ pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), ApiError> {
     let done = sqlx::query("delete from alert_rules where id = ?")
         .bind(id)
         .execute(db)
-        .await
-        .map_err(ApiError::database)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!("no alert rule {id}")));
     }

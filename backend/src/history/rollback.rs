@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use api_types::{Action, HistoryEvent};
 use axum::body::Bytes;
-use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::secrets::FINGERPRINT_PREFIX;
@@ -76,12 +75,9 @@ async fn restore_secrets(
             match (live_redacted.get(key), live.get(key)) {
                 (Some(fingerprint), Some(raw)) if fingerprint == value => raw.clone(),
                 _ => {
-                    return Err(ApiError::Connect {
-                        status: StatusCode::CONFLICT,
-                        message: format!(
-                            "the secret `{key}` has changed since that version and the history keeps only its fingerprint; roll back by editing the config and typing the secret"
-                        ),
-                    });
+                    return Err(ApiError::Conflict(format!(
+                        "the secret `{key}` has changed since that version and the history keeps only its fingerprint; roll back by editing the config and typing the secret"
+                    )));
                 }
             }
         } else {

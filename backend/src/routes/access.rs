@@ -7,14 +7,13 @@ use api_types::{
     ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, Role, SignedInVia, User,
     UserChange,
 };
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Extension, Json, Router};
 
-use super::ApiPath;
+use super::{ApiJson, ApiPath};
 use crate::AppState;
 use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
@@ -84,9 +83,8 @@ fn shown_name(name: &str) -> String {
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
-    body: Result<Json<Login>, JsonRejection>,
+    ApiJson(attempt): ApiJson<Login>,
 ) -> Result<Response, ApiError> {
-    let Json(attempt) = body?;
     check_password(&state, &attempt.name, attempt.password, peer).await?;
     let settings = &state.access.settings;
     let ttl_s = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
@@ -130,9 +128,8 @@ async fn change_own_password(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
-    body: Result<Json<PasswordChange>, JsonRejection>,
+    ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let Json(change) = body?;
     let user = users::get(&state.db, &me.name)
         .await?
         .ok_or_else(|| ApiError::BadRequest(format!("{} is not a built-in user", me.name)))?;
@@ -156,9 +153,8 @@ async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, Ap
 async fn create_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    body: Result<Json<UserChange>, JsonRejection>,
+    ApiJson(change): ApiJson<UserChange>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let Json(change) = body?;
     let user = users::create(&state.db, change).await?;
     tracing::info!(by = me.name, user = user.name, "user created");
     Ok((StatusCode::CREATED, Json(user)))
@@ -169,9 +165,8 @@ async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
     ApiPath(name): ApiPath<String>,
-    body: Result<Json<UserChange>, JsonRejection>,
+    ApiJson(change): ApiJson<UserChange>,
 ) -> Result<Json<User>, ApiError> {
-    let Json(change) = body?;
     let user = users::update(&state.db, &name, change).await?;
     tracing::info!(by = me.name, user = name, "user changed");
     Ok(Json(user))
@@ -206,9 +201,8 @@ async fn list_tokens(
 async fn create_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    body: Result<Json<NewToken>, JsonRejection>,
+    ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let Json(new) = body?;
     let user = new.user.unwrap_or_else(|| me.name.clone());
     if user != me.name && !is_admin(&me) {
         return Err(ApiError::Forbidden(

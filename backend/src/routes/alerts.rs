@@ -4,14 +4,13 @@
 //! admins only.
 
 use api_types::{AlertRule, AlertSummary, Incident, Me, Role, RuleSpec, SilenceRequest};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::ApiPath;
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::access::policy::{Need, Scope};
@@ -46,16 +45,15 @@ async fn list_rules(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
 ) -> Result<Json<Vec<AlertRule>>, ApiError> {
-    let rules = rules::list(&state.db).await.map_err(ApiError::database)?;
+    let rules = rules::list(&state.db).await?;
     Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_rule(
     State(state): State<AppState>,
-    spec: Result<Json<RuleSpec>, JsonRejection>,
+    ApiJson(spec): ApiJson<RuleSpec>,
 ) -> Result<(StatusCode, Json<AlertRule>), ApiError> {
-    let Json(spec) = spec?;
     check_cluster(&state, &spec)?;
     Ok((
         StatusCode::CREATED,
@@ -76,9 +74,8 @@ async fn get_rule(
 async fn replace_rule(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    spec: Result<Json<RuleSpec>, JsonRejection>,
+    ApiJson(spec): ApiJson<RuleSpec>,
 ) -> Result<Json<AlertRule>, ApiError> {
-    let Json(spec) = spec?;
     check_cluster(&state, &spec)?;
     Ok(Json(rules::save(&state.db, Some(id), &spec).await?))
 }
@@ -112,9 +109,8 @@ struct IncidentQuery {
 async fn list_incidents(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    query: Result<Query<IncidentQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<IncidentQuery>,
 ) -> Result<Json<Vec<Incident>>, ApiError> {
-    let Query(query) = query?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let mut list = incidents::list(&state.db, query.open, limit).await?;
     list.retain(|i| sees(&me, &i.cluster));
@@ -161,9 +157,8 @@ async fn silence(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
     ApiPath(id): ApiPath<i64>,
-    request: Result<Json<SilenceRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<SilenceRequest>,
 ) -> Result<Json<Incident>, ApiError> {
-    let Json(request) = request?;
     if request.minutes == 0 || request.minutes > 7 * 24 * 60 {
         return Err(ApiError::BadRequest(
             "minutes must be between 1 and 10080 (a week)".into(),

@@ -5,13 +5,12 @@ use std::collections::HashSet;
 
 use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
 use axum::{Json, Router};
 use futures::StreamExt;
 
 use super::connectors::list_of;
-use super::{ChangeOrigin, change};
+use super::{ApiJson, ChangeOrigin, change};
 use crate::AppState;
 use crate::connect::{ClusterClient, ConnectorAction, ConnectorName, Freshness};
 use crate::error::ApiError;
@@ -27,9 +26,8 @@ pub fn router() -> Router<AppState> {
 async fn run_bulk_action(
     State(state): State<AppState>,
     origin: ChangeOrigin,
-    body: Result<Json<BulkRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<BulkRequest>,
 ) -> Result<Json<Vec<BulkOutcome>>, ApiError> {
-    let Json(request) = body?;
     let targets = select_targets(&state, &request).await?;
     let action = ConnectorAction::from(request.action);
     let outcomes = futures::stream::iter(targets)

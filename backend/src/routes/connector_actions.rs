@@ -5,14 +5,13 @@
 use std::collections::BTreeMap;
 
 use api_types::{NewConnector, RestartScope};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{delete, post, put};
-use axum::{Json, Router};
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, ConnectorPath, change, relay, relay_masked};
+use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, ConnectorPath, change, relay, relay_masked};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName};
 use crate::error::ApiError;
@@ -50,9 +49,8 @@ async fn create_connector(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
     origin: ChangeOrigin,
-    body: Result<Json<NewConnector>, JsonRejection>,
+    ApiJson(mut new): ApiJson<NewConnector>,
 ) -> Result<Response, ApiError> {
-    let Json(mut new) = body?;
     ConnectorName::new(&new.name)?;
     let client = state.writable_cluster(&cluster_id)?;
     // A new connector has no stored secret for a placeholder to stand for.
@@ -74,9 +72,8 @@ async fn replace_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
-    body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
+    ApiJson(mut config): ApiJson<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let Json(mut config) = body?;
     let client = state.writable_cluster(&cluster)?;
     secrets::restore_live(client, &name, config.iter_mut().collect()).await?;
     let body = json!(config);
@@ -93,9 +90,8 @@ async fn patch_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
-    body: Result<Json<BTreeMap<String, Option<String>>>, JsonRejection>,
+    ApiJson(mut patch): ApiJson<BTreeMap<String, Option<String>>>,
 ) -> Result<Response, ApiError> {
-    let Json(mut patch) = body?;
     let client = state.writable_cluster(&cluster)?;
     let set_values = patch.iter_mut().filter_map(|(k, v)| Some((k, v.as_mut()?)));
     secrets::restore_live(client, &name, set_values.collect()).await?;
@@ -170,9 +166,8 @@ async fn restart_connector(
     state: State<AppState>,
     path: ConnectorPath,
     origin: ChangeOrigin,
-    scope: Result<Query<RestartScope>, QueryRejection>,
+    ApiQuery(scope): ApiQuery<RestartScope>,
 ) -> Result<Response, ApiError> {
-    let Query(scope) = scope?;
     act(
         state,
         origin,

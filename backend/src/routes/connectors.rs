@@ -1,15 +1,14 @@
 //! Reading connectors: the list across clusters (one upstream call per cluster) and the detail.
 
 use api_types::{ClusterFailure, ConnectorDetail, ConnectorList, Me};
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use futures::future::join_all;
 use serde::Deserialize;
 
-use super::ApiPath;
 use super::ConnectorPath;
+use super::{ApiPath, ApiQuery};
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
@@ -37,9 +36,8 @@ struct ListQuery {
 async fn list_connectors(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ConnectorList>, ApiError> {
-    let Query(query) = query?;
     let clients: Vec<&ClusterClient> = match &query.cluster {
         Some(id) if !sees(&me, id) => {
             return Err(ApiError::Forbidden(format!(

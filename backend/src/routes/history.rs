@@ -3,15 +3,14 @@
 //! timeline.
 
 use api_types::{ConfigChange, HistoryEvent, HistoryPage, Me, RollbackRequest, StateTransition};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 
-use super::{ApiPath, ConnectorPath, relay_masked};
+use super::{ApiJson, ApiPath, ApiQuery, ConnectorPath, relay_masked};
 use crate::AppState;
 use crate::access::guard::{sees, visible_clusters};
 use crate::connect::ConnectCall;
@@ -49,14 +48,11 @@ struct TimelineQuery {
 async fn list_state_transitions(
     State(state): State<AppState>,
     ApiPath((cluster_id, name)): ApiPath<(String, String)>,
-    query: Result<Query<TimelineQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<TimelineQuery>,
 ) -> Result<Json<Vec<StateTransition>>, ApiError> {
-    let Query(query) = query?;
     state.clusters.get(&cluster_id)?;
     let limit = query.limit.unwrap_or(PAGE).clamp(1, 500);
-    let transitions = timeline::list(&state.db, &cluster_id, &name, limit)
-        .await
-        .map_err(ApiError::database)?;
+    let transitions = timeline::list(&state.db, &cluster_id, &name, limit).await?;
     Ok(Json(transitions))
 }
 
@@ -65,14 +61,11 @@ async fn list_state_transitions(
 async fn list_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    filter: Result<Query<Filter>, QueryRejection>,
+    ApiQuery(mut filter): ApiQuery<Filter>,
 ) -> Result<Json<HistoryPage>, ApiError> {
-    let Query(mut filter) = filter?;
     filter.only_clusters = visible_clusters(&me);
     let limit = filter.limit.unwrap_or(PAGE).clamp(1, 500);
-    let events = store::list(&state.db, &filter, limit)
-        .await
-        .map_err(ApiError::database)?;
+    let events = store::list(&state.db, &filter, limit).await?;
     let full_page = events.len() == limit as usize;
     let next_before = full_page.then(|| events.last().map(|e| e.id)).flatten();
     Ok(Json(HistoryPage {
@@ -86,13 +79,10 @@ async fn list_history(
 async fn export_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    filter: Result<Query<Filter>, QueryRejection>,
+    ApiQuery(mut filter): ApiQuery<Filter>,
 ) -> Result<Response, ApiError> {
-    let Query(mut filter) = filter?;
     filter.only_clusters = visible_clusters(&me);
-    let events = store::list(&state.db, &filter, EXPORT_LIMIT)
-        .await
-        .map_err(ApiError::database)?;
+    let events = store::list(&state.db, &filter, EXPORT_LIMIT).await?;
     let mut lines = String::new();
     for event in &events {
         lines.push_str(&serde_json::to_string(event).expect("events serialise"));
@@ -120,8 +110,7 @@ async fn get_history_event(
 /// Event `id`, if it is of a cluster the caller may see.
 async fn event(state: &AppState, me: &Me, id: i64) -> Result<HistoryEvent, ApiError> {
     store::get(&state.db, id)
-        .await
-        .map_err(ApiError::database)?
+        .await?
         .filter(|e| sees(me, &e.cluster))
         .ok_or_else(|| ApiError::NotFound(format!("no history event {id}")))
 }
@@ -138,9 +127,8 @@ struct DiffQuery {
 async fn diff_versions(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
-    query: Result<Query<DiffQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<DiffQuery>,
 ) -> Result<Json<Vec<ConfigChange>>, ApiError> {
-    let Query(query) = query?;
     let (from, to) = (
         event(&state, &me, query.from).await?,
         event(&state, &me, query.to).await?,
@@ -159,9 +147,8 @@ async fn roll_back_connector(
         name,
     }: ConnectorPath,
     Extension(me): Extension<Me>,
-    body: Result<Json<RollbackRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<RollbackRequest>,
 ) -> Result<Response, ApiError> {
-    let Json(request) = body?;
     let client = state.writable_cluster(&cluster_id)?;
     let version = event(&state, &me, request.event_id).await?;
     if version.cluster != cluster_id || version.connector.as_deref() != Some(name.as_str()) {

@@ -9,14 +9,13 @@ use api_types::{
     ConnectorKafka, GroupDetail, KafkaGroups, KafkaStatus, KafkaTopics, LagPoint, LagRange,
     TopicDetail,
 };
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::ApiPath;
 use super::ConnectorPath;
+use super::{ApiPath, ApiQuery};
 use crate::AppState;
 use crate::connect::Freshness;
 use crate::error::ApiError;
@@ -110,17 +109,11 @@ struct LagQuery {
 async fn get_lag_history(
     State(state): State<AppState>,
     ApiPath((cluster, group)): ApiPath<(String, String)>,
-    query: Result<Query<LagQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<LagQuery>,
 ) -> Result<Json<Vec<LagPoint>>, ApiError> {
-    let Query(query) = query?;
     state.clusters.get(&cluster)?;
     let range = query.range.unwrap_or(LagRange::Hour);
-    let points = lag_history::points(&state.db, &cluster, &group, range)
-        .await
-        .map_err(|e| {
-            tracing::error!("lag history query failed: {e}");
-            ApiError::DatabaseUnavailable
-        })?;
+    let points = lag_history::points(&state.db, &cluster, &group, range).await?;
     Ok(Json(points))
 }
 

@@ -4,15 +4,14 @@
 use std::collections::BTreeMap;
 
 use api_types::{LoggerChange, LoggerLevel, WorkerLoggers};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, change, relay, worker_json};
+use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, change, relay, worker_json};
 use crate::AppState;
 use crate::connect::call::LoggerScope;
 use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
@@ -52,9 +51,8 @@ struct WorkerLoggersQuery {
 async fn list_worker_loggers(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
-    query: Result<Query<WorkerLoggersQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<WorkerLoggersQuery>,
 ) -> Result<Json<Vec<WorkerLoggers>>, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
     let call = match &query.logger {
         Some(logger) => ConnectCall::GetLogger(LoggerName::new(logger)?),
@@ -104,9 +102,8 @@ async fn set_logger_level(
     State(state): State<AppState>,
     ApiPath((cluster_id, logger)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
-    body: Result<Json<LoggerChange>, JsonRejection>,
+    ApiJson(level): ApiJson<LoggerChange>,
 ) -> Result<Response, ApiError> {
-    let Json(level) = body?;
     let client = state.writable_cluster(&cluster_id)?;
     if level.level.trim().is_empty() {
         // Connect 4 answers an empty level with a 500 ("Illegal null or empty Level name").

@@ -5,12 +5,11 @@ use std::time::Duration;
 
 use api_types::{ConnectorState, OffsetsChange, OffsetsOutcome};
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
 
-use super::{ChangeOrigin, ConnectorPath, change};
+use super::{ApiJson, ChangeOrigin, ConnectorPath, change};
 use crate::AppState;
 use crate::connect::{ClusterClient, ConnectCall, ConnectorName};
 use crate::error::ApiError;
@@ -31,9 +30,8 @@ async fn alter_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,
     origin: ChangeOrigin,
-    body: Result<Json<OffsetsChange>, JsonRejection>,
+    ApiJson(change): ApiJson<OffsetsChange>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
-    let Json(change) = body?;
     let offsets = change
         .offsets
         .clone()
@@ -51,9 +49,8 @@ async fn reset_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,
     origin: ChangeOrigin,
-    body: Result<Json<OffsetsChange>, JsonRejection>,
+    ApiJson(change): ApiJson<OffsetsChange>,
 ) -> Result<Json<OffsetsOutcome>, ApiError> {
-    let Json(change) = body?;
     let flow = Flow {
         call: ConnectCall::ResetOffsets(path.name.clone()),
         body: None,
@@ -110,13 +107,10 @@ async fn wait_until_stopped(client: &ClusterClient, name: &ConnectorName) -> Res
             return Ok(());
         }
         if tokio::time::Instant::now() >= deadline {
-            return Err(ApiError::Connect {
-                status: axum::http::StatusCode::CONFLICT,
-                message: format!(
-                    "connector {name} did not reach STOPPED within {} s (it is {state}); offsets unchanged",
-                    STOP_WAIT.as_secs()
-                ),
-            });
+            return Err(ApiError::Conflict(format!(
+                "connector {name} did not reach STOPPED within {} s (it is {state}); offsets unchanged",
+                STOP_WAIT.as_secs()
+            )));
         }
         tokio::time::sleep(STOP_POLL).await;
     }

@@ -4,15 +4,14 @@
 use std::collections::BTreeMap;
 
 use api_types::{Action, PluginInfo, WorkerPlugins};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, relay, relay_masked, worker_json};
+use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, relay, relay_masked, worker_json};
 use crate::AppState;
 use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, UpstreamRequest};
 use crate::error::ApiError;
@@ -49,9 +48,8 @@ struct PluginsQuery {
 async fn list_worker_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
-    query: Result<Query<PluginsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PluginsQuery>,
 ) -> Result<Json<Vec<WorkerPlugins>>, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
     let call = ConnectCall::ListPlugins {
         connectors_only: Some(query.connectors_only),
@@ -92,9 +90,8 @@ impl VersionQuery {
 async fn list_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
-    query: Result<Query<PluginsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<PluginsQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
     let call = ConnectCall::ListPlugins {
         connectors_only: Some(query.connectors_only),
@@ -106,9 +103,8 @@ async fn list_plugins(
 async fn get_plugin_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
-    query: Result<Query<VersionQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster_id)?;
     let call = ConnectCall::GetPluginConfig(PluginName::new(&plugin)?, query.version()?);
     client.check_exists(&call).await?;
@@ -124,11 +120,9 @@ async fn validate_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
-    query: Result<Query<VersionQuery>, QueryRejection>,
-    body: Result<Json<BTreeMap<String, String>>, JsonRejection>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
+    ApiJson(mut config): ApiJson<BTreeMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
-    let Json(mut config) = body?;
     let client = state.clusters.get(&cluster_id)?;
     let plugin = PluginName::new(&plugin)?;
     config

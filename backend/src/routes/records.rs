@@ -3,14 +3,13 @@
 //! every read and replay is a history event.
 
 use api_types::{Action, DeadLetters, Health, RecordPage, ReplayReport, ReplayRequest};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiPath, ChangeOrigin, ConnectorPath};
+use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, ConnectorPath};
 use crate::AppState;
 use crate::config::InternalTopicsView;
 use crate::connect::Freshness;
@@ -57,9 +56,8 @@ async fn read_records(
     State(state): State<AppState>,
     ApiPath((cluster, topic)): ApiPath<(String, String)>,
     origin: ChangeOrigin,
-    query: Result<Query<RecordsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<RecordsQuery>,
 ) -> Result<Json<RecordPage>, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster)?;
     origin.require(state.settings.access.read_records_role, &cluster)?;
     let config = kafka_config(client.cluster())?;
@@ -180,9 +178,8 @@ async fn replay_dead_letters(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
     origin: ChangeOrigin,
-    body: Result<Json<ReplayRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<ReplayRequest>,
 ) -> Result<Json<ReplayReport>, ApiError> {
-    let Json(request) = body?;
     let client = state.writable_cluster(&cluster)?;
     origin.require(state.settings.access.read_records_role, &cluster)?;
     let config = live_config(client, &name).await.ok_or_else(|| {

@@ -7,15 +7,14 @@ use api_types::{
     Action, ApplyReport, ApplyRequest, ClusterDrift, ConnectorSpec, Outcome, Plan, PlanRequest,
     Role,
 };
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::{ApiPath, ChangeOrigin};
+use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::specs::{apply, drift, export, plan};
@@ -43,9 +42,8 @@ struct SpecsQuery {
 async fn export_specs(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
-    query: Result<Query<SpecsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<SpecsQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster)?;
     let specs: Vec<ConnectorSpec> = export::export(client, query.connector.as_deref()).await?;
     let mut response = Json(specs).into_response();
@@ -87,9 +85,8 @@ struct DriftQuery {
 async fn cluster_drift(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
-    query: Result<Query<DriftQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<DriftQuery>,
 ) -> Result<Json<ClusterDrift>, ApiError> {
-    let Query(query) = query?;
     let client = state.clusters.get(&cluster)?;
     Ok(Json(
         drift::cluster_drift(&state, client, query.connector.as_deref()).await?,
@@ -102,9 +99,8 @@ async fn cluster_drift(
 async fn plan_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,
-    body: Result<Json<PlanRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<PlanRequest>,
 ) -> Result<Json<Plan>, ApiError> {
-    let Json(request) = body?;
     allowed(&origin, &request)?;
     plan::check_size(&request)?;
     limit_plans(&state, &origin)?;
@@ -125,9 +121,8 @@ async fn plan_specs(
 async fn apply_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,
-    body: Result<Json<ApplyRequest>, JsonRejection>,
+    ApiJson(request): ApiJson<ApplyRequest>,
 ) -> Result<Json<ApplyReport>, ApiError> {
-    let Json(request) = body?;
     allowed(&origin, &request.plan)?;
     plan::check_size(&request.plan)?;
     limit_plans(&state, &origin)?;

@@ -250,9 +250,7 @@ async fn record(
         strict: request.strict,
     };
     for (cluster, connectors) in by_cluster {
-        store::record(state.history.db(), cluster, &specs, &connectors)
-            .await
-            .map_err(ApiError::database)?;
+        store::record(state.history.db(), cluster, &specs, &connectors).await?;
         let strict: HashSet<String> = if request.strict {
             connectors.iter().map(|c| c.spec.name.clone()).collect()
         } else {

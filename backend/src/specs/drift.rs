@@ -24,9 +24,7 @@ pub async fn cluster_drift(
     only: Option<&str>,
 ) -> Result<ClusterDrift, ApiError> {
     let db = state.history.db();
-    let applied = store::applied(db, client.id())
-        .await
-        .map_err(ApiError::database)?;
+    let applied = store::applied(db, client.id()).await?;
     let Some(applied) = applied else {
         return Ok(ClusterDrift {
             cluster: client.id().to_owned(),
@@ -42,9 +40,7 @@ pub async fn cluster_drift(
         .filter(|c| c.status == DriftStatus::Drifted)
     {
         drifted.changed_by =
-            store::changes_since(db, client.id(), &drifted.name, &applied.specs.at)
-                .await
-                .map_err(ApiError::database)?;
+            store::changes_since(db, client.id(), &drifted.name, &applied.specs.at).await?;
     }
     Ok(ClusterDrift {
         cluster: client.id().to_owned(),

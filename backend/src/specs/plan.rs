@@ -83,9 +83,7 @@ pub async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, Ap
                 .filter(|s| s.cluster == cluster)
                 .map(|s| s.name.as_str())
                 .collect();
-            let applied = store::applied(state.history.db(), &cluster)
-                .await
-                .map_err(ApiError::database)?;
+            let applied = store::applied(state.history.db(), &cluster).await?;
             for name in applied.into_iter().flat_map(|a| a.connectors.into_keys()) {
                 if !named.contains(name.as_str()) && live.contains_key(&name) {
                     deletes.push((cluster.clone(), ConnectorName::new(&name)?));
