@@ -10,12 +10,16 @@
 //! - [`probe`]: `GET /` of each worker for the cluster overview.
 //! - [`tls`]: the HTTP client of a cluster, with its CA and client certificate.
 //! - [`versions`]: the Connect version a cluster runs, and the calls that exist in it.
+//! - [`declared`]: the PASSWORD-type keys of the plugins a config uses, asked of Connect.
+//! - [`error`]: the client's own errors.
 //!
 //! Cluster credentials are attached here and nowhere else, so they never reach the browser.
 
 mod actions;
 mod cache;
 pub mod call;
+pub mod declared;
+mod error;
 mod listing;
 pub mod model;
 mod probe;
@@ -24,6 +28,7 @@ mod tls;
 mod upstream;
 mod versions;
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -33,12 +38,12 @@ use axum::http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::{Cluster, Settings};
-use crate::error::ApiError;
 use crate::metrics::Histograms;
-use crate::secrets::declared::DeclaredKeys;
 pub use actions::ConnectorAction;
 use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
+use declared::DeclaredKeys;
+pub use error::ConnectError;
 pub use listing::{Freshness, LiveConnector};
 pub use upstream::{UpstreamError, UpstreamRequest, UpstreamResponse};
 pub use versions::ConnectVersion;
@@ -62,10 +67,26 @@ struct ClusterClientInner {
     durations: Histograms,
     /// The Connect version the cluster runs, as last read.
     version: versions::VersionMemo,
+    /// Told of the secrets this client meets.
+    seen: Arc<dyn SecretsSeen>,
+}
+
+/// What the client tells the server of the secrets it meets, so that the server scrubs them
+/// from whatever else might carry them (see [`crate::secrets`]).
+pub trait SecretsSeen: Send + Sync {
+    /// A live config a listing read, with the keys its plugins declare as PASSWORD type (as
+    /// far as known without a call).
+    fn live_config(&self, config: &BTreeMap<String, String>, declared: &HashSet<String>);
+    /// Keys Connect declared as PASSWORD type for the plugins of a config.
+    fn declared_keys(&self, keys: &HashSet<String>);
 }
 
 impl ClusterClient {
-    pub fn new(cluster: Cluster, settings: &Settings) -> anyhow::Result<Self> {
+    pub fn new(
+        cluster: Cluster,
+        settings: &Settings,
+        seen: Arc<dyn SecretsSeen>,
+    ) -> anyhow::Result<Self> {
         let http = tls::http_client(&cluster, settings.upstream_timeout)?;
         Ok(Self(Arc::new(ClusterClientInner {
             cluster,
@@ -77,6 +98,7 @@ impl ClusterClient {
             declared_keys: DeclaredKeys::default(),
             durations: Histograms::default(),
             version: versions::VersionMemo::default(),
+            seen,
         })))
     }
 
@@ -90,6 +112,11 @@ impl ClusterClient {
 
     pub(crate) fn declared_keys(&self) -> &DeclaredKeys {
         &self.0.declared_keys
+    }
+
+    /// Where to tell of the secrets this client meets.
+    fn secrets_seen(&self) -> &dyn SecretsSeen {
+        self.0.seen.as_ref()
     }
 
     /// How long the HTTP requests to this cluster's workers took.
@@ -126,49 +153,40 @@ impl ClusterClient {
     }
 
     /// Makes `call` (with a JSON body) and turns any non-2xx answer of Connect into an
-    /// [`ApiError`].
+    /// [`ConnectError`].
     pub async fn call(
         &self,
         call: &ConnectCall,
         body: Option<&serde_json::Value>,
-    ) -> Result<UpstreamResponse, ApiError> {
+    ) -> Result<UpstreamResponse, ConnectError> {
         let body = body.map(|b| Bytes::from(b.to_string()));
         let response = self.send(UpstreamRequest::new(call, body)).await?;
         if response.status.is_success() {
             Ok(response)
         } else {
-            Err(ApiError::from_connect(&response))
+            Err(ConnectError::from_answer(&response))
         }
     }
 
     /// A read, its answer parsed as `T`.
-    pub async fn get_json<T: DeserializeOwned>(&self, call: ConnectCall) -> Result<T, ApiError> {
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        call: ConnectCall,
+    ) -> Result<T, ConnectError> {
         self.call(&call, None).await?.json()
     }
 }
 
 impl UpstreamResponse {
     /// The body parsed as `T`; a body Connect should never send is a bad gateway.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ConnectError> {
         if self.status == StatusCode::NO_CONTENT || self.body.is_empty() {
-            return serde_json::from_str("null").map_err(|e| ApiError::BadGateway(e.to_string()));
+            return serde_json::from_str("null")
+                .map_err(|e| ConnectError::Unreadable(e.to_string()));
         }
         serde_json::from_slice(&self.body)
-            .map_err(|e| ApiError::BadGateway(format!("unexpected answer from Connect: {e}")))
+            .map_err(|e| ConnectError::Unreadable(format!("unexpected answer from Connect: {e}")))
     }
-}
-
-/// Scrubs a cluster's credentials from everything that leaves Plugboard, should any error
-/// ever carry them.
-fn learn_credentials(cluster: &Cluster) {
-    use crate::config::ClusterAuth;
-    let auth = match &cluster.auth {
-        Some(ClusterAuth::Basic { password, .. }) => Some(password.as_str()),
-        Some(ClusterAuth::Bearer { token }) => Some(token.as_str()),
-        None => None,
-    };
-    crate::secrets::known::learn(auth);
-    crate::secrets::learn_config(&cluster.kafka_properties, &Default::default());
 }
 
 /// Every configured cluster, in configuration order.
@@ -176,15 +194,12 @@ fn learn_credentials(cluster: &Cluster) {
 pub struct Clusters(Arc<Vec<ClusterClient>>);
 
 impl Clusters {
-    /// A client per cluster; the clusters' own credentials are known secrets from here on.
-    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
-        for cluster in &settings.clusters {
-            learn_credentials(cluster);
-        }
+    /// A client per cluster, each telling `seen` of the secrets it meets.
+    pub fn new(settings: &Settings, seen: Arc<dyn SecretsSeen>) -> anyhow::Result<Self> {
         let clients = settings
             .clusters
             .iter()
-            .map(|cluster| ClusterClient::new(cluster.clone(), settings))
+            .map(|cluster| ClusterClient::new(cluster.clone(), settings, seen.clone()))
             .collect::<anyhow::Result<_>>()?;
         Ok(Self(Arc::new(clients)))
     }
@@ -194,10 +209,10 @@ impl Clusters {
     }
 
     /// The cluster with this id, or a 404 naming it.
-    pub fn get(&self, id: &str) -> Result<&ClusterClient, ApiError> {
+    pub fn get(&self, id: &str) -> Result<&ClusterClient, ConnectError> {
         self.0
             .iter()
             .find(|client| client.id() == id)
-            .ok_or_else(|| ApiError::UnknownCluster(id.to_owned()))
+            .ok_or_else(|| ConnectError::UnknownCluster(id.to_owned()))
     }
 }

@@ -5,9 +5,8 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
-use crate::connect::{UpstreamError, UpstreamResponse};
+use crate::connect::{ConnectError, UpstreamError};
 
 /// Every way a Plugboard endpoint can fail.
 #[derive(Debug, thiserror::Error)]
@@ -61,36 +60,7 @@ pub enum ApiError {
     MethodNotAllowed { allow: String, message: String },
 }
 
-/// Connect's error body: `{"error_code": 404, "message": "..."}`.
-#[derive(Deserialize)]
-struct ConnectErrorBody {
-    message: String,
-}
-
 impl ApiError {
-    /// The error for a non-2xx answer of Connect, keeping its status and message. Connect
-    /// answers some refusals of bad input with a 500 (an unknown plugin, a body it cannot read,
-    /// a BadRequestException it wrapped); those are the caller's errors, so they are 400s.
-    pub fn from_connect(response: &UpstreamResponse) -> Self {
-        let message = serde_json::from_slice::<ConnectErrorBody>(&response.body)
-            .map(|b| b.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).into_owned());
-        let bad_input = [
-            "Failed to find any class that implements",
-            "BadRequestException",
-            "Cannot construct instance of",
-            "Cannot deserialize value of type",
-        ];
-        let status = if response.status == StatusCode::INTERNAL_SERVER_ERROR
-            && bad_input.iter().any(|words| message.contains(words))
-        {
-            StatusCode::BAD_REQUEST
-        } else {
-            response.status
-        };
-        Self::Connect { status, message }
-    }
-
     fn status(&self) -> StatusCode {
         match self {
             Self::UnknownCluster(_)
@@ -207,6 +177,24 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!("database query failed: {error}");
         Self::DatabaseUnavailable
+    }
+}
+
+/// A call to Connect that failed, as Plugboard answers it.
+impl From<ConnectError> for ApiError {
+    fn from(error: ConnectError) -> Self {
+        match error {
+            ConnectError::Refused(message) => Self::BadRequest(message),
+            ConnectError::WorkerOnly(message) => Self::Forbidden(message),
+            ConnectError::MethodNotAllowed { allow, message } => {
+                Self::MethodNotAllowed { allow, message }
+            }
+            ConnectError::NotInThisVersion(message) => Self::NotFound(message),
+            ConnectError::UnknownCluster(id) => Self::UnknownCluster(id),
+            ConnectError::Upstream(error) => Self::Upstream(error),
+            ConnectError::Answer { status, message } => Self::Connect { status, message },
+            ConnectError::Unreadable(message) => Self::BadGateway(message),
+        }
     }
 }
 

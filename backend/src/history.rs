@@ -26,7 +26,7 @@ use serde_json::Value;
 use sqlx::SqlitePool;
 
 use crate::connect::{
-    ClusterClient, ConnectCall, ConnectorName, UpstreamRequest, UpstreamResponse,
+    ClusterClient, ConnectCall, ConnectError, ConnectorName, UpstreamRequest, UpstreamResponse,
 };
 use crate::error::ApiError;
 use crate::secrets::known::scrub_text;
@@ -117,7 +117,7 @@ impl History {
     ) -> Result<UpstreamResponse, ApiError> {
         self.refuse_if_strict(client.id(), &intent)?;
         let before = match intent.connector.as_deref().map(ConnectorName::new) {
-            Some(Ok(name)) => live_config(client, &name).await,
+            Some(Ok(name)) => client.live_config(&name).await,
             _ => None,
         };
         let set: Option<BTreeMap<String, String>> = intent.config.as_ref().map(|c| {
@@ -162,7 +162,7 @@ impl History {
                 outcome: Outcome::Failure,
                 http_status: Some(response.status.as_u16()),
                 message: Some(
-                    scrub_text(&ApiError::from_connect(response).to_string()).into_owned(),
+                    scrub_text(&ConnectError::from_answer(response).to_string()).into_owned(),
                 ),
                 config_after: before.as_ref().map(|c| self.redacted_json(c, &secrets)),
                 duration_ms,
@@ -296,20 +296,4 @@ pub async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<
             tracing::error!("cannot prune the state timeline: {e}");
         }
     }
-}
-
-/// The connector's config as a worker has it now, or `None` (no such connector, or no answer).
-pub async fn live_config(
-    client: &ClusterClient,
-    name: &ConnectorName,
-) -> Option<BTreeMap<String, String>> {
-    let request = UpstreamRequest::new(&ConnectCall::GetConfig(name.clone()), None);
-    let response = client.send(request).await.ok()?;
-    if !response.status.is_success() {
-        return None;
-    }
-    let config: BTreeMap<String, String> = response.json().ok()?;
-    let declared = client.declared_secret_keys(&config).await;
-    crate::secrets::learn_config(&config, &declared);
-    Some(config)
 }

@@ -34,7 +34,7 @@ pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
 
 use crate::AppState;
 use crate::access::policy::{Need, Scope};
-use crate::connect::{ClusterClient, ConnectCall, UpstreamRequest, UpstreamResponse};
+use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
@@ -180,7 +180,7 @@ fn worker_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, String> {
     let response = answer?;
     if !response.status.is_success() {
-        return Err(ApiError::from_connect(&response).to_string());
+        return Err(ConnectError::from_answer(&response).to_string());
     }
     serde_json::from_slice(&response.body).map_err(|e| format!("unexpected answer: {e}"))
 }
@@ -206,7 +206,7 @@ async fn change(
     if response.status.is_success() {
         Ok(response)
     } else {
-        Err(ApiError::from_connect(&response))
+        Err(ConnectError::from_answer(&response).into())
     }
 }
 

@@ -16,13 +16,11 @@
 //! - [`shapes`]: the secrets inside a value, whatever its key.
 //! - [`keys`]: which parts of which values are secret.
 //! - [`printed`]: configs printed in Connect's texts, masked by key.
-//! - [`declared`]: the PASSWORD-type keys of the plugins a config uses.
 //! - [`answer`]: where configs sit in Connect's answers, masked.
 //! - [`known`]: the secret values known, and scrubbing by value.
 //! - [`layer`]: scrubbing every answer and log line on its way out.
 
 pub mod answer;
-pub mod declared;
 pub mod keys;
 pub mod known;
 pub mod layer;
@@ -32,7 +30,8 @@ pub mod shapes;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::connect::{ClusterClient, ConnectorName};
+use crate::config::{Cluster, ClusterAuth};
+use crate::connect::{ClusterClient, ConnectorName, SecretsSeen};
 use crate::error::ApiError;
 pub use answer::{mask_answer, mask_validation};
 pub use keys::{hides, looks_secret};
@@ -60,6 +59,33 @@ pub fn learn_config<'a>(
             .into_iter()
             .flat_map(|(key, value)| keys::secret_parts(key, value, declared)),
     );
+}
+
+/// Makes a cluster's own credentials (its REST API password or token, its Kafka client
+/// settings) known secrets, so they are scrubbed from everything that leaves Plugboard, should
+/// any error ever carry them.
+pub fn learn_cluster_credentials(cluster: &Cluster) {
+    let auth = match &cluster.auth {
+        Some(ClusterAuth::Basic { password, .. }) => Some(password.as_str()),
+        Some(ClusterAuth::Bearer { token }) => Some(token.as_str()),
+        None => None,
+    };
+    known::learn(auth);
+    learn_config(&cluster.kafka_properties, &HashSet::new());
+}
+
+/// Remembers what the Connect clients meet: the secret values of the live configs they list,
+/// and the keys plugins declare as PASSWORD type.
+pub struct Learner;
+
+impl SecretsSeen for Learner {
+    fn live_config(&self, config: &BTreeMap<String, String>, declared: &HashSet<String>) {
+        learn_config(config, declared);
+    }
+
+    fn declared_keys(&self, keys: &HashSet<String>) {
+        known::note_secret_keys(keys);
+    }
 }
 
 /// Whether any of `values` holds the placeholder.
@@ -123,7 +149,7 @@ pub async fn restore_stored(
 ) -> Result<(), ApiError> {
     let stored = match name {
         Some(name) if holds_placeholder(values.iter().map(|(_, v)| v.as_str())) => {
-            crate::history::live_config(client, name).await
+            client.live_config(name).await
         }
         _ => None,
     };

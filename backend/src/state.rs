@@ -39,7 +39,10 @@ impl AppState {
     /// Kafka sources; starts nothing (see [`crate::background`]).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::db::open(&settings.database).await?;
-        let clusters = Clusters::new(&settings)?;
+        for cluster in &settings.clusters {
+            crate::secrets::learn_cluster_credentials(cluster);
+        }
+        let clusters = Clusters::new(&settings, Arc::new(crate::secrets::Learner))?;
         let history = History::open(db.clone(), settings.actor.clone()).await?;
         let access = Access::new(
             settings.access.clone(),

@@ -59,7 +59,10 @@ pub fn recognise(
         Ok(cluster) => cluster,
         Err(error) => {
             let cluster = raw_cluster.to_owned();
-            return Some(Err(Refused { cluster, error }));
+            return Some(Err(Refused {
+                cluster,
+                error: error.into(),
+            }));
         }
     };
     let asked = if method == Method::OPTIONS {
@@ -69,7 +72,10 @@ pub fn recognise(
     };
     Some(match asked {
         Ok(asked) => Ok(Passthrough { cluster, asked }),
-        Err(error) => Err(Refused { cluster, error }),
+        Err(error) => Err(Refused {
+            cluster,
+            error: error.into(),
+        }),
     })
 }
 

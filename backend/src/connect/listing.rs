@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::call::Expand;
 use super::model::{ConnectorInfo, ConnectorStatus, ExpandedConnector, summarize};
 use super::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 /// `GET /connectors/{name}/topics`: `{"name": {"topics": [...]}}`.
 #[derive(Deserialize)]
@@ -36,7 +36,7 @@ impl ClusterClient {
     pub async fn connector_summaries(
         &self,
         freshness: Freshness,
-    ) -> Result<Vec<ConnectorSummary>, ApiError> {
+    ) -> Result<Vec<ConnectorSummary>, ConnectError> {
         let expanded = self.expanded_connectors(freshness).await?;
         self.learn_secrets(&expanded);
         let mut summaries: Vec<_> = expanded
@@ -53,15 +53,29 @@ impl ClusterClient {
     fn learn_secrets(&self, expanded: &BTreeMap<String, ExpandedConnector>) {
         for info in expanded.values().filter_map(|c| c.info.as_ref()) {
             let declared = self.known_secret_keys(&info.config);
-            crate::secrets::learn_config(&info.config, &declared);
+            self.secrets_seen().live_config(&info.config, &declared);
         }
+    }
+
+    /// The connector's config as a worker has it now, or `None` (no such connector, or no
+    /// answer); its secret values are told to the server like those of a listing.
+    pub async fn live_config(&self, name: &ConnectorName) -> Option<BTreeMap<String, String>> {
+        let request = UpstreamRequest::new(&ConnectCall::GetConfig(name.clone()), None);
+        let response = self.send(request).await.ok()?;
+        if !response.status.is_success() {
+            return None;
+        }
+        let config: BTreeMap<String, String> = response.json().ok()?;
+        let declared = self.declared_secret_keys(&config).await;
+        self.secrets_seen().live_config(&config, &declared);
+        Some(config)
     }
 
     /// Every connector's live config and state, from the same call as the list.
     pub async fn live_connectors(
         &self,
         freshness: Freshness,
-    ) -> Result<BTreeMap<String, LiveConnector>, ApiError> {
+    ) -> Result<BTreeMap<String, LiveConnector>, ConnectError> {
         let expanded = self.expanded_connectors(freshness).await?;
         self.learn_secrets(&expanded);
         Ok(expanded
@@ -77,7 +91,9 @@ impl ClusterClient {
     }
 
     /// The status of every connector that has one, from the same (cached) call as the list.
-    pub async fn connector_statuses(&self) -> Result<BTreeMap<String, ConnectorStatus>, ApiError> {
+    pub async fn connector_statuses(
+        &self,
+    ) -> Result<BTreeMap<String, ConnectorStatus>, ConnectError> {
         let expanded = self.expanded_connectors(Freshness::Cached).await?;
         Ok(expanded
             .into_iter()
@@ -88,7 +104,7 @@ impl ClusterClient {
     async fn expanded_connectors(
         &self,
         freshness: Freshness,
-    ) -> Result<BTreeMap<String, ExpandedConnector>, ApiError> {
+    ) -> Result<BTreeMap<String, ExpandedConnector>, ConnectError> {
         let call = ConnectCall::ListConnectors {
             expand: vec![Expand::Status, Expand::Info],
         };
@@ -102,7 +118,7 @@ impl ClusterClient {
     pub async fn connector_detail(
         &self,
         connector: &ConnectorName,
-    ) -> Result<ConnectorDetail, ApiError> {
+    ) -> Result<ConnectorDetail, ConnectError> {
         let name = connector.as_str();
         let (info, status, topics, offsets) = tokio::join!(
             self.get_json::<ConnectorInfo>(ConnectCall::GetConnector(connector.clone())),
@@ -133,7 +149,7 @@ impl ClusterClient {
     pub async fn connector_links(
         &self,
         connector: &ConnectorName,
-    ) -> Result<(ConnectorSummary, BTreeMap<String, String>, Vec<String>), ApiError> {
+    ) -> Result<(ConnectorSummary, BTreeMap<String, String>, Vec<String>), ConnectError> {
         let (info, topics) = tokio::join!(
             self.get_json::<ConnectorInfo>(ConnectCall::GetConnector(connector.clone())),
             self.get_json::<BTreeMap<String, ActiveTopics>>(ConnectCall::GetTopics(
@@ -149,7 +165,7 @@ impl ClusterClient {
     }
 
     /// The connector's state read from a worker now, bypassing the cache.
-    pub async fn fresh_state(&self, name: &ConnectorName) -> Result<ConnectorState, ApiError> {
+    pub async fn fresh_state(&self, name: &ConnectorName) -> Result<ConnectorState, ConnectError> {
         let status: ConnectorStatus = self
             .get_uncached(&ConnectCall::GetStatus(name.clone()))
             .await?;
@@ -160,12 +176,12 @@ impl ClusterClient {
     async fn get_uncached<T: serde::de::DeserializeOwned>(
         &self,
         call: &ConnectCall,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, ConnectError> {
         let response = self
             .send_uncached(&UpstreamRequest::new(call, None))
             .await?;
         if !response.status.is_success() {
-            return Err(ApiError::from_connect(&response));
+            return Err(ConnectError::from_answer(&response));
         }
         response.json()
     }

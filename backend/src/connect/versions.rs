@@ -10,7 +10,7 @@ use api_types::WorkerInfo;
 
 use super::ClusterClient;
 use super::call::{ConnectCall, PluginName, PluginVersion};
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 /// How long a cluster's version is trusted before it is asked again: a rolling upgrade is seen
 /// within this long.
@@ -153,12 +153,12 @@ impl ConnectCall {
     }
 
     /// Refuses the call when Connect `version` does not have it, naming the version.
-    pub fn check_exists_in(&self, version: &ConnectVersion) -> Result<(), ApiError> {
+    pub fn check_exists_in(&self, version: &ConnectVersion) -> Result<(), ConnectError> {
         let what = format!("{} {}", self.method(), self.path());
         let runs = &version.reported;
         match self.exists() {
             Some(Exists::Since { major, minor, kip }) if !version.at_least(major, minor) => {
-                Err(ApiError::NotFound(format!(
+                Err(ConnectError::NotInThisVersion(format!(
                     "{what} needs Connect {major}.{minor} or newer (KIP-{kip}); this cluster runs Connect {runs}"
                 )))
             }
@@ -167,14 +167,14 @@ impl ConnectCall {
                 major,
                 minor,
                 kip,
-            }) if !version.at_least(major, minor) => Err(ApiError::BadRequest(format!(
+            }) if !version.at_least(major, minor) => Err(ConnectError::Refused(format!(
                 "the query parameter `{parameter}` of {what} needs Connect {major}.{minor} or newer (KIP-{kip}), which this cluster does not run (Connect {runs}): an older worker would answer as if it had not been given"
             ))),
             Some(Exists::Before {
                 major,
                 kip,
                 instead,
-            }) if version.major >= major => Err(ApiError::NotFound(format!(
+            }) if version.major >= major => Err(ConnectError::NotInThisVersion(format!(
                 "{what} was removed in Connect {major}.0 (KIP-{kip}); this cluster runs Connect {runs}: GET {instead} gives the same configs"
             ))),
             _ => Ok(()),
@@ -217,7 +217,7 @@ impl ClusterClient {
     pub async fn check_pinned_version(
         &self,
         config: &BTreeMap<String, String>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ConnectError> {
         let pinned = config
             .get("connector.plugin.version")
             .map(|pin| pin.trim())
@@ -234,8 +234,8 @@ impl ClusterClient {
             return Ok(());
         }
         match self.call(&call, None).await {
-            Err(ApiError::Connect { status, message }) if status.is_client_error() => Err(
-                ApiError::BadRequest(format!("`connector.plugin.version` = {pin:?}: {message}")),
+            Err(ConnectError::Answer { status, message }) if status.is_client_error() => Err(
+                ConnectError::Refused(format!("`connector.plugin.version` = {pin:?}: {message}")),
             ),
             _ => Ok(()),
         }
@@ -243,7 +243,7 @@ impl ClusterClient {
 
     /// Refuses `call` when the cluster's Connect does not have it; when the version cannot be
     /// read, the call goes ahead and Connect answers for itself.
-    pub async fn check_exists(&self, call: &ConnectCall) -> Result<(), ApiError> {
+    pub async fn check_exists(&self, call: &ConnectCall) -> Result<(), ConnectError> {
         if call.exists().is_none() {
             return Ok(());
         }

@@ -6,7 +6,7 @@ use api_types::Outcome;
 
 use crate::connect::{ClusterClient, ConnectorName};
 
-use super::{History, live_config, store};
+use super::{History, store};
 
 pub async fn reconcile(history: &History, clients: &[ClusterClient]) -> anyhow::Result<()> {
     let interrupted = store::mark_interrupted(history.db()).await?;
@@ -25,7 +25,7 @@ pub async fn reconcile(history: &History, clients: &[ClusterClient]) -> anyhow::
         let Ok(name) = ConnectorName::new(name) else {
             continue;
         };
-        let Some(live) = live_config(client, &name).await else {
+        let Some(live) = client.live_config(&name).await else {
             let message =
                 "Plugboard stopped before Connect answered; the connector has no config now";
             store::set_message(history.db(), event.id, Outcome::Unknown, message).await?;

@@ -11,10 +11,11 @@ use axum::body::Bytes;
 use serde_json::{Value, json};
 
 use super::secrets::FINGERPRINT_PREFIX;
-use super::{History, Intent, Source, live_config};
+use super::{History, Intent, Source};
 use crate::connect::model::validation_errors;
 use crate::connect::{
-    ClusterClient, ConnectCall, ConnectorName, PluginName, UpstreamRequest, UpstreamResponse,
+    ClusterClient, ConnectCall, ConnectError, ConnectorName, PluginName, UpstreamRequest,
+    UpstreamResponse,
 };
 use crate::error::ApiError;
 
@@ -32,7 +33,7 @@ pub async fn roll_back(
             version.id
         ))
     })?;
-    let live = live_config(client, name).await.unwrap_or_default();
+    let live = client.live_config(name).await.unwrap_or_default();
     let restored = restore_secrets(history, client, target, &live).await?;
     validate(client, &restored).await?;
     let intent = Intent {
@@ -55,7 +56,7 @@ pub async fn roll_back(
     if response.status.is_success() {
         Ok(response)
     } else {
-        Err(ApiError::from_connect(&response))
+        Err(ConnectError::from_answer(&response).into())
     }
 }
 

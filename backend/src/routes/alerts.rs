@@ -92,7 +92,7 @@ async fn delete_rule(
 /// A rule naming a cluster must name a configured one.
 fn check_cluster(state: &AppState, spec: &RuleSpec) -> Result<(), ApiError> {
     match &spec.cluster {
-        Some(id) => state.clusters.get(id).map(drop),
+        Some(id) => state.clusters.get(id).map(drop).map_err(Into::into),
         None => Ok(()),
     }
 }

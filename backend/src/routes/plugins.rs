@@ -82,7 +82,11 @@ struct VersionQuery {
 
 impl VersionQuery {
     fn version(self) -> Result<Option<PluginVersion>, ApiError> {
-        self.version.as_deref().map(PluginVersion::new).transpose()
+        self.version
+            .as_deref()
+            .map(PluginVersion::new)
+            .transpose()
+            .map_err(Into::into)
     }
 }
 

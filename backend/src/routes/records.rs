@@ -14,7 +14,6 @@ use crate::AppState;
 use crate::config::InternalTopicsView;
 use crate::connect::Freshness;
 use crate::error::ApiError;
-use crate::history::live_config;
 use crate::records::read::{Reading, Start, page, read};
 use crate::records::{dlq, internal, kafka_config, masked, replay};
 
@@ -125,7 +124,7 @@ async fn dead_letters_of(
     origin: ChangeOrigin,
 ) -> Result<Json<DeadLetters>, ApiError> {
     let client = state.clusters.get(&cluster)?;
-    let config = live_config(client, &name).await.ok_or_else(|| {
+    let config = client.live_config(&name).await.ok_or_else(|| {
         ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
     })?;
     let tolerates_errors = dlq::tolerates_errors(&config);
@@ -182,7 +181,7 @@ async fn replay_dead_letters(
 ) -> Result<Json<ReplayReport>, ApiError> {
     let client = state.writable_cluster(&cluster)?;
     origin.require(state.settings.access.read_records_role, &cluster)?;
-    let config = live_config(client, &name).await.ok_or_else(|| {
+    let config = client.live_config(&name).await.ok_or_else(|| {
         ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
     })?;
     let topic = dlq::dlq_topic(&config).ok_or_else(|| {

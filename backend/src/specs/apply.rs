@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::plan::{Planned, Prepared, initial_state, plan, secrets_compared};
 use super::store::{self, AppliedConnector};
 use crate::AppState;
-use crate::connect::{ConnectCall, ConnectorName, Freshness, UpstreamRequest};
+use crate::connect::{ConnectCall, ConnectError, ConnectorName, Freshness, UpstreamRequest};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
@@ -213,7 +213,7 @@ async fn perform(
         Ok(response) if response.status.is_success() => (Outcome::Success, None),
         Ok(response) => (
             Outcome::Failure,
-            Some(ApiError::from_connect(&response).to_string()),
+            Some(ConnectError::from_answer(&response).to_string()),
         ),
         Err(error) => (Outcome::Failure, Some(error.to_string())),
     };

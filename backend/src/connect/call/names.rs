@@ -1,7 +1,7 @@
 //! The names a Connect path carries (connectors, plugins, loggers), decoded once and checked,
 //! and percent-encoded again the one way Plugboard sends them.
 
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 /// A connector's name as Connect knows it (decoded). Names with `/`, `%`, spaces or any
 /// unicode are fine; what is refused could only reach another endpoint, on the way to the
@@ -11,9 +11,9 @@ use crate::error::ApiError;
 pub struct ConnectorName(String);
 
 impl ConnectorName {
-    pub fn new(name: &str) -> Result<Self, ApiError> {
+    pub fn new(name: &str) -> Result<Self, ConnectError> {
         let refuse = |why: &str| {
-            Err(ApiError::BadRequest(format!(
+            Err(ConnectError::Refused(format!(
                 "connector name {name:?} is refused: {why}"
             )))
         };
@@ -52,7 +52,7 @@ impl std::fmt::Display for ConnectorName {
 pub struct PluginName(String);
 
 impl PluginName {
-    pub fn new(name: &str) -> Result<Self, ApiError> {
+    pub fn new(name: &str) -> Result<Self, ConnectError> {
         plain_name("plugin", name).map(Self)
     }
 
@@ -70,7 +70,7 @@ pub struct PluginVersion(String);
 impl PluginVersion {
     pub const MAX_LEN: usize = 128;
 
-    pub fn new(version: &str) -> Result<Self, ApiError> {
+    pub fn new(version: &str) -> Result<Self, ConnectError> {
         let why = if version.is_empty() {
             Some("it is empty")
         } else if version.len() > Self::MAX_LEN {
@@ -81,7 +81,7 @@ impl PluginVersion {
             None
         };
         match why {
-            Some(why) => Err(ApiError::BadRequest(format!(
+            Some(why) => Err(ConnectError::Refused(format!(
                 "plugin version {version:?} is refused: {why}"
             ))),
             None => Ok(Self(version.to_owned())),
@@ -98,7 +98,7 @@ impl PluginVersion {
 pub struct LoggerName(String);
 
 impl LoggerName {
-    pub fn new(name: &str) -> Result<Self, ApiError> {
+    pub fn new(name: &str) -> Result<Self, ConnectError> {
         plain_name("logger", name).map(Self)
     }
 
@@ -108,7 +108,7 @@ impl LoggerName {
 }
 
 /// Plugin and logger names never hold `/`, so they are one path segment with no dot steps.
-fn plain_name(kind: &str, name: &str) -> Result<String, ApiError> {
+fn plain_name(kind: &str, name: &str) -> Result<String, ConnectError> {
     let why = match name {
         "" => Some("it is empty"),
         "." | ".." => Some("`.` and `..` are path steps, not names"),
@@ -116,7 +116,7 @@ fn plain_name(kind: &str, name: &str) -> Result<String, ApiError> {
         _ => unsafe_character(name),
     };
     match why {
-        Some(why) => Err(ApiError::BadRequest(format!(
+        Some(why) => Err(ConnectError::Refused(format!(
             "{kind} name {name:?} is refused: {why}"
         ))),
         None => Ok(name.to_owned()),
@@ -149,7 +149,7 @@ pub fn segment(raw: &str) -> String {
 
 /// Decodes a percent-encoded path segment or query part strictly: a `%` not followed by two
 /// hex digits, or bytes that are not UTF-8, are refused rather than guessed at.
-pub fn decode(encoded: &str) -> Result<String, ApiError> {
+pub fn decode(encoded: &str) -> Result<String, ConnectError> {
     let bytes = encoded.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -161,7 +161,7 @@ pub fn decode(encoded: &str) -> Result<String, ApiError> {
                 .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| {
-                    ApiError::BadRequest(format!(
+                    ConnectError::Refused(format!(
                         "`{encoded}` holds a `%` that is not followed by two hex digits"
                     ))
                 })?;
@@ -173,7 +173,7 @@ pub fn decode(encoded: &str) -> Result<String, ApiError> {
         }
     }
     String::from_utf8(decoded)
-        .map_err(|_| ApiError::BadRequest(format!("`{encoded}` does not decode to UTF-8 text")))
+        .map_err(|_| ConnectError::Refused(format!("`{encoded}` does not decode to UTF-8 text")))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::http::Method;
 use super::names::decode;
 use super::query::Query;
 use super::{ConnectCall, ConnectorName, LoggerName, PluginName};
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 /// The shape of a documented path, before the method picks the endpoint.
 enum Shape {
@@ -52,7 +52,7 @@ pub fn parse(
     method: &Method,
     raw_path: &str,
     raw_query: Option<&str>,
-) -> Result<ConnectCall, ApiError> {
+) -> Result<ConnectCall, ConnectError> {
     let shape = shape(raw_path)?;
     let method = if method == Method::HEAD {
         &Method::GET
@@ -61,7 +61,7 @@ pub fn parse(
     };
     let allowed = allowed_methods(&shape);
     if !allowed.contains(method) {
-        return Err(ApiError::MethodNotAllowed {
+        return Err(ConnectError::MethodNotAllowed {
             allow: allow_header(&allowed),
             message: format!("{method} is not a method of {raw_path:?} in Connect's REST API"),
         });
@@ -73,7 +73,7 @@ pub fn parse(
 }
 
 /// The methods `raw_path` answers to, as an `Allow` header value (for OPTIONS).
-pub fn allowed(raw_path: &str) -> Result<String, ApiError> {
+pub fn allowed(raw_path: &str) -> Result<String, ConnectError> {
     Ok(allow_header(&allowed_methods(&shape(raw_path)?)))
 }
 
@@ -109,7 +109,7 @@ fn allowed_methods(shape: &Shape) -> Vec<Method> {
     }
 }
 
-fn endpoint(shape: Shape, method: &Method, query: &mut Query) -> Result<ConnectCall, ApiError> {
+fn endpoint(shape: Shape, method: &Method, query: &mut Query) -> Result<ConnectCall, ConnectError> {
     use ConnectorPart::*;
     let get = method == Method::GET;
     Ok(match shape {
@@ -138,7 +138,7 @@ fn endpoint(shape: Shape, method: &Method, query: &mut Query) -> Result<ConnectC
             (Stop, _) => ConnectCall::Stop(name),
             (Tasks, "GET") => ConnectCall::GetTasks(name),
             (Tasks | Fence, _) => {
-                return Err(ApiError::Forbidden(format!(
+                return Err(ConnectError::WorkerOnly(format!(
                     "{method} of a connector's {} is internal to Connect's workers and is not forwarded",
                     if matches!(part, Fence) {
                         "fence"
@@ -168,7 +168,7 @@ fn endpoint(shape: Shape, method: &Method, query: &mut Query) -> Result<ConnectC
 }
 
 /// The path's shape, with its names decoded and checked.
-fn shape(raw_path: &str) -> Result<Shape, ApiError> {
+fn shape(raw_path: &str) -> Result<Shape, ConnectError> {
     use ConnectorPart::*;
     let segments = segments(raw_path)?;
     let literal: Vec<&str> = segments.iter().map(|(raw, _)| *raw).collect();
@@ -203,7 +203,7 @@ fn shape(raw_path: &str) -> Result<Shape, ApiError> {
         ["connectors", _, "topics", "reset"] => TopicsReset,
         ["connectors", _, "offsets"] => Offsets,
         _ => {
-            return Err(ApiError::BadRequest(format!(
+            return Err(ConnectError::Refused(format!(
                 "{raw_path:?} is not an endpoint of Connect's REST API"
             )));
         }
@@ -212,9 +212,9 @@ fn shape(raw_path: &str) -> Result<Shape, ApiError> {
 }
 
 /// The path's segments, each as sent and decoded; refuses what could be read as another path.
-fn segments(raw_path: &str) -> Result<Vec<(&str, String)>, ApiError> {
+fn segments(raw_path: &str) -> Result<Vec<(&str, String)>, ConnectError> {
     let refuse = |why: &str| {
-        Err(ApiError::BadRequest(format!(
+        Err(ConnectError::Refused(format!(
             "path {raw_path:?} is refused: {why}"
         )))
     };
@@ -249,10 +249,10 @@ fn segments(raw_path: &str) -> Result<Vec<(&str, String)>, ApiError> {
     Ok(segments)
 }
 
-fn task_id(raw: &str) -> Result<u32, ApiError> {
+fn task_id(raw: &str) -> Result<u32, ConnectError> {
     raw.bytes()
         .all(|b| b.is_ascii_digit())
         .then(|| raw.parse().ok())
         .flatten()
-        .ok_or_else(|| ApiError::BadRequest(format!("task id `{raw}` is not a number")))
+        .ok_or_else(|| ConnectError::Refused(format!("task id `{raw}` is not a number")))
 }

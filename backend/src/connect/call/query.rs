@@ -3,14 +3,14 @@
 
 use super::names::decode;
 use super::{Expand, LoggerScope, PluginVersion};
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 /// The query's parameters, decoded; each endpoint takes the ones it knows and any left over is
 /// refused, so nothing is forwarded that was not judged.
 pub struct Query(Vec<(String, String)>);
 
 impl Query {
-    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+    pub fn parse(raw: &str) -> Result<Self, ConnectError> {
         let mut pairs = Vec::new();
         for pair in raw.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -30,25 +30,25 @@ impl Query {
     }
 
     /// A boolean parameter given at most once, `true` or `false` in any case.
-    pub fn flag(&mut self, key: &str) -> Result<Option<bool>, ApiError> {
+    pub fn flag(&mut self, key: &str) -> Result<Option<bool>, ConnectError> {
         match self.take(key).as_slice() {
             [] => Ok(None),
             [value] if value.eq_ignore_ascii_case("true") => Ok(Some(true)),
             [value] if value.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            values => Err(ApiError::BadRequest(format!(
+            values => Err(ConnectError::Refused(format!(
                 "query parameter `{key}` must be given once as true or false, not {values:?}"
             ))),
         }
     }
 
-    pub fn expand(&mut self) -> Result<Vec<Expand>, ApiError> {
+    pub fn expand(&mut self) -> Result<Vec<Expand>, ConnectError> {
         let mut expand = Vec::new();
         for value in self.take("expand") {
             let part = match value.as_str() {
                 "status" => Expand::Status,
                 "info" => Expand::Info,
                 other => {
-                    return Err(ApiError::BadRequest(format!(
+                    return Err(ConnectError::Refused(format!(
                         "`expand` takes status or info, not {other:?}"
                     )));
                 }
@@ -60,36 +60,36 @@ impl Query {
         Ok(expand)
     }
 
-    pub fn scope(&mut self) -> Result<Option<LoggerScope>, ApiError> {
+    pub fn scope(&mut self) -> Result<Option<LoggerScope>, ConnectError> {
         match self.take("scope").as_slice() {
             [] => Ok(None),
             [value] if value.eq_ignore_ascii_case("worker") => Ok(Some(LoggerScope::Worker)),
             [value] if value.eq_ignore_ascii_case("cluster") => Ok(Some(LoggerScope::Cluster)),
-            values => Err(ApiError::BadRequest(format!(
+            values => Err(ConnectError::Refused(format!(
                 "query parameter `scope` must be given once as worker or cluster, not {values:?}"
             ))),
         }
     }
 
     /// `version` (KIP-891), given at most once.
-    pub fn version(&mut self) -> Result<Option<PluginVersion>, ApiError> {
+    pub fn version(&mut self) -> Result<Option<PluginVersion>, ConnectError> {
         match self.take("version").as_slice() {
             [] => Ok(None),
             [version] => PluginVersion::new(version).map(Some),
-            values => Err(ApiError::BadRequest(format!(
+            values => Err(ConnectError::Refused(format!(
                 "query parameter `version` must be given at most once, not {values:?}"
             ))),
         }
     }
 
     /// Refuses whatever the endpoint did not take.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), ConnectError> {
         match self.0.first() {
             None => Ok(()),
-            Some((key, _)) if key == "forward" => Err(ApiError::BadRequest(
+            Some((key, _)) if key == "forward" => Err(ConnectError::Refused(
                 "query parameter `forward` is internal to Connect's workers".into(),
             )),
-            Some((key, _)) => Err(ApiError::BadRequest(format!(
+            Some((key, _)) => Err(ConnectError::Refused(format!(
                 "this endpoint of Connect's REST API takes no query parameter {key:?}"
             ))),
         }

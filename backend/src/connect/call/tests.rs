@@ -3,13 +3,13 @@ use axum::http::Method;
 
 use super::parse::{allowed, parse};
 use super::*;
-use crate::error::ApiError;
+use crate::connect::ConnectError;
 
 fn name(n: &str) -> ConnectorName {
     ConnectorName::new(n).unwrap()
 }
 
-fn call(method: Method, path_and_query: &str) -> Result<ConnectCall, ApiError> {
+fn call(method: Method, path_and_query: &str) -> Result<ConnectCall, ConnectError> {
     let (path, query) = match path_and_query.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
@@ -139,7 +139,7 @@ fn every_spelling_of_a_dot_segment_backslash_or_empty_segment_is_refused() {
         for method in [Method::GET, Method::PUT, Method::POST] {
             let refused = call(method.clone(), attack);
             assert!(
-                matches!(refused, Err(ApiError::BadRequest(_))),
+                matches!(refused, Err(ConnectError::Refused(_))),
                 "{method} {attack}: {refused:?}"
             );
         }
@@ -167,7 +167,7 @@ fn query_parameters_are_judged_too() {
         (Method::GET, "/connector-plugins/p/config?version=4%200"),
     ] {
         assert!(
-            matches!(call(method.clone(), path), Err(ApiError::BadRequest(_))),
+            matches!(call(method.clone(), path), Err(ConnectError::Refused(_))),
             "{method} {path}"
         );
     }
@@ -177,13 +177,13 @@ fn query_parameters_are_judged_too() {
 fn internal_endpoints_are_forbidden_and_wrong_methods_get_405_with_allow() {
     assert!(matches!(
         call(Method::POST, "/connectors/x/tasks"),
-        Err(ApiError::Forbidden(_))
+        Err(ConnectError::WorkerOnly(_))
     ));
     assert!(matches!(
         call(Method::PUT, "/connectors/x/fence"),
-        Err(ApiError::Forbidden(_))
+        Err(ConnectError::WorkerOnly(_))
     ));
-    let Err(ApiError::MethodNotAllowed { allow, .. }) =
+    let Err(ConnectError::MethodNotAllowed { allow, .. }) =
         call(Method::DELETE, "/connectors/x/config")
     else {
         panic!("DELETE of a config is not Connect's");

@@ -79,7 +79,7 @@ impl ClusterClient {
                 }
             }
         }
-        super::known::note_secret_keys(&keys);
+        self.secrets_seen().declared_keys(&keys);
         (keys, complete)
     }
 
