@@ -15,8 +15,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 use crate::cli::Cli;
+pub use crate::connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
 pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
-pub use file::{ClusterAuth, ClusterFile, ClusterTls, ConfigFile, InternalTopicsFile};
+pub use file::{ClusterFile, ConfigFile, InternalTopicsFile};
 pub use references::resolve;
 
 /// The validated configuration the server runs with.
@@ -58,43 +59,6 @@ pub struct ServerLimits {
     pub max_connections: usize,
 }
 
-/// One Connect cluster, validated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cluster {
-    pub id: String,
-    pub name: String,
-    /// Worker base URLs without a trailing slash, tried in order.
-    pub urls: Vec<String>,
-    pub bootstrap_servers: Option<String>,
-    pub read_only: bool,
-    pub auth: Option<ClusterAuth>,
-    pub tls: Option<ClusterTls>,
-    pub kafka_properties: BTreeMap<String, String>,
-    /// Contains `{name}`; see [`Cluster::sink_group`].
-    pub sink_group_pattern: String,
-    pub internal_topics: InternalTopics,
-}
-
-/// The topics a Connect cluster keeps its own state in (its workers' `*.storage.topic`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InternalTopics {
-    /// Every connector's and task's config, in clear, and the workers' session key.
-    pub config: String,
-    pub offsets: String,
-    pub status: String,
-}
-
-impl Default for InternalTopics {
-    /// Connect's defaults.
-    fn default() -> Self {
-        Self {
-            config: "connect-configs".into(),
-            offsets: "connect-offsets".into(),
-            status: "connect-status".into(),
-        }
-    }
-}
-
 impl From<InternalTopicsFile> for InternalTopics {
     fn from(file: InternalTopicsFile) -> Self {
         let defaults = Self::default();
@@ -103,13 +67,6 @@ impl From<InternalTopicsFile> for InternalTopics {
             offsets: file.offsets.unwrap_or(defaults.offsets),
             status: file.status.unwrap_or(defaults.status),
         }
-    }
-}
-
-impl Cluster {
-    /// The consumer group of the sink connector `name` by this cluster's pattern.
-    pub fn sink_group(&self, name: &str) -> String {
-        self.sink_group_pattern.replace("{name}", name)
     }
 }
 

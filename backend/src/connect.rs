@@ -18,6 +18,7 @@
 mod actions;
 mod cache;
 pub mod call;
+mod cluster;
 pub mod declared;
 mod error;
 mod listing;
@@ -34,14 +35,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderName, Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::config::{Cluster, Settings};
-use crate::metrics::Histograms;
 pub use actions::ConnectorAction;
 use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
+pub use cluster::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
 use declared::DeclaredKeys;
 pub use error::ConnectError;
 pub use listing::{Freshness, LiveConnector};
@@ -63,42 +63,56 @@ struct ClusterClientInner {
     upstream_requests: AtomicU64,
     /// The PASSWORD-type keys of this cluster's plugins, asked once per plugin.
     declared_keys: DeclaredKeys,
-    /// How long each HTTP request to a worker took, for `/metrics`.
-    durations: Histograms,
     /// The Connect version the cluster runs, as last read.
     version: versions::VersionMemo,
-    /// Told of the secrets this client meets.
-    seen: Arc<dyn SecretsSeen>,
+    /// The program this client runs in.
+    context: Arc<dyn ClientContext>,
 }
 
-/// What the client tells the server of the secrets it meets, so that the server scrubs them
-/// from whatever else might carry them (see [`crate::secrets`]).
-pub trait SecretsSeen: Send + Sync {
-    /// A live config a listing read, with the keys its plugins declare as PASSWORD type (as
-    /// far as known without a call).
+/// The header that carries the id of the request a call is made for.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// How a client calls its workers.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// How long one call to a worker may take.
+    pub timeout: Duration,
+    /// How long list and status answers are reused.
+    pub cache_ttl: Duration,
+}
+
+/// What a client learns from, and tells, the program it runs in: the id of the request being
+/// served (sent to Connect with each call), the secrets it meets (so that the program can
+/// scrub them from whatever else might carry them), and how long its calls take.
+pub trait ClientContext: Send + Sync {
+    /// The id of the request being served, if any.
+    fn request_id(&self) -> Option<String>;
+    /// A live config the client read, with the keys its plugins declare as PASSWORD type (as
+    /// far as known).
     fn live_config(&self, config: &BTreeMap<String, String>, declared: &HashSet<String>);
     /// Keys Connect declared as PASSWORD type for the plugins of a config.
     fn declared_keys(&self, keys: &HashSet<String>);
+    /// One call to a worker of `cluster` took `seconds`.
+    fn call_took(&self, cluster: &str, seconds: f64);
 }
 
 impl ClusterClient {
     pub fn new(
         cluster: Cluster,
-        settings: &Settings,
-        seen: Arc<dyn SecretsSeen>,
+        options: ClientOptions,
+        context: Arc<dyn ClientContext>,
     ) -> anyhow::Result<Self> {
-        let http = tls::http_client(&cluster, settings.upstream_timeout)?;
+        let http = tls::http_client(&cluster, options.timeout)?;
         Ok(Self(Arc::new(ClusterClientInner {
             cluster,
             http,
-            timeout: settings.upstream_timeout,
-            cache: GetCache::new(settings.cache_ttl),
+            timeout: options.timeout,
+            cache: GetCache::new(options.cache_ttl),
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
             declared_keys: DeclaredKeys::default(),
-            durations: Histograms::default(),
             version: versions::VersionMemo::default(),
-            seen,
+            context,
         })))
     }
 
@@ -114,14 +128,9 @@ impl ClusterClient {
         &self.0.declared_keys
     }
 
-    /// Where to tell of the secrets this client meets.
-    fn secrets_seen(&self) -> &dyn SecretsSeen {
-        self.0.seen.as_ref()
-    }
-
-    /// How long the HTTP requests to this cluster's workers took.
-    pub fn upstream_durations(&self) -> &Histograms {
-        &self.0.durations
+    /// The program this client runs in.
+    fn context(&self) -> &dyn ClientContext {
+        self.0.context.as_ref()
     }
 
     /// How many HTTP requests Plugboard has sent to this cluster's workers.
@@ -194,12 +203,15 @@ impl UpstreamResponse {
 pub struct Clusters(Arc<Vec<ClusterClient>>);
 
 impl Clusters {
-    /// A client per cluster, each telling `seen` of the secrets it meets.
-    pub fn new(settings: &Settings, seen: Arc<dyn SecretsSeen>) -> anyhow::Result<Self> {
-        let clients = settings
-            .clusters
+    /// A client per cluster, all in `context`.
+    pub fn new(
+        clusters: &[Cluster],
+        options: ClientOptions,
+        context: Arc<dyn ClientContext>,
+    ) -> anyhow::Result<Self> {
+        let clients = clusters
             .iter()
-            .map(|cluster| ClusterClient::new(cluster.clone(), settings, seen.clone()))
+            .map(|cluster| ClusterClient::new(cluster.clone(), options, context.clone()))
             .collect::<anyhow::Result<_>>()?;
         Ok(Self(Arc::new(clients)))
     }

@@ -4,6 +4,7 @@
 //! - [`access`]: who is calling (session, API token, trusted proxy) and what their role allows.
 //! - [`alerts`]: alert rules judged on a loop, incidents, webhooks and automatic restarts.
 //! - [`background`]: the loops beside the server, started from one place and stopped together.
+//! - [`client_context`]: what the server gives its Connect clients (request ids, secrets, timings).
 //! - [`cli`]: the command line: the server's flags, and the subcommands that run instead.
 //! - [`clock`]: the wall clock as Unix milliseconds.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
@@ -31,6 +32,7 @@ pub mod access;
 pub mod alerts;
 pub mod background;
 pub mod cli;
+pub mod client_context;
 pub mod clock;
 pub mod config;
 pub mod connect;

@@ -9,12 +9,12 @@ use std::cell::RefCell;
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
 /// The header that carries the id, both ways.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub use crate::connect::REQUEST_ID;
 
 /// What the access log line needs that only the handlers learn.
 #[derive(Default)]

@@ -31,7 +31,7 @@ pub mod shapes;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::config::{Cluster, ClusterAuth};
-use crate::connect::{ClusterClient, ConnectorName, SecretsSeen};
+use crate::connect::{ClusterClient, ConnectorName};
 use crate::error::ApiError;
 pub use answer::{mask_answer, mask_validation};
 pub use keys::{hides, looks_secret};
@@ -72,20 +72,6 @@ pub fn learn_cluster_credentials(cluster: &Cluster) {
     };
     known::learn(auth);
     learn_config(&cluster.kafka_properties, &HashSet::new());
-}
-
-/// Remembers what the Connect clients meet: the secret values of the live configs they list,
-/// and the keys plugins declare as PASSWORD type.
-pub struct Learner;
-
-impl SecretsSeen for Learner {
-    fn live_config(&self, config: &BTreeMap<String, String>, declared: &HashSet<String>) {
-        learn_config(config, declared);
-    }
-
-    fn declared_keys(&self, keys: &HashSet<String>) {
-        known::note_secret_keys(keys);
-    }
 }
 
 /// Whether any of `values` holds the placeholder.

@@ -1,13 +1,15 @@
 //! The shared application state handed to every handler.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use sqlx::SqlitePool;
 
 use crate::access::Access;
+use crate::client_context::ServerContext;
 use crate::config::Settings;
-use crate::connect::{ClusterClient, Clusters};
+use crate::connect::{ClientOptions, ClusterClient, Clusters};
 use crate::error::ApiError;
 use crate::history::History;
 use crate::kafka::KafkaMonitors;
@@ -26,6 +28,8 @@ pub struct AppState {
     pub alert_rounds: Arc<AtomicU64>,
     /// How long Plugboard's answers took, by route, for `/metrics`.
     pub http_durations: Arc<Histograms>,
+    /// How long calls to Connect's workers took, per cluster id, for `/metrics`.
+    pub upstream_durations: Arc<BTreeMap<String, Histograms>>,
     /// Dead letter summaries shared by every open page of a sink for a few seconds.
     pub dead_letters: crate::records::SummaryCache,
     /// Permits for reads of record contents, per cluster.
@@ -42,7 +46,19 @@ impl AppState {
         for cluster in &settings.clusters {
             crate::secrets::learn_cluster_credentials(cluster);
         }
-        let clusters = Clusters::new(&settings, Arc::new(crate::secrets::Learner))?;
+        let upstream_durations: Arc<BTreeMap<String, Histograms>> = Arc::new(
+            (settings.clusters.iter())
+                .map(|c| (c.id.clone(), Histograms::default()))
+                .collect(),
+        );
+        let context = ServerContext {
+            upstream_durations: upstream_durations.clone(),
+        };
+        let options = ClientOptions {
+            timeout: settings.upstream_timeout,
+            cache_ttl: settings.cache_ttl,
+        };
+        let clusters = Clusters::new(&settings.clusters, options, Arc::new(context))?;
         let history = History::open(db.clone(), settings.actor.clone()).await?;
         let access = Access::new(
             settings.access.clone(),
@@ -63,6 +79,7 @@ impl AppState {
             access,
             alert_rounds: Arc::default(),
             http_durations: Arc::default(),
+            upstream_durations,
             dead_letters: Default::default(),
             record_reads,
             plans: Arc::default(),

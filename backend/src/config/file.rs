@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::access::{AccessFile, TlsFiles};
+use crate::connect::{ClusterAuth, ClusterTls};
 
 /// The whole file. Every key is optional; unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]
@@ -67,33 +68,6 @@ pub struct InternalTopicsFile {
     pub config: Option<String>,
     pub offsets: Option<String>,
     pub status: Option<String>,
-}
-
-/// TLS towards the workers: a private CA and, for mutual TLS, a client certificate and key.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClusterTls {
-    pub ca_file: Option<PathBuf>,
-    pub client_cert_file: Option<PathBuf>,
-    pub client_key_file: Option<PathBuf>,
-}
-
-/// How Plugboard authenticates to a cluster's workers. Never sent to the browser.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ClusterAuth {
-    Basic { username: String, password: String },
-    Bearer { token: String },
-}
-
-impl std::fmt::Debug for ClusterAuth {
-    /// Keeps credentials out of logs and panic messages.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
-            Self::Bearer { .. } => write!(f, "Bearer(***)"),
-        }
-    }
 }
 
 impl ConfigFile {

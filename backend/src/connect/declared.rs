@@ -79,7 +79,7 @@ impl ClusterClient {
                 }
             }
         }
-        self.secrets_seen().declared_keys(&keys);
+        self.context().declared_keys(&keys);
         (keys, complete)
     }
 

@@ -53,7 +53,7 @@ impl ClusterClient {
     fn learn_secrets(&self, expanded: &BTreeMap<String, ExpandedConnector>) {
         for info in expanded.values().filter_map(|c| c.info.as_ref()) {
             let declared = self.known_secret_keys(&info.config);
-            self.secrets_seen().live_config(&info.config, &declared);
+            self.context().live_config(&info.config, &declared);
         }
     }
 
@@ -67,7 +67,7 @@ impl ClusterClient {
         }
         let config: BTreeMap<String, String> = response.json().ok()?;
         let declared = self.declared_secret_keys(&config).await;
-        self.secrets_seen().live_config(&config, &declared);
+        self.context().live_config(&config, &declared);
         Some(config)
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use api_types::{ConnectorKind, ConnectorState, ConnectorSummary, TaskDetail};
 use serde::Deserialize;
 
-use crate::config::Cluster;
+use super::Cluster;
 
 mod health;
 

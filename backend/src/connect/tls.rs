@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::config::Cluster;
+use super::Cluster;
 
 pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
@@ -63,7 +63,7 @@ pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ClusterTls;
+    use crate::connect::ClusterTls;
 
     fn cluster_with(tls: ClusterTls) -> Cluster {
         Cluster {

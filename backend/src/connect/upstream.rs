@@ -9,8 +9,8 @@ use axum::http::{Method, StatusCode};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
 use super::settle::Settle;
+use super::{ClusterAuth, REQUEST_ID};
 use super::{ClusterClient, ConnectCall};
-use crate::config::ClusterAuth;
 
 /// Back-off before each retry of a rebalance answer; its length bounds the retries (about 12 s
 /// in all, the length of a slow rebalance of a busy cluster).
@@ -210,8 +210,8 @@ impl ClusterClient {
                 format!("{base_url}{}", request.path),
             )
             .header(ACCEPT, "application/json");
-        if let Some(id) = crate::requests::current_id() {
-            builder = builder.header(crate::requests::REQUEST_ID, id);
+        if let Some(id) = self.context().request_id() {
+            builder = builder.header(REQUEST_ID, id);
         }
         if let Some(body) = &request.body {
             builder = builder
@@ -227,11 +227,8 @@ impl ClusterClient {
             Ok(UpstreamResponse { status, body })
         }
         .await;
-        let cluster = crate::metrics::label(self.id());
-        self.0.durations.observe(
-            format!("cluster=\"{cluster}\""),
-            started.elapsed().as_secs_f64(),
-        );
+        self.context()
+            .call_took(self.id(), started.elapsed().as_secs_f64());
         answer
     }
 }

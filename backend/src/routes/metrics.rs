@@ -124,7 +124,9 @@ async fn connect_metrics(state: &AppState, visible: &[&ClusterClient], text: &mu
         "How long HTTP requests to Connect workers took.",
     );
     for client in visible {
-        client.upstream_durations().series(name, text);
+        if let Some(durations) = state.upstream_durations.get(client.id()) {
+            durations.series(name, text);
+        }
     }
     state.http_durations.render(
         "plugboard_http_request_duration_seconds",
