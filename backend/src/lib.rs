@@ -8,7 +8,8 @@
 //! - [`cli`]: the command line: the server's flags, and the subcommands that run instead.
 //! - [`clock`]: the wall clock as Unix milliseconds.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
-//! - [`connect`]: the typed HTTP client for Connect workers' REST API.
+//! - [`connect`]: the typed HTTP client for Connect workers' REST API (the `plugboard-connect`
+//!   crate, `connect-client/`).
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
 //! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`headers`]: security headers on every answer.
@@ -35,7 +36,6 @@ pub mod cli;
 pub mod client_context;
 pub mod clock;
 pub mod config;
-pub mod connect;
 pub mod db;
 pub mod error;
 pub mod headers;
@@ -62,6 +62,7 @@ use axum::{Router, middleware};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 
+pub use plugboard_connect as connect;
 pub use state::AppState;
 
 /// Largest request body accepted anywhere, in bytes.

@@ -9,13 +9,14 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 use crate::api::{self, ApiResult};
+use crate::components::UserMenu;
 use crate::links;
 use crate::pages::{
     AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
     HistoryPage, LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage,
-    RecordsPage, TopicsPage, first_cluster,
+    RecordsPage, SignInPage, TopicsPage, first_cluster,
 };
-use crate::session::{SignInPage, SignedIn, UserMenu};
+use crate::session::SignedIn;
 use crate::toasts::{Toaster, Toasts};
 
 /// How often the cluster list is fetched again while the app is open.

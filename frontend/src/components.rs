@@ -7,6 +7,7 @@ mod diff_table;
 mod history_list;
 mod kafka;
 mod list_parts;
+mod user_menu;
 
 pub use badges::{DriftBadge, HealthBadge, StateBadge, health_label};
 pub use cluster_card::ClusterCard;
@@ -15,3 +16,4 @@ pub use diff_table::DiffTable;
 pub use history_list::{HistoryList, readable_ms, readable_time};
 pub use kafka::{KafkaFreshness, LagChart, PartitionTable, duration_text};
 pub use list_parts::{ColumnHeads, SearchBox};
+pub use user_menu::UserMenu;

@@ -12,6 +12,7 @@ mod not_found;
 mod overview;
 mod plugins;
 mod records;
+mod sign_in;
 mod topics;
 
 pub use access::AccessPage;
@@ -26,4 +27,5 @@ pub use not_found::NotFoundPage;
 pub use overview::OverviewPage;
 pub use plugins::PluginsPage;
 pub use records::RecordsPage;
+pub use sign_in::SignInPage;
 pub use topics::TopicsPage;

@@ -1,13 +1,12 @@
 //! Who the console acts as: asked once at start, set by the sign-in form, cleared by signing
 //! out or by any answer that says the session is gone. Pages ask [`may`] before they offer an
 //! action, so a viewer sees no buttons it could not use (the backend refuses them anyway).
+//! The sign-in form is a page ([`crate::pages::SignInPage`]), the user menu a component.
 
 use std::cell::RefCell;
 
 use api_types::{Me, Role, SignedInVia};
 use leptos::prelude::*;
-
-use crate::api;
 
 thread_local! {
     static SIGNED_IN: RefCell<Option<RwSignal<Option<Me>>>> = const { RefCell::new(None) };
@@ -65,60 +64,4 @@ pub fn signed_in_with_password() -> bool {
 /// Whether the user holds `role` on at least one cluster.
 pub fn may_somewhere(role: Role) -> bool {
     signed_in_and(|m| m.grants.iter().any(|g| g.role >= role))
-}
-
-/// The sign-in form.
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    let SignedIn(signed_in) = expect_context();
-    let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::login(name.get_untracked(), password.get_untracked()).await {
-                Ok(me) => signed_in.set(Some(me)),
-                Err(message) => error.set(Some(message)),
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <main class="page sign-in">
-            <h1>"Plugboard"</h1>
-            <form class="card" on:submit=submit data-testid="sign-in">
-                <h2>"Sign in"</h2>
-                <label>"User" <input name="user" autocomplete="username" required bind:value=name data-testid="sign-in-user" /></label>
-                <label>"Password" <input name="password" type="password" autocomplete="current-password" required bind:value=password data-testid="sign-in-password" /></label>
-                {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="sign-in-error">{m}</p> })}
-                <button class="primary" type="submit" disabled=move || busy.get() data-testid="sign-in-button">"Sign in"</button>
-            </form>
-        </main>
-    }
-}
-
-/// The user's name and role with a sign-out button, in the header (nothing without login).
-#[component]
-pub fn UserMenu() -> impl IntoView {
-    let SignedIn(signed_in) = expect_context();
-    let sign_out = move |_| {
-        leptos::task::spawn_local(async move {
-            let _ = api::logout().await;
-            signed_in.set(None);
-        });
-    };
-    move || {
-        signed_in.get().filter(|me| me.via != SignedInVia::Open).map(|me| {
-            let role = me.role_on(None).or_else(|| me.grants.iter().map(|g| g.role).max());
-            let role = role.map(Role::as_str).unwrap_or("no role");
-            view! {
-                <span class="user-menu">
-                    <span data-testid="signed-in-user">{me.name.clone()} " · " {role}</span>
-                    <button type="button" class="small-button" on:click=sign_out data-testid="sign-out">"Sign out"</button>
-                </span>
-            }
-        })
-    }
 }

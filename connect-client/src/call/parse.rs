@@ -6,12 +6,12 @@
 //! Connect accepts it.
 
 use api_types::RestartScope;
-use axum::http::Method;
+use reqwest::Method;
 
 use super::names::decode;
 use super::query::Query;
 use super::{ConnectCall, ConnectorName, LoggerName, PluginName};
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 /// The shape of a documented path, before the method picks the endpoint.
 enum Shape {

@@ -4,11 +4,11 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{Method, StatusCode};
+use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
 
-use super::settle::Settle;
+use super::call::Settle;
 use super::{ClusterAuth, REQUEST_ID};
 use super::{ClusterClient, ConnectCall};
 

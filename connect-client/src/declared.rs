@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-use crate::connect::{ClusterClient, ConnectCall, PluginName, PluginVersion, UpstreamRequest};
+use crate::{ClusterClient, ConnectCall, PluginName, PluginVersion, UpstreamRequest};
 
 /// The most plugin classes remembered per cluster; a cluster has far fewer.
 const MAX_CLASSES: usize = 1_000;

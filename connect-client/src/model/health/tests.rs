@@ -1,7 +1,7 @@
 //! Unit tests of health, task counts and the cause line, on bodies shaped like Connect's.
 
 use super::*;
-use crate::connect::model::StateEntry;
+use crate::model::StateEntry;
 
 fn status(connector: &str, tasks: &[&str]) -> ConnectorStatus {
     ConnectorStatus {

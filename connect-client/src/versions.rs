@@ -10,7 +10,7 @@ use api_types::WorkerInfo;
 
 use super::ClusterClient;
 use super::call::{ConnectCall, PluginName, PluginVersion};
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 /// How long a cluster's version is trusted before it is asked again: a rolling upgrade is seen
 /// within this long.
@@ -257,8 +257,8 @@ impl ClusterClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect::call::parse::parse;
-    use axum::http::Method;
+    use crate::call::parse::parse;
+    use reqwest::Method;
 
     fn version(reported: &str) -> ConnectVersion {
         ConnectVersion::parse(reported).unwrap()

@@ -63,7 +63,7 @@ pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect::ClusterTls;
+    use crate::ClusterTls;
 
     fn cluster_with(tls: ClusterTls) -> Cluster {
         Cluster {

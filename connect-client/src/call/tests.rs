@@ -1,9 +1,9 @@
 use api_types::{Action, RestartScope, Role};
-use axum::http::Method;
+use reqwest::Method;
 
 use super::parse::{allowed, parse};
 use super::*;
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 fn name(n: &str) -> ConnectorName {
     ConnectorName::new(n).unwrap()
@@ -411,5 +411,24 @@ fn no_byte_string_makes_a_forwarded_path_that_serves_another_endpoint() {
     assert!(
         accepted > 4_000 && refused > 4_000,
         "{accepted} accepted, {refused} refused"
+    );
+}
+
+#[test]
+fn creates_config_changes_and_deletes_settle_and_other_calls_do_not() {
+    let name = ConnectorName::new("orders/v2").unwrap();
+    let create = br#"{"name": "orders/v2", "config": {}}"#;
+    assert_eq!(
+        Settle::of(&ConnectCall::CreateConnector, Some(create)),
+        Some(Settle::Config(name.clone()))
+    );
+    assert_eq!(
+        Settle::of(&ConnectCall::DeleteConnector(name.clone()), None),
+        Some(Settle::Gone(name.clone()))
+    );
+    assert_eq!(Settle::of(&ConnectCall::Pause(name.clone()), None), None);
+    assert_eq!(
+        Settle::of(&ConnectCall::CreateConnector, Some(b"not json")),
+        None
     );
 }

@@ -1,4 +1,6 @@
-//! The client side of Kafka Connect's REST API, one [`ClusterClient`] per configured cluster.
+//! Plugboard's client of Kafka Connect's REST API, one [`ClusterClient`] per configured
+//! cluster. It knows nothing of the server around it: what it needs from there comes through
+//! [`ClientContext`], and its errors are its own ([`ConnectError`]).
 //!
 //! - [`call`]: every Connect endpoint as a typed value, parsed from requests or built directly.
 //! - [`actions`]: the connector actions of bulk calls and automatic restarts, as calls.
@@ -25,6 +27,8 @@ mod listing;
 pub mod model;
 mod probe;
 mod settle;
+#[cfg(test)]
+mod test_support;
 mod tls;
 mod upstream;
 mod versions;
@@ -34,8 +38,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{HeaderName, Method, StatusCode};
+use bytes::Bytes;
+use reqwest::{Method, StatusCode, header::HeaderName};
 use serde::de::DeserializeOwned;
 
 pub use actions::ConnectorAction;

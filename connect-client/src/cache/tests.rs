@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::body::Bytes;
-use axum::http::StatusCode;
+use bytes::Bytes;
+use reqwest::StatusCode;
 
 use super::*;
 

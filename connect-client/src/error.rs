@@ -1,8 +1,8 @@
 //! The Connect client's own errors: a call refused before anything is sent, a worker that did
 //! not answer, Connect's own error answer, or an answer that cannot be read. The server turns
-//! each into its answer at the edge (`From<ConnectError>` in [`crate::error`]).
+//! each into its answer at the edge (Plugboard's `From<ConnectError>` for its API error).
 
-use axum::http::StatusCode;
+use reqwest::StatusCode;
 use serde::Deserialize;
 
 use super::upstream::{UpstreamError, UpstreamResponse};

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::call::Expand;
 use super::model::{ConnectorInfo, ConnectorStatus, ExpandedConnector, summarize};
 use super::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 /// `GET /connectors/{name}/topics`: `{"name": {"topics": [...]}}`.
 #[derive(Deserialize)]

@@ -1,7 +1,7 @@
 //! The names a Connect path carries (connectors, plugins, loggers), decoded once and checked,
 //! and percent-encoded again the one way Plugboard sends them.
 
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 /// A connector's name as Connect knows it (decoded). Names with `/`, `%`, spaces or any
 /// unicode are fine; what is refused could only reach another endpoint, on the way to the

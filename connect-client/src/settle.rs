@@ -6,44 +6,17 @@
 
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use reqwest::StatusCode;
 use serde_json::Value;
 
+use super::call::Settle;
 use super::upstream::{UpstreamRequest, UpstreamResponse};
-use super::{ClusterClient, ConnectCall, ConnectorName};
+use super::{ClusterClient, ConnectCall};
 
 /// How long every worker is given to show a change.
 const SETTLE_WITHIN: Duration = Duration::from_secs(5);
 const FIRST_PAUSE: Duration = Duration::from_millis(20);
 const LONGEST_PAUSE: Duration = Duration::from_millis(320);
-
-/// What every worker must show once a change is answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Settle {
-    /// The connector's config, as the answer gave it (create, config change).
-    Config(ConnectorName),
-    /// No such connector (delete).
-    Gone(ConnectorName),
-}
-
-impl Settle {
-    /// What `call` must settle, if it changes a connector's existence or config.
-    pub fn of(call: &ConnectCall, body: Option<&[u8]>) -> Option<Self> {
-        match call {
-            ConnectCall::CreateConnector => {
-                let body: Value = serde_json::from_slice(body?).ok()?;
-                Some(Self::Config(
-                    ConnectorName::new(body["name"].as_str()?).ok()?,
-                ))
-            }
-            ConnectCall::PutConfig(name) | ConnectCall::PatchConfig(name) => {
-                Some(Self::Config(name.clone()))
-            }
-            ConnectCall::DeleteConnector(name) => Some(Self::Gone(name.clone())),
-            _ => None,
-        }
-    }
-}
 
 impl ClusterClient {
     /// Waits until every worker shows what `settle` says `answer` did (at most
@@ -104,32 +77,13 @@ fn shows(seen: &UpstreamResponse, wanted: Option<&Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::body::Bytes;
+    use bytes::Bytes;
 
     fn answer(status: u16, body: &str) -> UpstreamResponse {
         UpstreamResponse {
             status: StatusCode::from_u16(status).unwrap(),
             body: Bytes::from(body.to_owned()),
         }
-    }
-
-    #[test]
-    fn creates_config_changes_and_deletes_settle_and_other_calls_do_not() {
-        let name = ConnectorName::new("orders/v2").unwrap();
-        let create = br#"{"name": "orders/v2", "config": {}}"#;
-        assert_eq!(
-            Settle::of(&ConnectCall::CreateConnector, Some(create)),
-            Some(Settle::Config(name.clone()))
-        );
-        assert_eq!(
-            Settle::of(&ConnectCall::DeleteConnector(name.clone()), None),
-            Some(Settle::Gone(name.clone()))
-        );
-        assert_eq!(Settle::of(&ConnectCall::Pause(name.clone()), None), None);
-        assert_eq!(
-            Settle::of(&ConnectCall::CreateConnector, Some(b"not json")),
-            None
-        );
     }
 
     #[test]

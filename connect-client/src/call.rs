@@ -15,7 +15,7 @@ mod query;
 mod tests;
 
 use api_types::{Action, RestartScope, Role};
-use axum::http::Method;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 pub use names::{ConnectorName, LoggerName, PluginName, PluginVersion, segment};
@@ -262,5 +262,33 @@ fn with_query(path: &str, query: &str) -> String {
         path.to_owned()
     } else {
         format!("{path}?{query}")
+    }
+}
+
+/// What every worker must show once a change is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settle {
+    /// The connector's config, as the answer gave it (create, config change).
+    Config(ConnectorName),
+    /// No such connector (delete).
+    Gone(ConnectorName),
+}
+
+impl Settle {
+    /// What `call` must settle, if it changes a connector's existence or config.
+    pub fn of(call: &ConnectCall, body: Option<&[u8]>) -> Option<Self> {
+        match call {
+            ConnectCall::CreateConnector => {
+                let body: Value = serde_json::from_slice(body?).ok()?;
+                Some(Self::Config(
+                    ConnectorName::new(body["name"].as_str()?).ok()?,
+                ))
+            }
+            ConnectCall::PutConfig(name) | ConnectCall::PatchConfig(name) => {
+                Some(Self::Config(name.clone()))
+            }
+            ConnectCall::DeleteConnector(name) => Some(Self::Gone(name.clone())),
+            _ => None,
+        }
     }
 }

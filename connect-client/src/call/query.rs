@@ -3,7 +3,7 @@
 
 use super::names::decode;
 use super::{Expand, LoggerScope, PluginVersion};
-use crate::connect::ConnectError;
+use crate::ConnectError;
 
 /// The query's parameters, decoded; each endpoint takes the ones it knows and any left over is
 /// refused, so nothing is forwarded that was not judged.

@@ -1,0 +1,31 @@
+//! The signed-in user's name and role, with a sign-out button, in the header.
+
+use api_types::{Role, SignedInVia};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::session::SignedIn;
+
+/// The user's name and role with a sign-out button, in the header (nothing without login).
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let SignedIn(signed_in) = expect_context();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout().await;
+            signed_in.set(None);
+        });
+    };
+    move || {
+        signed_in.get().filter(|me| me.via != SignedInVia::Open).map(|me| {
+            let role = me.role_on(None).or_else(|| me.grants.iter().map(|g| g.role).max());
+            let role = role.map(Role::as_str).unwrap_or("no role");
+            view! {
+                <span class="user-menu">
+                    <span data-testid="signed-in-user">{me.name.clone()} " · " {role}</span>
+                    <button type="button" class="small-button" on:click=sign_out data-testid="sign-out">"Sign out"</button>
+                </span>
+            }
+        })
+    }
+}
