@@ -96,7 +96,8 @@ systemd_unit() {
 }
 
 # Integration tests find the stack through these variables, and run in parallel: each module
-# uses one cluster of the stack and names of its own.
+# uses one cluster of the stack and names of its own. Five at a time: they mostly wait on
+# Connect's rebalances, so a fifth keeps both cores busy.
 cargo_tests() {
   local cluster clusters=()
   for cluster in $CONNECT_CLUSTERS; do clusters+=("${cluster%%:*}=$(cluster_urls "${cluster%%:*}")"); done
@@ -109,7 +110,7 @@ cargo_tests() {
     PLUGBOARD_TEST_SASL_PASSWORD="$TEST_SASL_PASSWORD" \
     PLUGBOARD_TEST_ISR_BOOTSTRAP="$(kafka_bootstrap "$ISR_KAFKA_PORT" 3)" \
     PLUGBOARD_TEST_ISR_DIR="$DATA_DIR/kafka-isr" \
-    cargo test -- --test-threads=4
+    cargo test -- --test-threads=5
 }
 
 # A TOML list of cluster ID's worker URLs.
