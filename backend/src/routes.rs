@@ -29,6 +29,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, Uri, header};
 use axum::response::Response;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
 
@@ -38,9 +39,11 @@ use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, 
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 
-/// Every API and health route. Unknown `/api/...` paths get a JSON 404, not the browser app.
+/// Every API and health route. Each documented route is declared once, by its handler's
+/// `#[utoipa::path]`, which gives both the router and the OpenAPI document its path. Unknown
+/// `/api/...` paths get a JSON 404, not the browser app.
 pub fn router() -> Router<AppState> {
-    let api = Router::new()
+    let (documented, document) = OpenApiRouter::with_openapi(openapi::described())
         .merge(clusters::router())
         .merge(connectors::router())
         .merge(connector_actions::router())
@@ -48,14 +51,16 @@ pub fn router() -> Router<AppState> {
         .merge(plugins::router())
         .merge(loggers::router())
         .merge(bulk::router())
-        .merge(passthrough::router())
         .merge(history::router())
         .merge(kafka::router())
         .merge(alerts::router())
         .merge(access::router())
         .merge(specs::router())
         .merge(records::router())
-        .merge(openapi::router())
+        .split_for_parts();
+    let api = documented
+        .merge(passthrough::router())
+        .merge(openapi::router(document))
         .fallback(|uri: Uri| async move { ApiError::NoSuchEndpoint(format!("/api/v1{uri}")) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))

@@ -10,8 +10,9 @@ use api_types::{
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath};
 use crate::AppState;
@@ -19,16 +20,19 @@ use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
 use crate::serve::ClientAddr;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/me", get(me))
-        .route("/auth/password", post(change_own_password))
-        .route("/users", get(list_users).post(create_user))
-        .route("/users/{name}", put(update_user).delete(delete_user))
-        .route("/tokens", get(list_tokens).post(create_token))
-        .route("/tokens/{id}", delete(revoke_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_own_password))
+        .routes(routes!(list_users))
+        .routes(routes!(create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(delete_user))
+        .routes(routes!(list_tokens))
+        .routes(routes!(create_token))
+        .routes(routes!(revoke_token))
 }
 
 /// The longest user name accepted, in bytes.
@@ -79,7 +83,7 @@ fn shown_name(name: &str) -> String {
     format!("{}{ellipsis}", short.escape_debug())
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", request_body = api_types::Login, responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/login", request_body = api_types::Login, responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
@@ -103,7 +107,7 @@ async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204, description = "Signed out"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/logout", responses((status = 204, description = "Signed out"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let cookie = headers
         .get(header::COOKIE)
@@ -116,14 +120,14 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/me", responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/auth/me", responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn me(me: Option<Extension<Me>>) -> Result<Json<Me>, ApiError> {
     me.map(|Extension(me)| Json(me))
         .ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))
 }
 
 /// A built-in user's own new password, given the current one; every session of the user ends.
-#[utoipa::path(post, path = "/api/v1/auth/password", request_body = api_types::PasswordChange, responses((status = 204, description = "Changed; every session of the user ended"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/password", request_body = api_types::PasswordChange, responses((status = 204, description = "Changed; every session of the user ended"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn change_own_password(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -144,12 +148,12 @@ async fn change_own_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<api_types::User>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/users", responses((status = 200, body = Vec<api_types::User>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(users::list(&state.db).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", request_body = api_types::UserChange, responses((status = 201, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/users", request_body = api_types::UserChange, responses((status = 201, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -160,7 +164,7 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(put, path = "/api/v1/users/{name}", params(("name" = String, Path)), request_body = api_types::UserChange, responses((status = 200, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/users/{name}", params(("name" = String, Path)), request_body = api_types::UserChange, responses((status = 200, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -172,7 +176,7 @@ async fn update_user(
     Ok(Json(user))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{name}", params(("name" = String, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/users/{name}", params(("name" = String, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -188,7 +192,7 @@ fn is_admin(me: &Me) -> bool {
 }
 
 /// Admins see every token; everyone else their own.
-#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = Vec<api_types::ApiToken>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/tokens", responses((status = 200, body = Vec<api_types::ApiToken>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_tokens(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -197,7 +201,7 @@ async fn list_tokens(
     Ok(Json(tokens::list(&state.db, only).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/tokens", request_body = api_types::NewToken, responses((status = 201, body = api_types::CreatedToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/tokens", request_body = api_types::NewToken, responses((status = 201, body = api_types::CreatedToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -224,7 +228,7 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::ApiToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::ApiToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn revoke_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,

@@ -6,9 +6,10 @@
 use api_types::{AlertRule, AlertSummary, Incident, Me, Role, RuleSpec, SilenceRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
@@ -18,18 +19,18 @@ use crate::alerts::{incidents, rules};
 use crate::error::ApiError;
 use crate::secrets::PLACEHOLDER;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/alerts/rules", get(list_rules).post(create_rule))
-        .route(
-            "/alerts/rules/{id}",
-            get(get_rule).put(replace_rule).delete(delete_rule),
-        )
-        .route("/alerts/incidents", get(list_incidents))
-        .route("/alerts/incidents/{id}", get(get_incident))
-        .route("/alerts/incidents/{id}/acknowledge", post(acknowledge))
-        .route("/alerts/incidents/{id}/silence", post(silence))
-        .route("/alerts/summary", get(summary))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_rules))
+        .routes(routes!(create_rule))
+        .routes(routes!(get_rule))
+        .routes(routes!(replace_rule))
+        .routes(routes!(delete_rule))
+        .routes(routes!(list_incidents))
+        .routes(routes!(get_incident))
+        .routes(routes!(acknowledge))
+        .routes(routes!(silence))
+        .routes(routes!(summary))
 }
 
 /// The rule as `me` may see it: without its webhook URL unless `me` is an admin.
@@ -40,7 +41,7 @@ fn shown(mut rule: AlertRule, me: &Me) -> AlertRule {
     rule
 }
 
-#[utoipa::path(get, path = "/api/v1/alerts/rules", responses((status = 200, body = Vec<api_types::AlertRule>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/rules", responses((status = 200, body = Vec<api_types::AlertRule>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_rules(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -49,7 +50,7 @@ async fn list_rules(
     Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_rule(
     State(state): State<AppState>,
     ApiJson(spec): ApiJson<RuleSpec>,
@@ -61,7 +62,7 @@ async fn create_rule(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_rule(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -70,7 +71,7 @@ async fn get_rule(
     Ok(Json(shown(rules::get(&state.db, id).await?, &me)))
 }
 
-#[utoipa::path(put, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), request_body = api_types::RuleSpec, responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/alerts/rules/{id}", params(("id" = i64, Path)), request_body = api_types::RuleSpec, responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn replace_rule(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -80,7 +81,7 @@ async fn replace_rule(
     Ok(Json(rules::save(&state.db, Some(id), &spec).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_rule(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -105,7 +106,7 @@ struct IncidentQuery {
     limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/alerts/incidents", params(IncidentQuery), responses((status = 200, body = Vec<api_types::Incident>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/incidents", params(IncidentQuery), responses((status = 200, body = Vec<api_types::Incident>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_incidents(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -133,7 +134,7 @@ async fn incident_for(
     Ok(incident)
 }
 
-#[utoipa::path(get, path = "/api/v1/alerts/incidents/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/incidents/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_incident(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -142,7 +143,7 @@ async fn get_incident(
     Ok(Json(incident_for(&state, &me, id, Role::Viewer).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/alerts/incidents/{id}/acknowledge", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/incidents/{id}/acknowledge", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn acknowledge(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -152,7 +153,7 @@ async fn acknowledge(
     Ok(Json(incidents::acknowledge(&state.db, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/alerts/incidents/{id}/silence", params(("id" = i64, Path)), request_body = api_types::SilenceRequest, responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/incidents/{id}/silence", params(("id" = i64, Path)), request_body = api_types::SilenceRequest, responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn silence(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -170,7 +171,7 @@ async fn silence(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn summary(State(state): State<AppState>) -> Result<Json<AlertSummary>, ApiError> {
     Ok(Json(incidents::summary(&state.db).await?))
 }

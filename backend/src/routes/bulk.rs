@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use futures::StreamExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::connectors::list_of;
 use super::{ApiJson, ChangeOrigin, change};
@@ -18,11 +19,11 @@ use crate::error::ApiError;
 /// How many connectors are acted on at once.
 const CONCURRENCY: usize = 8;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/connectors/bulk", post(run_bulk_action))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(run_bulk_action))
 }
 
-#[utoipa::path(post, path = "/api/v1/connectors/bulk", request_body = api_types::BulkRequest, responses((status = 200, body = Vec<api_types::BulkOutcome>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/connectors/bulk", request_body = api_types::BulkRequest, responses((status = 200, body = Vec<api_types::BulkOutcome>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn run_bulk_action(
     State(state): State<AppState>,
     origin: ChangeOrigin,

@@ -2,24 +2,25 @@
 
 use api_types::{ClusterOverview, Me};
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use futures::future::join_all;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::ApiPath;
 use crate::AppState;
 use crate::access::guard::sees;
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clusters", get(list_clusters))
-        .route("/clusters/{cluster}", get(get_cluster))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_clusters))
+        .routes(routes!(get_cluster))
 }
 
 /// Every cluster the caller has a role on, each with a probe of each worker; all probes run
 /// at once.
-#[utoipa::path(get, path = "/api/v1/clusters", responses((status = 200, body = Vec<api_types::ClusterOverview>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters", responses((status = 200, body = Vec<api_types::ClusterOverview>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_clusters(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -33,7 +34,7 @@ async fn list_clusters(
     Json(join_all(overviews).await)
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_cluster(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use api_types::{NewConnector, RestartScope};
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{delete, post, put};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, ConnectorPath, change, relay, relay_masked};
 use crate::AppState;
@@ -17,34 +17,25 @@ use crate::connect::{ConnectCall, ConnectorName};
 use crate::error::ApiError;
 use crate::secrets;
 
-pub fn router() -> Router<AppState> {
-    let connector = "/clusters/{cluster}/connectors/{name}";
-    Router::new()
-        .route("/clusters/{cluster}/connectors", post(create_connector))
-        .route(
-            &format!("{connector}/config"),
-            put(replace_connector_config).patch(patch_connector_config),
-        )
-        .route(connector, delete(delete_connector))
-        .route(&format!("{connector}/pause"), post(pause_connector))
-        .route(&format!("{connector}/resume"), post(resume_connector))
-        .route(&format!("{connector}/stop"), post(stop_connector))
-        .route(&format!("{connector}/restart"), post(restart_connector))
-        .route(
-            &format!("{connector}/tasks/{{task}}/restart"),
-            post(restart_task),
-        )
-        .route(
-            &format!("{connector}/topics/reset"),
-            post(reset_connector_topics),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_connector))
+        .routes(routes!(replace_connector_config))
+        .routes(routes!(patch_connector_config))
+        .routes(routes!(delete_connector))
+        .routes(routes!(pause_connector))
+        .routes(routes!(resume_connector))
+        .routes(routes!(stop_connector))
+        .routes(routes!(restart_connector))
+        .routes(routes!(restart_task))
+        .routes(routes!(reset_connector_topics))
 }
 
 fn every_key_set(config: BTreeMap<String, String>) -> BTreeMap<String, Option<String>> {
     config.into_iter().map(|(k, v)| (k, Some(v))).collect()
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), request_body = api_types::NewConnector, responses((status = 201, description = "Connect's answer: the new connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), request_body = api_types::NewConnector, responses((status = 201, description = "Connect's answer: the new connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn create_connector(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -67,7 +58,7 @@ async fn create_connector(
     Ok(relay_masked(client, &call, response).await)
 }
 
-#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = 201, description = "Created by the update", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = 201, description = "Created by the update", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn replace_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -85,7 +76,7 @@ async fn replace_connector_config(
 }
 
 /// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
-#[utoipa::path(patch, path = "/api/v1/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, Option<String>>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(patch, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, Option<String>>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn patch_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -103,7 +94,7 @@ async fn patch_connector_config(
     Ok(relay_masked(client, &call, response).await)
 }
 
-#[utoipa::path(delete, path = "/api/v1/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Deleted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Deleted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn delete_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -118,7 +109,7 @@ async fn delete_connector(
     .await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/pause", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will pause it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/pause", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will pause it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn pause_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -127,7 +118,7 @@ async fn pause_connector(
     act(state, origin, ConnectCall::Pause(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/resume", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will resume it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/resume", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will resume it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn resume_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -136,7 +127,7 @@ async fn resume_connector(
     act(state, origin, ConnectCall::Resume(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/stop", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Connect will stop it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/stop", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Connect will stop it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn stop_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -145,7 +136,7 @@ async fn stop_connector(
     act(state, origin, ConnectCall::Stop(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/topics/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect forgets the active topics"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/topics/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect forgets the active topics"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn reset_connector_topics(
     state: State<AppState>,
     path: ConnectorPath,
@@ -161,7 +152,7 @@ async fn reset_connector_topics(
 }
 
 /// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("include_tasks" = Option<bool>, Query), ("only_failed" = Option<bool>, Query)), responses((status = 202, description = "Connect restarts what the scope names", body = Object), (status = 204, description = "Connect restarted the connector"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("include_tasks" = Option<bool>, Query), ("only_failed" = Option<bool>, Query)), responses((status = 202, description = "Connect restarts what the scope names", body = Object), (status = 204, description = "Connect restarted the connector"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn restart_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -177,7 +168,7 @@ async fn restart_connector(
     .await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/tasks/{task}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("task" = u32, Path)), responses((status = 204, description = "Restarted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/tasks/{task}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("task" = u32, Path)), responses((status = 204, description = "Restarted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn restart_task(
     state: State<AppState>,
     path: ConnectorPath,

@@ -2,10 +2,11 @@
 
 use api_types::{ClusterFailure, ConnectorDetail, ConnectorList, Me};
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use futures::future::join_all;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
@@ -14,14 +15,11 @@ use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/connectors", get(list_connectors))
-        .route(
-            "/clusters/{cluster}/connectors",
-            get(list_cluster_connectors),
-        )
-        .route("/clusters/{cluster}/connectors/{name}", get(get_connector))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_connectors))
+        .routes(routes!(list_cluster_connectors))
+        .routes(routes!(get_connector))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -32,7 +30,7 @@ struct ListQuery {
 
 /// Every connector of every cluster the caller has a role on (or of `?cluster=`). A cluster
 /// that does not answer is listed in `unreachable` with the reason, never silently left out.
-#[utoipa::path(get, path = "/api/v1/connectors", params(ListQuery), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/connectors", params(ListQuery), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_connectors(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -60,7 +58,7 @@ async fn list_connectors(
 }
 
 /// The connectors of one cluster; an unreachable cluster is an error naming it.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_cluster_connectors(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -75,7 +73,7 @@ async fn list_cluster_connectors(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_connector(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -6,9 +6,10 @@ use api_types::{ConfigChange, HistoryEvent, HistoryPage, Me, RollbackRequest, St
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ConnectorPath, relay_masked};
 use crate::AppState;
@@ -21,20 +22,14 @@ use crate::history::{rollback, timeline};
 const PAGE: u32 = 50;
 const EXPORT_LIMIT: u32 = 100_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/history", get(list_history))
-        .route("/history/export", get(export_history))
-        .route("/history/diff", get(diff_versions))
-        .route("/history/{id}", get(get_history_event))
-        .route(
-            "/clusters/{cluster}/connectors/{name}/rollback",
-            post(roll_back_connector),
-        )
-        .route(
-            "/clusters/{cluster}/connectors/{name}/timeline",
-            get(list_state_transitions),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_history))
+        .routes(routes!(export_history))
+        .routes(routes!(diff_versions))
+        .routes(routes!(get_history_event))
+        .routes(routes!(roll_back_connector))
+        .routes(routes!(list_state_transitions))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -44,7 +39,7 @@ struct TimelineQuery {
 }
 
 /// The connector's and its tasks' state changes seen by polling, newest first.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}/timeline", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), TimelineQuery), responses((status = 200, body = Vec<api_types::StateTransition>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/timeline", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), TimelineQuery), responses((status = 200, body = Vec<api_types::StateTransition>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_state_transitions(
     State(state): State<AppState>,
     ApiPath((cluster_id, name)): ApiPath<(String, String)>,
@@ -57,7 +52,7 @@ async fn list_state_transitions(
 }
 
 /// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
-#[utoipa::path(get, path = "/api/v1/history", params(crate::history::store::Filter), responses((status = 200, body = api_types::HistoryPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history", params(crate::history::store::Filter), responses((status = 200, body = api_types::HistoryPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -75,7 +70,7 @@ async fn list_history(
 }
 
 /// The events matching the filter as JSON lines, oldest last, for archiving or `jq`.
-#[utoipa::path(get, path = "/api/v1/history/export", params(crate::history::store::Filter), responses((status = 200, description = "One history event (JSON) per line", content_type = "application/x-ndjson", body = String), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/export", params(crate::history::store::Filter), responses((status = 200, description = "One history event (JSON) per line", content_type = "application/x-ndjson", body = String), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn export_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -98,7 +93,7 @@ async fn export_history(
     Ok((headers, lines).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/history/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::HistoryEvent), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::HistoryEvent), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_history_event(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -123,7 +118,7 @@ struct DiffQuery {
 }
 
 /// What changed between the configs that two events left the connector with.
-#[utoipa::path(get, path = "/api/v1/history/diff", params(DiffQuery), responses((status = 200, body = Vec<api_types::ConfigChange>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/diff", params(DiffQuery), responses((status = 200, body = Vec<api_types::ConfigChange>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn diff_versions(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -139,7 +134,7 @@ async fn diff_versions(
     Ok(Json(ConfigChange::between(before, after)))
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/rollback", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::RollbackRequest, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/rollback", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::RollbackRequest, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn roll_back_connector(
     State(state): State<AppState>,
     ConnectorPath {

@@ -9,10 +9,11 @@ use api_types::{
     ConnectorKafka, GroupDetail, KafkaGroups, KafkaStatus, KafkaTopics, LagPoint, LagRange,
     TopicDetail,
 };
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
@@ -21,24 +22,18 @@ use crate::connect::Freshness;
 use crate::error::ApiError;
 use crate::kafka::{Snapshot, lag_history, linking};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clusters/{cluster}/kafka", get(get_status))
-        .route("/clusters/{cluster}/kafka/topics", get(list_topics))
-        .route("/clusters/{cluster}/kafka/topics/{topic}", get(get_topic))
-        .route("/clusters/{cluster}/kafka/groups", get(list_groups))
-        .route("/clusters/{cluster}/kafka/groups/{group}", get(get_group))
-        .route(
-            "/clusters/{cluster}/kafka/groups/{group}/lag",
-            get(get_lag_history),
-        )
-        .route(
-            "/clusters/{cluster}/connectors/{name}/kafka",
-            get(get_connector_kafka),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_status))
+        .routes(routes!(list_topics))
+        .routes(routes!(get_topic))
+        .routes(routes!(list_groups))
+        .routes(routes!(get_group))
+        .routes(routes!(get_lag_history))
+        .routes(routes!(get_connector_kafka))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaStatus), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaStatus), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_status(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -47,7 +42,7 @@ async fn get_status(
     Ok(Json(state.kafka.status(&cluster)))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/topics", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaTopics), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaTopics), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_topics(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -60,7 +55,7 @@ async fn list_topics(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/topics/{topic}", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path)), responses((status = 200, body = api_types::TopicDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics/{topic}", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path)), responses((status = 200, body = api_types::TopicDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_topic(
     State(state): State<AppState>,
     ApiPath((cluster, topic)): ApiPath<(String, String)>,
@@ -72,7 +67,7 @@ async fn get_topic(
         .ok_or_else(|| ApiError::NotFound(format!("Kafka has no topic `{topic}`")))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaGroups), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaGroups), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_groups(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -85,7 +80,7 @@ async fn list_groups(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups/{group}", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path)), responses((status = 200, body = api_types::GroupDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path)), responses((status = 200, body = api_types::GroupDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_group(
     State(state): State<AppState>,
     ApiPath((cluster, group)): ApiPath<(String, String)>,
@@ -105,7 +100,7 @@ struct LagQuery {
 }
 
 /// A group's lag over the last hour (default), day or week.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/kafka/groups/{group}/lag", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path), LagQuery), responses((status = 200, body = Vec<api_types::LagPoint>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}/lag", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path), LagQuery), responses((status = 200, body = Vec<api_types::LagPoint>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_lag_history(
     State(state): State<AppState>,
     ApiPath((cluster, group)): ApiPath<(String, String)>,
@@ -119,7 +114,7 @@ async fn get_lag_history(
 
 /// A sink's group lag and the health of a connector's topics. Answers (with the status saying
 /// why) even when Kafka has not been read yet, so the connector page can show the reason.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/connectors/{name}/kafka", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorKafka), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/kafka", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorKafka), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_connector_kafka(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use api_types::{LoggerChange, LoggerLevel, WorkerLoggers};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, change, relay, worker_json};
 use crate::AppState;
@@ -17,20 +18,15 @@ use crate::connect::call::LoggerScope;
 use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clusters/{cluster}/loggers", get(list_loggers))
-        .route(
-            "/clusters/{cluster}/workers/loggers",
-            get(list_worker_loggers),
-        )
-        .route(
-            "/clusters/{cluster}/loggers/{logger}",
-            get(get_logger_level).put(set_logger_level),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_loggers))
+        .routes(routes!(list_worker_loggers))
+        .routes(routes!(get_logger_level))
+        .routes(routes!(set_logger_level))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/loggers", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, description = "Connect's answer: each logger's level", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/loggers", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, description = "Connect's answer: each logger's level", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_loggers(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -47,7 +43,7 @@ struct WorkerLoggersQuery {
 }
 
 /// Each worker's own answer: levels differ between workers after a change made on one.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/workers/loggers", params(("cluster" = String, Path, description = "The cluster's id"), WorkerLoggersQuery), responses((status = 200, body = Vec<api_types::WorkerLoggers>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/workers/loggers", params(("cluster" = String, Path, description = "The cluster's id"), WorkerLoggersQuery), responses((status = 200, body = Vec<api_types::WorkerLoggers>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_worker_loggers(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -87,7 +83,7 @@ fn worker_loggers(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), responses((status = 200, body = api_types::LoggerLevel), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), responses((status = 200, body = api_types::LoggerLevel), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_logger_level(
     State(state): State<AppState>,
     ApiPath((cluster_id, logger)): ApiPath<(String, String)>,
@@ -97,7 +93,7 @@ async fn get_logger_level(
     Ok(relay(client.call(&call, None).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), request_body = api_types::LoggerChange, responses((status = 200, description = "Connect's answer: the loggers changed on the worker", body = Object), (status = 204, description = "Every worker will change it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), request_body = api_types::LoggerChange, responses((status = 200, description = "Connect's answer: the loggers changed on the worker", body = Object), (status = 204, description = "Every worker will change it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn set_logger_level(
     State(state): State<AppState>,
     ApiPath((cluster_id, logger)): ApiPath<(String, String)>,

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use api_types::{ConnectorState, OffsetsChange, OffsetsOutcome};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ChangeOrigin, ConnectorPath, change};
 use crate::AppState;
@@ -18,14 +19,13 @@ use crate::error::ApiError;
 const STOP_WAIT: Duration = Duration::from_secs(30);
 const STOP_POLL: Duration = Duration::from_millis(250);
 
-pub fn router() -> Router<AppState> {
-    let offsets = "/clusters/{cluster}/connectors/{name}/offsets";
-    Router::new()
-        .route(&format!("{offsets}/alter"), post(alter_connector_offsets))
-        .route(&format!("{offsets}/reset"), post(reset_connector_offsets))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(alter_connector_offsets))
+        .routes(routes!(reset_connector_offsets))
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/offsets/alter", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/alter", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn alter_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,
@@ -44,7 +44,7 @@ async fn alter_connector_offsets(
     run_flow(state, path, origin, flow).await
 }
 
-#[utoipa::path(post, path = "/api/v1/clusters/{cluster}/connectors/{name}/offsets/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn reset_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use api_types::{Action, PluginInfo, WorkerPlugins};
+use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, relay, relay_masked, worker_json};
 use crate::AppState;
@@ -17,21 +18,12 @@ use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, Upst
 use crate::error::ApiError;
 use crate::secrets;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clusters/{cluster}/plugins", get(list_plugins))
-        .route(
-            "/clusters/{cluster}/workers/plugins",
-            get(list_worker_plugins),
-        )
-        .route(
-            "/clusters/{cluster}/plugins/{plugin}/config",
-            get(get_plugin_config),
-        )
-        .route(
-            "/clusters/{cluster}/plugins/{plugin}/validate",
-            put(validate_config),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_plugins))
+        .routes(routes!(list_worker_plugins))
+        .routes(routes!(get_plugin_config))
+        .routes(routes!(validate_config))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -44,7 +36,7 @@ struct PluginsQuery {
 
 /// Each worker's own list: while a plugin is installed or upgraded worker by worker, the
 /// workers' lists differ, and Connect's own answer is only the worker asked.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/workers/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, body = Vec<api_types::WorkerPlugins>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/workers/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, body = Vec<api_types::WorkerPlugins>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_worker_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -90,7 +82,7 @@ impl VersionQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn list_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -103,7 +95,7 @@ async fn list_plugins(
     Ok(relay(client.call(&call, None).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn get_plugin_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
@@ -119,7 +111,7 @@ async fn get_plugin_config(
 /// hidden; the plugin named in the path is filled in as `connector.class` when the config has
 /// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
 /// stored values, for callers who may edit that connector.
-#[utoipa::path(put, path = "/api/v1/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn validate_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,

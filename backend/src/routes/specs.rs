@@ -7,24 +7,25 @@ use api_types::{
     Action, ApplyReport, ApplyRequest, ClusterDrift, ConnectorSpec, Outcome, Plan, PlanRequest,
     Role,
 };
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::specs::{apply, drift, export, plan};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/clusters/{cluster}/specs", get(export_specs))
-        .route("/clusters/{cluster}/drift", get(cluster_drift))
-        .route("/specs/plan", post(plan_specs))
-        .route("/specs/apply", post(apply_specs))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export_specs))
+        .routes(routes!(cluster_drift))
+        .routes(routes!(plan_specs))
+        .routes(routes!(apply_specs))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -38,7 +39,7 @@ struct SpecsQuery {
 }
 
 /// The cluster's connectors as specs, every secret replaced by an `${env:...}` reference.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/specs", params(("cluster" = String, Path, description = "The cluster's id"), SpecsQuery), responses((status = 200, body = Vec<api_types::ConnectorSpec>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/specs", params(("cluster" = String, Path, description = "The cluster's id"), SpecsQuery), responses((status = 200, body = Vec<api_types::ConnectorSpec>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn export_specs(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -81,7 +82,7 @@ struct DriftQuery {
 }
 
 /// The cluster's connectors against the specs last applied to it.
-#[utoipa::path(get, path = "/api/v1/clusters/{cluster}/drift", params(("cluster" = String, Path, description = "The cluster's id"), DriftQuery), responses((status = 200, body = api_types::ClusterDrift), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/drift", params(("cluster" = String, Path, description = "The cluster's id"), DriftQuery), responses((status = 200, body = api_types::ClusterDrift), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn cluster_drift(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -95,7 +96,7 @@ async fn cluster_drift(
 
 /// What applying the specs would change. Needs the editor role on every cluster they name
 /// (a plan compares secret values, so it is no viewer's oracle).
-#[utoipa::path(post, path = "/api/v1/specs/plan", request_body = api_types::PlanRequest, responses((status = 200, body = api_types::Plan), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/specs/plan", request_body = api_types::PlanRequest, responses((status = 200, body = api_types::Plan), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn plan_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,
@@ -117,7 +118,7 @@ async fn plan_specs(
 
 /// Carries out the plan of the specs (or only plans it, with `dry_run`), recorded in the
 /// history with source `apply`; the specs become their clusters' managed set.
-#[utoipa::path(post, path = "/api/v1/specs/apply", request_body = api_types::ApplyRequest, responses((status = 200, body = api_types::ApplyReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/specs/apply", request_body = api_types::ApplyRequest, responses((status = 200, body = api_types::ApplyReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
 async fn apply_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,
