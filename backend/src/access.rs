@@ -19,7 +19,7 @@ use std::sync::Arc;
 use api_types::{Grant, Me, Role};
 use sha2::{Digest, Sha256};
 
-pub use guard::guard;
+pub use guard::{Guard, guard};
 use limiter::AttemptLimiter;
 
 use crate::config::AccessSettings;

@@ -72,14 +72,19 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// access guard, with known secrets scrubbed from every answer, security headers on each, and
 /// each request's id and access log line.
 pub fn app(state: AppState) -> Router {
+    let (routes, needs) = routes::router();
+    let guard = access::Guard {
+        state: state.clone(),
+        routes: std::sync::Arc::new(needs),
+    };
     Router::new()
-        .merge(routes::router())
+        .merge(routes)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::time_requests,
         ))
         .fallback(spa::serve_asset)
-        .layer(middleware::from_fn_with_state(state.clone(), access::guard))
+        .layer(middleware::from_fn_with_state(guard, access::guard))
         .layer(middleware::from_fn(secrets::layer::scrub_answers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(

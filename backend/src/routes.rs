@@ -34,7 +34,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
 
 use crate::AppState;
-use crate::access::policy::{Need, Scope};
+use crate::access::policy::{Need, RouteNeeds, Scope};
 use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
@@ -42,7 +42,8 @@ use crate::history::{Intent, Source};
 /// Every API and health route. Each documented route is declared once, by its handler's
 /// `#[utoipa::path]`, which gives both the router and the OpenAPI document its path. Unknown
 /// `/api/...` paths get a JSON 404, not the browser app.
-pub fn router() -> Router<AppState> {
+/// Also gives what each documented route needs, which its handler declares beside its path.
+pub fn router() -> (Router<AppState>, RouteNeeds) {
     let (documented, document) = OpenApiRouter::with_openapi(openapi::described())
         .merge(clusters::router())
         .merge(connectors::router())
@@ -58,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .merge(specs::router())
         .merge(records::router())
         .split_for_parts();
+    let needs = RouteNeeds::from_document(&document)
+        .unwrap_or_else(|missing| panic!("every route declares what it needs: {missing}"));
     let api = documented
         .merge(passthrough::router())
         .merge(openapi::router(document))
@@ -65,10 +68,11 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             ApiError::NoSuchEndpoint(format!("{method} /api/v1{uri}"))
         });
-    Router::new()
+    let router = Router::new()
         .merge(health::router())
         .merge(metrics::router())
-        .nest("/api/v1", api)
+        .nest("/api/v1", api);
+    (router, needs)
 }
 
 /// Connect's answer as it is: the same status and the same JSON body.

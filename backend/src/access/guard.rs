@@ -5,6 +5,7 @@
 //! [`super::passthrough::Passthrough`] it was judged as.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use api_types::{Me, SignedInVia, role_on};
 use axum::extract::{ConnectInfo, Request, State};
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::policy::{self, Need};
+use super::policy::{self, Need, RouteNeeds};
 use super::{Access, sessions, sha256_hex, tokens, users};
 use crate::AppState;
 use crate::error::ApiError;
@@ -22,7 +23,15 @@ use crate::serve::ClientAddr;
 /// The header the console sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// What the guard judges with: the app's state and what each documented route needs.
+#[derive(Clone)]
+pub struct Guard {
+    pub state: AppState,
+    pub routes: Arc<RouteNeeds>,
+}
+
+pub async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> Response {
+    let state = guard.state;
     let peer = request
         .extensions()
         .get::<ConnectInfo<ClientAddr>>()
@@ -35,7 +44,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         headers: request.headers().clone(),
         peer,
     };
-    let judged = policy::judge(&asked.method, &asked.path, uri.query());
+    let judged = policy::judge(&guard.routes, &asked.method, &asked.path, uri.query());
     match admit(&state, &asked, &judged.need).await {
         Ok(me) => {
             match judged.passthrough {

@@ -1,12 +1,14 @@
-//! What each request needs, by method and path, in one table: nothing (sign-in, health checks,
-//! the browser app), any signed-in caller, or a role on the cluster in the path, on some
-//! cluster, or on every cluster (for what belongs to none: users, alert rules). Changes to
-//! connectors need the role of their [`Action`], the table the console's buttons read too. The
-//! passthrough is judged by the Connect call it parses into, so it needs what the same action
-//! needs in the console.
+//! What each request needs: nothing (sign-in, health checks, the browser app), any signed-in
+//! caller, or a role on the cluster in the path, on some cluster, or on every cluster (for what
+//! belongs to none: users, alert rules). Each documented route declares its need beside its
+//! path ([`NEEDS_EXTENSION`]); changes to connectors name their [`Action`], whose role the
+//! console's buttons read too. The passthrough is judged by the Connect call it parses into, so
+//! it needs what the same action needs in the console.
 
 use api_types::{Action, Me, Role, role_on};
 use axum::http::Method;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
 
 use super::passthrough::{self, Passthrough, Refused};
 use crate::connect::call::names::decode;
@@ -83,21 +85,23 @@ pub struct Judged {
     pub passthrough: Option<Result<Passthrough, Refused>>,
 }
 
-/// What `method` on `path` with `query` (as requested, still percent-encoded) needs.
-pub fn judge(method: &Method, path: &str, query: Option<&str>) -> Judged {
+/// What `method` on `path` with `query` (as requested, still percent-encoded) needs: the
+/// passthrough by its Connect call, a documented route by what it declares (`routes`), and
+/// anything else by whether it changes something.
+pub fn judge(routes: &RouteNeeds, method: &Method, path: &str, query: Option<&str>) -> Judged {
     let passthrough = passthrough::recognise(method, path, query);
     let need = match &passthrough {
         Some(Ok(asked)) => Need::Role(asked.role(), Scope::Cluster(asked.cluster.clone())),
         // Refused anyway; who may hear why is whoever may read the cluster.
         Some(Err(refused)) => Need::Role(Role::Viewer, Scope::Cluster(refused.cluster.clone())),
-        None => need(method, path),
+        None => need(routes, method, path),
     };
     Judged { need, passthrough }
 }
 
 /// What `method` on `path` (as requested, still percent-encoded) needs, outside the
 /// passthrough.
-fn need(method: &Method, path: &str) -> Need {
+fn need(routes: &RouteNeeds, method: &Method, path: &str) -> Need {
     if path == "/metrics" {
         return Need::Role(Role::Viewer, Scope::AnyCluster);
     }
@@ -105,45 +109,139 @@ fn need(method: &Method, path: &str) -> Need {
         return Need::Nothing;
     };
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let read = is_read(method);
-    let on = |role, cluster: &str| {
-        let cluster = decode(cluster).unwrap_or_else(|_| cluster.to_owned());
-        Need::Role(role, Scope::Cluster(cluster))
-    };
-    match segments.as_slice() {
-        ["auth", "password"] => Need::SignedIn,
-        ["auth", ..] => Need::Nothing,
-        ["tokens", ..] => Need::SignedIn,
-        ["users", ..] => Need::Role(Role::Admin, Scope::Everywhere),
-        ["alerts", "rules", ..] if !read => Need::Role(Role::Admin, Scope::Everywhere),
-        ["alerts", "incidents", _, _] if !read => Need::Role(Role::Operator, Scope::AnyCluster),
-        // Each connector of a bulk action is checked by the action itself.
-        ["connectors", "bulk"] => Need::Role(Role::Operator, Scope::AnyCluster),
-        // Plan and apply name their clusters in the body; the handler checks each.
-        ["specs", "plan" | "apply"] => Need::Role(Role::Editor, Scope::AnyCluster),
-        ["clusters", cluster, ..] if read => on(Role::Viewer, cluster),
-        // Restoring a stored secret in validation needs an editor, which the handler checks.
-        ["clusters", cluster, "plugins", _, "validate"] => on(Role::Viewer, cluster),
-        ["clusters", cluster, "loggers", ..] => on(Action::LoggerChange.role(), cluster),
-        ["clusters", cluster, "connectors", _, action] => {
-            let action = match *action {
-                "pause" => Action::Pause,
-                "resume" => Action::Resume,
-                "stop" => Action::Stop,
-                "restart" => Action::Restart,
-                "rollback" => Action::Rollback,
-                _ => Action::Update,
-            };
-            on(action.role(), cluster)
-        }
-        ["clusters", cluster, "connectors", _, "tasks", _, "restart"] => {
-            on(Action::TaskRestart.role(), cluster)
-        }
-        ["clusters", cluster, ..] => on(Role::Editor, cluster),
-        _ if read => Need::Role(Role::Viewer, Scope::AnyCluster),
-        // A change Plugboard does not know: the strictest need (it then answers 404).
-        _ => Need::Role(Role::Admin, Scope::Everywhere),
+    match routes.find(method, &segments) {
+        Some(need) => need,
+        // No such route (it answers 404): a reader may hear that, a change needs the most.
+        None if is_read(method) => Need::Role(Role::Viewer, Scope::AnyCluster),
+        None => Need::Role(Role::Admin, Scope::Everywhere),
     }
+}
+
+/// The OpenAPI extension in which each operation declares what it needs, beside its path in
+/// its `#[utoipa::path]`: `anyone`, `signed in`, or a role (`viewer`, `operator`, `editor`,
+/// `admin`) or an action (whose role [`Action::role`] gives) `on cluster` (the one in the path),
+/// `on any cluster` (lists then cut to the caller's clusters), or `everywhere`.
+pub const NEEDS_EXTENSION: &str = "x-plugboard-needs";
+
+/// What each documented operation needs, read from its [`NEEDS_EXTENSION`].
+#[derive(Debug, Default)]
+pub struct RouteNeeds(Vec<RouteNeed>);
+
+#[derive(Debug)]
+struct RouteNeed {
+    method: Method,
+    /// The route's segments below `/api/v1`: a literal, or `None` for a parameter.
+    segments: Vec<Option<String>>,
+    /// Which segment is `{cluster}`, for a need on the cluster in the path.
+    cluster_at: Option<usize>,
+    declared: Declared,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Declared {
+    Anyone,
+    SignedIn,
+    Role(Role, Place),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Place {
+    Cluster,
+    AnyCluster,
+    Everywhere,
+}
+
+impl Declared {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "anyone" => return Some(Self::Anyone),
+            "signed in" => return Some(Self::SignedIn),
+            _ => {}
+        }
+        let places = [
+            (" on any cluster", Place::AnyCluster),
+            (" on cluster", Place::Cluster),
+            (" everywhere", Place::Everywhere),
+        ];
+        let (who, place) = places
+            .into_iter()
+            .find_map(|(suffix, place)| Some((text.strip_suffix(suffix)?, place)))?;
+        let role = Role::parse(who).or_else(|| Action::parse(who).map(Action::role))?;
+        Some(Self::Role(role, place))
+    }
+}
+
+impl RouteNeeds {
+    /// The need of every operation of `document` (paths below `/api/v1`), or which operation
+    /// declares none that can be read.
+    pub fn from_document(document: &OpenApi) -> Result<Self, String> {
+        let mut needs = Vec::new();
+        for (path, item) in &document.paths.paths {
+            for (method, operation) in operations(item) {
+                let declared = operation
+                    .extensions
+                    .as_ref()
+                    .and_then(|e| e.get(NEEDS_EXTENSION)?.as_str())
+                    .and_then(Declared::parse)
+                    .ok_or_else(|| format!("{method} {path} declares no {NEEDS_EXTENSION}"))?;
+                let template: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+                let cluster_at = template.iter().position(|s| *s == "{cluster}");
+                if matches!(declared, Declared::Role(_, Place::Cluster)) && cluster_at.is_none() {
+                    return Err(format!(
+                        "{method} {path} needs a role on a cluster it lacks"
+                    ));
+                }
+                let segments = template
+                    .iter()
+                    .map(|s| (!s.starts_with('{')).then(|| (*s).to_owned()))
+                    .collect();
+                needs.push(RouteNeed {
+                    method,
+                    segments,
+                    cluster_at,
+                    declared,
+                });
+            }
+        }
+        Ok(Self(needs))
+    }
+
+    /// The need of the operation `method` on `segments` reaches: the most specific route, as
+    /// the router picks it (a literal segment wins over a parameter).
+    fn find(&self, method: &Method, segments: &[&str]) -> Option<Need> {
+        let route = self
+            .0
+            .iter()
+            .filter(|r| r.method == *method && r.segments.len() == segments.len())
+            .filter(|r| {
+                (r.segments.iter().zip(segments)).all(|(t, s)| t.as_deref().is_none_or(|t| t == *s))
+            })
+            .max_by_key(|r| r.segments.iter().map(Option::is_some).collect::<Vec<_>>())?;
+        Some(match route.declared {
+            Declared::Anyone => Need::Nothing,
+            Declared::SignedIn => Need::SignedIn,
+            Declared::Role(role, Place::Cluster) => {
+                let raw = segments[route.cluster_at?];
+                let cluster = decode(raw).unwrap_or_else(|_| raw.to_owned());
+                Need::Role(role, Scope::Cluster(cluster))
+            }
+            Declared::Role(role, Place::AnyCluster) => Need::Role(role, Scope::AnyCluster),
+            Declared::Role(role, Place::Everywhere) => Need::Role(role, Scope::Everywhere),
+        })
+    }
+}
+
+/// The operations of a path, with their methods.
+fn operations(item: &PathItem) -> impl Iterator<Item = (Method, &Operation)> {
+    [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::PATCH, &item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(method, operation)| Some((method, operation.as_ref()?)))
 }
 
 #[cfg(test)]

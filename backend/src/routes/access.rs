@@ -83,7 +83,7 @@ fn shown_name(name: &str) -> String {
     format!("{}{ellipsis}", short.escape_debug())
 }
 
-#[utoipa::path(post, path = "/auth/login", request_body = api_types::Login, responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/login", request_body = api_types::Login, responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("anyone"))))]
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
@@ -107,7 +107,7 @@ async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response())
 }
 
-#[utoipa::path(post, path = "/auth/logout", responses((status = 204, description = "Signed out"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/logout", responses((status = 204, description = "Signed out"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("anyone"))))]
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let cookie = headers
         .get(header::COOKIE)
@@ -120,14 +120,14 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
 }
 
-#[utoipa::path(get, path = "/auth/me", responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/auth/me", responses((status = 200, body = api_types::Me), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("anyone"))))]
 async fn me(me: Option<Extension<Me>>) -> Result<Json<Me>, ApiError> {
     me.map(|Extension(me)| Json(me))
         .ok_or_else(|| ApiError::Unauthenticated("not signed in".into()))
 }
 
 /// A built-in user's own new password, given the current one; every session of the user ends.
-#[utoipa::path(post, path = "/auth/password", request_body = api_types::PasswordChange, responses((status = 204, description = "Changed; every session of the user ended"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/password", request_body = api_types::PasswordChange, responses((status = 204, description = "Changed; every session of the user ended"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("signed in"))))]
 async fn change_own_password(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -148,12 +148,12 @@ async fn change_own_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/users", responses((status = 200, body = Vec<api_types::User>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/users", responses((status = 200, body = Vec<api_types::User>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn list_users(State(state): State<AppState>) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(users::list(&state.db).await?))
 }
 
-#[utoipa::path(post, path = "/users", request_body = api_types::UserChange, responses((status = 201, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/users", request_body = api_types::UserChange, responses((status = 201, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn create_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -164,7 +164,7 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(put, path = "/users/{name}", params(("name" = String, Path)), request_body = api_types::UserChange, responses((status = 200, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/users/{name}", params(("name" = String, Path)), request_body = api_types::UserChange, responses((status = 200, body = api_types::User), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn update_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -176,7 +176,7 @@ async fn update_user(
     Ok(Json(user))
 }
 
-#[utoipa::path(delete, path = "/users/{name}", params(("name" = String, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/users/{name}", params(("name" = String, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn delete_user(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -192,7 +192,7 @@ fn is_admin(me: &Me) -> bool {
 }
 
 /// Admins see every token; everyone else their own.
-#[utoipa::path(get, path = "/tokens", responses((status = 200, body = Vec<api_types::ApiToken>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/tokens", responses((status = 200, body = Vec<api_types::ApiToken>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("signed in"))))]
 async fn list_tokens(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -201,7 +201,7 @@ async fn list_tokens(
     Ok(Json(tokens::list(&state.db, only).await?))
 }
 
-#[utoipa::path(post, path = "/tokens", request_body = api_types::NewToken, responses((status = 201, body = api_types::CreatedToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/tokens", request_body = api_types::NewToken, responses((status = 201, body = api_types::CreatedToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("signed in"))))]
 async fn create_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -228,7 +228,7 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::ApiToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::ApiToken), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("signed in"))))]
 async fn revoke_token(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,

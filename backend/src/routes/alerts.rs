@@ -41,7 +41,7 @@ fn shown(mut rule: AlertRule, me: &Me) -> AlertRule {
     rule
 }
 
-#[utoipa::path(get, path = "/alerts/rules", responses((status = 200, body = Vec<api_types::AlertRule>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/rules", responses((status = 200, body = Vec<api_types::AlertRule>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn list_rules(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -50,7 +50,7 @@ async fn list_rules(
     Ok(Json(rules.into_iter().map(|r| shown(r, &me)).collect()))
 }
 
-#[utoipa::path(post, path = "/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/rules", request_body = api_types::RuleSpec, responses((status = 201, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn create_rule(
     State(state): State<AppState>,
     ApiJson(spec): ApiJson<RuleSpec>,
@@ -62,7 +62,7 @@ async fn create_rule(
     ))
 }
 
-#[utoipa::path(get, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn get_rule(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -71,7 +71,7 @@ async fn get_rule(
     Ok(Json(shown(rules::get(&state.db, id).await?, &me)))
 }
 
-#[utoipa::path(put, path = "/alerts/rules/{id}", params(("id" = i64, Path)), request_body = api_types::RuleSpec, responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/alerts/rules/{id}", params(("id" = i64, Path)), request_body = api_types::RuleSpec, responses((status = 200, body = api_types::AlertRule), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn replace_rule(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -81,7 +81,7 @@ async fn replace_rule(
     Ok(Json(rules::save(&state.db, Some(id), &spec).await?))
 }
 
-#[utoipa::path(delete, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/alerts/rules/{id}", params(("id" = i64, Path)), responses((status = 204, description = "Removed"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("admin everywhere"))))]
 async fn delete_rule(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
@@ -106,7 +106,7 @@ struct IncidentQuery {
     limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/alerts/incidents", params(IncidentQuery), responses((status = 200, body = Vec<api_types::Incident>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/incidents", params(IncidentQuery), responses((status = 200, body = Vec<api_types::Incident>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn list_incidents(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -134,7 +134,7 @@ async fn incident_for(
     Ok(incident)
 }
 
-#[utoipa::path(get, path = "/alerts/incidents/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/incidents/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn get_incident(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -143,7 +143,7 @@ async fn get_incident(
     Ok(Json(incident_for(&state, &me, id, Role::Viewer).await?))
 }
 
-#[utoipa::path(post, path = "/alerts/incidents/{id}/acknowledge", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/incidents/{id}/acknowledge", params(("id" = i64, Path)), responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("operator on any cluster"))))]
 async fn acknowledge(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -153,7 +153,7 @@ async fn acknowledge(
     Ok(Json(incidents::acknowledge(&state.db, id).await?))
 }
 
-#[utoipa::path(post, path = "/alerts/incidents/{id}/silence", params(("id" = i64, Path)), request_body = api_types::SilenceRequest, responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/alerts/incidents/{id}/silence", params(("id" = i64, Path)), request_body = api_types::SilenceRequest, responses((status = 200, body = api_types::Incident), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("operator on any cluster"))))]
 async fn silence(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -171,7 +171,7 @@ async fn silence(
     ))
 }
 
-#[utoipa::path(get, path = "/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn summary(State(state): State<AppState>) -> Result<Json<AlertSummary>, ApiError> {
     Ok(Json(incidents::summary(&state.db).await?))
 }

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(run_bulk_action))
 }
 
-#[utoipa::path(post, path = "/connectors/bulk", request_body = api_types::BulkRequest, responses((status = 200, body = Vec<api_types::BulkOutcome>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/connectors/bulk", request_body = api_types::BulkRequest, responses((status = 200, body = Vec<api_types::BulkOutcome>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("operator on any cluster"))))]
 async fn run_bulk_action(
     State(state): State<AppState>,
     origin: ChangeOrigin,

@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Every cluster the caller has a role on, each with a probe of each worker; all probes run
 /// at once.
-#[utoipa::path(get, path = "/clusters", responses((status = 200, body = Vec<api_types::ClusterOverview>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters", responses((status = 200, body = Vec<api_types::ClusterOverview>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn list_clusters(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -34,7 +34,7 @@ async fn list_clusters(
     Json(join_all(overviews).await)
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_cluster(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,

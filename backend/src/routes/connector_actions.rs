@@ -35,7 +35,7 @@ fn every_key_set(config: BTreeMap<String, String>) -> BTreeMap<String, Option<St
     config.into_iter().map(|(k, v)| (k, Some(v))).collect()
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), request_body = api_types::NewConnector, responses((status = 201, description = "Connect's answer: the new connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), request_body = api_types::NewConnector, responses((status = 201, description = "Connect's answer: the new connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("create on cluster"))))]
 async fn create_connector(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -58,7 +58,7 @@ async fn create_connector(
     Ok(relay_masked(client, &call, response).await)
 }
 
-#[utoipa::path(put, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = 201, description = "Created by the update", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = 201, description = "Created by the update", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("update on cluster"))))]
 async fn replace_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -76,7 +76,7 @@ async fn replace_connector_config(
 }
 
 /// KIP-477 patch: keys with a string value are set, keys with `null` are removed.
-#[utoipa::path(patch, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, Option<String>>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(patch, path = "/clusters/{cluster}/connectors/{name}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = std::collections::BTreeMap<String, Option<String>>, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("patch on cluster"))))]
 async fn patch_connector_config(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -94,7 +94,7 @@ async fn patch_connector_config(
     Ok(relay_masked(client, &call, response).await)
 }
 
-#[utoipa::path(delete, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Deleted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(delete, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Deleted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("delete on cluster"))))]
 async fn delete_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -109,7 +109,7 @@ async fn delete_connector(
     .await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/pause", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will pause it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/pause", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will pause it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("pause on cluster"))))]
 async fn pause_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -118,7 +118,7 @@ async fn pause_connector(
     act(state, origin, ConnectCall::Pause(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/resume", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will resume it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/resume", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect will resume it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("resume on cluster"))))]
 async fn resume_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -127,7 +127,7 @@ async fn resume_connector(
     act(state, origin, ConnectCall::Resume(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/stop", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Connect will stop it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/stop", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 204, description = "Connect will stop it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("stop on cluster"))))]
 async fn stop_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -136,7 +136,7 @@ async fn stop_connector(
     act(state, origin, ConnectCall::Stop(path.name.clone()), path).await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/topics/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect forgets the active topics"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/topics/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 202, description = "Connect forgets the active topics"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("topics_reset on cluster"))))]
 async fn reset_connector_topics(
     state: State<AppState>,
     path: ConnectorPath,
@@ -152,7 +152,7 @@ async fn reset_connector_topics(
 }
 
 /// `?include_tasks=true&only_failed=true` as in KIP-745; both default to false.
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("include_tasks" = Option<bool>, Query), ("only_failed" = Option<bool>, Query)), responses((status = 202, description = "Connect restarts what the scope names", body = Object), (status = 204, description = "Connect restarted the connector"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("include_tasks" = Option<bool>, Query), ("only_failed" = Option<bool>, Query)), responses((status = 202, description = "Connect restarts what the scope names", body = Object), (status = 204, description = "Connect restarted the connector"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("restart on cluster"))))]
 async fn restart_connector(
     state: State<AppState>,
     path: ConnectorPath,
@@ -168,7 +168,7 @@ async fn restart_connector(
     .await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/tasks/{task}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("task" = u32, Path)), responses((status = 204, description = "Restarted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/tasks/{task}/restart", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), ("task" = u32, Path)), responses((status = 204, description = "Restarted"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("task_restart on cluster"))))]
 async fn restart_task(
     state: State<AppState>,
     path: ConnectorPath,

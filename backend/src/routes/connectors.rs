@@ -30,7 +30,7 @@ struct ListQuery {
 
 /// Every connector of every cluster the caller has a role on (or of `?cluster=`). A cluster
 /// that does not answer is listed in `unreachable` with the reason, never silently left out.
-#[utoipa::path(get, path = "/connectors", params(ListQuery), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/connectors", params(ListQuery), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn list_connectors(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -58,7 +58,7 @@ async fn list_connectors(
 }
 
 /// The connectors of one cluster; an unreachable cluster is an error naming it.
-#[utoipa::path(get, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ConnectorList), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_cluster_connectors(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -73,7 +73,7 @@ async fn list_cluster_connectors(
     }))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_connector(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -39,7 +39,7 @@ struct TimelineQuery {
 }
 
 /// The connector's and its tasks' state changes seen by polling, newest first.
-#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/timeline", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), TimelineQuery), responses((status = 200, body = Vec<api_types::StateTransition>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/timeline", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name"), TimelineQuery), responses((status = 200, body = Vec<api_types::StateTransition>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_state_transitions(
     State(state): State<AppState>,
     ApiPath((cluster_id, name)): ApiPath<(String, String)>,
@@ -52,7 +52,7 @@ async fn list_state_transitions(
 }
 
 /// Newest first, `limit` (at most 500) at a time; `next_before` asks for the next page.
-#[utoipa::path(get, path = "/history", params(crate::history::store::Filter), responses((status = 200, body = api_types::HistoryPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history", params(crate::history::store::Filter), responses((status = 200, body = api_types::HistoryPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn list_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -70,7 +70,7 @@ async fn list_history(
 }
 
 /// The events matching the filter as JSON lines, oldest last, for archiving or `jq`.
-#[utoipa::path(get, path = "/history/export", params(crate::history::store::Filter), responses((status = 200, description = "One history event (JSON) per line", content_type = "application/x-ndjson", body = String), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/export", params(crate::history::store::Filter), responses((status = 200, description = "One history event (JSON) per line", content_type = "application/x-ndjson", body = String), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn export_history(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -93,7 +93,7 @@ async fn export_history(
     Ok((headers, lines).into_response())
 }
 
-#[utoipa::path(get, path = "/history/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::HistoryEvent), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/{id}", params(("id" = i64, Path)), responses((status = 200, body = api_types::HistoryEvent), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn get_history_event(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -118,7 +118,7 @@ struct DiffQuery {
 }
 
 /// What changed between the configs that two events left the connector with.
-#[utoipa::path(get, path = "/history/diff", params(DiffQuery), responses((status = 200, body = Vec<api_types::ConfigChange>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/history/diff", params(DiffQuery), responses((status = 200, body = Vec<api_types::ConfigChange>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn diff_versions(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -134,7 +134,7 @@ async fn diff_versions(
     Ok(Json(ConfigChange::between(before, after)))
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/rollback", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::RollbackRequest, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/rollback", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::RollbackRequest, responses((status = 200, description = "Connect's answer: the connector's info, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("rollback on cluster"))))]
 async fn roll_back_connector(
     State(state): State<AppState>,
     ConnectorPath {

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_connector_kafka))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaStatus), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaStatus), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_status(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -42,7 +42,7 @@ async fn get_status(
     Ok(Json(state.kafka.status(&cluster)))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaTopics), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaTopics), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_topics(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -55,7 +55,7 @@ async fn list_topics(
     }))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics/{topic}", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path)), responses((status = 200, body = api_types::TopicDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/topics/{topic}", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path)), responses((status = 200, body = api_types::TopicDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_topic(
     State(state): State<AppState>,
     ApiPath((cluster, topic)): ApiPath<(String, String)>,
@@ -67,7 +67,7 @@ async fn get_topic(
         .ok_or_else(|| ApiError::NotFound(format!("Kafka has no topic `{topic}`")))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaGroups), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::KafkaGroups), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_groups(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -80,7 +80,7 @@ async fn list_groups(
     }))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path)), responses((status = 200, body = api_types::GroupDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path)), responses((status = 200, body = api_types::GroupDetail), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_group(
     State(state): State<AppState>,
     ApiPath((cluster, group)): ApiPath<(String, String)>,
@@ -100,7 +100,7 @@ struct LagQuery {
 }
 
 /// A group's lag over the last hour (default), day or week.
-#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}/lag", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path), LagQuery), responses((status = 200, body = Vec<api_types::LagPoint>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/kafka/groups/{group}/lag", params(("cluster" = String, Path, description = "The cluster's id"), ("group" = String, Path), LagQuery), responses((status = 200, body = Vec<api_types::LagPoint>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_lag_history(
     State(state): State<AppState>,
     ApiPath((cluster, group)): ApiPath<(String, String)>,
@@ -114,7 +114,7 @@ async fn get_lag_history(
 
 /// A sink's group lag and the health of a connector's topics. Answers (with the status saying
 /// why) even when Kafka has not been read yet, so the connector page can show the reason.
-#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/kafka", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorKafka), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/kafka", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::ConnectorKafka), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_connector_kafka(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_logger_level))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/loggers", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, description = "Connect's answer: each logger's level", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/loggers", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, description = "Connect's answer: each logger's level", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_loggers(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -43,7 +43,7 @@ struct WorkerLoggersQuery {
 }
 
 /// Each worker's own answer: levels differ between workers after a change made on one.
-#[utoipa::path(get, path = "/clusters/{cluster}/workers/loggers", params(("cluster" = String, Path, description = "The cluster's id"), WorkerLoggersQuery), responses((status = 200, body = Vec<api_types::WorkerLoggers>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/workers/loggers", params(("cluster" = String, Path, description = "The cluster's id"), WorkerLoggersQuery), responses((status = 200, body = Vec<api_types::WorkerLoggers>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_worker_loggers(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -83,7 +83,7 @@ fn worker_loggers(
     }
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), responses((status = 200, body = api_types::LoggerLevel), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), responses((status = 200, body = api_types::LoggerLevel), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_logger_level(
     State(state): State<AppState>,
     ApiPath((cluster_id, logger)): ApiPath<(String, String)>,
@@ -93,7 +93,7 @@ async fn get_logger_level(
     Ok(relay(client.call(&call, None).await?))
 }
 
-#[utoipa::path(put, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), request_body = api_types::LoggerChange, responses((status = 200, description = "Connect's answer: the loggers changed on the worker", body = Object), (status = 204, description = "Every worker will change it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/loggers/{logger}", params(("cluster" = String, Path, description = "The cluster's id"), ("logger" = String, Path)), request_body = api_types::LoggerChange, responses((status = 200, description = "Connect's answer: the loggers changed on the worker", body = Object), (status = 204, description = "Every worker will change it"), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("logger_change on cluster"))))]
 async fn set_logger_level(
     State(state): State<AppState>,
     ApiPath((cluster_id, logger)): ApiPath<(String, String)>,

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_connector_offsets))
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/alter", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/alter", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("offsets_alter on cluster"))))]
 async fn alter_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,
@@ -44,7 +44,7 @@ async fn alter_connector_offsets(
     run_flow(state, path, origin, flow).await
 }
 
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/offsets/reset", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::OffsetsChange, responses((status = 200, body = api_types::OffsetsOutcome), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("offsets_reset on cluster"))))]
 async fn reset_connector_offsets(
     state: State<AppState>,
     path: ConnectorPath,

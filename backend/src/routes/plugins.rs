@@ -36,7 +36,7 @@ struct PluginsQuery {
 
 /// Each worker's own list: while a plugin is installed or upgraded worker by worker, the
 /// workers' lists differ, and Connect's own answer is only the worker asked.
-#[utoipa::path(get, path = "/clusters/{cluster}/workers/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, body = Vec<api_types::WorkerPlugins>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/workers/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, body = Vec<api_types::WorkerPlugins>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_worker_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -82,7 +82,7 @@ impl VersionQuery {
     }
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/plugins", params(("cluster" = String, Path, description = "The cluster's id"), PluginsQuery), responses((status = 200, description = "Connect's answer: each plugin's class, type and version", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn list_plugins(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
@@ -95,7 +95,7 @@ async fn list_plugins(
     Ok(relay(client.call(&call, None).await?))
 }
 
-#[utoipa::path(get, path = "/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/plugins/{plugin}/config", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), responses((status = 200, description = "Connect's answer: the plugin's settings", body = Vec<Object>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn get_plugin_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,
@@ -111,7 +111,7 @@ async fn get_plugin_config(
 /// hidden; the plugin named in the path is filled in as `connector.class` when the config has
 /// none. Placeholders of an existing connector's secrets (named by `name`) are validated as the
 /// stored values, for callers who may edit that connector.
-#[utoipa::path(put, path = "/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(put, path = "/clusters/{cluster}/plugins/{plugin}/validate", params(("cluster" = String, Path, description = "The cluster's id"), ("plugin" = String, Path), VersionQuery), request_body = std::collections::BTreeMap<String, String>, responses((status = 200, description = "Connect's answer: groups, definitions, values and errors, secrets hidden", body = Object), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn validate_config(
     State(state): State<AppState>,
     ApiPath((cluster_id, plugin)): ApiPath<(String, String)>,

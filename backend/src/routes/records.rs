@@ -47,7 +47,7 @@ struct RecordsQuery {
 
 /// Records of a topic, bounded in count, bytes and time; keys, values and headers as text or
 /// hex, cut at 16 KiB with their size.
-#[utoipa::path(get, path = "/clusters/{cluster}/topics/{topic}/records", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path, description = "The topic"), RecordsQuery), responses((status = 200, body = api_types::RecordPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/topics/{topic}/records", params(("cluster" = String, Path, description = "The cluster's id"), ("topic" = String, Path, description = "The topic"), RecordsQuery), responses((status = 200, body = api_types::RecordPage), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn read_records(
     State(state): State<AppState>,
     ApiPath((cluster, topic)): ApiPath<(String, String)>,
@@ -114,7 +114,7 @@ fn reading_of(topic: &str, query: &RecordsQuery, max_time: std::time::Duration) 
 /// Whether the connector skips failed records, and its dead letter queue: size, records of the
 /// last hour, the newest, a warning when it fills while the connector looks healthy, and (for
 /// callers who may read record contents) the latest dead letters grouped by cause.
-#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/dead-letters", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::DeadLetters), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/connectors/{name}/dead-letters", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), responses((status = 200, body = api_types::DeadLetters), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn dead_letters_of(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,
@@ -169,7 +169,7 @@ async fn dead_letters_of(
 
 /// Produces chosen dead letters again (some, or an error group's) to the topic each came from
 /// or to `target`; with `dry_run`, only says how many and where. At least once.
-#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/dead-letters/replay", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::ReplayRequest, responses((status = 200, body = api_types::ReplayReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/clusters/{cluster}/connectors/{name}/dead-letters/replay", params(("cluster" = String, Path, description = "The cluster's id"), ("name" = String, Path, description = "The connector's name")), request_body = api_types::ReplayRequest, responses((status = 200, body = api_types::ReplayReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("replay on cluster"))))]
 async fn replay_dead_letters(
     State(state): State<AppState>,
     ConnectorPath { cluster, name }: ConnectorPath,

@@ -39,7 +39,7 @@ struct SpecsQuery {
 }
 
 /// The cluster's connectors as specs, every secret replaced by an `${env:...}` reference.
-#[utoipa::path(get, path = "/clusters/{cluster}/specs", params(("cluster" = String, Path, description = "The cluster's id"), SpecsQuery), responses((status = 200, body = Vec<api_types::ConnectorSpec>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/specs", params(("cluster" = String, Path, description = "The cluster's id"), SpecsQuery), responses((status = 200, body = Vec<api_types::ConnectorSpec>), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn export_specs(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -82,7 +82,7 @@ struct DriftQuery {
 }
 
 /// The cluster's connectors against the specs last applied to it.
-#[utoipa::path(get, path = "/clusters/{cluster}/drift", params(("cluster" = String, Path, description = "The cluster's id"), DriftQuery), responses((status = 200, body = api_types::ClusterDrift), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(get, path = "/clusters/{cluster}/drift", params(("cluster" = String, Path, description = "The cluster's id"), DriftQuery), responses((status = 200, body = api_types::ClusterDrift), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 async fn cluster_drift(
     State(state): State<AppState>,
     ApiPath(cluster): ApiPath<String>,
@@ -96,7 +96,7 @@ async fn cluster_drift(
 
 /// What applying the specs would change. Needs the editor role on every cluster they name
 /// (a plan compares secret values, so it is no viewer's oracle).
-#[utoipa::path(post, path = "/specs/plan", request_body = api_types::PlanRequest, responses((status = 200, body = api_types::Plan), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/specs/plan", request_body = api_types::PlanRequest, responses((status = 200, body = api_types::Plan), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("editor on any cluster"))))]
 async fn plan_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,
@@ -118,7 +118,7 @@ async fn plan_specs(
 
 /// Carries out the plan of the specs (or only plans it, with `dry_run`), recorded in the
 /// history with source `apply`; the specs become their clusters' managed set.
-#[utoipa::path(post, path = "/specs/apply", request_body = api_types::ApplyRequest, responses((status = 200, body = api_types::ApplyReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)))]
+#[utoipa::path(post, path = "/specs/apply", request_body = api_types::ApplyRequest, responses((status = 200, body = api_types::ApplyReport), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("editor on any cluster"))))]
 async fn apply_specs(
     State(state): State<AppState>,
     origin: ChangeOrigin,

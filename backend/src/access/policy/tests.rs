@@ -1,4 +1,5 @@
-//! The policy table, row by row, and how grants limited to clusters meet it.
+//! The policy, row by row, as the routes declare it; how grants limited to clusters meet it;
+//! and that a route declaring no need is caught.
 
 use api_types::{Grant, SignedInVia};
 
@@ -144,9 +145,30 @@ fn each_kind_of_request_needs_its_role() {
             "/api/v1/alerts/incidents/3/acknowledge",
             Need::Role(Role::Operator, Scope::AnyCluster),
         ),
+        (
+            Method::GET,
+            "/api/v1/clusters/pr%6Fd/connectors/a",
+            cluster(Role::Viewer),
+        ),
+        // No such route: it answers 404, to a reader; a change needs the most.
+        (
+            Method::GET,
+            "/api/v1/nowhere",
+            Need::Role(Role::Viewer, Scope::AnyCluster),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/clusters/prod",
+            Need::Role(Role::Admin, Scope::Everywhere),
+        ),
     ];
+    let (_, routes) = crate::routes::router();
     for (method, path, expected) in rows {
-        assert_eq!(judge(&method, path, None).need, expected, "{method} {path}");
+        assert_eq!(
+            judge(&routes, &method, path, None).need,
+            expected,
+            "{method} {path}"
+        );
     }
 }
 
@@ -163,5 +185,38 @@ fn a_grant_limited_to_clusters_counts_only_there() {
     assert!(
         refusal.contains("role viewer") && refusal.contains("role operator"),
         "{refusal}"
+    );
+}
+
+#[test]
+fn an_operation_that_declares_no_need_or_an_unreadable_one_is_named() {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder};
+    use utoipa::openapi::{OpenApiBuilder, extensions::ExtensionsBuilder};
+    let document = |operation: OperationBuilder| {
+        let item = PathItem::new(HttpMethod::Post, operation);
+        let paths = PathsBuilder::new().path("/clusters/{cluster}/things", item);
+        OpenApiBuilder::new().paths(paths).build()
+    };
+    let declaring = |text: &str| {
+        let extensions = ExtensionsBuilder::new().add(NEEDS_EXTENSION, text).build();
+        OperationBuilder::new().extensions(Some(extensions))
+    };
+
+    let silent = RouteNeeds::from_document(&document(OperationBuilder::new()));
+    let garbled = RouteNeeds::from_document(&document(declaring("editor on the moon")));
+    let declared = RouteNeeds::from_document(&document(declaring("topics_reset on cluster")));
+
+    let silent = silent.unwrap_err();
+    assert!(
+        silent.contains("POST /clusters/{cluster}/things"),
+        "{silent}"
+    );
+    assert!(garbled.is_err());
+    let need = declared
+        .unwrap()
+        .find(&Method::POST, &["clusters", "c", "things"]);
+    assert_eq!(
+        need,
+        Some(Need::Role(Role::Editor, Scope::Cluster("c".into())))
     );
 }
