@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ConnectorKind, Health, RestartScope};
 
-/// What a bulk call does to each connector it selects.
+/// Something done to a connector by its name alone: what a bulk call does to each connector it
+/// selects, an automatic restart, and the connector page's buttons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "action")]
-pub enum BulkAction {
+pub enum ConnectorAction {
     Pause,
     Resume,
     Stop,
@@ -47,7 +48,7 @@ pub struct ConnectorFilter {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkRequest {
     #[serde(flatten)]
-    pub action: BulkAction,
+    pub action: ConnectorAction,
     #[serde(default)]
     pub connectors: Vec<ConnectorRef>,
     #[serde(default)]

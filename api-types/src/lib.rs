@@ -21,8 +21,8 @@ pub use access::{
     UserChange, role_on,
 };
 pub use actions::{
-    BulkAction, BulkOutcome, BulkRequest, ConnectorFilter, ConnectorRef, LoggerChange, LoggerLevel,
-    OffsetsChange, OffsetsOutcome, WorkerLoggers,
+    BulkOutcome, BulkRequest, ConnectorAction, ConnectorFilter, ConnectorRef, LoggerChange,
+    LoggerLevel, OffsetsChange, OffsetsOutcome, WorkerLoggers,
 };
 pub use alerts::{
     AlertRule, AlertSummary, Incident, RuleKind, RuleSpec, SilenceRequest, WebhookFormat,

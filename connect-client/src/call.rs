@@ -14,7 +14,7 @@ mod query;
 #[cfg(test)]
 mod tests;
 
-use api_types::{Action, RestartScope, Role};
+use api_types::{Action, ConnectorAction, RestartScope, Role};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -74,6 +74,17 @@ pub enum ConnectCall {
 }
 
 impl ConnectCall {
+    /// The call that does `action` to connector `name`.
+    pub fn for_action(action: ConnectorAction, name: ConnectorName) -> Self {
+        match action {
+            ConnectorAction::Pause => Self::Pause(name),
+            ConnectorAction::Resume => Self::Resume(name),
+            ConnectorAction::Stop => Self::Stop(name),
+            ConnectorAction::Restart(scope) => Self::Restart(name, scope),
+            ConnectorAction::Delete => Self::DeleteConnector(name),
+        }
+    }
+
     pub fn method(&self) -> Method {
         use ConnectCall::*;
         match self {

@@ -3,7 +3,6 @@
 //! [`ClientContext`], and its errors are its own ([`ConnectError`]).
 //!
 //! - [`call`]: every Connect endpoint as a typed value, parsed from requests or built directly.
-//! - [`actions`]: the connector actions of bulk calls and automatic restarts, as calls.
 //! - [`listing`]: the connector list (one call per cluster) and one connector in detail.
 //! - [`upstream`]: one call to a cluster: worker failover, rebalance retries, timeouts.
 //! - [`settle`]: read-your-writes: a change answered once every worker shows it.
@@ -17,7 +16,6 @@
 //!
 //! Cluster credentials are attached here and nowhere else, so they never reach the browser.
 
-mod actions;
 mod cache;
 pub mod call;
 mod cluster;
@@ -42,7 +40,6 @@ use bytes::Bytes;
 use reqwest::{Method, StatusCode, header::HeaderName};
 use serde::de::DeserializeOwned;
 
-pub use actions::ConnectorAction;
 use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
 pub use cluster::{Cluster, ClusterAuth, ClusterTls, InternalTopics};

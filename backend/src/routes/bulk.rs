@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use api_types::{BulkOutcome, BulkRequest, ConnectorRef};
+use api_types::{BulkOutcome, BulkRequest, ConnectorAction, ConnectorRef};
 use axum::Json;
 use axum::extract::State;
 use futures::StreamExt;
@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::connectors::list_of;
 use super::{ApiJson, ChangeOrigin, change};
 use crate::AppState;
-use crate::connect::{ClusterClient, ConnectorAction, ConnectorName, Freshness};
+use crate::connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
 use crate::error::ApiError;
 
 /// How many connectors are acted on at once.
@@ -30,7 +30,7 @@ async fn run_bulk_action(
     ApiJson(request): ApiJson<BulkRequest>,
 ) -> Result<Json<Vec<BulkOutcome>>, ApiError> {
     let targets = select_targets(&state, &request).await?;
-    let action = ConnectorAction::from(request.action);
+    let action = request.action;
     let outcomes = futures::stream::iter(targets)
         .map(|target| perform(&state, &origin, target, action))
         .buffered(CONCURRENCY)
@@ -91,7 +91,7 @@ async fn perform(
     action: ConnectorAction,
 ) -> BulkOutcome {
     let result = async {
-        let call = action.call(ConnectorName::new(&target.name)?);
+        let call = ConnectCall::for_action(action, ConnectorName::new(&target.name)?);
         // Each connector needs what the single action needs on its cluster.
         origin.require(call.role(), &target.cluster)?;
         let client = state.writable_cluster(&target.cluster)?;

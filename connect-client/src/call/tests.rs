@@ -1,4 +1,4 @@
-use api_types::{Action, RestartScope, Role};
+use api_types::{Action, ConnectorAction, RestartScope, Role};
 use reqwest::Method;
 
 use super::parse::{allowed, parse};
@@ -430,5 +430,18 @@ fn creates_config_changes_and_deletes_settle_and_other_calls_do_not() {
     assert_eq!(
         Settle::of(&ConnectCall::CreateConnector, Some(b"not json")),
         None
+    );
+}
+
+#[test]
+fn a_restart_action_carries_both_kip_745_flags() {
+    let scope = RestartScope {
+        include_tasks: true,
+        only_failed: true,
+    };
+    let call = ConnectCall::for_action(ConnectorAction::Restart(scope), name("a b"));
+    assert_eq!(
+        call.path(),
+        "/connectors/a%20b/restart?includeTasks=true&onlyFailed=true"
     );
 }

@@ -14,7 +14,7 @@ mod version;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use api_types::{Action as ChangeAction, ConnectorDetail, ConnectorSummary};
+use api_types::{Action, ConnectorDetail, ConnectorSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -26,7 +26,7 @@ use crate::links;
 use crate::live::live;
 use crate::pages::short_class;
 use crate::session;
-use actions::{Action, ActionBar, Actions};
+use actions::{ActionBar, Actions, PageAction};
 use dead_letters::DeadLettersCard;
 use drift::DriftCard;
 use kafka::KafkaPanels;
@@ -79,8 +79,8 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         }
     };
     let tasks = Memo::new(move |_| detail.ok_map(|d| d.tasks.clone()));
-    let can_operate = session::may(ChangeAction::Pause.role(), Some(&cluster));
-    let can_edit = session::may(ChangeAction::Update.role(), Some(&cluster));
+    let can_operate = session::may(Action::Pause.role(), Some(&cluster));
+    let can_edit = session::may(Action::Update.role(), Some(&cluster));
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
@@ -118,7 +118,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         <section class="card">
             <h2>"Tasks"</h2>
             {move || tasks.get().map(|tasks| view! {
-                <TaskTable tasks connector_version=summary.with(|s| s.as_ref().and_then(|s| s.version.clone())) busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(Action::RestartTask(id)))) />
+                <TaskTable tasks connector_version=summary.with(|s| s.as_ref().and_then(|s| s.version.clone())) busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(PageAction::RestartTask(id)))) />
             })}
         </section>
         <PluginVersionCard cluster=cluster.clone() name=name.clone() detail can_edit />

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use api_types::{ConnectorState, RestartScope};
+use api_types::{ConnectorAction, ConnectorState, RestartScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -15,32 +15,37 @@ use crate::links;
 use crate::timing::sleep;
 use crate::toasts::Toaster;
 
-/// Something the user can do to a connector from its page.
+const DELETE: PageAction = PageAction::Connector(ConnectorAction::Delete);
+
+/// What a button of the page does: an action on the connector (the vocabulary of bulk calls),
+/// or a restart of one of its tasks.
 #[derive(Clone, Copy, PartialEq)]
-pub enum Action {
-    Pause,
-    Resume,
-    Stop,
-    Restart(RestartScope),
+pub enum PageAction {
+    Connector(ConnectorAction),
     RestartTask(u32),
-    Delete,
 }
 
-impl Action {
+impl From<ConnectorAction> for PageAction {
+    fn from(action: ConnectorAction) -> Self {
+        Self::Connector(action)
+    }
+}
+
+impl PageAction {
     /// What the page says while the action runs, and once it is done.
     fn words(self) -> (String, String) {
         let (doing, done) = match self {
-            Self::Pause => ("Pausing", "Paused"),
-            Self::Resume => ("Resuming", "Resumed"),
-            Self::Stop => ("Stopping", "Stopped"),
-            Self::Restart(_) => ("Restarting", "Restarted"),
+            Self::Connector(ConnectorAction::Pause) => ("Pausing", "Paused"),
+            Self::Connector(ConnectorAction::Resume) => ("Resuming", "Resumed"),
+            Self::Connector(ConnectorAction::Stop) => ("Stopping", "Stopped"),
+            Self::Connector(ConnectorAction::Restart(_)) => ("Restarting", "Restarted"),
+            Self::Connector(ConnectorAction::Delete) => ("Deleting", "Deleted"),
             Self::RestartTask(id) => {
                 return (
                     format!("Restarting task {id}…"),
                     format!("Restarted task {id} of"),
                 );
             }
-            Self::Delete => ("Deleting", "Deleted"),
         };
         (format!("{doing}…"), done.to_owned())
     }
@@ -48,21 +53,29 @@ impl Action {
     /// The connector state the action leads to, when it leads to one.
     fn target_state(self) -> Option<ConnectorState> {
         match self {
-            Self::Pause => Some(ConnectorState::Paused),
-            Self::Resume => Some(ConnectorState::Running),
-            Self::Stop => Some(ConnectorState::Stopped),
+            Self::Connector(ConnectorAction::Pause) => Some(ConnectorState::Paused),
+            Self::Connector(ConnectorAction::Resume) => Some(ConnectorState::Running),
+            Self::Connector(ConnectorAction::Stop) => Some(ConnectorState::Stopped),
             _ => None,
         }
     }
 
     async fn perform(self, cluster: &str, name: &str) -> ApiResult<()> {
         match self {
-            Self::Pause => api::act_on_connector(cluster, name, "pause").await,
-            Self::Resume => api::act_on_connector(cluster, name, "resume").await,
-            Self::Stop => api::act_on_connector(cluster, name, "stop").await,
-            Self::Restart(scope) => api::restart_connector(cluster, name, scope).await,
+            Self::Connector(ConnectorAction::Pause) => {
+                api::act_on_connector(cluster, name, "pause").await
+            }
+            Self::Connector(ConnectorAction::Resume) => {
+                api::act_on_connector(cluster, name, "resume").await
+            }
+            Self::Connector(ConnectorAction::Stop) => {
+                api::act_on_connector(cluster, name, "stop").await
+            }
+            Self::Connector(ConnectorAction::Restart(scope)) => {
+                api::restart_connector(cluster, name, scope).await
+            }
+            Self::Connector(ConnectorAction::Delete) => api::delete_connector(cluster, name).await,
             Self::RestartTask(id) => api::restart_task(cluster, name, id).await,
-            Self::Delete => api::delete_connector(cluster, name).await,
         }
     }
 }
@@ -119,8 +132,8 @@ impl Actions {
         Signal::derive(move || progress.with(Option::is_some))
     }
 
-    pub fn run(&self, action: Action) {
-        let this = *self;
+    pub fn run(&self, action: impl Into<PageAction>) {
+        let (this, action) = (*self, action.into());
         let (doing, done) = action.words();
         this.progress.set(Some(doing));
         spawn_local(async move {
@@ -128,14 +141,14 @@ impl Actions {
             let result = action.perform(&cluster, &name).await;
             let outcome = match result {
                 Err(message) => Err(format!("{name}: {message}")),
-                Ok(()) if action == Action::Delete => Ok(format!("{done} {name}")),
+                Ok(()) if action == DELETE => Ok(format!("{done} {name}")),
                 Ok(()) => {
                     let state = settled_state(&cluster, &name, action.target_state()).await;
                     let state = state.map(|s| format!(", now {s}")).unwrap_or_default();
                     Ok(format!("{done} {name}{state}"))
                 }
             };
-            let deleted = action == Action::Delete && outcome.is_ok();
+            let deleted = action == DELETE && outcome.is_ok();
             this.toaster.outcome(outcome);
             this.progress.try_set(None);
             if deleted {
@@ -161,7 +174,7 @@ pub fn ActionBar(
 ) -> impl IntoView {
     let confirming_delete = RwSignal::new(false);
     let busy = actions.busy();
-    let button = move |action: Action, label: &'static str, testid: &'static str| {
+    let button = move |action: ConnectorAction, label: &'static str, testid: &'static str| {
         view! {
             <button disabled=move || busy.get() on:click=move |_| actions.run(action) data-testid=testid>
                 {label}
@@ -170,7 +183,7 @@ pub fn ActionBar(
     };
     let restart = move |scope: RestartScope, label: &'static str, testid: &'static str| {
         view! {
-            <button disabled=move || busy.get() on:click=move |_| actions.run(Action::Restart(scope)) data-testid=testid>
+            <button disabled=move || busy.get() on:click=move |_| actions.run(ConnectorAction::Restart(scope)) data-testid=testid>
                 {label}
             </button>
         }
@@ -187,9 +200,9 @@ pub fn ActionBar(
     }
     view! {
         <div class="button-row actions" data-testid="actions">
-            <Show when=is(ConnectorState::Running)>{button(Action::Pause, "Pause", "pause")}</Show>
-            <Show when=move || is(ConnectorState::Paused)() || is(ConnectorState::Stopped)()>{button(Action::Resume, "Resume", "resume")}</Show>
-            <Show when=move || !is(ConnectorState::Stopped)()>{button(Action::Stop, "Stop", "stop")}</Show>
+            <Show when=is(ConnectorState::Running)>{button(ConnectorAction::Pause, "Pause", "pause")}</Show>
+            <Show when=move || is(ConnectorState::Paused)() || is(ConnectorState::Stopped)()>{button(ConnectorAction::Resume, "Resume", "resume")}</Show>
+            <Show when=move || !is(ConnectorState::Stopped)()>{button(ConnectorAction::Stop, "Stop", "stop")}</Show>
             <details class="menu">
                 <summary data-testid="restart-menu">"Restart"</summary>
                 <div class="menu-items">
@@ -210,7 +223,7 @@ pub fn ActionBar(
                 prompt=confirm_prompt.clone()
                 expected=name.clone()
                 button="Delete connector"
-                on_confirm=Callback::new(move |_| { confirming_delete.set(false); actions.run(Action::Delete) })
+                on_confirm=Callback::new(move |_| { confirming_delete.set(false); actions.run(ConnectorAction::Delete) })
                 on_cancel=Callback::new(move |_| confirming_delete.set(false))
             />
         </Show>

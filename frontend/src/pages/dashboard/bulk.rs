@@ -1,6 +1,6 @@
 //! Actions on every selected connector at once, with one result line per connector.
 
-use api_types::{BulkAction, BulkOutcome, BulkRequest, ConnectorRef, RestartScope};
+use api_types::{BulkOutcome, BulkRequest, ConnectorAction, ConnectorRef, RestartScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -10,13 +10,13 @@ use crate::components::TypeToConfirm;
 use crate::toasts::Toaster;
 
 /// The past tense shown in the outcome, and the word on the button.
-fn words(action: BulkAction) -> (&'static str, &'static str) {
+fn words(action: ConnectorAction) -> (&'static str, &'static str) {
     match action {
-        BulkAction::Pause => ("Paused", "Pause"),
-        BulkAction::Resume => ("Resumed", "Resume"),
-        BulkAction::Stop => ("Stopped", "Stop"),
-        BulkAction::Restart(_) => ("Restarted", "Restart"),
-        BulkAction::Delete => ("Deleted", "Delete"),
+        ConnectorAction::Pause => ("Paused", "Pause"),
+        ConnectorAction::Resume => ("Resumed", "Resume"),
+        ConnectorAction::Stop => ("Stopped", "Stop"),
+        ConnectorAction::Restart(_) => ("Restarted", "Restart"),
+        ConnectorAction::Delete => ("Deleted", "Delete"),
     }
 }
 
@@ -28,7 +28,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     let outcomes = RwSignal::new(None::<Vec<BulkOutcome>>);
     let confirming_delete = RwSignal::new(false);
     let count = move || selection.with(|s| s.len());
-    let run = move |action: BulkAction| {
+    let run = move |action: ConnectorAction| {
         confirming_delete.set(false);
         let mut connectors: Vec<ConnectorRef> = selection.get_untracked().into_iter().collect();
         connectors.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
@@ -47,7 +47,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
                 format!("{done} {ok} of {} connectors", list.len())
             }));
             if let Ok(list) = result {
-                if action == BulkAction::Delete {
+                if action == ConnectorAction::Delete {
                     selection.try_update(|s| {
                         s.retain(|r| {
                             !list
@@ -61,7 +61,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
             on_done.run(());
         });
     };
-    let button = move |action: BulkAction| {
+    let button = move |action: ConnectorAction| {
         let (_, label) = words(action);
         view! {
             <button disabled=move || busy.get() on:click=move |_| run(action) data-testid=format!("bulk-{}", label.to_lowercase())>
@@ -71,16 +71,16 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     };
     let restart = move |scope: RestartScope, label: &'static str| {
         view! {
-            <button disabled=move || busy.get() on:click=move |_| run(BulkAction::Restart(scope))>{label}</button>
+            <button disabled=move || busy.get() on:click=move |_| run(ConnectorAction::Restart(scope))>{label}</button>
         }
     };
     view! {
         <Show when=move || { count() > 0 }>
             <div class="bulk-bar" data-testid="bulk-bar">
                 <strong>{move || format!("{} selected", count())}</strong>
-                {button(BulkAction::Pause)}
-                {button(BulkAction::Resume)}
-                {button(BulkAction::Stop)}
+                {button(ConnectorAction::Pause)}
+                {button(ConnectorAction::Resume)}
+                {button(ConnectorAction::Stop)}
                 <details class="menu">
                     <summary data-testid="bulk-restart">"Restart"</summary>
                     <div class="menu-items">
@@ -100,7 +100,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
                     prompt=format!("Type delete to delete the {} selected connectors. This cannot be undone.", count())
                     expected="delete".to_owned()
                     button="Delete them"
-                    on_confirm=Callback::new(move |_| run(BulkAction::Delete))
+                    on_confirm=Callback::new(move |_| run(ConnectorAction::Delete))
                     on_cancel=Callback::new(move |_| confirming_delete.set(false))
                 />
             </Show>
