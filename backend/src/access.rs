@@ -22,23 +22,20 @@ use sha2::{Digest, Sha256};
 pub use guard::{Guard, guard};
 use limiter::AttemptLimiter;
 
-use crate::config::AccessSettings;
-
 /// What the guard and the login route share; cheap to clone.
 #[derive(Clone)]
 pub struct Access {
-    pub settings: Arc<AccessSettings>,
     pub limiter: Arc<AttemptLimiter>,
-    /// The installation's own secret, for tokens that need no storage (CSRF of proxy users).
+    /// The installation's own secret, for tokens that need no storage (CSRF of proxy users);
+    /// the history's fingerprint key.
     pub secret: Arc<Vec<u8>>,
 }
 
 impl Access {
-    pub fn new(settings: AccessSettings, secret: Vec<u8>) -> Self {
+    pub fn new(secret: Arc<Vec<u8>>) -> Self {
         Self {
-            settings: Arc::new(settings),
             limiter: Arc::default(),
-            secret: Arc::new(secret),
+            secret,
         }
     }
 

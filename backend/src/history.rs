@@ -82,13 +82,18 @@ struct ConnectorInfo {
 }
 
 impl History {
-    pub async fn open(db: SqlitePool, actor: String) -> anyhow::Result<Self> {
-        let fingerprint_key = store::fingerprint_key(&db).await?;
+    /// The history in `db`, fingerprinting secrets with `fingerprint_key` (see
+    /// [`store::fingerprint_key`]).
+    pub async fn open(
+        db: SqlitePool,
+        actor: String,
+        fingerprint_key: Arc<Vec<u8>>,
+    ) -> anyhow::Result<Self> {
         let strict = StrictConnectors::load(&db).await?;
         Ok(Self {
             db,
             actor,
-            fingerprint_key: Arc::new(fingerprint_key),
+            fingerprint_key,
             strict,
         })
     }

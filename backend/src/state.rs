@@ -59,11 +59,10 @@ impl AppState {
             cache_ttl: settings.cache_ttl,
         };
         let clusters = Clusters::new(&settings.clusters, options, Arc::new(context))?;
-        let history = History::open(db.clone(), settings.actor.clone()).await?;
-        let access = Access::new(
-            settings.access.clone(),
-            crate::history::store::fingerprint_key(&db).await?,
-        );
+        // One secret of the installation: the history's fingerprint key and access's tokens.
+        let secret = Arc::new(crate::history::store::fingerprint_key(&db).await?);
+        let history = History::open(db.clone(), settings.actor.clone(), secret.clone()).await?;
+        let access = Access::new(secret);
         warn_if_nobody_can_sign_in(&settings, &db).await;
         let kafka = KafkaMonitors::new(&settings)?;
         let record_reads = crate::records::gate::ReadGate::new(

@@ -76,8 +76,7 @@ struct Asked {
 /// The caller, if known, or why the request is refused.
 async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me>, ApiError> {
     let (method, headers) = (&asked.method, &asked.headers);
-    let access = &state.access;
-    if !access.settings.login_required {
+    if !state.settings.access.login_required {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
@@ -123,7 +122,7 @@ async fn identify(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
 ) -> Result<Option<Me>, ApiError> {
-    let access = &state.access;
+    let (access, settings) = (&state.access, &state.settings.access);
     let db = &state.db;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(token) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
@@ -132,7 +131,7 @@ async fn identify(
         })?;
         return caller(state, &user, SignedInVia::Token, None).await;
     }
-    if let Some(trusted) = &access.settings.trusted_header {
+    if let Some(trusted) = &settings.trusted_header {
         let from_proxy = peer.is_some_and(|p| trusted.proxies.contains(&p.ip()));
         if let Some(user) = header(&trusted.header).filter(|_| from_proxy) {
             let csrf = proxy_csrf_token(access, user);
@@ -156,7 +155,7 @@ async fn identify(
         let csrf = Some(session.csrf_token);
         return caller(state, &session.user, SignedInVia::Session, csrf).await;
     }
-    if access.settings.login_required {
+    if settings.login_required {
         Ok(None)
     } else {
         Ok(Some(access.open_caller(&state.settings.actor)))

@@ -90,7 +90,7 @@ async fn login(
     ApiJson(attempt): ApiJson<Login>,
 ) -> Result<Response, ApiError> {
     check_password(&state, &attempt.name, attempt.password, peer).await?;
-    let settings = &state.access.settings;
+    let settings = &state.settings.access;
     let ttl_s = i64::try_from(settings.session_ttl.as_secs()).unwrap_or(i64::MAX);
     let (id, csrf) = sessions::start(&state.db, &attempt.name, ttl_s.saturating_mul(1000)).await?;
     let user = users::get(&state.db, &attempt.name)
@@ -116,7 +116,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     if let Some(id) = cookie {
         sessions::end(&state.db, id).await?;
     }
-    let expired = sessions::cookie("", 0, state.access.settings.secure_cookies);
+    let expired = sessions::cookie("", 0, state.settings.access.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
 }
 

@@ -157,7 +157,6 @@ impl TestApp {
             let mut settings = (*state.settings).clone();
             settings.access.login_required = true;
             adjust(&mut settings.access);
-            state.access.settings = Arc::new(settings.access.clone());
             state.settings = Arc::new(settings);
         })
         .await;
