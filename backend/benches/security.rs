@@ -37,7 +37,7 @@ fn main() {
         "20,000 known, none in it",
         &time(|| known::scrub_body(&body)),
     );
-    let leaky = String::from_utf8(body.clone())
+    let leaky = String::from_utf8(body)
         .unwrap()
         .replacen("orders", &secrets[42], 1)
         .into_bytes();

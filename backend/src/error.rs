@@ -155,6 +155,10 @@ impl IntoResponse for ApiError {
 
 /// A handler that panicked answers 500 in the one error shape (the connection stays up), and
 /// the panic is logged.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the shape tower-http's CatchPanicLayer calls"
+)]
 pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<&str>()

@@ -71,7 +71,12 @@ impl KafkaMonitors {
     /// Starts each cluster's loop on a thread of its own, until `stop`; once only (later calls
     /// start nothing). Gives, per cluster, its receiver of views and what ends with its loop.
     pub fn start_loops(&self, stop: &CancellationToken) -> Vec<StartedLoop> {
-        let waiting = std::mem::take(&mut *self.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        let waiting = std::mem::take(
+            &mut *self
+                .waiting
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         waiting
             .into_iter()
             .filter_map(|(cluster, source)| {

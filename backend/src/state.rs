@@ -58,7 +58,7 @@ impl AppState {
             timeout: settings.upstream_timeout,
             cache_ttl: settings.cache_ttl,
         };
-        let clusters = Clusters::new(&settings.clusters, options, Arc::new(context))?;
+        let clusters = Clusters::new(&settings.clusters, options, &(Arc::new(context) as _))?;
         // One secret of the installation: the history's fingerprint key and access's tokens.
         let secret = Arc::new(crate::history::store::fingerprint_key(&db).await?);
         let history = History::open(db.clone(), settings.actor.clone(), secret.clone()).await?;

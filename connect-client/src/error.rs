@@ -45,9 +45,10 @@ impl ConnectError {
     /// answers some refusals of bad input with a 500 (an unknown plugin, a body it cannot read,
     /// a BadRequestException it wrapped); those are the caller's errors, so they are 400s.
     pub fn from_answer(response: &UpstreamResponse) -> Self {
-        let message = serde_json::from_slice::<ErrorBody>(&response.body)
-            .map(|b| b.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).into_owned());
+        let message = serde_json::from_slice::<ErrorBody>(&response.body).map_or_else(
+            |_| String::from_utf8_lossy(&response.body).into_owned(),
+            |b| b.message,
+        );
         let bad_input = [
             "Failed to find any class that implements",
             "BadRequestException",

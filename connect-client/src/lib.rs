@@ -208,7 +208,7 @@ impl Clusters {
     pub fn new(
         clusters: &[Cluster],
         options: ClientOptions,
-        context: Arc<dyn ClientContext>,
+        context: &Arc<dyn ClientContext>,
     ) -> anyhow::Result<Self> {
         let clients = clusters
             .iter()

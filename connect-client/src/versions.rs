@@ -264,8 +264,8 @@ mod tests {
         ConnectVersion::parse(reported).unwrap()
     }
 
-    fn check(method: Method, path: &str, query: Option<&str>, runs: &str) -> Result<(), String> {
-        parse(&method, path, query)
+    fn check(method: &Method, path: &str, query: Option<&str>, runs: &str) -> Result<(), String> {
+        parse(method, path, query)
             .unwrap()
             .check_exists_in(&version(runs))
             .map_err(|e| e.to_string())
@@ -325,14 +325,14 @@ mod tests {
     #[test]
     fn tasks_config_is_refused_on_connect_4_naming_the_version_and_what_to_use() {
         let path = "/connectors/a%2Fb/tasks-config";
-        let refused = check(Method::GET, path, None, "4.3.1").unwrap_err();
+        let refused = check(&Method::GET, path, None, "4.3.1").unwrap_err();
         assert!(refused.contains("4.3.1"), "{refused}");
         assert!(refused.contains("KIP-970"), "{refused}");
         assert!(
             refused.contains("GET /connectors/a%2Fb/tasks "),
             "{refused}"
         );
-        assert!(check(Method::GET, path, None, "3.9.2").is_ok());
+        assert!(check(&Method::GET, path, None, "3.9.2").is_ok());
     }
 
     #[test]
@@ -340,36 +340,31 @@ mod tests {
         let config = "/connector-plugins/FileStreamSink/config";
         let validate = "/connector-plugins/FileStreamSink/config/validate";
         for (method, path) in [(Method::GET, config), (Method::PUT, validate)] {
-            let refused = check(
-                method.clone(),
-                path,
-                Some("version=%5B4.0%2C5.0%29"),
-                "4.0.1",
-            )
-            .unwrap_err();
+            let refused =
+                check(&method, path, Some("version=%5B4.0%2C5.0%29"), "4.0.1").unwrap_err();
             assert!(
                 refused.contains("4.1 or newer") && refused.contains("4.0.1"),
                 "{refused}"
             );
-            assert!(check(method.clone(), path, Some("version=4.3.1"), "4.3.1").is_ok());
-            assert!(check(method, path, None, "3.9.2").is_ok());
+            assert!(check(&method, path, Some("version=4.3.1"), "4.3.1").is_ok());
+            assert!(check(&method, path, None, "3.9.2").is_ok());
         }
     }
 
     #[test]
     fn endpoints_older_workers_lack_are_refused_and_the_rest_go_through() {
-        let refused = check(Method::GET, "/health", None, "3.8.1").unwrap_err();
+        let refused = check(&Method::GET, "/health", None, "3.8.1").unwrap_err();
         assert!(
             refused.contains("3.9 or newer") && refused.contains("3.8.1"),
             "{refused}"
         );
-        assert!(check(Method::GET, "/health", None, "3.9.0").is_ok());
-        assert!(check(Method::PUT, "/connectors/c/stop", None, "3.4.1").is_err());
-        assert!(check(Method::DELETE, "/connectors/c/offsets", None, "3.5.2").is_err());
-        assert!(check(Method::DELETE, "/connectors/c/offsets", None, "3.6.0").is_ok());
+        assert!(check(&Method::GET, "/health", None, "3.9.0").is_ok());
+        assert!(check(&Method::PUT, "/connectors/c/stop", None, "3.4.1").is_err());
+        assert!(check(&Method::DELETE, "/connectors/c/offsets", None, "3.5.2").is_err());
+        assert!(check(&Method::DELETE, "/connectors/c/offsets", None, "3.6.0").is_ok());
         let cluster_scope = Some("scope=cluster");
-        assert!(check(Method::PUT, "/admin/loggers/root", cluster_scope, "3.6.2").is_err());
-        assert!(check(Method::PUT, "/admin/loggers/root", None, "3.6.2").is_ok());
-        assert!(check(Method::GET, "/connectors", None, "2.8.0").is_ok());
+        assert!(check(&Method::PUT, "/admin/loggers/root", cluster_scope, "3.6.2").is_err());
+        assert!(check(&Method::PUT, "/admin/loggers/root", None, "3.6.2").is_ok());
+        assert!(check(&Method::GET, "/connectors", None, "2.8.0").is_ok());
     }
 }

@@ -5,6 +5,9 @@
 //! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
 //! [`session`] knows who is signed in and what they may do.
 
+// Leptos components take their props, and handlers their events, by value.
+#![allow(clippy::needless_pass_by_value)]
+
 mod api;
 mod app;
 mod components;

@@ -78,7 +78,7 @@ impl AttemptLimiter {
     }
 
     /// The attempt's password was right: it does not count.
-    pub fn forgive(&self, attempt: Attempt) {
+    pub fn forgive(&self, attempt: &Attempt) {
         let mut state = self.state.lock().expect("limiter lock");
         for key in &attempt.keys {
             if let Some(times) = state.failures.get_mut(key)
@@ -169,7 +169,7 @@ mod tests {
             "a fourth concurrent attempt"
         );
         for attempt in in_flight {
-            limiter.forgive(attempt);
+            limiter.forgive(&attempt);
         }
         assert!(limiter.begin(&keys, now).is_ok());
     }

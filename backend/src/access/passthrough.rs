@@ -83,16 +83,16 @@ pub fn recognise(
 mod tests {
     use super::*;
 
-    fn asked(method: Method, path: &str) -> Option<Result<Passthrough, Refused>> {
-        recognise(&method, path, None)
+    fn asked(method: &Method, path: &str) -> Option<Result<Passthrough, Refused>> {
+        recognise(method, path, None)
     }
 
     #[test]
     fn only_the_passthrough_prefix_is_recognised_and_its_cluster_decoded() {
-        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectors").is_none());
-        assert!(asked(Method::GET, "/api/v1/clusters/prod/connectx").is_none());
-        assert!(asked(Method::GET, "/api/v1/history").is_none());
-        let Some(Ok(root)) = asked(Method::GET, "/api/v1/clusters/pr%6Fd/connect/") else {
+        assert!(asked(&Method::GET, "/api/v1/clusters/prod/connectors").is_none());
+        assert!(asked(&Method::GET, "/api/v1/clusters/prod/connectx").is_none());
+        assert!(asked(&Method::GET, "/api/v1/history").is_none());
+        let Some(Ok(root)) = asked(&Method::GET, "/api/v1/clusters/pr%6Fd/connect/") else {
             panic!("the root with a trailing slash is Connect's root");
         };
         assert_eq!(root.cluster, "prod");
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn options_is_answered_from_the_path_alone_and_judged_as_a_read() {
-        let Some(Ok(options)) = asked(Method::OPTIONS, "/api/v1/clusters/c/connect/connectors/x")
+        let Some(Ok(options)) = asked(&Method::OPTIONS, "/api/v1/clusters/c/connect/connectors/x")
         else {
             panic!("OPTIONS of a connector");
         };
@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn a_dot_segment_is_refused_naming_the_cluster() {
         let Some(Err(refused)) = asked(
-            Method::GET,
+            &Method::GET,
             "/api/v1/clusters/c/connect/connectors/x/%2e/config",
         ) else {
             panic!("a dot segment must be refused");

@@ -249,7 +249,7 @@ pub fn partition_ranges(
     let ids: Vec<i32> = topic
         .partitions()
         .iter()
-        .map(|p| p.id())
+        .map(rdkafka::metadata::MetadataPartition::id)
         .filter(|id| partition.is_none_or(|wanted| wanted == *id))
         .collect();
     if let Some(wanted) = partition

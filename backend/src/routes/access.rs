@@ -72,7 +72,7 @@ async fn check_password(
             "wrong user name or password".into(),
         ));
     }
-    limiter.forgive(attempt);
+    limiter.forgive(&attempt);
     Ok(())
 }
 

@@ -30,7 +30,7 @@ async fn list_clusters(
         .all()
         .iter()
         .filter(|client| sees(&me, client.id()))
-        .map(|client| client.overview());
+        .map(plugboard_connect::ClusterClient::overview);
     Json(join_all(overviews).await)
 }
 

@@ -107,7 +107,7 @@ pub fn note_secret_keys<'a>(keys: impl IntoIterator<Item = &'a String>) {
         secrets
             .borrow_mut()
             .keys
-            .extend(keys.iter().map(|k| (*k).clone()))
+            .extend(keys.iter().map(|k| (*k).clone()));
     });
     let fresh: Vec<&String> = {
         let declared = declared_keys().read().expect("secrets lock");

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use api_types::{ConnectorSpec, ConnectorState, DesiredState};
 
+use sha2::{Digest, Sha256};
+
 use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 use crate::secrets::keys::secret_ranges;
@@ -126,7 +128,6 @@ pub fn file_name(spec: &ConnectorSpec) -> String {
     if safe == spec.name && !safe.starts_with('.') {
         return format!("{}.json", spec.name);
     }
-    use sha2::{Digest, Sha256};
     let digest = Sha256::digest(spec.name.as_bytes());
     let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
     format!("{}-{hash}.json", safe.trim_start_matches('.'))

@@ -239,10 +239,10 @@ async fn prepare(
                 from: Some(now),
                 to: spec.state,
             });
-            let kind = if !diff.is_empty() {
-                Some(ChangeKind::Update)
-            } else {
+            let kind = if diff.is_empty() {
                 state.as_ref().map(|_| ChangeKind::State)
+            } else {
+                Some(ChangeKind::Update)
             };
             kind.map(|kind| PlannedChange {
                 cluster: spec.cluster.clone(),

@@ -597,8 +597,11 @@ async fn with_a_certificate_plugboard_serves_https_only_with_secure_cookies_and_
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    use std::io::Write;
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    std::io::Write::write_all(
+        &mut add.stdin.take().unwrap(),
+        format!("{PASSWORD}\n").as_bytes(),
+    )
+    .unwrap();
     assert!(add.wait().unwrap().success(), "plugboard user add failed");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")

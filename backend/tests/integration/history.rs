@@ -345,7 +345,10 @@ async fn pausing_a_connector_shows_running_then_paused_in_its_state_timeline() {
         .iter()
         .find(|t| t.state_after.as_str() == "PAUSED")
         .unwrap();
-    assert_eq!(pause.state_before.map(|s| s.as_str()), Some("RUNNING"));
+    assert_eq!(
+        pause.state_before.map(api_types::ConnectorState::as_str),
+        Some("RUNNING")
+    );
     assert!(
         of_connector
             .iter()

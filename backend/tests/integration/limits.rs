@@ -22,7 +22,7 @@ use tokio::net::TcpStream;
 async fn closed_by_server(stream: &mut TcpStream) -> bool {
     let mut byte = [0u8; 1];
     match tokio::time::timeout(Duration::from_millis(200), stream.read(&mut byte)).await {
-        Ok(Ok(0)) | Ok(Err(_)) => true,
+        Ok(Ok(0) | Err(_)) => true,
         Ok(Ok(_)) | Err(_) => false,
     }
 }

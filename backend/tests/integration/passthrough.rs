@@ -108,7 +108,7 @@ fn walkthrough(name: &str, topic: &str) -> Vec<Vec<Step>> {
         ],
         vec![
             (Method::GET, format!("{c}/status"), None),
-            (Method::DELETE, c.clone(), None),
+            (Method::DELETE, c, None),
         ],
     ]
 }

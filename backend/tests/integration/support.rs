@@ -89,8 +89,10 @@ pub fn stack_urls(id: &str) -> Vec<String> {
         .split(';')
         .filter_map(|cluster| cluster.split_once('='))
         .find(|(name, _)| *name == id)
-        .map(|(_, urls)| urls.split(',').map(str::to_owned).collect())
-        .unwrap_or_else(|| panic!("no cluster {id} in PLUGBOARD_TEST_CLUSTERS={clusters}"))
+        .map_or_else(
+            || panic!("no cluster {id} in PLUGBOARD_TEST_CLUSTERS={clusters}"),
+            |(_, urls)| urls.split(',').map(str::to_owned).collect(),
+        )
 }
 
 /// The bootstrap address of the real local broker started by scripts/test.sh.

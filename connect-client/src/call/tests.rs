@@ -9,12 +9,12 @@ fn name(n: &str) -> ConnectorName {
     ConnectorName::new(n).unwrap()
 }
 
-fn call(method: Method, path_and_query: &str) -> Result<ConnectCall, ConnectError> {
+fn call(method: &Method, path_and_query: &str) -> Result<ConnectCall, ConnectError> {
     let (path, query) = match path_and_query.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
     };
-    parse(&method, path, query)
+    parse(method, path, query)
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn documented_endpoints_parse_with_decoded_names_and_forward_canonically() {
         ),
     ];
     for (method, path, expected, forwarded) in cases {
-        let parsed = call(method.clone(), path).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let parsed = call(&method, path).unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         assert_eq!(parsed, expected, "{method} {path}");
         assert_eq!(parsed.path(), forwarded, "{method} {path}");
     }
@@ -137,7 +137,7 @@ fn every_spelling_of_a_dot_segment_backslash_or_empty_segment_is_refused() {
     ];
     for attack in attacks {
         for method in [Method::GET, Method::PUT, Method::POST] {
-            let refused = call(method.clone(), attack);
+            let refused = call(&method, attack);
             assert!(
                 matches!(refused, Err(ConnectError::Refused(_))),
                 "{method} {attack}: {refused:?}"
@@ -167,7 +167,7 @@ fn query_parameters_are_judged_too() {
         (Method::GET, "/connector-plugins/p/config?version=4%200"),
     ] {
         assert!(
-            matches!(call(method.clone(), path), Err(ConnectError::Refused(_))),
+            matches!(call(&method, path), Err(ConnectError::Refused(_))),
             "{method} {path}"
         );
     }
@@ -176,15 +176,15 @@ fn query_parameters_are_judged_too() {
 #[test]
 fn internal_endpoints_are_forbidden_and_wrong_methods_get_405_with_allow() {
     assert!(matches!(
-        call(Method::POST, "/connectors/x/tasks"),
+        call(&Method::POST, "/connectors/x/tasks"),
         Err(ConnectError::WorkerOnly(_))
     ));
     assert!(matches!(
-        call(Method::PUT, "/connectors/x/fence"),
+        call(&Method::PUT, "/connectors/x/fence"),
         Err(ConnectError::WorkerOnly(_))
     ));
     let Err(ConnectError::MethodNotAllowed { allow, .. }) =
-        call(Method::DELETE, "/connectors/x/config")
+        call(&Method::DELETE, "/connectors/x/config")
     else {
         panic!("DELETE of a config is not Connect's");
     };
@@ -197,7 +197,7 @@ fn internal_endpoints_are_forbidden_and_wrong_methods_get_405_with_allow() {
 
 #[test]
 fn roles_follow_the_actions_table() {
-    let role = |m: Method, p: &str| call(m, p).unwrap().role();
+    let role = |m: Method, p: &str| call(&m, p).unwrap().role();
     assert_eq!(role(Method::GET, "/connectors/x/config"), Role::Viewer);
     assert_eq!(
         role(Method::PUT, "/connector-plugins/P/config/validate"),
@@ -218,22 +218,22 @@ fn roles_follow_the_actions_table() {
 #[test]
 fn changes_of_names_that_connect_would_garble_go_to_the_leader_directly() {
     assert!(
-        call(Method::PUT, "/connectors/a%2Fb/config")
+        call(&Method::PUT, "/connectors/a%2Fb/config")
             .unwrap()
             .leader_only()
     );
     assert!(
-        call(Method::POST, "/connectors/100%25/restart")
+        call(&Method::POST, "/connectors/100%25/restart")
             .unwrap()
             .leader_only()
     );
     assert!(
-        !call(Method::GET, "/connectors/a%2Fb/config")
+        !call(&Method::GET, "/connectors/a%2Fb/config")
             .unwrap()
             .leader_only()
     );
     assert!(
-        !call(Method::PUT, "/connectors/plain/config")
+        !call(&Method::PUT, "/connectors/plain/config")
             .unwrap()
             .leader_only()
     );
@@ -401,7 +401,7 @@ fn no_byte_string_makes_a_forwarded_path_that_serves_another_endpoint() {
             "{method} {path}?{query} was judged as {judged:?} but forwarded as {forwarded}"
         );
         if judged.changes() && !judged.leader_only() {
-            let name = judged.connector().map(ConnectorName::as_str).unwrap_or("");
+            let name = judged.connector().map_or("", ConnectorName::as_str);
             assert!(
                 !name.contains(['/', '%']),
                 "{name:?} would be rebuilt by Connect"
@@ -426,7 +426,7 @@ fn creates_config_changes_and_deletes_settle_and_other_calls_do_not() {
         Settle::of(&ConnectCall::DeleteConnector(name.clone()), None),
         Some(Settle::Gone(name.clone()))
     );
-    assert_eq!(Settle::of(&ConnectCall::Pause(name.clone()), None), None);
+    assert_eq!(Settle::of(&ConnectCall::Pause(name), None), None);
     assert_eq!(
         Settle::of(&ConnectCall::CreateConnector, Some(b"not json")),
         None

@@ -17,7 +17,7 @@ pub fn ClusterCard(cluster: ClusterOverview) -> impl IntoView {
     let warning = disagreement(&cluster);
     let id_if_not_name = (cluster.id != cluster.name).then(|| cluster.id.clone());
     view! {
-        <section class="card" data-testid="cluster-card" data-cluster=cluster.id.clone()>
+        <section class="card" data-testid="cluster-card" data-cluster=cluster.id>
             <header class="card-header">
                 <h2>{cluster.name.clone()}</h2>
                 {id_if_not_name.map(|id| view! { <code class="muted">{id}</code> })}

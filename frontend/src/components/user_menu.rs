@@ -19,10 +19,10 @@ pub fn UserMenu() -> impl IntoView {
     move || {
         signed_in.get().filter(|me| me.via != SignedInVia::Open).map(|me| {
             let role = me.role_on(None).or_else(|| me.grants.iter().map(|g| g.role).max());
-            let role = role.map(Role::as_str).unwrap_or("no role");
+            let role = role.map_or("no role", Role::as_str);
             view! {
                 <span class="user-menu">
-                    <span data-testid="signed-in-user">{me.name.clone()} " · " {role}</span>
+                    <span data-testid="signed-in-user">{me.name} " · " {role}</span>
                     <button type="button" class="small-button" on:click=sign_out data-testid="sign-out">"Sign out"</button>
                 </span>
             }

@@ -104,7 +104,7 @@ fn Tokens(admin: bool) -> impl IntoView {
                         <td>{t.name}</td>
                         <td>{t.user}</td>
                         <td>{readable_time(&t.created_at)}</td>
-                        <td>{t.last_used_at.as_deref().map(readable_time).unwrap_or_else(|| "never".into())}</td>
+                        <td>{t.last_used_at.as_deref().map_or_else(|| "never".into(), readable_time)}</td>
                         <td>
                             {match t.revoked_at {
                                 Some(at) => format!("revoked {}", readable_time(&at)).into_any(),
@@ -234,7 +234,7 @@ fn UserRow(user: User, on_changed: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        <tr data-testid="user-row" data-user=user.name.clone()>
+        <tr data-testid="user-row" data-user=user.name>
             <td>{user.name.clone()}</td>
             <td><input aria-label="Roles" bind:value=roles /></td>
             <td><input type="password" aria-label="New password" autocomplete="new-password" bind:value=password /></td>

@@ -130,7 +130,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             <h2>"Offsets"</h2>
             {offsets_panel}
         </section>
-        <ConnectorHistory cluster=cluster.clone() name=name.clone() on_rollback=Callback::new(move |_| detail.refresh()) />
+        <ConnectorHistory cluster=cluster name=name on_rollback=Callback::new(move |_| detail.refresh()) />
     }
 }
 

@@ -37,7 +37,7 @@ pub fn NewConnectorPage() -> impl IntoView {
     let load_error = RwSignal::new(None::<String>);
     match (&clone_of, plugin) {
         (Some(source), _) => {
-            let (cluster, source) = (cluster.clone(), source.clone());
+            let (cluster, source) = (cluster, source.clone());
             spawn_local(async move {
                 match api::get_connector(cluster, source.clone()).await {
                     Ok(detail) => {
@@ -65,10 +65,10 @@ pub fn NewConnectorPage() -> impl IntoView {
     view! {
         <div class="title-row"><h1>{title}</h1></div>
         {move || load_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        {move || if !has_plugin.get() {
-            view! { <PluginPicker cluster=form.cluster.get_value() on_pick=Callback::new(move |class| form.choose_plugin(class)) /> }.into_any()
-        } else {
+        {move || if has_plugin.get() {
             view! { <Editor form creating=true /> }.into_any()
+        } else {
+            view! { <PluginPicker cluster=form.cluster.get_value() on_pick=Callback::new(move |class| form.choose_plugin(class)) /> }.into_any()
         }}
     }
 }

@@ -97,8 +97,7 @@ pub fn first_cluster() -> String {
         .get()
         .and_then(Result::ok)
         .and_then(|list| list.into_iter().next())
-        .map(|c| c.id)
-        .unwrap_or_else(|| "default".to_owned())
+        .map_or_else(|| "default".to_owned(), |c| c.id)
 }
 
 /// The card of the cluster the page is limited to, from the shared cluster list.

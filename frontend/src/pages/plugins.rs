@@ -44,7 +44,7 @@ pub fn PluginsPage() -> impl IntoView {
                     .collect();
                 let answering: Vec<String> = workers.iter().filter(|w| w.plugins.is_some()).map(|w| w.worker.clone()).collect();
                 view! {
-                    <UnansweredWorkers workers=workers.clone() />
+                    <UnansweredWorkers workers=workers />
                     {KINDS.iter().map(|(kind, heading)| {
                         let of_kind: Vec<InstalledPlugin> = list.iter().filter(|p| p.plugin.kind == *kind).cloned().collect();
                         view! { <PluginGroup heading kind cluster=cluster.get() plugins=of_kind answering=answering.clone() /> }

@@ -67,13 +67,13 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
             });
         }
     };
-    let read_now = read.clone();
+    let read_now = read;
     let breadcrumb = links::cluster_page(&cluster, "topics");
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href=breadcrumb>{format!("{cluster} topics")}</A> " / " <code>{topic.clone()}</code>
         </nav>
-        <h1>"Records of " <code>{topic.clone()}</code></h1>
+        <h1>"Records of " <code>{topic}</code></h1>
         <p class="muted small">"Reading record contents is recorded in the history. Reads stop at the limit, at 8 MiB or at the Kafka timeout, whichever comes first."</p>
         <form class="filters" on:submit=move |ev| { ev.prevent_default(); read_now(); }>
             <label>"Partition" <input type="number" min="0" placeholder="all" prop:value=move || partition.get() on:input=move |ev| partition.set(event_target_value(&ev)) data-testid="records-partition" /></label>
@@ -161,7 +161,7 @@ fn RecordRow(record: KafkaRecord, shown: Signal<Shown>) -> impl IntoView {
             <td data-testid="record-value">{move || value.as_ref().map(|v| shown_payload(v, shown.get()))}</td>
             <td><ul class="plain small">{headers.into_iter().map(|h| {
                 let text = h.value.as_ref().map(|v| shown_payload(v, Shown::Text));
-                view! { <li data-testid="record-header" data-key=h.key.clone()><code>{h.key.clone()}</code> ": " {text}</li> }
+                view! { <li data-testid="record-header" data-key=h.key><code>{h.key.clone()}</code> ": " {text}</li> }
             }).collect_view()}</ul></td>
         </tr>
     }

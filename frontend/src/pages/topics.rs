@@ -53,7 +53,7 @@ pub fn TopicsPage() -> impl IntoView {
                             .into_iter()
                             .filter(|t| (internal || !t.internal) && t.name.to_lowercase().contains(&needle))
                             .collect();
-                        list.sort_by_key(|t| t.healthy());
+                        list.sort_by_key(api_types::TopicSummary::healthy);
                         list.into_iter().map(|t| view! { <TopicRow cluster=cluster.get_untracked() topic=t /> }).collect_view()
                     }}
                 </tbody>

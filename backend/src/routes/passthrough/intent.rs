@@ -50,8 +50,8 @@ mod tests {
     use super::*;
     use crate::connect::call::parse::parse;
 
-    fn intent(method: Method, path: &str, query: Option<&str>, body: &[u8]) -> Option<Intent> {
-        intent_of(&parse(&method, path, query).unwrap(), body)
+    fn intent(method: &Method, path: &str, query: Option<&str>, body: &[u8]) -> Option<Intent> {
+        intent_of(&parse(method, path, query).unwrap(), body)
     }
 
     #[test]
@@ -76,31 +76,31 @@ mod tests {
             ),
         ];
         for (method, path, action) in cases {
-            let intent = intent(method, path, None, b"").unwrap();
+            let intent = intent(&method, path, None, b"").unwrap();
             assert_eq!(intent.action, action);
             assert_eq!(intent.connector.as_deref(), Some("a/b"));
         }
-        assert!(intent(Method::GET, "/connectors/a/config", None, b"").is_none());
+        assert!(intent(&Method::GET, "/connectors/a/config", None, b"").is_none());
     }
 
     #[test]
     fn create_takes_name_and_config_from_the_body_and_restart_its_flags() {
         let create = intent(
-            Method::POST,
+            &Method::POST,
             "/connectors",
             None,
             br#"{"name":"s","config":{"topics":"t"}}"#,
         )
         .unwrap();
         let restart = intent(
-            Method::POST,
+            &Method::POST,
             "/connectors/s/restart",
             Some("includeTasks=true"),
             b"",
         )
         .unwrap();
         let logger = intent(
-            Method::PUT,
+            &Method::PUT,
             "/admin/loggers/root",
             Some("scope=cluster"),
             br#"{"level":"DEBUG"}"#,

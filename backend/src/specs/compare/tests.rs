@@ -46,7 +46,7 @@ fn connect_bookkeeping_defaults_list_spacing_and_order_are_no_difference() {
         ("tasks.max", "1"),
     ]);
 
-    assert!(differences(&spec, &live, plain, |v| v.to_owned()).is_empty());
+    assert!(differences(&spec, &live, plain, std::borrow::ToOwned::to_owned).is_empty());
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn a_changed_added_or_removed_key_is_one_change_each() {
     );
     let live = config(&[("connector.class", "C"), ("file", "/b"), ("extra", "1")]);
 
-    let changes = differences(&spec, &live, plain, |v| v.to_owned());
+    let changes = differences(&spec, &live, plain, std::borrow::ToOwned::to_owned);
 
     assert_eq!(keys(&changes), ["extra", "file", "gone.live"]);
     assert_eq!(changes[1].before.as_deref(), Some("/b"));

@@ -107,7 +107,9 @@ impl IsrBrokers {
 /// (the stack stops the last ones by their pid files).
 fn restarted() -> std::sync::MutexGuard<'static, BTreeMap<u8, Child>> {
     static RESTARTED: StdMutex<BTreeMap<u8, Child>> = StdMutex::new(BTreeMap::new());
-    RESTARTED.lock().unwrap_or_else(|e| e.into_inner())
+    RESTARTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// How many brokers the cluster's metadata lists (a fenced broker is not listed).

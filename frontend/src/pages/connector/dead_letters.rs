@@ -207,7 +207,7 @@ fn ReplayPanel(
             busy.try_set(false);
         });
     };
-    let recheck = check.clone();
+    let recheck = check;
     view! {
         <div class="panel" data-testid="replay-panel">
             <h3>"Replay " {group.count} " dead letters of this cause"</h3>

@@ -27,7 +27,7 @@ pub fn DriftCard(cluster: String, name: String) -> impl IntoView {
         Some(view! {
             <section class="card" data-testid="drift-card">
                 <h2>"As code"</h2>
-                <AppliedLine applied=applied.clone() />
+                <AppliedLine applied=applied />
                 {match connector {
                     Some(connector) => view! { <ConnectorDriftView connector /> }.into_any(),
                     None => view! { <p class="muted">"Not on the cluster."</p> }.into_any(),

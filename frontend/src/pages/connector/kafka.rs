@@ -46,7 +46,7 @@ pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
             </section>
         })}
         {move || group_name.get().map(|group| view! { <LagHistory cluster=cluster.clone() group /> })}
-        {move || answer.get().map(|k| view! { <TopicHealth topics=k.topics.clone() missing=k.missing_topics.clone() /> })}
+        {move || answer.get().map(|k| view! { <TopicHealth topics=k.topics.clone() missing=k.missing_topics /> })}
     }
 }
 

@@ -111,7 +111,7 @@ fn PinForm(
             <label>"Version "
                 <select data-testid="pin-select" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
                     <option value="">"Newest installed (no pin)"</option>
-                    {versions.into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()}
+                    {versions.into_iter().map(|v| view! { <option value=v>{v.clone()}</option> }).collect_view()}
                 </select>
             </label>
             " "

@@ -126,14 +126,14 @@ fn Setting(
     let default = definition.default_value.clone().filter(|d| !d.is_empty());
     let importance = definition.importance.to_lowercase();
     view! {
-        <div class="setting" class:hidden=move || !shown() data-setting=key.clone() data-testid="setting">
+        <div class="setting" class:hidden=move || !shown() data-setting=key data-testid="setting">
             <label for=input_id.clone()>
                 {label}
                 {definition.required.then(|| view! { <span class="required" title="required">" *"</span> })}
                 " " <code class="muted small">{key.clone()}</code>
                 " " <span class=format!("importance {importance}")>{importance.clone()}</span>
             </label>
-            <SettingInput form key=key.clone() kind=definition.kind.clone() id=input_id value check locked default=default.clone() />
+            <SettingInput form key=key.clone() kind=definition.kind id=input_id value check locked default=default />
             {doc.map(|d| view! { <p class="doc">{d}</p> })}
             {move || errors().into_iter().map(|e| view! { <p class="error field-error" data-testid="field-error">{e}</p> }).collect_view()}
         </div>
@@ -195,7 +195,7 @@ fn SettingInput(
     if !locked && !recommended.with(Vec::is_empty) && kind != "LIST" {
         return view! {
             <select id=id on:change=on_input>
-                <option value="" selected=move || value.get().is_empty()>{if placeholder.is_empty() { "(not set)".to_owned() } else { placeholder.clone() }}</option>
+                <option value="" selected=move || value.get().is_empty()>{if placeholder.is_empty() { "(not set)".to_owned() } else { placeholder }}</option>
                 {move || recommended.get().into_iter().map(|choice| {
                     let (this, text) = (choice.clone(), choice.clone());
                     view! { <option value=choice selected=move || value.get() == this>{text}</option> }
@@ -250,7 +250,7 @@ fn ExtraKeys(form: FormState, checks: Memo<BTreeMap<String, SettingValue>>) -> i
             <legend>"Other keys"</legend>
             <p class="muted small">"Keys the plugin does not declare: transforms, predicates, converter settings, client overrides and error handling are accepted by Connect as they are."</p>
             <For each=extra key=|(k, v)| format!("{k}={v}") let((key, value))>
-                <div class="setting extra" data-setting=key.clone()>
+                <div class="setting extra" data-setting=key>
                     <label>
                         <code>{key.clone()}</code> " "
                         {if accepted_without_definition(&key) {

@@ -40,7 +40,7 @@ pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView
                             let class = plugin.class.clone();
                             view! {
                                 <li>
-                                    <button class="plugin" data-testid="plugin" data-class=plugin.class.clone() on:click=move |_| on_pick.run(class.clone())>
+                                    <button class="plugin" data-testid="plugin" data-class=plugin.class on:click=move |_| on_pick.run(class.clone())>
                                         <strong>{crate::pages::short_class(&plugin.class).to_owned()}</strong>
                                         <span class="badge info">{plugin.kind.clone()}</span>
                                         <span class="muted small">{versions.join(", ")}</span>

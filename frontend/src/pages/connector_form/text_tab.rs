@@ -177,7 +177,7 @@ fn download(config: &BTreeMap<String, String>) {
     };
     if let Ok(anchor) = document()
         .create_element("a")
-        .map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>())
+        .map(wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlAnchorElement>)
     {
         anchor.set_href(&url);
         anchor.set_download(&format!("{name}.json"));

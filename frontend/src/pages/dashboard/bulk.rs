@@ -27,7 +27,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let outcomes = RwSignal::new(None::<Vec<BulkOutcome>>);
     let confirming_delete = RwSignal::new(false);
-    let count = move || selection.with(|s| s.len());
+    let count = move || selection.with(std::collections::HashSet::len);
     let run = move |action: ConnectorAction| {
         confirming_delete.set(false);
         let mut connectors: Vec<ConnectorRef> = selection.get_untracked().into_iter().collect();
@@ -53,7 +53,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
                             !list
                                 .iter()
                                 .any(|o| o.ok && o.cluster == r.cluster && o.name == r.name)
-                        })
+                        });
                     });
                 }
                 outcomes.try_set(Some(list));
