@@ -59,9 +59,17 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     read_json(answer(Request::get(path)).await?).await
 }
 
+/// The methods of the calls that change something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Post,
+    Put,
+    Delete,
+}
+
 /// Sends a change with a JSON body and reads the JSON answer; `reason` goes to the history.
 async fn change_json<T: DeserializeOwned>(
-    method: &str,
+    method: Change,
     path: &str,
     body: &impl Serialize,
     reason: Option<String>,
@@ -70,21 +78,20 @@ async fn change_json<T: DeserializeOwned>(
 }
 
 /// Sends a change without a body, whose answer body does not matter (Connect's 202 and 204).
-async fn change_only(method: &str, path: &str) -> ApiResult<()> {
+async fn change_only(method: Change, path: &str) -> ApiResult<()> {
     send_change(method, path, None::<&()>, None).await.map(drop)
 }
 
 async fn send_change(
-    method: &str,
+    method: Change,
     path: &str,
     body: Option<&impl Serialize>,
     reason: Option<String>,
 ) -> ApiResult<Response> {
     let mut builder = match method {
-        "PUT" => Request::put(path),
-        "PATCH" => Request::patch(path),
-        "DELETE" => Request::delete(path),
-        _ => Request::post(path),
+        Change::Post => Request::post(path),
+        Change::Put => Request::put(path),
+        Change::Delete => Request::delete(path),
     }
     .header("X-Plugboard-Source", "console");
     if let Some(token) = crate::session::csrf_token() {

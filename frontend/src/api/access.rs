@@ -2,7 +2,7 @@
 
 use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, User, UserChange};
 
-use super::{ApiResult, change_json, change_only, encode, get_json, send_change};
+use super::{ApiResult, Change, change_json, change_only, encode, get_json, send_change};
 
 /// `GET /api/v1/auth/me`: the signed-in user, or an error when nobody is.
 pub async fn me() -> ApiResult<Me> {
@@ -12,7 +12,7 @@ pub async fn me() -> ApiResult<Me> {
 /// `POST /api/v1/auth/login`.
 pub async fn login(name: String, password: String) -> ApiResult<Me> {
     change_json(
-        "POST",
+        Change::Post,
         "/api/v1/auth/login",
         &Login { name, password },
         None,
@@ -22,14 +22,14 @@ pub async fn login(name: String, password: String) -> ApiResult<Me> {
 
 /// `POST /api/v1/auth/logout`.
 pub async fn logout() -> ApiResult<()> {
-    send_change("POST", "/api/v1/auth/logout", None::<&()>, None)
+    send_change(Change::Post, "/api/v1/auth/logout", None::<&()>, None)
         .await
         .map(drop)
 }
 
 /// `POST /api/v1/auth/password`: ends every session of the user, this one too.
 pub async fn change_password(change: PasswordChange) -> ApiResult<()> {
-    send_change("POST", "/api/v1/auth/password", Some(&change), None)
+    send_change(Change::Post, "/api/v1/auth/password", Some(&change), None)
         .await
         .map(drop)
 }
@@ -39,16 +39,16 @@ pub async fn list_users() -> ApiResult<Vec<User>> {
 }
 
 pub async fn create_user(change: UserChange) -> ApiResult<User> {
-    change_json("POST", "/api/v1/users", &change, None).await
+    change_json(Change::Post, "/api/v1/users", &change, None).await
 }
 
 pub async fn update_user(name: &str, change: UserChange) -> ApiResult<User> {
     let path = format!("/api/v1/users/{}", encode(name));
-    change_json("PUT", &path, &change, None).await
+    change_json(Change::Put, &path, &change, None).await
 }
 
 pub async fn delete_user(name: &str) -> ApiResult<()> {
-    change_only("DELETE", &format!("/api/v1/users/{}", encode(name))).await
+    change_only(Change::Delete, &format!("/api/v1/users/{}", encode(name))).await
 }
 
 pub async fn list_tokens() -> ApiResult<Vec<ApiToken>> {
@@ -56,9 +56,9 @@ pub async fn list_tokens() -> ApiResult<Vec<ApiToken>> {
 }
 
 pub async fn create_token(new: NewToken) -> ApiResult<CreatedToken> {
-    change_json("POST", "/api/v1/tokens", &new, None).await
+    change_json(Change::Post, "/api/v1/tokens", &new, None).await
 }
 
 pub async fn revoke_token(id: i64) -> ApiResult<ApiToken> {
-    change_json("DELETE", &format!("/api/v1/tokens/{id}"), &(), None).await
+    change_json(Change::Delete, &format!("/api/v1/tokens/{id}"), &(), None).await
 }

@@ -2,7 +2,7 @@
 
 use api_types::{AlertRule, AlertSummary, Incident, RuleSpec, SilenceRequest};
 
-use super::{ApiResult, change_json, change_only, get_json};
+use super::{ApiResult, Change, change_json, change_only, get_json};
 
 pub async fn alert_summary() -> ApiResult<AlertSummary> {
     get_json("/api/v1/alerts/summary").await
@@ -13,11 +13,11 @@ pub async fn list_rules() -> ApiResult<Vec<AlertRule>> {
 }
 
 pub async fn create_rule(spec: RuleSpec) -> ApiResult<AlertRule> {
-    change_json("POST", "/api/v1/alerts/rules", &spec, None).await
+    change_json(Change::Post, "/api/v1/alerts/rules", &spec, None).await
 }
 
 pub async fn delete_rule(id: i64) -> ApiResult<()> {
-    change_only("DELETE", &format!("/api/v1/alerts/rules/{id}")).await
+    change_only(Change::Delete, &format!("/api/v1/alerts/rules/{id}")).await
 }
 
 pub async fn list_incidents() -> ApiResult<Vec<Incident>> {
@@ -26,7 +26,7 @@ pub async fn list_incidents() -> ApiResult<Vec<Incident>> {
 
 pub async fn acknowledge_incident(id: i64) -> ApiResult<Incident> {
     change_json(
-        "POST",
+        Change::Post,
         &format!("/api/v1/alerts/incidents/{id}/acknowledge"),
         &(),
         None,
@@ -36,5 +36,5 @@ pub async fn acknowledge_incident(id: i64) -> ApiResult<Incident> {
 
 pub async fn silence_incident(id: i64, minutes: u32) -> ApiResult<Incident> {
     let path = format!("/api/v1/alerts/incidents/{id}/silence");
-    change_json("POST", &path, &SilenceRequest { minutes }, None).await
+    change_json(Change::Post, &path, &SilenceRequest { minutes }, None).await
 }

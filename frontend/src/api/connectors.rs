@@ -8,7 +8,7 @@ use api_types::{
 };
 use serde_json::Value;
 
-use super::{ApiResult, change_json, change_only, encode, get_json};
+use super::{ApiResult, Change, change_json, change_only, encode, get_json};
 
 /// `/api/v1/clusters/{cluster}/connectors/{name}` with both parts encoded.
 pub fn connector_path(cluster: &str, name: &str) -> String {
@@ -49,7 +49,7 @@ pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<Connect
 /// A state change with no parameters: `pause`, `resume`, `stop` or `topics/reset`.
 pub async fn act_on_connector(cluster: &str, name: &str, action: &str) -> ApiResult<()> {
     let path = format!("{}/{action}", connector_path(cluster, name));
-    change_only("POST", &path).await
+    change_only(Change::Post, &path).await
 }
 
 pub async fn restart_connector(cluster: &str, name: &str, scope: RestartScope) -> ApiResult<()> {
@@ -59,16 +59,16 @@ pub async fn restart_connector(cluster: &str, name: &str, scope: RestartScope) -
         scope.include_tasks,
         scope.only_failed
     );
-    change_only("POST", &path).await
+    change_only(Change::Post, &path).await
 }
 
 pub async fn restart_task(cluster: &str, name: &str, task: u32) -> ApiResult<()> {
     let path = format!("{}/tasks/{task}/restart", connector_path(cluster, name));
-    change_only("POST", &path).await
+    change_only(Change::Post, &path).await
 }
 
 pub async fn delete_connector(cluster: &str, name: &str) -> ApiResult<()> {
-    change_only("DELETE", &connector_path(cluster, name)).await
+    change_only(Change::Delete, &connector_path(cluster, name)).await
 }
 
 pub async fn create_connector(
@@ -77,7 +77,7 @@ pub async fn create_connector(
     reason: Option<String>,
 ) -> ApiResult<Value> {
     let path = format!("/api/v1/clusters/{}/connectors", encode(cluster));
-    change_json("POST", &path, new, reason).await
+    change_json(Change::Post, &path, new, reason).await
 }
 
 pub async fn replace_config(
@@ -87,11 +87,11 @@ pub async fn replace_config(
     reason: Option<String>,
 ) -> ApiResult<Value> {
     let path = format!("{}/config", connector_path(cluster, name));
-    change_json("PUT", &path, config, reason).await
+    change_json(Change::Put, &path, config, reason).await
 }
 
 pub async fn run_bulk_action(request: &BulkRequest) -> ApiResult<Vec<BulkOutcome>> {
-    change_json("POST", "/api/v1/connectors/bulk", request, None).await
+    change_json(Change::Post, "/api/v1/connectors/bulk", request, None).await
 }
 
 /// `reset` or `alter` of a connector's offsets as one flow (stop, change, optionally resume).
@@ -102,5 +102,5 @@ pub async fn change_offsets(
     change: &OffsetsChange,
 ) -> ApiResult<OffsetsOutcome> {
     let path = format!("{}/offsets/{flow}", connector_path(cluster, name));
-    change_json("POST", &path, change, None).await
+    change_json(Change::Post, &path, change, None).await
 }

@@ -3,7 +3,7 @@
 use api_types::{HistoryPage, RollbackRequest, StateTransition};
 use serde_json::Value;
 
-use super::{ApiResult, change_json, get_json};
+use super::{ApiResult, Change, change_json, get_json};
 use crate::api::connector_path;
 
 pub async fn list_history(query: String) -> ApiResult<HistoryPage> {
@@ -17,7 +17,7 @@ pub fn history_export_url(query: &str) -> String {
 /// Restores the config a history event left; Connect validates it first.
 pub async fn roll_back(cluster: &str, name: &str, request: &RollbackRequest) -> ApiResult<Value> {
     let path = format!("{}/rollback", connector_path(cluster, name));
-    change_json("POST", &path, request, None).await
+    change_json(Change::Post, &path, request, None).await
 }
 
 /// State changes of a connector and its tasks seen by polling, newest first.

@@ -7,7 +7,7 @@ use api_types::{LoggerChange, WorkerLoggers, WorkerPlugins};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ApiResult, change_json, cluster_path, encode, get_json};
+use super::{ApiResult, Change, change_json, cluster_path, encode, get_json};
 
 /// Connect's validate answer: groups in order and one entry per setting it knows.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -109,7 +109,7 @@ pub async fn validate_config(
     config: &BTreeMap<String, String>,
 ) -> ApiResult<Validation> {
     let path = cluster_path(cluster, &format!("plugins/{}/validate", encode(plugin)));
-    change_json("PUT", &path, config, None).await
+    change_json(Change::Put, &path, config, None).await
 }
 
 /// Each worker's loggers, or each worker's level of one `logger`.
@@ -130,5 +130,5 @@ pub async fn set_logger_level(
     change: &LoggerChange,
 ) -> ApiResult<Value> {
     let path = cluster_path(cluster, &format!("loggers/{}", encode(logger)));
-    change_json("PUT", &path, change, None).await
+    change_json(Change::Put, &path, change, None).await
 }

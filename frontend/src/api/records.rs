@@ -2,7 +2,7 @@
 
 use api_types::{DeadLetters, RecordPage, ReplayReport, ReplayRequest};
 
-use super::{ApiResult, change_json, cluster_path, encode, get_json};
+use super::{ApiResult, Change, change_json, cluster_path, encode, get_json};
 use crate::api::connector_path;
 
 /// Records of `topic`; `query` is the record browser's query string (partition, offset,
@@ -25,5 +25,5 @@ pub async fn replay_dead_letters(
     request: &ReplayRequest,
 ) -> ApiResult<ReplayReport> {
     let path = format!("{}/dead-letters/replay", connector_path(cluster, name));
-    change_json("POST", &path, request, None).await
+    change_json(Change::Post, &path, request, None).await
 }
