@@ -27,8 +27,28 @@ pub use plugins::*;
 pub use records::*;
 pub use specs::*;
 
-/// A failed call, as a sentence to show to the user.
-pub type ApiResult<T> = Result<T, String>;
+/// A call's answer, or why it failed.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Why a call failed; shown to the user as its message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Nobody is signed in, or the session ended: the console goes back to the sign-in form.
+    SignedOut(String),
+    /// Plugboard answered with an error: its status and the message of its error body.
+    Refused { status: u16, message: String },
+    /// Plugboard did not answer, or answered something the console cannot read.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SignedOut(message) | Self::Unreadable(message) => f.write_str(message),
+            Self::Refused { message, .. } => f.write_str(message),
+        }
+    }
+}
 
 /// `GET /api/v1/clusters`: every configured cluster with a probe of each worker.
 pub async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
@@ -102,7 +122,9 @@ async fn send_change(
     }
     match body {
         Some(body) => {
-            let request = builder.json(body).map_err(|e| e.to_string())?;
+            let request = builder
+                .json(body)
+                .map_err(|e| ApiError::Unreadable(e.to_string()))?;
             checked(request.send().await).await
         }
         None => answer(builder).await,
@@ -113,20 +135,24 @@ async fn answer(builder: RequestBuilder) -> ApiResult<Response> {
     checked(builder.send().await).await
 }
 
-/// Turns a transport failure or an error status into the sentence Plugboard's error body holds.
+/// Turns a transport failure or an error status into an [`ApiError`] with the sentence
+/// Plugboard's error body holds.
 async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response> {
-    let response = sent.map_err(|e| format!("Plugboard did not answer: {e}"))?;
+    let response =
+        sent.map_err(|e| ApiError::Unreadable(format!("Plugboard did not answer: {e}")))?;
     if response.ok() {
         return Ok(response);
     }
     let status = response.status();
-    if status == 401 {
-        crate::session::signed_out();
-    }
-    Err(match response.json::<ErrorBody>().await {
+    let message = match response.json::<ErrorBody>().await {
         Ok(body) => body.error.message,
         Err(_) => format!("Plugboard answered HTTP {status}"),
-    })
+    };
+    if status == 401 {
+        crate::session::signed_out();
+        return Err(ApiError::SignedOut(message));
+    }
+    Err(ApiError::Refused { status, message })
 }
 
 /// Reads the answer as JSON; an empty body (Connect's 204) reads as `null`.
@@ -134,7 +160,8 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
     let text = response
         .text()
         .await
-        .map_err(|e| format!("unexpected answer from Plugboard: {e}"))?;
+        .map_err(|e| ApiError::Unreadable(format!("unexpected answer from Plugboard: {e}")))?;
     let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|e| format!("unexpected answer from Plugboard: {e}"))
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::Unreadable(format!("unexpected answer from Plugboard: {e}")))
 }

@@ -32,8 +32,10 @@ impl<T: 'static> Live<T> {
 
     /// Why the latest call failed, tracked.
     pub fn error(&self) -> Option<String> {
-        self.value
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+        self.value.with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().err().map(ToString::to_string))
+        })
     }
 
     /// Fetches again now (after a change the user made), keeping the current value meanwhile.

@@ -48,10 +48,10 @@ impl Toaster {
     }
 
     /// A success or a failure, from an action's outcome.
-    pub fn outcome(&self, result: Result<String, String>) {
+    pub fn outcome(&self, result: Result<String, impl std::fmt::Display>) {
         match result {
             Ok(text) => self.success(text),
-            Err(text) => self.failure(text),
+            Err(why) => self.failure(why.to_string()),
         }
     }
 

@@ -8,7 +8,7 @@ use api_types::{
 };
 use serde_json::Value;
 
-use super::{ApiResult, Change, change_json, change_only, encode, get_json};
+use super::{ApiError, ApiResult, Change, change_json, change_only, encode, get_json};
 
 /// `/api/v1/clusters/{cluster}/connectors/{name}` with both parts encoded.
 pub fn connector_path(cluster: &str, name: &str) -> String {
@@ -43,7 +43,7 @@ pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<Connect
     status["connector"]["state"]
         .as_str()
         .map(ConnectorState::parse)
-        .ok_or_else(|| "Connect's status names no state".to_owned())
+        .ok_or_else(|| ApiError::Unreadable("Connect's status names no state".to_owned()))
 }
 
 /// A state change with no parameters: `pause`, `resume`, `stop` or `topics/reset`.

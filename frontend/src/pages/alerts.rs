@@ -87,7 +87,7 @@ fn IncidentRow(incident: Incident, on_changed: Callback<()>) -> impl IntoView {
                 } else {
                     "Acknowledged"
                 }),
-                Err(e) => toaster.failure(e),
+                Err(e) => toaster.failure(e.to_string()),
             }
             on_changed.run(());
         });
@@ -135,7 +135,7 @@ fn RuleItem(rule: AlertRule, on_changed: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match api::delete_rule(id).await {
                 Ok(()) => toaster.success("Rule deleted"),
-                Err(e) => toaster.failure(e),
+                Err(e) => toaster.failure(e.to_string()),
             }
             on_changed.run(());
         });
@@ -205,7 +205,7 @@ pub fn NewRuleForm(
                     toaster.success(format!("Rule “{}” created", rule.spec.name));
                     on_created.run(());
                 }
-                Err(e) => toaster.failure(e),
+                Err(e) => toaster.failure(e.to_string()),
             }
         });
     };

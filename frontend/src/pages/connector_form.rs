@@ -89,7 +89,7 @@ pub fn EditConnectorPage() -> impl IntoView {
             match api::get_connector(cluster, name).await {
                 Ok(detail) => form.load_original(detail.config),
                 Err(message) => {
-                    load_error.try_set(Some(message));
+                    load_error.try_set(Some(message.to_string()));
                 }
             }
         });
@@ -181,7 +181,7 @@ fn create(
                 navigate(&links::connector(&cluster, &name), Default::default());
             }
             Err(message) => {
-                form.submit_error.try_set(Some(message.clone()));
+                form.submit_error.try_set(Some(message.to_string()));
                 toaster.failure(format!("Could not create {name}: {message}"));
             }
         }

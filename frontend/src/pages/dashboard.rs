@@ -73,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
         </div>
         {move || match list.value.get() {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
             Some(Ok(list)) => view! { <Unreachable list /> }.into_any(),
         }}
         <HealthCounts all filters />

@@ -67,7 +67,7 @@ pub fn HistoryPage() -> impl IntoView {
                     error.try_set(None);
                 }
                 Err(message) => {
-                    error.try_set(Some(message));
+                    error.try_set(Some(message.to_string()));
                 }
             }
         });

@@ -70,7 +70,7 @@ pub fn LoggersPage() -> impl IntoView {
             <button on:click=move |_| levels.refetch()>"Refresh"</button>
             {move || match levels.get() {
                 None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
                 Some(Ok(workers)) => view! { <LevelsTable workers /> }.into_any(),
             }}
         </section>

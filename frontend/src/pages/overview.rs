@@ -14,7 +14,9 @@ pub fn OverviewPage() -> impl IntoView {
         let selected = params.read().get("cluster");
         match clusters.get() {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(Err(message)) => {
+                view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any()
+            }
             Some(Ok(list)) if list.is_empty() => view! { <NoClusters /> }.into_any(),
             Some(Ok(list)) => {
                 let shown: Vec<_> = list

@@ -35,7 +35,7 @@ pub fn PluginsPage() -> impl IntoView {
         </div>
         {move || match plugins.get() {
             None => view! { <p class="muted">"Asking Connect…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
             Some(Ok(workers)) => {
                 let needle = search.get().to_lowercase();
                 let list: Vec<InstalledPlugin> = plugins_by_version(&workers)

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, query_string};
+use crate::api::{self, ApiResult, query_string};
 use crate::components::readable_ms;
 use crate::links;
 
@@ -39,8 +39,7 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
     let since = RwSignal::new(String::new());
     let limit = RwSignal::new("50".to_owned());
     let shown = RwSignal::new(Shown::Text);
-    let page: RwSignal<Option<Result<RecordPage, String>>, LocalStorage> =
-        RwSignal::new_local(None);
+    let page: RwSignal<Option<ApiResult<RecordPage>>, LocalStorage> = RwSignal::new_local(None);
     let busy = RwSignal::new(false);
     let read = {
         let (cluster, topic) = (cluster.clone(), topic.clone());
@@ -97,7 +96,7 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
             <button class="primary" type="submit" disabled=move || busy.get() data-testid="records-read">"Read"</button>
         </form>
         {move || page.get().map(|answer| match answer {
-            Err(message) => view! { <p class="error" role="alert" data-testid="records-error">{message}</p> }.into_any(),
+            Err(message) => view! { <p class="error" role="alert" data-testid="records-error">{message.to_string()}</p> }.into_any(),
             Ok(page) => view! { <RecordTable page shown=shown.into() /> }.into_any(),
         })}
     }

@@ -19,7 +19,7 @@ pub fn SignInPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::login(name.get_untracked(), password.get_untracked()).await {
                 Ok(me) => signed_in.set(Some(me)),
-                Err(message) => error.set(Some(message)),
+                Err(message) => error.set(Some(message.to_string())),
             }
             busy.set(false);
         });

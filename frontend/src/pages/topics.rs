@@ -107,7 +107,7 @@ fn TopicRow(cluster: String, topic: TopicSummary) -> impl IntoView {
         {move || partitions.get().flatten().map(|answer| view! {
             <tr><td colspan="9">{match answer {
                 Ok(detail) => view! { <PartitionTable partitions=detail.partitions /> }.into_any(),
-                Err(m) => view! { <p class="error">{m}</p> }.into_any(),
+                Err(m) => view! { <p class="error">{m.to_string()}</p> }.into_any(),
             }}</td></tr>
         })}
     }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api;
+use crate::api::{self, ApiResult};
 use crate::components::readable_ms;
 use crate::links;
 use crate::live::live;
@@ -154,7 +154,7 @@ fn ReplayPanel(
 ) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let target = RwSignal::new(String::new());
-    let checked: RwSignal<Option<Result<ReplayReport, String>>, LocalStorage> =
+    let checked: RwSignal<Option<ApiResult<ReplayReport>>, LocalStorage> =
         RwSignal::new_local(None);
     let busy = RwSignal::new(false);
     let request = {
@@ -216,7 +216,7 @@ fn ReplayPanel(
             </label>
             {move || checked.get().map(|answer| match answer {
                 Ok(report) => view! { <DryRun report /> }.into_any(),
-                Err(message) => view! { <p class="error" data-testid="replay-refused">{message}</p> }.into_any(),
+                Err(message) => view! { <p class="error" data-testid="replay-refused">{message.to_string()}</p> }.into_any(),
             })}
             <p class="muted small">"Replay is at least once: each record is produced again with its key, value and own headers (Connect's error headers left out). A replay repeated, or one that fails part-way, can produce a record twice. Fix the cause first, or they come back here."</p>
             <div class="button-row">

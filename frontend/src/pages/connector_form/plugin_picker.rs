@@ -33,7 +33,7 @@ pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
             {move || match plugins.get() {
                 None => view! { <p class="muted">"Asking Connect for its plugins…"</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <ul class="plugin-list">
                         {matching(&list).into_iter().map(|(plugin, versions)| {

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::state::FormState;
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::DiffTable;
 use crate::links;
 use crate::toasts::Toaster;
@@ -48,7 +48,9 @@ pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
                 };
                 result = api::restart_connector(&cluster, &name, scope)
                     .await
-                    .map_err(|e| format!("saved, but the restart failed: {e}"));
+                    .map_err(|e| {
+                        ApiError::Unreadable(format!("saved, but the restart failed: {e}"))
+                    });
             }
             form.busy.try_set(false);
             match result {

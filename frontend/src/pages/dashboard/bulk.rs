@@ -42,7 +42,7 @@ pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
             let result = api::run_bulk_action(&request).await;
             busy.try_set(false);
             let (done, _) = words(action);
-            toaster.outcome(result.as_ref().map_err(Clone::clone).map(|list| {
+            toaster.outcome(result.as_ref().map_err(ToString::to_string).map(|list| {
                 let ok = list.iter().filter(|o| o.ok).count();
                 format!("{done} {ok} of {} connectors", list.len())
             }));
