@@ -1,4 +1,5 @@
-//! The SQLite database: opened (created when missing) and migrated at start.
+//! The SQLite database: opened (created when missing) and migrated at start, and the one error
+//! type of the stores that read and write it.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -29,4 +30,20 @@ pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
 /// Whether the database answers a trivial query.
 pub async fn is_ready(pool: &SqlitePool) -> bool {
     sqlx::query("select 1").execute(pool).await.is_ok()
+}
+
+/// Why a store could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No row has that key; the message names it.
+    #[error("{0}")]
+    NotFound(String),
+    /// A row with that key exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// The values given are refused; the message says why.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
 }

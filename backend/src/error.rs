@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::connect::{ConnectError, UpstreamError};
+use crate::db::StoreError;
 
 /// Every way a Plugboard endpoint can fail.
 #[derive(Debug, thiserror::Error)]
@@ -198,6 +199,18 @@ impl From<ConnectError> for ApiError {
             ConnectError::Upstream(error) => Self::Upstream(error),
             ConnectError::Answer { status, message } => Self::Connect { status, message },
             ConnectError::Unreadable(message) => Self::BadGateway(message),
+        }
+    }
+}
+
+/// A store's refusal, as Plugboard answers it; a failed query as in `From<sqlx::Error>`.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(message) => Self::NotFound(message),
+            StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Invalid(message) => Self::BadRequest(message),
+            StoreError::Database(error) => Self::from(error),
         }
     }
 }

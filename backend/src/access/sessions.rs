@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 
 use super::sha256_hex;
 use crate::clock::now_ms;
-use crate::error::ApiError;
+use crate::db::StoreError;
 use crate::random::random_hex;
 
 pub const COOKIE: &str = "plugboard_session";
@@ -17,7 +17,11 @@ pub struct Session {
 }
 
 /// Starts a session for `user`; returns the cookie's value and the CSRF token.
-pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, String), ApiError> {
+pub async fn start(
+    db: &SqlitePool,
+    user: &str,
+    ttl_ms: i64,
+) -> Result<(String, String), StoreError> {
     let (id, csrf_token) = (random_hex(32), random_hex(32));
     let now = now_ms();
     sqlx::query("delete from sessions where expires_at_ms <= ?")
@@ -39,7 +43,7 @@ pub async fn start(db: &SqlitePool, user: &str, ttl_ms: i64) -> Result<(String, 
 }
 
 /// The live session whose cookie value is `id`.
-pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, ApiError> {
+pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, StoreError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "select user_name, csrf_token from sessions where id_hash = ? and expires_at_ms > ?",
     )
@@ -50,7 +54,7 @@ pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, ApiError
     Ok(row.map(|(user, csrf_token)| Session { user, csrf_token }))
 }
 
-pub async fn end(db: &SqlitePool, id: &str) -> Result<(), ApiError> {
+pub async fn end(db: &SqlitePool, id: &str) -> Result<(), StoreError> {
     sqlx::query("delete from sessions where id_hash = ?")
         .bind(sha256_hex(id))
         .execute(db)

@@ -6,7 +6,7 @@ use api_types::{ApiToken, CreatedToken};
 use sqlx::{FromRow, SqlitePool};
 
 use super::sha256_hex;
-use crate::error::ApiError;
+use crate::db::StoreError;
 use crate::random::random_hex;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
@@ -45,9 +45,9 @@ macro_rules! select_tokens {
     };
 }
 
-pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedToken, ApiError> {
+pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedToken, StoreError> {
     if name.trim().is_empty() {
-        return Err(ApiError::BadRequest("a token needs a name".into()));
+        return Err(StoreError::Invalid("a token needs a name".into()));
     }
     let token = format!("{PREFIX}{}", random_hex(32));
     let id: i64 = sqlx::query_scalar(
@@ -63,17 +63,17 @@ pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedTo
     Ok(CreatedToken { token, info })
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
+pub async fn get(db: &SqlitePool, id: i64) -> Result<ApiToken, StoreError> {
     let row: Option<TokenRow> = sqlx::query_as(select_tokens!("where id = ?"))
         .bind(id)
         .fetch_optional(db)
         .await?;
     row.map(Into::into)
-        .ok_or_else(|| ApiError::NotFound(format!("no token {id}")))
+        .ok_or_else(|| StoreError::NotFound(format!("no token {id}")))
 }
 
 /// Every token, or those of `user`, newest first.
-pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, ApiError> {
+pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, StoreError> {
     let rows: Vec<TokenRow> = sqlx::query_as(select_tokens!(
         "where ?1 is null or user_name = ?1 order by id desc"
     ))
@@ -83,7 +83,7 @@ pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, 
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
+pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, StoreError> {
     sqlx::query(
         "update api_tokens set revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
          where id = ? and revoked_at is null",
@@ -96,7 +96,7 @@ pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, ApiError> {
 
 /// The user a live token belongs to, stamping its last use; `None` for an unknown or revoked
 /// token.
-pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, ApiError> {
+pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, StoreError> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
@@ -107,5 +107,5 @@ pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, Api
     .bind(sha256_hex(token))
     .fetch_optional(db)
     .await
-    .map_err(ApiError::from)
+    .map_err(StoreError::from)
 }

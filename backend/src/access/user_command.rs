@@ -5,9 +5,9 @@
 use std::io::BufRead;
 
 use anyhow::Context;
-use api_types::{Grant, UserChange};
+use api_types::Grant;
 
-use super::users;
+use super::{passwords, users};
 use crate::cli::UserAction;
 use crate::config::Settings;
 
@@ -15,31 +15,18 @@ pub async fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> 
     let db = crate::db::open(&settings.database).await?;
     match action {
         UserAction::Add { name, roles } => {
-            let change = UserChange {
-                name,
-                grants: parse_roles(&roles)?,
-                password: Some(read_password()?),
-            };
-            let user = users::create(&db, change).await?;
+            let hash = passwords::hash(read_password()?).await?;
+            let user = users::create(&db, &name, &parse_roles(&roles)?, &hash).await?;
             println!("added {}", describe(&user.name, &user.grants));
         }
         UserAction::Passwd { name } => {
             let grants = existing(&db, &name).await?.grants;
-            let change = UserChange {
-                name: name.clone(),
-                grants,
-                password: Some(read_password()?),
-            };
-            users::update(&db, &name, change).await?;
+            let hash = passwords::hash(read_password()?).await?;
+            users::update(&db, &name, &grants, Some(&hash)).await?;
             println!("password of {name} changed; its sessions ended");
         }
         UserAction::Roles { name, roles } => {
-            let change = UserChange {
-                name: name.clone(),
-                grants: parse_roles(&roles)?,
-                password: None,
-            };
-            let user = users::update(&db, &name, change).await?;
+            let user = users::update(&db, &name, &parse_roles(&roles)?, None).await?;
             println!("{}", describe(&user.name, &user.grants));
         }
         UserAction::List => {

@@ -1,11 +1,10 @@
 //! Built-in users in SQLite: name, argon2 hash and grants. Managed by admins through the API
 //! and by the `plugboard user` subcommand.
 
-use api_types::{Grant, User, UserChange};
+use api_types::{Grant, User};
 use sqlx::{FromRow, SqlitePool};
 
-use super::passwords;
-use crate::error::ApiError;
+use crate::db::StoreError;
 
 #[derive(FromRow)]
 struct UserRow {
@@ -24,29 +23,29 @@ impl UserRow {
     }
 }
 
-fn check_name(name: &str) -> Result<(), ApiError> {
+fn check_name(name: &str) -> Result<(), StoreError> {
     let fine = !name.is_empty()
         && name.chars().count() <= 64
         && !name.chars().any(|c| c.is_whitespace() || c.is_control());
     if fine {
         Ok(())
     } else {
-        Err(ApiError::BadRequest(format!(
+        Err(StoreError::Invalid(format!(
             "user name `{name}` must be 1 to 64 characters without spaces"
         )))
     }
 }
 
-fn check_grants(grants: &[Grant]) -> Result<(), ApiError> {
+fn check_grants(grants: &[Grant]) -> Result<(), StoreError> {
     if grants.is_empty() {
-        return Err(ApiError::BadRequest(
+        return Err(StoreError::Invalid(
             "a user needs at least one grant (a role)".into(),
         ));
     }
     Ok(())
 }
 
-pub async fn list(db: &SqlitePool) -> Result<Vec<User>, ApiError> {
+pub async fn list(db: &SqlitePool) -> Result<Vec<User>, StoreError> {
     let rows: Vec<UserRow> =
         sqlx::query_as("select name, grants, created_at from users order by name")
             .fetch_all(db)
@@ -54,7 +53,7 @@ pub async fn list(db: &SqlitePool) -> Result<Vec<User>, ApiError> {
     Ok(rows.into_iter().map(UserRow::into_user).collect())
 }
 
-pub async fn get(db: &SqlitePool, name: &str) -> Result<Option<User>, ApiError> {
+pub async fn get(db: &SqlitePool, name: &str) -> Result<Option<User>, StoreError> {
     let row: Option<UserRow> =
         sqlx::query_as("select name, grants, created_at from users where name = ?")
             .bind(name)
@@ -64,55 +63,61 @@ pub async fn get(db: &SqlitePool, name: &str) -> Result<Option<User>, ApiError> 
 }
 
 /// The stored hash of `name`'s password, if the user exists.
-pub async fn password_hash(db: &SqlitePool, name: &str) -> Result<Option<String>, ApiError> {
+pub async fn password_hash(db: &SqlitePool, name: &str) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("select password_hash from users where name = ?")
         .bind(name)
         .fetch_optional(db)
         .await
-        .map_err(ApiError::from)
+        .map_err(StoreError::from)
 }
 
-pub async fn create(db: &SqlitePool, change: UserChange) -> Result<User, ApiError> {
-    check_name(&change.name)?;
-    check_grants(&change.grants)?;
-    let password = change
-        .password
-        .ok_or_else(|| ApiError::BadRequest("a new user needs a password".into()))?;
-    let hash = passwords::hash(password).await?;
+/// Adds user `name` with `grants` and the PHC string of its password (see
+/// [`super::passwords::hash`]).
+pub async fn create(
+    db: &SqlitePool,
+    name: &str,
+    grants: &[Grant],
+    password_hash: &str,
+) -> Result<User, StoreError> {
+    check_name(name)?;
+    check_grants(grants)?;
     let inserted = sqlx::query(
         "insert into users (name, password_hash, grants, created_at) \
          values (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) on conflict do nothing",
     )
-    .bind(&change.name)
-    .bind(hash)
-    .bind(serde_json::to_string(&change.grants).expect("grants serialise"))
+    .bind(name)
+    .bind(password_hash)
+    .bind(serde_json::to_string(grants).expect("grants serialise"))
     .execute(db)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(ApiError::Conflict(format!(
-            "user `{}` already exists",
-            change.name
+        return Err(StoreError::Conflict(format!(
+            "user `{name}` already exists"
         )));
     }
-    get(db, &change.name)
+    get(db, name)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no user `{}`", change.name)))
+        .ok_or_else(|| StoreError::NotFound(format!("no user `{name}`")))
 }
 
-/// Sets `name`'s grants, and its password when one is given; ends its sessions when the
-/// password changes.
-pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<User, ApiError> {
-    check_grants(&change.grants)?;
+/// Sets the grants of user `name`, and with `password_hash` its password, which ends its
+/// sessions.
+pub async fn update(
+    db: &SqlitePool,
+    name: &str,
+    grants: &[Grant],
+    password_hash: Option<&str>,
+) -> Result<User, StoreError> {
+    check_grants(grants)?;
     let updated = sqlx::query("update users set grants = ? where name = ?")
-        .bind(serde_json::to_string(&change.grants).expect("grants serialise"))
+        .bind(serde_json::to_string(grants).expect("grants serialise"))
         .bind(name)
         .execute(db)
         .await?;
     if updated.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!("no user `{name}`")));
+        return Err(StoreError::NotFound(format!("no user `{name}`")));
     }
-    if let Some(password) = change.password {
-        let hash = passwords::hash(password).await?;
+    if let Some(hash) = password_hash {
         sqlx::query("update users set password_hash = ? where name = ?")
             .bind(hash)
             .bind(name)
@@ -125,17 +130,16 @@ pub async fn update(db: &SqlitePool, name: &str, change: UserChange) -> Result<U
     }
     get(db, name)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no user `{name}`")))
+        .ok_or_else(|| StoreError::NotFound(format!("no user `{name}`")))
 }
 
-/// Removes `name` with its sessions and tokens.
-pub async fn delete(db: &SqlitePool, name: &str) -> Result<(), ApiError> {
+pub async fn delete(db: &SqlitePool, name: &str) -> Result<(), StoreError> {
     let deleted = sqlx::query("delete from users where name = ?")
         .bind(name)
         .execute(db)
         .await?;
     if deleted.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!("no user `{name}`")));
+        return Err(StoreError::NotFound(format!("no user `{name}`")));
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use api_types::{AlertSummary, Incident, RuleKind};
 use sqlx::{FromRow, SqlitePool};
 
-use crate::error::ApiError;
+use crate::db::StoreError;
 use crate::secrets::known::scrub_text;
 
 /// A rule's condition holding for a subject in one evaluation.
@@ -171,7 +171,11 @@ impl IncidentRow {
 }
 
 /// Incidents newest first: only open ones when `open_only`.
-pub async fn list(db: &SqlitePool, open_only: bool, limit: u32) -> Result<Vec<Incident>, ApiError> {
+pub async fn list(
+    db: &SqlitePool,
+    open_only: bool,
+    limit: u32,
+) -> Result<Vec<Incident>, StoreError> {
     let sql =
         select_incidents!("where (?1 = 0 or i.resolved_at is null) order by i.id desc limit ?2");
     let rows: Vec<IncidentRow> = sqlx::query_as(sql)
@@ -182,16 +186,16 @@ pub async fn list(db: &SqlitePool, open_only: bool, limit: u32) -> Result<Vec<In
     Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
+pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
     let row: Option<IncidentRow> = sqlx::query_as(select_incidents!("where i.id = ?"))
         .bind(id)
         .fetch_optional(db)
         .await?;
     row.map(IncidentRow::into_incident)
-        .ok_or_else(|| ApiError::NotFound(format!("no incident {id}")))
+        .ok_or_else(|| StoreError::NotFound(format!("no incident {id}")))
 }
 
-pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, ApiError> {
+pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, StoreError> {
     let (open, unacknowledged): (i64, i64) = sqlx::query_as(
         "select count(*), count(*) filter (where acknowledged_at is null) from incidents \
          where resolved_at is null",
@@ -204,7 +208,7 @@ pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, ApiError> {
     })
 }
 
-pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, ApiError> {
+pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
     sqlx::query("update incidents set acknowledged_at = coalesce(acknowledged_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) where id = ?")
         .bind(id)
         .execute(db)
@@ -212,7 +216,7 @@ pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, ApiError>
     get(db, id).await
 }
 
-pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident, ApiError> {
+pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident, StoreError> {
     sqlx::query("update incidents set silenced_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' minutes') where id = ?")
         .bind(minutes)
         .bind(id)

@@ -3,7 +3,7 @@
 use api_types::{AlertRule, RuleKind, RuleSpec, WebhookFormat};
 use sqlx::{FromRow, SqlitePool};
 
-use crate::error::ApiError;
+use crate::db::StoreError;
 
 /// Why a rule cannot be stored, as a sentence; `None` when it is fine.
 pub fn problem(spec: &RuleSpec) -> Option<String> {
@@ -115,13 +115,13 @@ pub async fn list(db: &SqlitePool) -> sqlx::Result<Vec<AlertRule>> {
     Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, ApiError> {
+pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, StoreError> {
     let row: Option<RuleRow> = sqlx::query_as("select * from alert_rules where id = ?")
         .bind(id)
         .fetch_optional(db)
         .await?;
     row.and_then(RuleRow::into_rule)
-        .ok_or_else(|| ApiError::NotFound(format!("no alert rule {id}")))
+        .ok_or_else(|| StoreError::NotFound(format!("no alert rule {id}")))
 }
 
 /// Stores a new rule (`id` none) or replaces rule `id`; returns it as stored.
@@ -129,9 +129,9 @@ pub async fn save(
     db: &SqlitePool,
     id: Option<i64>,
     spec: &RuleSpec,
-) -> Result<AlertRule, ApiError> {
+) -> Result<AlertRule, StoreError> {
     if let Some(problem) = problem(spec) {
-        return Err(ApiError::BadRequest(problem));
+        return Err(StoreError::Invalid(problem));
     }
     let format = match spec.webhook_format {
         WebhookFormat::Json => "json",
@@ -172,18 +172,18 @@ pub async fn save(
         .fetch_optional(db)
         .await?;
     let stored = stored
-        .ok_or_else(|| ApiError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
+        .ok_or_else(|| StoreError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
     get(db, stored).await
 }
 
 /// Deletes a rule with its incidents.
-pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), ApiError> {
+pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), StoreError> {
     let done = sqlx::query("delete from alert_rules where id = ?")
         .bind(id)
         .execute(db)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!("no alert rule {id}")));
+        return Err(StoreError::NotFound(format!("no alert rule {id}")));
     }
     Ok(())
 }

@@ -138,12 +138,8 @@ async fn change_own_password(
         .await?
         .ok_or_else(|| ApiError::BadRequest(format!("{} is not a built-in user", me.name)))?;
     check_password(&state, &me.name, change.current, peer).await?;
-    let update = UserChange {
-        name: user.name.clone(),
-        grants: user.grants,
-        password: Some(change.new),
-    };
-    users::update(&state.db, &user.name, update).await?;
+    let hash = passwords::hash(change.new).await?;
+    users::update(&state.db, &user.name, &user.grants, Some(&hash)).await?;
     tracing::info!(user = user.name, "password changed by its user");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -159,7 +155,10 @@ async fn create_user(
     Extension(me): Extension<Me>,
     ApiJson(change): ApiJson<UserChange>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let user = users::create(&state.db, change).await?;
+    let password = (change.password)
+        .ok_or_else(|| ApiError::BadRequest("a new user needs a password".into()))?;
+    let hash = passwords::hash(password).await?;
+    let user = users::create(&state.db, &change.name, &change.grants, &hash).await?;
     tracing::info!(by = me.name, user = user.name, "user created");
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -171,7 +170,11 @@ async fn update_user(
     ApiPath(name): ApiPath<String>,
     ApiJson(change): ApiJson<UserChange>,
 ) -> Result<Json<User>, ApiError> {
-    let user = users::update(&state.db, &name, change).await?;
+    let hash = match change.password {
+        Some(password) => Some(passwords::hash(password).await?),
+        None => None,
+    };
+    let user = users::update(&state.db, &name, &change.grants, hash.as_deref()).await?;
     tracing::info!(by = me.name, user = name, "user changed");
     Ok(Json(user))
 }

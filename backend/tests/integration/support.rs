@@ -45,8 +45,9 @@ use std::time::Duration;
 
 use std::future::Future;
 
-use api_types::{ConnectorDetail, UserChange};
+use api_types::ConnectorDetail;
 use plugboard::AppState;
+use plugboard::access::{passwords, users};
 use plugboard::background::Background;
 use plugboard::config::{AccessSettings, Cluster, Settings};
 use reqwest::Method;
@@ -164,12 +165,8 @@ impl TestApp {
         .await;
         let db = plugboard::db::open(&app.database).await.unwrap();
         for (name, password, grants) in users {
-            let user = UserChange {
-                name: (*name).to_owned(),
-                grants: grants.clone(),
-                password: Some((*password).to_owned()),
-            };
-            plugboard::access::users::create(&db, user).await.unwrap();
+            let hash = passwords::hash((*password).to_owned()).await.unwrap();
+            users::create(&db, name, grants, &hash).await.unwrap();
         }
         app
     }

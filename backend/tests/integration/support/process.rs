@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use api_types::UserChange;
-
 use super::{ScratchDir, eventually, stack_urls};
 
 /// The plugboard binary, serving the stack's cluster `solo1` as `local` on a port of its own
@@ -71,15 +69,16 @@ impl PlugboardProcess {
             .await
             .unwrap();
         for (name, role) in users {
-            let user = UserChange {
-                name: (*name).to_owned(),
-                grants: vec![api_types::Grant {
-                    role: *role,
-                    clusters: Vec::new(),
-                }],
-                password: Some(USER_PASSWORD.to_owned()),
-            };
-            plugboard::access::users::create(&db, user).await.unwrap();
+            let grants = [api_types::Grant {
+                role: *role,
+                clusters: Vec::new(),
+            }];
+            let hash = plugboard::access::passwords::hash(USER_PASSWORD.to_owned())
+                .await
+                .unwrap();
+            plugboard::access::users::create(&db, name, &grants, &hash)
+                .await
+                .unwrap();
         }
         db.close().await;
         Self::start(dir, "[access]\nrequire_login = true\n", None).await
