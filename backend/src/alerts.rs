@@ -290,7 +290,7 @@ async fn notify_incident(
     if rule.spec.webhook_url.is_none() {
         return;
     }
-    match incidents::get(&state.db, id).await {
+    match incidents::get(&state.db, id, None).await {
         Ok(incident) => {
             notify::send(&state.db, http, rule, &incident, event);
             let _ = sqlx::query("update incidents set last_notified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where id = ?")

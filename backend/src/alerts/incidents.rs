@@ -170,36 +170,61 @@ impl IncidentRow {
     }
 }
 
-/// Incidents newest first: only open ones when `open_only`.
+/// `clusters` as the stores' queries take it: a JSON array, or null for every cluster.
+fn clusters_json(clusters: Option<&[String]>) -> Option<String> {
+    clusters.map(|c| serde_json::to_string(c).expect("names serialise"))
+}
+
+/// Incidents newest first: only open ones when `open_only`, only of `clusters` when given.
 pub async fn list(
     db: &SqlitePool,
     open_only: bool,
     limit: u32,
+    clusters: Option<&[String]>,
 ) -> Result<Vec<Incident>, StoreError> {
-    let sql =
-        select_incidents!("where (?1 = 0 or i.resolved_at is null) order by i.id desc limit ?2");
+    let sql = select_incidents!(
+        "where (?1 = 0 or i.resolved_at is null) \
+         and (?3 is null or i.cluster_id in (select value from json_each(?3))) \
+         order by i.id desc limit ?2"
+    );
     let rows: Vec<IncidentRow> = sqlx::query_as(sql)
         .bind(open_only)
         .bind(limit)
+        .bind(clusters_json(clusters))
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
-    let row: Option<IncidentRow> = sqlx::query_as(select_incidents!("where i.id = ?"))
+/// Incident `id`, when it is one of `clusters` (given); not found otherwise.
+pub async fn get(
+    db: &SqlitePool,
+    id: i64,
+    clusters: Option<&[String]>,
+) -> Result<Incident, StoreError> {
+    let sql = select_incidents!(
+        "where i.id = ?1 and (?2 is null or i.cluster_id in (select value from json_each(?2)))"
+    );
+    let row: Option<IncidentRow> = sqlx::query_as(sql)
         .bind(id)
+        .bind(clusters_json(clusters))
         .fetch_optional(db)
         .await?;
     row.map(IncidentRow::into_incident)
         .ok_or_else(|| StoreError::NotFound(format!("no incident {id}")))
 }
 
-pub async fn summary(db: &SqlitePool) -> Result<AlertSummary, StoreError> {
+/// How many incidents are open and unacknowledged, of `clusters` when given.
+pub async fn summary(
+    db: &SqlitePool,
+    clusters: Option<&[String]>,
+) -> Result<AlertSummary, StoreError> {
     let (open, unacknowledged): (i64, i64) = sqlx::query_as(
         "select count(*), count(*) filter (where acknowledged_at is null) from incidents \
-         where resolved_at is null",
+         where resolved_at is null \
+         and (?1 is null or cluster_id in (select value from json_each(?1)))",
     )
+    .bind(clusters_json(clusters))
     .fetch_one(db)
     .await?;
     Ok(AlertSummary {
@@ -213,7 +238,7 @@ pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreErro
         .bind(id)
         .execute(db)
         .await?;
-    get(db, id).await
+    get(db, id, None).await
 }
 
 pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident, StoreError> {
@@ -222,7 +247,7 @@ pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident,
         .bind(id)
         .execute(db)
         .await?;
-    get(db, id).await
+    get(db, id, None).await
 }
 
 #[cfg(test)]
@@ -280,6 +305,37 @@ mod tests {
             Some(restarted)
         );
         assert!(held(&db, 1).await.unwrap().is_empty());
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn a_caller_limited_to_clusters_gets_a_full_page_and_counts_of_those_alone() {
+        let (db, path) = scratch_db("incidents-clusters").await;
+        sqlx::query(
+            "insert into alert_rules (id, name, kind, created_at) values (1, 'r', 'failed', '')",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        let on = |cluster: &str, subject: &str| Finding {
+            cluster: cluster.into(),
+            ..finding(subject)
+        };
+        let dev = open(&db, &on("dev", "a")).await.unwrap().unwrap();
+        let prod = open(&db, &on("prod", "b")).await.unwrap().unwrap();
+        let dev_only = ["dev".to_owned()];
+
+        // The newest incident is prod's: a limit taken before the filter would leave none.
+        let page = list(&db, false, 1, Some(&dev_only)).await.unwrap();
+        let hidden = get(&db, prod, Some(&dev_only)).await;
+        let seen = get(&db, dev, Some(&dev_only)).await.unwrap();
+        let counted = summary(&db, Some(&dev_only)).await.unwrap();
+        let everything = summary(&db, None).await.unwrap();
+
+        assert_eq!(page.iter().map(|i| i.id).collect::<Vec<_>>(), [dev]);
+        assert!(matches!(hidden, Err(StoreError::NotFound(_))));
+        assert_eq!(seen.cluster, "dev");
+        assert_eq!((counted.open, everything.open), (1, 2));
         let _ = std::fs::remove_file(path);
     }
 }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-use crate::access::guard::sees;
+use crate::access::guard::visible_clusters;
 use crate::access::policy::{Need, Scope};
 use crate::alerts::{incidents, rules};
 use crate::error::ApiError;
@@ -113,8 +113,8 @@ async fn list_incidents(
     ApiQuery(query): ApiQuery<IncidentQuery>,
 ) -> Result<Json<Vec<Incident>>, ApiError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let mut list = incidents::list(&state.db, query.open, limit).await?;
-    list.retain(|i| sees(&me, &i.cluster));
+    let clusters = visible_clusters(&me);
+    let list = incidents::list(&state.db, query.open, limit, clusters.as_deref()).await?;
     Ok(Json(list))
 }
 
@@ -126,10 +126,7 @@ async fn incident_for(
     id: i64,
     role: Role,
 ) -> Result<Incident, ApiError> {
-    let incident = incidents::get(&state.db, id).await?;
-    if !sees(me, &incident.cluster) {
-        return Err(ApiError::NotFound(format!("no incident {id}")));
-    }
+    let incident = incidents::get(&state.db, id, visible_clusters(me).as_deref()).await?;
     Need::Role(role, Scope::Cluster(incident.cluster.clone())).check(me)?;
     Ok(incident)
 }
@@ -172,6 +169,12 @@ async fn silence(
 }
 
 #[utoipa::path(get, path = "/alerts/summary", responses((status = 200, body = api_types::AlertSummary), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
-async fn summary(State(state): State<AppState>) -> Result<Json<AlertSummary>, ApiError> {
-    Ok(Json(incidents::summary(&state.db).await?))
+async fn summary(
+    State(state): State<AppState>,
+    Extension(me): Extension<Me>,
+) -> Result<Json<AlertSummary>, ApiError> {
+    let clusters = visible_clusters(&me);
+    Ok(Json(
+        incidents::summary(&state.db, clusters.as_deref()).await?,
+    ))
 }
