@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use api_types::{AlertRule, ConnectorSummary};
 
-use crate::AppState;
 use crate::clock::now_ms;
 use crate::connect::Freshness;
 use crate::kafka::KafkaView;
+use crate::state::AppState;
 use evaluate::{ClusterData, MAX_SAMPLES};
 use incidents::{Finding, Held};
 use notify::Event;

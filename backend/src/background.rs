@@ -9,7 +9,7 @@ use std::future::Future;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The running loops; dropping this stops them without waiting, [`Background::stop`] waits.
 pub struct Background {

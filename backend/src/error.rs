@@ -9,6 +9,10 @@ use axum::response::{IntoResponse, Response};
 use crate::connect::{ConnectError, UpstreamError};
 use crate::db::StoreError;
 
+/// Largest request body accepted anywhere, in bytes; a larger one is
+/// [`ApiError::PayloadTooLarge`].
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
 /// Every way a Plugboard endpoint can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -18,7 +22,7 @@ pub enum ApiError {
     NoSuchEndpoint(String),
     #[error("{0}")]
     BadRequest(String),
-    #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
+    #[error("the request body is larger than {MAX_BODY_BYTES} bytes")]
     PayloadTooLarge,
     #[error("cluster `{0}` is read-only: Plugboard refuses changes to it")]
     ReadOnlyCluster(String),

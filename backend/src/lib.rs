@@ -65,8 +65,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 pub use plugboard_connect as connect;
 pub use state::AppState;
 
-/// Largest request body accepted anywhere, in bytes.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub use error::MAX_BODY_BYTES;
 
 /// The whole HTTP application: API routes, health checks and the browser app, behind the
 /// access guard, with known secrets scrubbed from every answer, security headers on each, and
@@ -81,7 +80,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            metrics::time_requests,
+            routes::time_requests,
         ))
         .fallback(spa::serve_asset)
         .layer(middleware::from_fn_with_state(guard, access::guard))

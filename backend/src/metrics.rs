@@ -1,16 +1,10 @@
 //! Histograms Plugboard keeps for `/metrics` (Prometheus text format): how long its own answers
-//! take, by route and method, and how long calls to Connect take, by cluster.
+//! take, by route and method, and how long calls to Connect take, by cluster. The middleware
+//! that times answers is [`crate::routes::time_requests`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::AppState;
 
 /// Upper bounds of the buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -70,31 +64,6 @@ pub fn label(value: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
-}
-
-/// Times every routed request, labelled by its route's template (never the caller's path, so
-/// the number of series stays bounded), method and status.
-pub async fn time_requests(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().clone();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let labels = format!(
-        "route=\"{}\",method=\"{method}\",status=\"{}\"",
-        label(&route),
-        response.status().as_u16()
-    );
-    state
-        .http_durations
-        .observe(labels, started.elapsed().as_secs_f64());
-    response
 }
 
 #[cfg(test)]

@@ -32,12 +32,13 @@ use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
+pub use metrics::time_requests;
 
-use crate::AppState;
 use crate::access::policy::{Need, RouteNeeds, Scope};
 use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
+use crate::state::AppState;
 
 /// Every API and health route. Each documented route is declared once, by its handler's
 /// `#[utoipa::path]`, which gives both the router and the OpenAPI document its path. Unknown

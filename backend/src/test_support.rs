@@ -20,13 +20,13 @@ pub async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
 /// Plugboard's whole app in process (driven with `tower::ServiceExt::oneshot`), on a fresh
 /// database, with one cluster `default` whose only worker is down (nothing listens on the
 /// discard port): for Plugboard's own logic, which needs no Connect to answer.
-pub async fn app_without_connect(label: &str) -> (axum::Router, crate::AppState) {
+pub async fn app_without_connect(label: &str) -> (axum::Router, crate::state::AppState) {
     let state = state_without_connect(label, &[]).await;
     (crate::app(state.clone()), state)
 }
 
 /// The state of [`app_without_connect`], with more command-line flags `extra`.
-pub async fn state_without_connect(label: &str, extra: &[&str]) -> crate::AppState {
+pub async fn state_without_connect(label: &str, extra: &[&str]) -> crate::state::AppState {
     use clap::Parser;
     let (_, database) = scratch_db(label).await;
     let mut args = vec![
@@ -39,5 +39,5 @@ pub async fn state_without_connect(label: &str, extra: &[&str]) -> crate::AppSta
     args.extend_from_slice(extra);
     let cli = crate::cli::Cli::try_parse_from(args).unwrap();
     let settings = crate::config::Settings::merge(cli, Default::default()).unwrap();
-    crate::AppState::build(settings).await.unwrap()
+    crate::state::AppState::build(settings).await.unwrap()
 }

@@ -15,10 +15,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::policy::{self, Need, RouteNeeds};
 use super::{Access, sessions, sha256_hex, tokens, users};
-use crate::AppState;
 use crate::error::ApiError;
 use crate::random::hex;
 use crate::serve::ClientAddr;
+use crate::state::AppState;
 
 /// The header the console sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -11,10 +11,10 @@ use api_types::{AlertRule, ConnectorState, ConnectorSummary, RestartScope, RuleK
 use serde_json::json;
 use sqlx::FromRow;
 
-use crate::AppState;
 use crate::clock::now_ms;
 use crate::connect::{ConnectCall, ConnectorName, UpstreamRequest};
 use crate::history::{Intent, Source};
+use crate::state::AppState;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF_MS: i64 = 3_600_000;

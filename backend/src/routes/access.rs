@@ -15,10 +15,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath};
-use crate::AppState;
 use crate::access::{limiter, passwords, sessions, tokens, users};
 use crate::error::ApiError;
 use crate::serve::ClientAddr;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

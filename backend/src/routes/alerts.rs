@@ -12,12 +12,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery};
-use crate::AppState;
 use crate::access::guard::visible_clusters;
 use crate::access::policy::{Need, Scope};
 use crate::alerts::{incidents, rules};
 use crate::error::ApiError;
 use crate::secrets::PLACEHOLDER;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -10,10 +10,10 @@ use utoipa_axum::routes;
 
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
-use crate::AppState;
 use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -17,10 +17,10 @@ use utoipa_axum::routes;
 
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
-use crate::AppState;
 use crate::connect::Freshness;
 use crate::error::ApiError;
 use crate::kafka::{Snapshot, lag_history, linking};
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,10 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, change, relay, worker_json};
-use crate::AppState;
 use crate::connect::call::LoggerScope;
 use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -5,20 +5,22 @@
 //! of the clusters the caller may see (a scraper's token names its clusters, or none for all).
 
 use std::fmt::Write;
+use std::time::Instant;
 
 use api_types::Me;
-use axum::extract::State;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 
 use api_types::ConnectorState;
 
-use crate::AppState;
 use crate::access::guard::sees;
 use crate::connect::{ClusterClient, Freshness};
 use crate::metrics::label;
+use crate::state::AppState;
 
 mod kafka;
 
@@ -148,4 +150,29 @@ async fn connect_metrics(state: &AppState, visible: &[&ClusterClient], text: &mu
 
 fn help(text: &mut String, name: &str, kind: &str, about: &str) {
     let _ = writeln!(text, "# HELP {name} {about}\n# TYPE {name} {kind}");
+}
+
+/// Times every routed request, labelled by its route's template (never the caller's path, so
+/// the number of series stays bounded), method and status.
+pub async fn time_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().clone();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let labels = format!(
+        "route=\"{}\",method=\"{method}\",status=\"{}\"",
+        label(&route),
+        response.status().as_u16()
+    );
+    state
+        .http_durations
+        .observe(labels, started.elapsed().as_secs_f64());
+    response
 }

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as Document;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// What the document says beside its paths, which the routes give.
 #[derive(OpenApi)]

@@ -27,8 +27,9 @@ use super::relay_masked;
 use crate::access::passthrough::{Asked, Passthrough};
 use crate::connect::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 use crate::error::ApiError;
+use crate::error::MAX_BODY_BYTES;
 use crate::secrets;
-use crate::{AppState, MAX_BODY_BYTES};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -134,7 +134,10 @@ async fn every_refusal_has_the_one_error_shape_with_its_code() {
 #[tokio::test]
 async fn an_oversized_body_is_413_before_anything_reads_it() {
     let (app, _) = app_without_connect("router-size").await;
-    let huge = format!("{{\"x\": \"{}\"}}", "y".repeat(crate::MAX_BODY_BYTES));
+    let huge = format!(
+        "{{\"x\": \"{}\"}}",
+        "y".repeat(crate::error::MAX_BODY_BYTES)
+    );
     let (status, _, text) = send(
         &app,
         "POST",

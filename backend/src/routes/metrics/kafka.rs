@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::help;
-use crate::AppState;
 use crate::clock::now_ms;
 use crate::metrics::label;
+use crate::state::AppState;
 
 /// The series of the clusters `visible` says yes to.
 pub fn kafka_metrics(state: &AppState, visible: &dyn Fn(&str) -> bool, text: &mut String) {
