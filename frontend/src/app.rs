@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use api_types::ClusterOverview;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
-use crate::api::{self, ApiResult};
+use crate::api;
+use crate::clusters::ClusterList;
 use crate::components::UserMenu;
 use crate::links;
 use crate::pages::{
@@ -21,10 +21,6 @@ use crate::toasts::{Toaster, Toasts};
 
 /// How often the cluster list is fetched again while the app is open.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
-
-/// The cluster list, fetched once and shared by the header and the pages.
-#[derive(Clone, Copy)]
-pub struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);
 
 /// Asks who is signed in, then shows the console, or the sign-in form when login is needed.
 #[component]

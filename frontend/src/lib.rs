@@ -1,6 +1,7 @@
 //! Plugboard's browser app: a Leptos single-page app that talks only to the backend's `/api/v1`.
 //!
 //! Layout: [`api`] has one async fn per backend endpoint; [`app`] is the shell and the router;
+//! [`clusters`] is the cluster list the shell shares with the pages;
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
 //! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
 //! [`session`] knows who is signed in and what they may do.
@@ -10,6 +11,7 @@
 
 mod api;
 mod app;
+mod clusters;
 mod components;
 mod links;
 mod live;

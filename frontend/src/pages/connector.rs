@@ -20,7 +20,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, query_string};
-use crate::app::ClusterList;
+use crate::clusters::ClusterList;
 use crate::components::{HealthBadge, HistoryList, StateBadge};
 use crate::links;
 use crate::live::live;

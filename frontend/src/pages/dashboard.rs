@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::app::ClusterList;
+use crate::clusters::ClusterList;
 use crate::components::{ClusterCard, health_label};
 use crate::links;
 use crate::live::live;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::app::ClusterList;
+use crate::clusters::ClusterList;
 use crate::components::ClusterCard;
 
 #[component]
