@@ -7,12 +7,12 @@
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
 
-pub mod auto_restart;
-pub mod evaluate;
-pub mod incidents;
-pub mod notify;
-pub mod rules;
-pub mod trend;
+pub(crate) mod auto_restart;
+pub(crate) mod evaluate;
+pub(crate) mod incidents;
+pub(crate) mod notify;
+pub(crate) mod rules;
+pub(crate) mod trend;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -110,7 +110,7 @@ fn of<T: Clone>(
 
 /// Judges every rule every `interval`, until the background work stops. A round that fails is logged
 /// and the next one starts afresh from SQLite.
-pub async fn evaluate_forever(state: AppState, interval: Duration) {
+pub(crate) async fn evaluate_forever(state: AppState, interval: Duration) {
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()

@@ -9,7 +9,7 @@ use crate::connect::ClientContext;
 use crate::metrics::{Histograms, label};
 
 /// The server's side of its Connect clients.
-pub struct ServerContext {
+pub(crate) struct ServerContext {
     /// How long each call to a worker took, per cluster id, for `/metrics`.
     pub upstream_durations: Arc<BTreeMap<String, Histograms>>,
 }

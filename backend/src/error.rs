@@ -164,7 +164,7 @@ impl IntoResponse for ApiError {
     clippy::needless_pass_by_value,
     reason = "the shape tower-http's CatchPanicLayer calls"
 )]
-pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+pub(crate) fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -9,11 +9,11 @@ use axum::response::Response;
 
 use crate::state::AppState;
 
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub async fn add_security_headers(
+pub(crate) async fn add_security_headers(
     State(state): State<AppState>,
     request: Request,
     next: Next,

@@ -12,10 +12,10 @@
 //! - [`timeline`]: connector and task state changes seen by polling.
 
 mod reconcile;
-pub mod rollback;
-pub mod secrets;
-pub mod store;
-pub mod timeline;
+pub(crate) mod rollback;
+pub(crate) mod secrets;
+pub(crate) mod store;
+pub(crate) mod timeline;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -31,7 +31,7 @@ use crate::connect::{
 use crate::error::ApiError;
 use crate::secrets::known::scrub_text;
 use crate::specs::StrictConnectors;
-pub use api_types::Source;
+pub(crate) use api_types::Source;
 use api_types::{Action, Outcome};
 use store::{Completion, NewEvent};
 
@@ -286,7 +286,7 @@ impl History {
 }
 
 /// Applies the retention (days and/or rows) at start and every hour after.
-pub async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<u32>) {
+pub(crate) async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<u32>) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;

@@ -10,14 +10,14 @@
 //! - [`lag_history`]: lag over time in SQLite, folded per minute after a day.
 //! - [`linking`]: which group and topics belong to a connector.
 
-pub mod lag_history;
-pub mod linking;
-pub mod monitor;
+pub(crate) mod lag_history;
+pub(crate) mod linking;
+pub(crate) mod monitor;
 mod native;
-pub mod observation;
-pub mod offsets_topic;
-pub mod rdkafka_source;
-pub mod snapshot;
+pub(crate) mod observation;
+pub(crate) mod offsets_topic;
+pub(crate) mod rdkafka_source;
+pub(crate) mod snapshot;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,11 +28,11 @@ use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-pub use monitor::KafkaView;
-pub use native::topic_config_values;
-pub use observation::{KafkaSource, Observation};
-pub use rdkafka_source::RdKafkaSource;
-pub use snapshot::Snapshot;
+pub(crate) use monitor::KafkaView;
+pub(crate) use native::topic_config_values;
+pub(crate) use observation::KafkaSource;
+pub(crate) use rdkafka_source::RdKafkaSource;
+pub(crate) use snapshot::Snapshot;
 
 /// A source per cluster id.
 type Sources = Vec<(String, Box<dyn KafkaSource>)>;

@@ -30,31 +30,31 @@
 //! - [`tls`]: serving HTTPS with rustls.
 
 pub mod access;
-pub mod alerts;
+mod alerts;
 pub mod background;
 pub mod cli;
-pub mod client_context;
-pub mod clock;
+mod client_context;
+mod clock;
 pub mod config;
 pub mod db;
-pub mod error;
-pub mod headers;
-pub mod history;
-pub mod kafka;
-pub mod metrics;
-pub mod random;
-pub mod records;
-pub mod requests;
-pub mod routes;
+mod error;
+mod headers;
+mod history;
+mod kafka;
+mod metrics;
+mod random;
+mod records;
+mod requests;
+mod routes;
 pub mod secrets;
-pub mod serve;
-pub mod spa;
-pub mod specs;
-pub mod state;
+mod serve;
+mod spa;
+mod specs;
+mod state;
 pub mod telemetry;
 #[cfg(test)]
 mod test_support;
-pub mod tls;
+mod tls;
 
 use std::future::Future;
 

@@ -59,7 +59,7 @@ impl Histograms {
 }
 
 /// A label value with `\`, `"` and newlines escaped.
-pub fn label(value: &str) -> String {
+pub(crate) fn label(value: &str) -> String {
     value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")

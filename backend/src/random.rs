@@ -2,13 +2,13 @@
 //! ids.
 
 /// `n` random bytes from the operating system, as hex.
-pub fn random_hex(n: usize) -> String {
+pub(crate) fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
     hex(&bytes)
 }
 
 /// `bytes` as lowercase hex.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -10,12 +10,12 @@
 //! - [`dlq`]: a dead letter queue's size, rate and causes.
 //! - [`replay`]: producing dead letters again, never into Connect's or compacted topics.
 
-pub mod dlq;
-pub mod gate;
-pub mod internal;
-pub mod masked;
-pub mod read;
-pub mod replay;
+pub(crate) mod dlq;
+pub(crate) mod gate;
+pub(crate) mod internal;
+pub(crate) mod masked;
+pub(crate) mod read;
+pub(crate) mod replay;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,7 +28,7 @@ use crate::config::Cluster;
 use crate::error::ApiError;
 
 /// A client config for the cluster's Kafka, or why there is none.
-pub fn kafka_config(cluster: &Cluster) -> Result<ClientConfig, ApiError> {
+pub(crate) fn kafka_config(cluster: &Cluster) -> Result<ClientConfig, ApiError> {
     let servers = cluster
         .bootstrap_servers
         .as_deref()

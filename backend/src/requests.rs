@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// The header that carries the id, both ways.
-pub use crate::connect::REQUEST_ID;
+pub(crate) use crate::connect::REQUEST_ID;
 
 /// What the access log line needs that only the handlers learn.
 #[derive(Default)]
@@ -28,17 +28,17 @@ tokio::task_local! {
 }
 
 /// The id of the request being served, if any (background work has none).
-pub fn current_id() -> Option<String> {
+pub(crate) fn current_id() -> Option<String> {
     CURRENT.try_with(|c| c.borrow().id.clone()).ok()
 }
 
 /// Names the caller of the request being served, for its access log line.
-pub fn set_actor(name: &str) {
+pub(crate) fn set_actor(name: &str) {
     let _ = CURRENT.try_with(|c| c.borrow_mut().actor = Some(name.to_owned()));
 }
 
 /// A new random id: 16 bytes as hex.
-pub fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     crate::random::random_hex(16)
 }
 
@@ -50,7 +50,7 @@ fn sane(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-pub async fn track(request: Request, next: Next) -> Response {
+pub(crate) async fn track(request: Request, next: Next) -> Response {
     let id = request
         .headers()
         .get(&REQUEST_ID)

@@ -14,7 +14,7 @@ mod loggers;
 mod metrics;
 mod offsets;
 mod openapi;
-pub mod passthrough;
+pub(crate) mod passthrough;
 mod plugins;
 mod records;
 mod specs;
@@ -31,8 +31,8 @@ use axum::response::Response;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
-pub use metrics::time_requests;
+pub(crate) use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
+pub(crate) use metrics::time_requests;
 
 use crate::access::policy::{Need, RouteNeeds, Scope};
 use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse};
@@ -44,7 +44,7 @@ use crate::state::AppState;
 /// `#[utoipa::path]`, which gives both the router and the OpenAPI document its path. Unknown
 /// `/api/...` paths get a JSON 404, not the browser app.
 /// Also gives what each documented route needs, which its handler declares beside its path.
-pub fn router() -> (Router<AppState>, RouteNeeds) {
+pub(crate) fn router() -> (Router<AppState>, RouteNeeds) {
     let (documented, document) = OpenApiRouter::with_openapi(openapi::described())
         .merge(clusters::router())
         .merge(connectors::router())
@@ -112,7 +112,7 @@ async fn relay_masked(
 
 /// Where a change came from and why, from the request's headers: `X-Plugboard-Source: console`
 /// marks the console's calls, `X-Plugboard-Reason` carries a reason the user typed.
-pub struct ChangeOrigin {
+pub(crate) struct ChangeOrigin {
     source: Source,
     reason: Option<String>,
     /// The caller the access guard recognised.

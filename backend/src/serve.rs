@@ -29,13 +29,13 @@ use activity::{Activity, Tracked};
 /// The address a request came from, over TCP or TLS (for login rate limits and the trusted
 /// proxy), as `ConnectInfo<ClientAddr>`.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
+pub(crate) struct ClientAddr(pub SocketAddr);
 
 /// How long a refused client is given to take its 503.
 const REFUSAL_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// A source of accepted connections: plain TCP, or TLS after its handshake.
-pub trait Accept: Send + 'static {
+pub(crate) trait Accept: Send + 'static {
     type Io: AsyncRead + AsyncWrite + Unpin + Send + 'static;
     fn accept(&mut self) -> impl Future<Output = (Self::Io, SocketAddr)> + Send;
 }
@@ -59,7 +59,7 @@ impl Accept for tokio::net::TcpListener {
 
 /// Serves `app` on the connections of `listener` until `shutdown` completes, then waits for
 /// the requests in flight.
-pub async fn serve<L: Accept>(
+pub(crate) async fn serve<L: Accept>(
     mut listener: L,
     app: Router,
     limits: Limits,

@@ -22,7 +22,7 @@ const INDEX: &str = "index.html";
 const FOREVER: &str = "public, max-age=31536000, immutable";
 
 /// The asset at the request path, or `index.html` for client-side routes.
-pub async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
+pub(crate) async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     let name = match Assets::get(path) {
         Some(_) if !path.is_empty() => path,

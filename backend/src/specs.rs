@@ -9,12 +9,12 @@
 //! - [`drift`]: a managed cluster against its last apply.
 //! - [`store`]: the applied specs in SQLite; the strict clusters' connectors.
 
-pub mod apply;
-pub mod compare;
-pub mod drift;
-pub mod export;
-pub mod plan;
-pub mod references;
-pub mod store;
+pub(crate) mod apply;
+pub(crate) mod compare;
+pub(crate) mod drift;
+pub(crate) mod export;
+pub(crate) mod plan;
+pub(crate) mod references;
+pub(crate) mod store;
 
-pub use store::StrictConnectors;
+pub(crate) use store::StrictConnectors;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 /// A connector config from `(key, value)` pairs.
-pub fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(crate) fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -11,7 +11,7 @@ pub fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 /// A migrated database in a fresh file under the system temp dir.
-pub async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
+pub(crate) async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
     let path = std::env::temp_dir().join(format!("plugboard-{label}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     (crate::db::open(&path).await.unwrap(), path)
@@ -20,13 +20,13 @@ pub async fn scratch_db(label: &str) -> (sqlx::SqlitePool, std::path::PathBuf) {
 /// Plugboard's whole app in process (driven with `tower::ServiceExt::oneshot`), on a fresh
 /// database, with one cluster `default` whose only worker is down (nothing listens on the
 /// discard port): for Plugboard's own logic, which needs no Connect to answer.
-pub async fn app_without_connect(label: &str) -> (axum::Router, crate::state::AppState) {
+pub(crate) async fn app_without_connect(label: &str) -> (axum::Router, crate::state::AppState) {
     let state = state_without_connect(label, &[]).await;
     (crate::app(state.clone()), state)
 }
 
 /// The state of [`app_without_connect`], with more command-line flags `extra`.
-pub async fn state_without_connect(label: &str, extra: &[&str]) -> crate::state::AppState {
+pub(crate) async fn state_without_connect(label: &str, extra: &[&str]) -> crate::state::AppState {
     use clap::Parser;
     let (_, database) = scratch_db(label).await;
     let mut args = vec![

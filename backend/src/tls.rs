@@ -21,13 +21,13 @@ use crate::serve::Accept;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections whose TLS handshake has completed.
-pub struct TlsListener {
+pub(crate) struct TlsListener {
     ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
 }
 
 impl TlsListener {
     /// Accepts on `listener`, with at most `max_handshakes` handshakes under way.
-    pub fn new(
+    pub(crate) fn new(
         listener: TcpListener,
         files: &TlsFiles,
         max_handshakes: usize,

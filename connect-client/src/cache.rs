@@ -19,10 +19,10 @@ use super::upstream::{UpstreamError, UpstreamResponse};
 type Outcome = Result<UpstreamResponse, UpstreamError>;
 
 /// The most answers kept at once.
-pub const MAX_ENTRIES: usize = 1_024;
+pub(crate) const MAX_ENTRIES: usize = 1_024;
 type SharedFetch = Shared<BoxFuture<'static, Outcome>>;
 
-pub struct GetCache {
+pub(crate) struct GetCache {
     ttl: Duration,
     state: Mutex<CacheState>,
 }
@@ -43,13 +43,13 @@ enum Entry {
 }
 
 /// Whether answers to this path may be reused for the TTL: the connector list and statuses.
-pub fn is_cacheable(path: &str) -> bool {
+pub(crate) fn is_cacheable(path: &str) -> bool {
     let path = path.split('?').next().unwrap_or_default();
     path == "/connectors" || path.ends_with("/status")
 }
 
 impl GetCache {
-    pub fn new(ttl: Duration) -> Self {
+    pub(crate) fn new(ttl: Duration) -> Self {
         Self {
             ttl,
             state: Mutex::default(),
@@ -58,7 +58,7 @@ impl GetCache {
 
     /// The fresh cached answer for `key`, else the answer of a call already in flight, else
     /// the answer of `fetch`.
-    pub async fn get_or_fetch(
+    pub(crate) async fn get_or_fetch(
         &self,
         key: String,
         cacheable: bool,
@@ -109,12 +109,12 @@ impl GetCache {
 
     /// How many answers and calls in flight are kept.
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.state.lock().expect("cache lock").entries.len()
     }
 
     /// Forgets every answer and every call in flight.
-    pub fn invalidate(&self) {
+    pub(crate) fn invalidate(&self) {
         let mut state = self.state.lock().expect("cache lock");
         state.generation += 1;
         state.entries.clear();

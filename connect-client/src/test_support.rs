@@ -3,6 +3,6 @@
 use std::collections::BTreeMap;
 
 /// A connector config from `(key, value)` pairs.
-pub fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(crate) fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }

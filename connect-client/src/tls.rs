@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::Cluster;
 
-pub fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwest::Client> {
+pub(crate) fn http_client(cluster: &Cluster, timeout: Duration) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)

@@ -184,7 +184,7 @@ impl ConnectCall {
 
 /// A cluster's version as last read, and when.
 #[derive(Default)]
-pub struct VersionMemo(Mutex<Option<(Instant, Option<ConnectVersion>)>>);
+pub(crate) struct VersionMemo(Mutex<Option<(Instant, Option<ConnectVersion>)>>);
 
 impl ClusterClient {
     /// The Connect version the cluster runs, as a worker last said (asked again after a

@@ -18,21 +18,21 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use access::*;
-pub use alerts::*;
-pub use connectors::*;
-pub use history::*;
-pub use kafka::*;
-pub use plugins::*;
-pub use records::*;
-pub use specs::*;
+pub(crate) use access::*;
+pub(crate) use alerts::*;
+pub(crate) use connectors::*;
+pub(crate) use history::*;
+pub(crate) use kafka::*;
+pub(crate) use plugins::*;
+pub(crate) use records::*;
+pub(crate) use specs::*;
 
 /// A call's answer, or why it failed.
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// Why a call failed; shown to the user as its message.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
+pub(crate) enum ApiError {
     /// Nobody is signed in, or the session ended: the console goes back to the sign-in form.
     SignedOut(String),
     /// Plugboard answered with an error: its status and the message of its error body.
@@ -51,12 +51,12 @@ impl std::fmt::Display for ApiError {
 }
 
 /// `GET /api/v1/clusters`: every configured cluster with a probe of each worker.
-pub async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
+pub(crate) async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
     get_json("/api/v1/clusters").await
 }
 
 /// A path segment as the browser sends it: `/`, `%`, spaces and unicode percent-encoded.
-pub fn encode(segment: &str) -> String {
+pub(crate) fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
 
@@ -66,7 +66,7 @@ fn cluster_path(cluster: &str, rest: &str) -> String {
 }
 
 /// `key=value` pairs joined with `&`, values encoded; empty values are left out.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
+pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
     pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())

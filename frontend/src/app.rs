@@ -24,7 +24,7 @@ const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 /// Asks who is signed in, then shows the console, or the sign-in form when login is needed.
 #[component]
-pub fn App() -> impl IntoView {
+pub(crate) fn App() -> impl IntoView {
     let SignedIn(signed_in) = SignedIn::provide();
     Toaster::provide();
     let asked = RwSignal::new(false);

@@ -8,4 +8,4 @@ use crate::api::ApiResult;
 
 /// The cluster list, fetched once and shared by the header and the pages.
 #[derive(Clone, Copy)]
-pub struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);
+pub(crate) struct ClusterList(pub LocalResource<ApiResult<Vec<ClusterOverview>>>);

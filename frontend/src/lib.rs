@@ -6,8 +6,9 @@
 //! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
 //! [`session`] knows who is signed in and what they may do.
 
-// Leptos components take their props, and handlers their events, by value.
-#![allow(clippy::needless_pass_by_value)]
+// Leptos components take their props, and handlers their events, by value; and its component
+// macro makes public items of its own (the props), which `unreachable_pub` cannot see through.
+#![allow(clippy::needless_pass_by_value, unreachable_pub)]
 
 mod api;
 mod app;

@@ -6,20 +6,20 @@ use leptos_router::hooks::use_location;
 
 use crate::api::encode;
 
-pub fn dashboard(cluster: Option<&str>) -> String {
+pub(crate) fn dashboard(cluster: Option<&str>) -> String {
     cluster.map_or_else(|| "/".to_owned(), |id| format!("/clusters/{}", encode(id)))
 }
 
-pub fn connector(cluster: &str, name: &str) -> String {
+pub(crate) fn connector(cluster: &str, name: &str) -> String {
     format!("/clusters/{}/connectors/{}", encode(cluster), encode(name))
 }
 
-pub fn edit_connector(cluster: &str, name: &str) -> String {
+pub(crate) fn edit_connector(cluster: &str, name: &str) -> String {
     format!("{}/edit", connector(cluster, name))
 }
 
 /// The create page; `clone_of` prefills it from an existing connector.
-pub fn new_connector(cluster: &str, clone_of: Option<&str>) -> String {
+pub(crate) fn new_connector(cluster: &str, clone_of: Option<&str>) -> String {
     let base = format!("/clusters/{}/new", encode(cluster));
     match clone_of {
         Some(name) => format!("{base}?clone={}", encode(name)),
@@ -30,7 +30,7 @@ pub fn new_connector(cluster: &str, clone_of: Option<&str>) -> String {
 /// The `href` of a link to `address`. The router decodes a clicked link's path once before it
 /// navigates, so each `%` of the path is escaped once more; the address bar then shows
 /// `address` itself.
-pub fn href(address: &str) -> String {
+pub(crate) fn href(address: &str) -> String {
     match address.split_once('?') {
         Some((path, query)) => format!("{}?{query}", path.replace('%', "%25")),
         None => address.replace('%', "%25"),
@@ -38,7 +38,7 @@ pub fn href(address: &str) -> String {
 }
 
 /// The record browser of a topic, optionally opened on one partition from an offset.
-pub fn records(cluster: &str, topic: &str) -> String {
+pub(crate) fn records(cluster: &str, topic: &str) -> String {
     format!(
         "{}/{}/records",
         cluster_page(cluster, "topics"),
@@ -46,14 +46,14 @@ pub fn records(cluster: &str, topic: &str) -> String {
     )
 }
 
-pub fn cluster_page(cluster: &str, page: &str) -> String {
+pub(crate) fn cluster_page(cluster: &str, page: &str) -> String {
     format!("/clusters/{}/{page}", encode(cluster))
 }
 
 /// The segment that follows `after` in the current path, percent-decoded once. The router's
 /// own params are decoded differently (an encoded `/` stays encoded), so connector names are
 /// read here instead.
-pub fn path_segment_after(after: &'static str) -> Memo<Option<String>> {
+pub(crate) fn path_segment_after(after: &'static str) -> Memo<Option<String>> {
     let location = use_location();
     Memo::new(move |_| {
         location.pathname.track();

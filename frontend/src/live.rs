@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::ApiResult;
 
 /// The latest answer of a polled call (`None` until the first one arrives).
-pub struct Live<T: 'static> {
+pub(crate) struct Live<T: 'static> {
     pub value: RwSignal<Option<ApiResult<T>>, LocalStorage>,
     tick: RwSignal<u64>,
 }
@@ -25,13 +25,13 @@ impl<T> Copy for Live<T> {}
 
 impl<T: 'static> Live<T> {
     /// `read` of the latest successful answer, tracked; `None` before one or after a failure.
-    pub fn ok_map<U>(&self, read: impl FnOnce(&T) -> U) -> Option<U> {
+    pub(crate) fn ok_map<U>(&self, read: impl FnOnce(&T) -> U) -> Option<U> {
         self.value
             .with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).map(read))
     }
 
     /// Why the latest call failed, tracked.
-    pub fn error(&self) -> Option<String> {
+    pub(crate) fn error(&self) -> Option<String> {
         self.value.with(|v| {
             v.as_ref()
                 .and_then(|r| r.as_ref().err().map(ToString::to_string))
@@ -39,14 +39,14 @@ impl<T: 'static> Live<T> {
     }
 
     /// Fetches again now (after a change the user made), keeping the current value meanwhile.
-    pub fn refresh(&self) {
+    pub(crate) fn refresh(&self) {
         self.tick.update(|n| *n += 1);
     }
 }
 
 /// Fetches `fetch(source())` now, whenever `source` changes, and every `every`. An answer that
 /// arrives after a newer call started is dropped.
-pub fn live<S, T, Fut>(
+pub(crate) fn live<S, T, Fut>(
     every: Duration,
     source: impl Fn() -> S + 'static,
     fetch: impl Fn(S) -> Fut + 'static,

@@ -14,10 +14,10 @@ thread_local! {
 
 /// The signed-in user, shared through the context and with the API calls.
 #[derive(Clone, Copy)]
-pub struct SignedIn(pub RwSignal<Option<Me>>);
+pub(crate) struct SignedIn(pub RwSignal<Option<Me>>);
 
 impl SignedIn {
-    pub fn provide() -> Self {
+    pub(crate) fn provide() -> Self {
         let signal = RwSignal::new(None);
         SIGNED_IN.with(|cell| *cell.borrow_mut() = Some(signal));
         provide_context(SignedIn(signal));
@@ -30,12 +30,12 @@ fn signal() -> Option<RwSignal<Option<Me>>> {
 }
 
 /// The token the session's changes carry.
-pub fn csrf_token() -> Option<String> {
+pub(crate) fn csrf_token() -> Option<String> {
     signal()?.with_untracked(|me| me.as_ref()?.csrf_token.clone())
 }
 
 /// Back to the sign-in form (unless nobody needs to sign in).
-pub fn signed_out() {
+pub(crate) fn signed_out() {
     if let Some(signal) = signal() {
         let open =
             signal.with_untracked(|me| me.as_ref().is_some_and(|m| m.via == SignedInVia::Open));
@@ -52,16 +52,16 @@ fn signed_in_and(test: impl Fn(&Me) -> bool) -> bool {
 }
 
 /// Whether the user may do what needs `role` on `cluster` (`None`: on every cluster).
-pub fn may(role: Role, cluster: Option<&str>) -> bool {
+pub(crate) fn may(role: Role, cluster: Option<&str>) -> bool {
     signed_in_and(|m| m.may(role, cluster))
 }
 
 /// Whether the user signed in with a password (a built-in user with a session).
-pub fn signed_in_with_password() -> bool {
+pub(crate) fn signed_in_with_password() -> bool {
     signed_in_and(|m| m.via == SignedInVia::Session)
 }
 
 /// Whether the user holds `role` on at least one cluster.
-pub fn may_somewhere(role: Role) -> bool {
+pub(crate) fn may_somewhere(role: Role) -> bool {
     signed_in_and(|m| m.grants.iter().any(|g| g.role >= role))
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 /// Resolves after `duration` (a `setTimeout` wrapped in a promise).
-pub async fn sleep(duration: Duration) {
+pub(crate) async fn sleep(duration: Duration) {
     let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if window()
@@ -21,7 +21,7 @@ pub async fn sleep(duration: Duration) {
 
 /// Calls the returned function's argument `delay` after the last call, once: typing fast
 /// validates once, when the user pauses.
-pub fn debounced(delay: Duration, action: impl Fn() + Clone + 'static) -> impl Fn() + Clone {
+pub(crate) fn debounced(delay: Duration, action: impl Fn() + Clone + 'static) -> impl Fn() + Clone {
     let generation = StoredValue::new(0_u64);
     move || {
         generation.update_value(|g| *g += 1);

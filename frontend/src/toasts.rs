@@ -17,13 +17,13 @@ struct Toast {
 
 /// The app's toasts; `provide()` once in the shell, `expect_context::<Toaster>()` anywhere.
 #[derive(Clone, Copy)]
-pub struct Toaster {
+pub(crate) struct Toaster {
     toasts: RwSignal<Vec<Toast>>,
     next_id: StoredValue<u64>,
 }
 
 impl Toaster {
-    pub fn provide() -> Self {
+    pub(crate) fn provide() -> Self {
         let toaster = Self {
             toasts: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
@@ -32,7 +32,7 @@ impl Toaster {
         toaster
     }
 
-    pub fn success(&self, text: impl Into<String>) {
+    pub(crate) fn success(&self, text: impl Into<String>) {
         let id = self.push(true, text.into());
         let toasts = self.toasts;
         set_timeout(
@@ -43,12 +43,12 @@ impl Toaster {
         );
     }
 
-    pub fn failure(&self, text: impl Into<String>) {
+    pub(crate) fn failure(&self, text: impl Into<String>) {
         self.push(false, text.into());
     }
 
     /// A success or a failure, from an action's outcome.
-    pub fn outcome(&self, result: Result<String, impl std::fmt::Display>) {
+    pub(crate) fn outcome(&self, result: Result<String, impl std::fmt::Display>) {
         match result {
             Ok(text) => self.success(text),
             Err(why) => self.failure(why.to_string()),
@@ -65,7 +65,7 @@ impl Toaster {
 
 /// Where the toasts appear; screen readers announce them.
 #[component]
-pub fn Toasts() -> impl IntoView {
+pub(crate) fn Toasts() -> impl IntoView {
     let Toaster { toasts, .. } = expect_context();
     view! {
         <div class="toasts" role="status" aria-live="polite">

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rdkafka::ClientConfig;
 
-pub struct Killed(pub Child);
+pub(crate) struct Killed(pub Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -15,12 +15,12 @@ impl Drop for Killed {
     }
 }
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
 
-pub fn wait_for_port(port: u16) {
+pub(crate) fn wait_for_port(port: u16) {
     for _ in 0..300 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
@@ -30,18 +30,18 @@ pub fn wait_for_port(port: u16) {
     panic!("nothing listens on {port}");
 }
 
-pub fn client(bootstrap: &str) -> ClientConfig {
+pub(crate) fn client(bootstrap: &str) -> ClientConfig {
     let mut config = ClientConfig::new();
     config.set("bootstrap.servers", bootstrap);
     config
 }
 
-pub fn resident_kib(pid: u32) -> u64 {
+pub(crate) fn resident_kib(pid: u32) -> u64 {
     status_field(pid, "VmRSS:")
 }
 
 /// The process's threads, as the kernel counts them.
-pub fn threads(pid: u32) -> u64 {
+pub(crate) fn threads(pid: u32) -> u64 {
     status_field(pid, "Threads:")
 }
 
@@ -56,7 +56,7 @@ fn status_field(pid: u32, field: &str) -> u64 {
 
 /// The broker the benchmark uses (`BENCH_BOOTSTRAP`, which scripts/bench.sh sets to its own
 /// stack's Apache Kafka), and what it is, for the figures.
-pub fn bench_broker() -> (String, String) {
+pub(crate) fn bench_broker() -> (String, String) {
     let bootstrap = std::env::var("BENCH_BOOTSTRAP").expect(
         "BENCH_BOOTSTRAP is not set: run scripts/bench.sh, which starts Apache Kafka for it",
     );
@@ -65,7 +65,7 @@ pub fn bench_broker() -> (String, String) {
 }
 
 /// The plugboard binary with `config` (TOML) on a free port; answers it and its base URL.
-pub fn start_plugboard(dir: &std::path::Path, config: &str) -> (Killed, String) {
+pub(crate) fn start_plugboard(dir: &std::path::Path, config: &str) -> (Killed, String) {
     let http_port = free_port();
     std::fs::write(dir.join("plugboard.toml"), config).unwrap();
     let plugboard = Killed(

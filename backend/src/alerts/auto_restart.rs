@@ -29,7 +29,7 @@ struct OpenIncident {
     restart_note: Option<String>,
 }
 
-pub async fn run(
+pub(crate) async fn run(
     state: &AppState,
     rules: &[AlertRule],
     connectors: &HashMap<String, Vec<ConnectorSummary>>,

@@ -12,11 +12,11 @@ use super::trend::{Sample, Trend, judge};
 use crate::kafka::{KafkaView, Snapshot};
 
 /// Samples kept per group for trend rules (the most any rule may ask for).
-pub const MAX_SAMPLES: usize = 100;
+pub(crate) const MAX_SAMPLES: usize = 100;
 const DEFAULT_SAMPLES: usize = 5;
 
 /// What is known of one cluster in this round.
-pub struct ClusterData<'a> {
+pub(crate) struct ClusterData<'a> {
     pub cluster: &'a str,
     /// The connector list, or why Connect did not answer.
     pub connectors: Result<&'a [ConnectorSummary], &'a str>,
@@ -30,7 +30,7 @@ pub struct ClusterData<'a> {
 
 /// What a rule made of one cluster's subjects this round.
 #[derive(Debug, Default, PartialEq)]
-pub struct Verdicts {
+pub(crate) struct Verdicts {
     /// Subjects whose condition holds.
     pub holding: Vec<Finding>,
     /// Subjects in the middle of a change (a task restarting or not yet assigned), which are
@@ -38,7 +38,7 @@ pub struct Verdicts {
     pub unsure: Vec<String>,
 }
 
-pub fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
+pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
     let spec = &rule.spec;
     if !covers(spec, data.cluster, None) {
         return Some(Verdicts::default());

@@ -10,7 +10,7 @@ use crate::secrets::known::scrub_text;
 
 /// A rule's condition holding for a subject in one evaluation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub rule_id: i64,
     pub cluster: String,
     pub subject: String,
@@ -19,7 +19,11 @@ pub struct Finding {
 }
 
 /// When the condition of `finding` started holding, recording now if it is new.
-pub async fn condition_since(db: &SqlitePool, finding: &Finding, now_ms: i64) -> sqlx::Result<i64> {
+pub(crate) async fn condition_since(
+    db: &SqlitePool,
+    finding: &Finding,
+    now_ms: i64,
+) -> sqlx::Result<i64> {
     sqlx::query(
         "insert into alert_conditions (rule_id, cluster_id, subject, since_ms) values (?, ?, ?, ?) \
          on conflict do nothing",
@@ -41,7 +45,7 @@ pub async fn condition_since(db: &SqlitePool, finding: &Finding, now_ms: i64) ->
 }
 
 /// Opens an incident for `finding` unless one is open; returns the new incident's id.
-pub async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64>> {
+pub(crate) async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64>> {
     let inserted: Option<i64> = sqlx::query_scalar(
         "insert into incidents (rule_id, cluster_id, subject, opened_at, opening, worst_value) \
          values (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) \
@@ -71,13 +75,13 @@ pub async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64
 
 /// An open incident or pending condition of a rule, by subject.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
-pub struct Held {
+pub(crate) struct Held {
     pub cluster_id: String,
     pub subject: String,
 }
 
 /// Subjects of `rule_id` with an open incident or a pending condition.
-pub async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
+pub(crate) async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
     sqlx::query_as(
         "select cluster_id, subject from alert_conditions where rule_id = ?1 \
          union select cluster_id, subject from incidents where rule_id = ?1 and resolved_at is null",
@@ -91,7 +95,7 @@ pub async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
 /// unless an automatic restart of that incident is still within its back-off. A restart has to
 /// prove itself for that long: a task seen running for a moment before failing again must not
 /// resolve the incident and start the restarts over.
-pub async fn clear(
+pub(crate) async fn clear(
     db: &SqlitePool,
     rule_id: i64,
     held: &Held,
@@ -176,7 +180,7 @@ fn clusters_json(clusters: Option<&[String]>) -> Option<String> {
 }
 
 /// Incidents newest first: only open ones when `open_only`, only of `clusters` when given.
-pub async fn list(
+pub(crate) async fn list(
     db: &SqlitePool,
     open_only: bool,
     limit: u32,
@@ -197,7 +201,7 @@ pub async fn list(
 }
 
 /// Incident `id`, when it is one of `clusters` (given); not found otherwise.
-pub async fn get(
+pub(crate) async fn get(
     db: &SqlitePool,
     id: i64,
     clusters: Option<&[String]>,
@@ -215,7 +219,7 @@ pub async fn get(
 }
 
 /// How many incidents are open and unacknowledged, of `clusters` when given.
-pub async fn summary(
+pub(crate) async fn summary(
     db: &SqlitePool,
     clusters: Option<&[String]>,
 ) -> Result<AlertSummary, StoreError> {
@@ -233,7 +237,7 @@ pub async fn summary(
     })
 }
 
-pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
+pub(crate) async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
     sqlx::query("update incidents set acknowledged_at = coalesce(acknowledged_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) where id = ?")
         .bind(id)
         .execute(db)
@@ -241,7 +245,11 @@ pub async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreErro
     get(db, id, None).await
 }
 
-pub async fn silence(db: &SqlitePool, id: i64, minutes: u32) -> Result<Incident, StoreError> {
+pub(crate) async fn silence(
+    db: &SqlitePool,
+    id: i64,
+    minutes: u32,
+) -> Result<Incident, StoreError> {
     sqlx::query("update incidents set silenced_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' minutes') where id = ?")
         .bind(minutes)
         .bind(id)

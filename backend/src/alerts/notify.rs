@@ -12,7 +12,7 @@ const ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     Open,
     Resolved,
     Reminder,
@@ -29,7 +29,7 @@ impl Event {
 }
 
 /// The body posted for `event` of `incident`.
-pub fn body(rule: &AlertRule, incident: &Incident, event: Event) -> Value {
+pub(crate) fn body(rule: &AlertRule, incident: &Incident, event: Event) -> Value {
     match rule.spec.webhook_format {
         WebhookFormat::Json => json!({
             "event": event.as_str(),
@@ -58,7 +58,7 @@ fn delivery_error(error: reqwest::Error) -> String {
 /// Posts in the background (when the rule has a webhook) and records the outcome. The URL may
 /// be `${env:NAME}` or `${file:PATH}`, read when the webhook is sent, so the URL itself (a
 /// secret for Slack) need not be stored.
-pub fn send(
+pub(crate) fn send(
     db: &SqlitePool,
     http: &reqwest::Client,
     rule: &AlertRule,

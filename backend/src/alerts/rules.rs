@@ -6,7 +6,7 @@ use sqlx::{FromRow, SqlitePool};
 use crate::db::StoreError;
 
 /// Why a rule cannot be stored, as a sentence; `None` when it is fine.
-pub fn problem(spec: &RuleSpec) -> Option<String> {
+pub(crate) fn problem(spec: &RuleSpec) -> Option<String> {
     if spec.name.trim().is_empty() {
         return Some("a rule needs a name".into());
     }
@@ -31,7 +31,7 @@ pub fn problem(spec: &RuleSpec) -> Option<String> {
 }
 
 /// Whether `name` matches `pattern`, where `*` stands for any run of characters.
-pub fn matches(pattern: &str, name: &str) -> bool {
+pub(crate) fn matches(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');
     let first = parts.next().unwrap_or_default();
     let Some(mut rest) = name.strip_prefix(first) else {
@@ -51,7 +51,7 @@ pub fn matches(pattern: &str, name: &str) -> bool {
 }
 
 /// Whether `rule` applies to `cluster` and (for connector rules) `connector`.
-pub fn covers(rule: &RuleSpec, cluster: &str, connector: Option<&str>) -> bool {
+pub(crate) fn covers(rule: &RuleSpec, cluster: &str, connector: Option<&str>) -> bool {
     let cluster_ok = rule.cluster.as_deref().is_none_or(|c| c == cluster);
     let connector_ok = match (&rule.connector_pattern, connector) {
         (Some(pattern), Some(name)) => matches(pattern, name),
@@ -108,14 +108,14 @@ impl RuleRow {
     }
 }
 
-pub async fn list(db: &SqlitePool) -> sqlx::Result<Vec<AlertRule>> {
+pub(crate) async fn list(db: &SqlitePool) -> sqlx::Result<Vec<AlertRule>> {
     let rows: Vec<RuleRow> = sqlx::query_as("select * from alert_rules order by id")
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, StoreError> {
+pub(crate) async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, StoreError> {
     let row: Option<RuleRow> = sqlx::query_as("select * from alert_rules where id = ?")
         .bind(id)
         .fetch_optional(db)
@@ -125,7 +125,7 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, StoreError> {
 }
 
 /// Stores a new rule (`id` none) or replaces rule `id`; returns it as stored.
-pub async fn save(
+pub(crate) async fn save(
     db: &SqlitePool,
     id: Option<i64>,
     spec: &RuleSpec,
@@ -177,7 +177,7 @@ pub async fn save(
 }
 
 /// Deletes a rule with its incidents.
-pub async fn delete(db: &SqlitePool, id: i64) -> Result<(), StoreError> {
+pub(crate) async fn delete(db: &SqlitePool, id: i64) -> Result<(), StoreError> {
     let done = sqlx::query("delete from alert_rules where id = ?")
         .bind(id)
         .execute(db)

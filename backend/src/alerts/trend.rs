@@ -5,7 +5,7 @@
 
 /// One snapshot of a group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
+pub(crate) struct Sample {
     pub committed: i64,
     pub lag: u64,
     /// The coordinator's state of the group (Stable, Empty, Dead, Unknown, ...).
@@ -13,7 +13,7 @@ pub struct Sample {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trend {
+pub(crate) enum Trend {
     Ok,
     Warn,
     Stall,
@@ -22,7 +22,7 @@ pub enum Trend {
 }
 
 impl Trend {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Trend::Ok => "OK",
             Trend::Warn => "WARN",
@@ -34,7 +34,7 @@ impl Trend {
 }
 
 /// The judgement over `samples` (oldest first); fewer than two samples are OK.
-pub fn judge(samples: &[Sample], allowed_lag: u64) -> Trend {
+pub(crate) fn judge(samples: &[Sample], allowed_lag: u64) -> Trend {
     if samples.len() < 2 {
         return Trend::Ok;
     }

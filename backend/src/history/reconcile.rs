@@ -8,7 +8,7 @@ use crate::connect::{ClusterClient, ConnectorName};
 
 use super::{History, store};
 
-pub async fn reconcile(history: &History, clients: &[ClusterClient]) -> anyhow::Result<()> {
+pub(super) async fn reconcile(history: &History, clients: &[ClusterClient]) -> anyhow::Result<()> {
     let interrupted = store::mark_interrupted(history.db()).await?;
     for event in interrupted {
         tracing::warn!(

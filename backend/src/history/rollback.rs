@@ -20,7 +20,7 @@ use crate::connect::{
 use crate::error::ApiError;
 
 /// Restores `version`'s resulting config on `name`, recorded as a rollback pointing at it.
-pub async fn roll_back(
+pub(crate) async fn roll_back(
     history: &History,
     client: &ClusterClient,
     name: &ConnectorName,

@@ -10,11 +10,11 @@ use sha2::{Digest, Sha256};
 use crate::secrets::keys::secret_ranges;
 
 /// What a redacted value starts with.
-pub const FINGERPRINT_PREFIX: &str = "fingerprint:";
+pub(crate) const FINGERPRINT_PREFIX: &str = "fingerprint:";
 
 /// Replaces secret values of `config` with keyed fingerprints. `password_keys` are the keys the
 /// connector plugin declares as PASSWORD type.
-pub fn redact(
+pub(crate) fn redact(
     config: &BTreeMap<String, String>,
     password_keys: &HashSet<String>,
     fingerprint_key: &[u8],
@@ -36,7 +36,7 @@ pub fn redact(
 }
 
 /// `fingerprint:` and the first 16 hex digits of SHA-256(key || value).
-pub fn fingerprint(value: &str, fingerprint_key: &[u8]) -> String {
+pub(crate) fn fingerprint(value: &str, fingerprint_key: &[u8]) -> String {
     let digest = Sha256::new()
         .chain_update(fingerprint_key)
         .chain_update(value.as_bytes())

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
 
 /// What is known before the call: who, what, where, and the configs involved (redacted).
-pub struct NewEvent<'a> {
+pub(crate) struct NewEvent<'a> {
     pub actor: &'a str,
     pub source: Source,
     pub cluster: &'a str,
@@ -21,7 +21,7 @@ pub struct NewEvent<'a> {
 }
 
 /// What is known after the call.
-pub struct Completion {
+pub(crate) struct Completion {
     pub outcome: Outcome,
     pub http_status: Option<u16>,
     pub message: Option<String>,
@@ -30,7 +30,7 @@ pub struct Completion {
 }
 
 /// Writes the intent with outcome `pending`; returns its id.
-pub async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Result<i64> {
+pub(crate) async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Result<i64> {
     let sql = "insert into change_events (request_id, started_at, actor, source, cluster_id, \
                connector, action, action_detail, config_before, config_after, reason, outcome) \
                values (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
@@ -52,7 +52,7 @@ pub async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Res
         .await
 }
 
-pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> sqlx::Result<()> {
+pub(crate) async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> sqlx::Result<()> {
     let sql = "update change_events set finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
                outcome = ?, http_status = ?, message = ?, config_after = ?, duration_ms = ? \
                where id = ?";
@@ -69,7 +69,7 @@ pub async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> sqlx::Re
 }
 
 /// Rows still pending from a run that stopped between intent and completion become `unknown`.
-pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<Vec<HistoryEvent>> {
+pub(crate) async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<Vec<HistoryEvent>> {
     let sql = "update change_events set outcome = 'unknown', \
                finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
                message = 'Plugboard stopped before Connect answered' \
@@ -78,7 +78,7 @@ pub async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<Vec<HistoryEven
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn set_message(
+pub(crate) async fn set_message(
     pool: &SqlitePool,
     id: i64,
     outcome: Outcome,
@@ -96,7 +96,7 @@ pub async fn set_message(
 /// Which events the feed shows; every field that is set must match.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub cluster: Option<String>,
     pub connector: Option<String>,
     pub actor: Option<String>,
@@ -116,7 +116,7 @@ pub struct Filter {
     pub only_clusters: Option<Vec<String>>,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     pool: &SqlitePool,
     filter: &Filter,
     limit: u32,
@@ -164,7 +164,7 @@ pub async fn list(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<HistoryEvent>> {
+pub(crate) async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<HistoryEvent>> {
     let row: Option<EventRow> = sqlx::query_as("select * from change_events where id = ?")
         .bind(id)
         .fetch_optional(pool)
@@ -172,7 +172,7 @@ pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<HistoryEvent
     Ok(row.map(Into::into))
 }
 
-pub async fn fingerprint_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
+pub(crate) async fn fingerprint_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
     sqlx::query_scalar("select fingerprint_key from installation where id = 1")
         .fetch_one(pool)
         .await
@@ -231,7 +231,11 @@ impl From<EventRow> for HistoryEvent {
 }
 
 /// Deletes events older than `days` and all but the newest `rows`; returns how many went.
-pub async fn prune(pool: &SqlitePool, days: Option<u32>, rows: Option<u32>) -> sqlx::Result<u64> {
+pub(crate) async fn prune(
+    pool: &SqlitePool,
+    days: Option<u32>,
+    rows: Option<u32>,
+) -> sqlx::Result<u64> {
     let mut pruned = 0;
     if let Some(days) = days {
         let sql = "delete from change_events \

@@ -14,7 +14,7 @@ use crate::secrets::known::scrub_text;
 
 /// A connector (`task` is `None`) or one of its tasks, in a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Subject {
+pub(crate) struct Subject {
     pub cluster: String,
     pub connector: String,
     pub task: Option<u32>,
@@ -22,14 +22,14 @@ pub struct Subject {
 
 /// A state and the worker that holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
+pub(crate) struct Seen {
     pub state: ConnectorState,
     pub worker: Option<String>,
 }
 
 /// A change found by comparing what is seen now with what was seen last.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     pub subject: Subject,
     pub before: Option<Seen>,
     pub after: Seen,
@@ -37,7 +37,7 @@ pub struct Change {
 }
 
 /// Each subject in `statuses` whose state or worker differs from `known` (or is new).
-pub fn changes(
+pub(crate) fn changes(
     cluster: &str,
     statuses: &BTreeMap<String, ConnectorStatus>,
     known: &HashMap<Subject, Seen>,
@@ -81,7 +81,7 @@ pub fn changes(
 }
 
 /// Polls every cluster each `every` and records the changes; runs for the life of the process.
-pub async fn watch_states(db: SqlitePool, clusters: Clusters, every: Duration) {
+pub(crate) async fn watch_states(db: SqlitePool, clusters: Clusters, every: Duration) {
     let mut known = match last_seen(&db).await {
         Ok(known) => known,
         Err(e) => {
@@ -172,7 +172,7 @@ struct TransitionRow {
 }
 
 /// The newest `limit` transitions of one connector and its tasks, newest first.
-pub async fn list(
+pub(crate) async fn list(
     db: &SqlitePool,
     cluster: &str,
     connector: &str,
@@ -203,7 +203,7 @@ pub async fn list(
 }
 
 /// Deletes transitions older than `days`.
-pub async fn prune(db: &SqlitePool, days: u32) -> sqlx::Result<u64> {
+pub(crate) async fn prune(db: &SqlitePool, days: u32) -> sqlx::Result<u64> {
     let sql = "delete from state_transitions \
                where seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' days')";
     Ok(sqlx::query(sql)

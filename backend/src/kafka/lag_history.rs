@@ -16,13 +16,13 @@ const RAW_KEPT_MS: i64 = 24 * 3_600_000;
 /// Per-minute points are kept this long.
 const MINUTES_KEPT_MS: i64 = 7 * 24 * 3_600_000;
 /// A chart gets at most this many points: the range is cut into this many buckets.
-pub const MAX_POINTS: i64 = 360;
+pub(crate) const MAX_POINTS: i64 = 360;
 /// Old points are folded this often.
 const FOLD_EVERY_MS: i64 = 600_000;
 
 /// Writes each new snapshot of `cluster` while the monitor runs, and folds old points every
 /// ten minutes.
-pub async fn record_snapshots(
+pub(crate) async fn record_snapshots(
     db: SqlitePool,
     cluster: String,
     mut views: watch::Receiver<Arc<KafkaView>>,
@@ -70,7 +70,7 @@ async fn insert(db: &SqlitePool, cluster: &str, snapshot: &Snapshot) -> sqlx::Re
 
 /// Folds raw points older than a day into per-minute maxima and drops per-minute points older
 /// than a week. The cut-off is on a minute boundary, so no minute is folded twice.
-pub async fn fold(db: &SqlitePool, now_ms: i64) -> sqlx::Result<()> {
+pub(crate) async fn fold(db: &SqlitePool, now_ms: i64) -> sqlx::Result<()> {
     let raw_cutoff = (now_ms - RAW_KEPT_MS).div_euclid(60_000) * 60_000;
     let mut transaction = db.begin().await?;
     sqlx::query(
@@ -95,7 +95,7 @@ pub async fn fold(db: &SqlitePool, now_ms: i64) -> sqlx::Result<()> {
 
 /// The lag of `group` over `range` up to now: the highest lag of each of [`MAX_POINTS`] buckets
 /// that has any point.
-pub async fn points(
+pub(crate) async fn points(
     db: &SqlitePool,
     cluster: &str,
     group: &str,

@@ -11,7 +11,7 @@ use super::snapshot::Snapshot;
 use crate::connect::model::split_list;
 
 /// The connector of each sink group among `summaries`, by group name.
-pub fn connectors_by_group(summaries: &[ConnectorSummary]) -> HashMap<String, String> {
+pub(crate) fn connectors_by_group(summaries: &[ConnectorSummary]) -> HashMap<String, String> {
     summaries
         .iter()
         .filter_map(|s| Some((s.consumer_group.clone()?, s.name.clone())))
@@ -19,7 +19,7 @@ pub fn connectors_by_group(summaries: &[ConnectorSummary]) -> HashMap<String, St
 }
 
 /// The topics of a connector, by the rule in this module's header.
-pub fn connector_topics(
+pub(crate) fn connector_topics(
     active: &[String],
     config: &BTreeMap<String, String>,
     group: Option<&str>,
@@ -45,7 +45,7 @@ pub fn connector_topics(
 }
 
 /// The Kafka side of one connector from the latest snapshot.
-pub fn connector_kafka(
+pub(crate) fn connector_kafka(
     status: KafkaStatus,
     snapshot: Option<&Snapshot>,
     connector: &str,

@@ -40,7 +40,7 @@ impl KafkaView {
 
 /// Starts the loop for `source` on a thread of its own, publishing through `views`, until
 /// `stop`; the returned channel resolves when the thread has ended.
-pub fn spawn(
+pub(crate) fn spawn(
     cluster: String,
     source: Box<dyn KafkaSource>,
     interval: Duration,

@@ -18,7 +18,7 @@ use rdkafka::bindings as rd;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 
 /// Every group's name and state (Stable, Empty, ...), in one ListGroups request per broker.
-pub fn list_groups<C: ConsumerContext>(
+pub(super) fn list_groups<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     timeout: Duration,
 ) -> Result<Vec<(String, String)>, String> {
@@ -67,7 +67,7 @@ pub fn list_groups<C: ConsumerContext>(
 /// The value of `key` in each topic's config, in one DescribeConfigs call: `None` for a topic
 /// whose config was read without `key` (a broker may list only the values set on the topic).
 /// Topics whose config could not be read are left out.
-pub fn topic_config_values<C: ConsumerContext>(
+pub(crate) fn topic_config_values<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     topics: &[String],
     key: &str,

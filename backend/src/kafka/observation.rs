@@ -48,7 +48,7 @@ pub struct GroupMeta {
 }
 
 /// Reads one [`Observation`]; called on a thread of its own, so it may block (with timeouts).
-pub trait KafkaSource: Send + 'static {
+pub(crate) trait KafkaSource: Send + 'static {
     fn observe(&mut self) -> Result<Observation, String>;
 
     /// Requests sent to brokers so far, when the source counts them.

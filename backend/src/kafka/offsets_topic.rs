@@ -18,13 +18,13 @@ use rdkafka::message::Message;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 /// Kafka's topic of committed offsets.
-pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+pub(crate) const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// How long one poll waits for a record.
 const POLL: Duration = Duration::from_millis(100);
 
 /// One record of the offsets topic, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OffsetRecord {
+pub(crate) enum OffsetRecord {
     Commit {
         group: String,
         topic: String,
@@ -39,7 +39,7 @@ pub enum OffsetRecord {
 }
 
 /// The record keyed `key` with `value`, when it is an offset commit (or its tombstone).
-pub fn decode(key: &[u8], value: Option<&[u8]>) -> Option<OffsetRecord> {
+pub(crate) fn decode(key: &[u8], value: Option<&[u8]>) -> Option<OffsetRecord> {
     let mut at = 0;
     let version = i16::from_be_bytes(take(key, &mut at)?);
     if !matches!(version, 0 | 1) {
@@ -82,7 +82,7 @@ fn string(bytes: &[u8], at: &mut usize) -> Option<String> {
 
 /// Every group's committed offsets, kept up to date by a consumer of the offsets topic that
 /// never joins a group.
-pub struct CommittedOffsets<C: ConsumerContext> {
+pub(crate) struct CommittedOffsets<C: ConsumerContext> {
     consumer: BaseConsumer<C>,
     /// Partitions of the offsets topic assigned so far.
     assigned: usize,
@@ -93,7 +93,7 @@ pub struct CommittedOffsets<C: ConsumerContext> {
 
 impl<C: ConsumerContext> CommittedOffsets<C> {
     /// A reader of the cluster `config` connects to, with `context` for its client.
-    pub fn new(mut config: ClientConfig, context: C) -> Result<Self, String> {
+    pub(crate) fn new(mut config: ClientConfig, context: C) -> Result<Self, String> {
         let consumer = config
             .set("group.id", "plugboard-offsets-reader")
             .set("enable.auto.commit", "false")
@@ -110,7 +110,7 @@ impl<C: ConsumerContext> CommittedOffsets<C> {
     }
 
     /// The reader's client, for its statistics and logged failures.
-    pub fn consumer(&self) -> &BaseConsumer<C> {
+    pub(crate) fn consumer(&self) -> &BaseConsumer<C> {
         &self.consumer
     }
 
@@ -119,7 +119,7 @@ impl<C: ConsumerContext> CommittedOffsets<C> {
     /// `budget` has passed. Partitions not assigned yet are read from their beginning. Until
     /// the topic has once been read to its end, running out of time is an error (offsets half
     /// read would show lag that is not there); after that the offsets read so far stand.
-    pub fn catch_up(
+    pub(crate) fn catch_up(
         &mut self,
         ends: &HashMap<i32, (i64, i64)>,
         budget: Duration,
@@ -201,7 +201,7 @@ impl<C: ConsumerContext> CommittedOffsets<C> {
     }
 
     /// The offsets `group` has committed, as (topic, partition, offset), sorted.
-    pub fn of_group(&self, group: &str) -> Vec<(String, i32, i64)> {
+    pub(crate) fn of_group(&self, group: &str) -> Vec<(String, i32, i64)> {
         let mut committed: Vec<(String, i32, i64)> = self
             .by_group
             .get(group)

@@ -23,7 +23,7 @@ use super::offsets_topic::{CommittedOffsets, OFFSETS_TOPIC};
 
 /// A librdkafka client's config for `bootstrap_servers`, with the cluster's extra client
 /// `properties` (security settings, say).
-pub fn client_config(
+pub(crate) fn client_config(
     bootstrap_servers: &str,
     properties: &BTreeMap<String, String>,
 ) -> ClientConfig {
@@ -39,7 +39,7 @@ pub fn client_config(
 const STATISTICS_EVENTS_SERVED: usize = 64;
 
 /// Reads a cluster through librdkafka consumers that never join a group.
-pub struct RdKafkaSource {
+pub(crate) struct RdKafkaSource {
     consumer: BaseConsumer<ClientEvents>,
     offsets: CommittedOffsets<ClientEvents>,
     timeout: Duration,
@@ -48,7 +48,7 @@ pub struct RdKafkaSource {
 impl RdKafkaSource {
     /// A client for `bootstrap_servers`, with the cluster's extra client `properties`
     /// (security settings, say). Connecting happens lazily, in the first cycle.
-    pub fn new(
+    pub(crate) fn new(
         bootstrap_servers: &str,
         properties: &BTreeMap<String, String>,
         timeout: Duration,

@@ -1,8 +1,8 @@
 //! One good reading of a cluster, and the answers derived from it: topics with their health,
 //! brokers, and groups with lag per partition, per topic and in all.
 
-pub mod health;
-pub mod rates;
+pub(crate) mod health;
+pub(crate) mod rates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -13,15 +13,15 @@ use super::read::{
 };
 
 /// The latest dead letters grouped by cause, at most.
-pub const SCANNED: usize = 1_000;
+pub(crate) const SCANNED: usize = 1_000;
 /// At most this many bytes of dead letters are read for the groups.
 const SCANNED_BYTES: usize = 32 * 1024 * 1024;
 const SCAN_TIME: Duration = Duration::from_secs(5);
 /// Connect's error headers all start with this.
-pub const ERROR_HEADERS: &str = "__connect.errors.";
+pub(crate) const ERROR_HEADERS: &str = "__connect.errors.";
 
 /// The dead letter topic a connector's config names.
-pub fn dlq_topic(config: &BTreeMap<String, String>) -> Option<String> {
+pub(crate) fn dlq_topic(config: &BTreeMap<String, String>) -> Option<String> {
     config
         .get("errors.deadletterqueue.topic.name")
         .filter(|t| !t.trim().is_empty())
@@ -29,14 +29,14 @@ pub fn dlq_topic(config: &BTreeMap<String, String>) -> Option<String> {
 }
 
 /// `errors.tolerance=all`: failed records are skipped instead of failing the task.
-pub fn tolerates_errors(config: &BTreeMap<String, String>) -> bool {
+pub(crate) fn tolerates_errors(config: &BTreeMap<String, String>) -> bool {
     config
         .get("errors.tolerance")
         .is_some_and(|t| t.eq_ignore_ascii_case("all"))
 }
 
 /// The latest dead letters of `topic`, at most [`SCANNED`].
-pub fn latest(config: &ClientConfig, topic: &str) -> Result<Vec<RawRecord>, ReadError> {
+pub(crate) fn latest(config: &ClientConfig, topic: &str) -> Result<Vec<RawRecord>, ReadError> {
     let reading = Reading {
         topic: topic.to_owned(),
         partition: None,
@@ -44,7 +44,6 @@ pub fn latest(config: &ClientConfig, topic: &str) -> Result<Vec<RawRecord>, Read
         max_records: SCANNED,
         max_bytes: SCANNED_BYTES,
         max_time: SCAN_TIME,
-        shown_bytes: 0,
     };
     let mut records = read(config, &reading)?.records;
     records.sort_by_key(|r| std::cmp::Reverse(r.timestamp_ms));
@@ -53,7 +52,7 @@ pub fn latest(config: &ClientConfig, topic: &str) -> Result<Vec<RawRecord>, Read
 
 /// How full and how fast `topic` is, and (with `groups`) its latest records by cause. A topic
 /// that does not exist yet is an empty queue.
-pub fn summarize(
+pub(crate) fn summarize(
     config: &ClientConfig,
     topic: &str,
     context_headers: bool,
@@ -88,7 +87,7 @@ pub fn summarize(
 }
 
 /// The group a dead letter belongs to: its exception class and the first line of its message.
-pub fn cause_of(record: &RawRecord) -> (String, String) {
+pub(crate) fn cause_of(record: &RawRecord) -> (String, String) {
     let exception = record
         .header("__connect.errors.exception.class.name")
         .unwrap_or_else(|| "(no error headers)".to_owned());
@@ -100,7 +99,7 @@ pub fn cause_of(record: &RawRecord) -> (String, String) {
 }
 
 /// The key naming a group in a replay request.
-pub fn group_key((exception, message): &(String, String)) -> String {
+pub(crate) fn group_key((exception, message): &(String, String)) -> String {
     format!("{exception}: {message}")
 }
 
@@ -108,7 +107,7 @@ pub fn group_key((exception, message): &(String, String)) -> String {
 type OriginSpans = BTreeMap<(String, i32), (i64, i64)>;
 
 /// Dead letters grouped by cause, the most frequent first.
-pub fn group_by_cause(records: &[RawRecord]) -> Vec<ErrorGroup> {
+pub(crate) fn group_by_cause(records: &[RawRecord]) -> Vec<ErrorGroup> {
     let mut groups: HashMap<(String, String), ErrorGroup> = HashMap::new();
     let mut origins: HashMap<(String, String), OriginSpans> = HashMap::new();
     for record in records {

@@ -12,14 +12,14 @@ use crate::config::Cluster;
 
 /// Which of Connect's topics a topic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectTopic {
+pub(crate) enum ConnectTopic {
     Config,
     Offsets,
     Status,
 }
 
 impl ConnectTopic {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Config => "config",
             Self::Offsets => "offsets",
@@ -29,10 +29,10 @@ impl ConnectTopic {
 }
 
 /// The key of the record in which the workers keep the key they sign internal requests with.
-pub const SESSION_KEY: &str = "session-key";
+pub(crate) const SESSION_KEY: &str = "session-key";
 
 /// What `topic` is to any configured cluster, by name.
-pub fn by_name(clusters: &[Cluster], topic: &str) -> Option<ConnectTopic> {
+pub(crate) fn by_name(clusters: &[Cluster], topic: &str) -> Option<ConnectTopic> {
     clusters.iter().find_map(|cluster| {
         let names = &cluster.internal_topics;
         if topic == names.config {
@@ -48,7 +48,7 @@ pub fn by_name(clusters: &[Cluster], topic: &str) -> Option<ConnectTopic> {
 }
 
 /// What topic the records come from, if any of them is one of Connect's own.
-pub fn by_content(records: &[RawRecord]) -> Option<ConnectTopic> {
+pub(crate) fn by_content(records: &[RawRecord]) -> Option<ConnectTopic> {
     records.iter().find_map(kind_of)
 }
 
@@ -56,7 +56,7 @@ pub fn by_content(records: &[RawRecord]) -> Option<ConnectTopic> {
 /// its value): config records are keyed `connector-*`, `task-*`, `commit-*`, `target-state-*`
 /// and `session-key`; status records `status-connector-*`, `status-task-*`, `status-topic-*`;
 /// offsets `["connector", {partition}]`.
-pub fn kind_of(record: &RawRecord) -> Option<ConnectTopic> {
+pub(crate) fn kind_of(record: &RawRecord) -> Option<ConnectTopic> {
     let key = std::str::from_utf8(record.key.as_deref()?).ok()?;
     let value_is_state = record
         .value
@@ -79,7 +79,7 @@ pub fn kind_of(record: &RawRecord) -> Option<ConnectTopic> {
 }
 
 /// Why the record browser does not show `topic`.
-pub fn refusal(topic: &str, kind: ConnectTopic) -> String {
+pub(crate) fn refusal(topic: &str, kind: ConnectTopic) -> String {
     format!(
         "`{topic}` is a Kafka Connect {} topic: it holds connectors' configs and secrets in clear, \
          so the record browser does not show it (an admin may turn on a masked view with \

@@ -30,7 +30,7 @@ const SHOWN_WHEN_UNSURE: [&str; 11] = [
 ];
 
 /// Masks every record of `page` (read from one of Connect's topics).
-pub async fn mask_page(client: &ClusterClient, page: &mut RecordPage) {
+pub(crate) async fn mask_page(client: &ClusterClient, page: &mut RecordPage) {
     for record in &mut page.records {
         mask_record(client, record).await;
     }

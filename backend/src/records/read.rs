@@ -12,7 +12,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 /// Where reading starts in each partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Start {
+pub(crate) enum Start {
     /// The last N records of each partition.
     Newest(u64),
     /// The last N records of the topic, as the last N / partitions of each.
@@ -24,7 +24,7 @@ pub enum Start {
 
 /// What to read and how much at most.
 #[derive(Debug, Clone)]
-pub struct Reading {
+pub(crate) struct Reading {
     pub topic: String,
     /// One partition, or all.
     pub partition: Option<i32>,
@@ -32,8 +32,6 @@ pub struct Reading {
     pub max_records: usize,
     pub max_bytes: usize,
     pub max_time: Duration,
-    /// Each key, value and header value is cut to this many bytes.
-    pub shown_bytes: usize,
 }
 
 /// Why a read failed.
@@ -52,7 +50,7 @@ fn kafka(error: impl std::fmt::Display) -> ReadError {
 }
 
 /// A record as read, before it is shaped for the console: its place and raw parts.
-pub struct RawRecord {
+pub(crate) struct RawRecord {
     pub partition: i32,
     pub offset: i64,
     pub timestamp_ms: Option<i64>,
@@ -62,7 +60,7 @@ pub struct RawRecord {
 }
 
 impl RawRecord {
-    pub fn header(&self, key: &str) -> Option<String> {
+    pub(crate) fn header(&self, key: &str) -> Option<String> {
         self.headers
             .iter()
             .find(|(k, _)| k == key)
@@ -71,11 +69,11 @@ impl RawRecord {
     }
 
     /// The bytes of its key and value.
-    pub fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.key.as_ref().map_or(0, Vec::len) + self.value.as_ref().map_or(0, Vec::len)
     }
 
-    pub fn shaped(&self, shown_bytes: usize) -> KafkaRecord {
+    pub(crate) fn shaped(&self, shown_bytes: usize) -> KafkaRecord {
         KafkaRecord {
             partition: self.partition,
             offset: self.offset,
@@ -96,7 +94,7 @@ impl RawRecord {
 
 /// The first `shown` bytes of `bytes` as text when they are UTF-8 (cut on a character
 /// boundary), else as hex.
-pub fn payload(bytes: &[u8], shown: usize) -> Payload {
+pub(crate) fn payload(bytes: &[u8], shown: usize) -> Payload {
     let cut = &bytes[..bytes.len().min(shown)];
     let text = match std::str::from_utf8(cut) {
         Ok(text) => Some(text.to_owned()),
@@ -119,14 +117,14 @@ pub fn payload(bytes: &[u8], shown: usize) -> Payload {
 
 /// What a read found: the partitions' ranges, the records (by partition, then offset), and why
 /// it stopped early, if it did.
-pub struct Found {
+pub(crate) struct Found {
     pub ranges: Vec<PartitionRange>,
     pub records: Vec<RawRecord>,
     pub stopped_early: Option<String>,
 }
 
 /// Reads what `reading` asks for.
-pub fn read(config: &ClientConfig, reading: &Reading) -> Result<Found, ReadError> {
+pub(crate) fn read(config: &ClientConfig, reading: &Reading) -> Result<Found, ReadError> {
     let timeout = reading.max_time;
     let consumer = reader(config)?;
     let ranges = partition_ranges(&consumer, &reading.topic, reading.partition, timeout)?;
@@ -217,7 +215,7 @@ fn poll_until_done(
 
 /// A consumer that reads by assignment only: it never joins its group or commits (librdkafka
 /// needs a group id to assign partitions).
-pub fn reader(config: &ClientConfig) -> Result<BaseConsumer, ReadError> {
+pub(crate) fn reader(config: &ClientConfig) -> Result<BaseConsumer, ReadError> {
     config
         .clone()
         .set("group.id", "plugboard-record-reader")
@@ -232,7 +230,7 @@ pub fn reader(config: &ClientConfig) -> Result<BaseConsumer, ReadError> {
 }
 
 /// Each partition's low and high watermarks (of one partition, or of all).
-pub fn partition_ranges(
+pub(crate) fn partition_ranges(
     consumer: &BaseConsumer,
     topic_name: &str,
     partition: Option<i32>,
@@ -301,7 +299,7 @@ fn start_offsets(
 
 /// Each partition's offset of the first record at or after `ms` (its high watermark when
 /// there is none).
-pub fn offsets_at(
+pub(crate) fn offsets_at(
     consumer: &BaseConsumer,
     topic: &str,
     ranges: &[PartitionRange],
@@ -331,7 +329,7 @@ pub fn offsets_at(
 }
 
 /// What a read found, shaped for the console.
-pub fn page(topic: &str, shown_bytes: usize, found: Found) -> RecordPage {
+pub(crate) fn page(topic: &str, shown_bytes: usize, found: Found) -> RecordPage {
     RecordPage {
         topic: topic.to_owned(),
         partitions: found.ranges,

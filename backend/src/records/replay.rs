@@ -20,7 +20,7 @@ use super::read::{RawRecord, ReadError, Reading, Start, partition_ranges, read, 
 use crate::config::Cluster;
 
 /// At most this many records are replayed by one request.
-pub const MAX_REPLAYED: usize = 10_000;
+pub(crate) const MAX_REPLAYED: usize = 10_000;
 /// Records chosen one by one are read within this span of offsets per partition.
 const MAX_SPAN: i64 = 100_000;
 const FLUSH_WITHIN: Duration = Duration::from_secs(30);
@@ -39,7 +39,7 @@ pub enum ReplayError {
 /// Plans the replay `request` asks of dead letter topic `dlq` and, unless it is a dry run,
 /// makes it: records whose target is refused are counted and named, not replayed, and targets
 /// taken from headers must be among the confirmed ones.
-pub fn replay(
+pub(crate) fn replay(
     config: &ClientConfig,
     dlq: &str,
     request: &ReplayRequest,
@@ -112,7 +112,7 @@ pub fn replay(
 }
 
 /// The dead letters `request` chooses, read from `dlq`.
-pub fn select(
+pub(crate) fn select(
     config: &ClientConfig,
     dlq: &str,
     request: &ReplayRequest,
@@ -158,7 +158,6 @@ pub fn select(
             max_records: (last - first + 1) as usize,
             max_bytes: READ_BUDGET.saturating_sub(kept_bytes),
             max_time: Duration::from_secs(30),
-            shown_bytes: 0,
         };
         let read = read(config, &reading)?;
         if let Some(why) = read.stopped_early {
@@ -188,7 +187,7 @@ pub fn select(
 }
 
 /// Where each record goes: `target`, or the topic it came from.
-pub fn destinations<'r>(
+pub(crate) fn destinations<'r>(
     records: &'r [RawRecord],
     target: Option<&str>,
 ) -> Result<Vec<(String, &'r RawRecord)>, ReplayError> {
@@ -214,7 +213,7 @@ pub fn destinations<'r>(
 /// (Connect's are all compacted, whatever their names, and a compacted topic is state, not a
 /// stream), and topics that do not exist (a producer would only time out). A target whose
 /// config cannot be read is refused too.
-pub fn refused_targets<'t>(
+pub(crate) fn refused_targets<'t>(
     config: &ClientConfig,
     targets: impl IntoIterator<Item = &'t String>,
     clusters: &[Cluster],
@@ -283,7 +282,7 @@ impl ProducerContext for Deliveries {
 
 /// Produces each record to its topic; answers how many were delivered and how many were not
 /// (refused, failed, or still queued after the flush gave up).
-pub fn produce(
+pub(crate) fn produce(
     config: &ClientConfig,
     sends: &[(String, &RawRecord)],
 ) -> Result<(u64, u64), ReadError> {

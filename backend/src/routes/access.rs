@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::serve::ClientAddr;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))

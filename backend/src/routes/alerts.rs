@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::secrets::PLACEHOLDER;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_rules))
         .routes(routes!(create_rule))

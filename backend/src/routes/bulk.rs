@@ -19,7 +19,7 @@ use crate::state::AppState;
 /// How many connectors are acted on at once.
 const CONCURRENCY: usize = 8;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(run_bulk_action))
 }
 

@@ -12,7 +12,7 @@ use crate::access::guard::sees;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_clusters))
         .routes(routes!(get_cluster))

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_connector))
         .routes(routes!(replace_connector_config))

@@ -15,7 +15,7 @@ use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_connectors))
         .routes(routes!(list_cluster_connectors))
@@ -87,7 +87,7 @@ async fn get_connector(
 }
 
 /// The connector list of these clusters, asked at once.
-pub async fn list_of(clients: &[&ClusterClient], freshness: Freshness) -> ConnectorList {
+pub(super) async fn list_of(clients: &[&ClusterClient], freshness: Freshness) -> ConnectorList {
     let answers = join_all(clients.iter().map(|c| c.connector_summaries(freshness))).await;
     let mut list = ConnectorList {
         connectors: Vec::new(),

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 
 /// A route's path parameters, refused in the one error shape when they do not parse (axum's
 /// own refusal is plain text).
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
@@ -27,7 +27,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
 }
 
 /// `{cluster}` and `{name}` of a connector's route, the name checked as a [`ConnectorName`].
-pub struct ConnectorPath {
+pub(crate) struct ConnectorPath {
     pub cluster: String,
     pub name: ConnectorName,
 }
@@ -47,7 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ConnectorPath {
 }
 
 /// A JSON body, refused as a 400 (or a 413 when too large) in the one error shape.
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -59,7 +59,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 }
 
 /// A query string, refused as a 400 in the one error shape.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;

@@ -22,7 +22,7 @@ use crate::state::AppState;
 const PAGE: u32 = 50;
 const EXPORT_LIMIT: u32 = 100_000;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_history))
         .routes(routes!(export_history))

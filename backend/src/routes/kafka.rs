@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::kafka::{Snapshot, lag_history, linking};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_status))
         .routes(routes!(list_topics))

@@ -18,7 +18,7 @@ use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse}
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_loggers))
         .routes(routes!(list_worker_loggers))

@@ -24,7 +24,7 @@ use crate::state::AppState;
 
 mod kafka;
 
-pub fn router() -> Router<AppState> {
+pub(super) fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(get_metrics))
 }
 
@@ -154,7 +154,7 @@ fn help(text: &mut String, name: &str, kind: &str, about: &str) {
 
 /// Times every routed request, labelled by its route's template (never the caller's path, so
 /// the number of series stays bounded), method and status.
-pub async fn time_requests(
+pub(crate) async fn time_requests(
     State(state): State<AppState>,
     request: Request,
     next: Next,

@@ -19,7 +19,7 @@ use crate::state::AppState;
 const STOP_WAIT: Duration = Duration::from_secs(30);
 const STOP_POLL: Duration = Duration::from_millis(250);
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(alter_connector_offsets))
         .routes(routes!(reset_connector_offsets))

@@ -24,12 +24,12 @@ use crate::state::AppState;
 struct ApiDoc;
 
 /// The document before the routes add their paths.
-pub fn described() -> Document {
+pub(super) fn described() -> Document {
     ApiDoc::openapi()
 }
 
 /// Serves `document`, whose paths (declared below `/api/v1`) get that prefix.
-pub fn router(mut document: Document) -> Router<AppState> {
+pub(super) fn router(mut document: Document) -> Router<AppState> {
     let paths = std::mem::take(&mut document.paths.paths);
     document.paths.paths = paths
         .into_iter()

@@ -31,7 +31,7 @@ use crate::error::MAX_BODY_BYTES;
 use crate::secrets;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/clusters/{cluster}/connect", any(forward_to_connect))
         .route("/clusters/{cluster}/connect/", any(forward_to_connect))

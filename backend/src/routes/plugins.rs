@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_plugins))
         .routes(routes!(list_worker_plugins))

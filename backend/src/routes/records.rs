@@ -24,7 +24,7 @@ const DEFAULT_PAGE: usize = 50;
 /// Each key, value and header value is shown up to this many bytes.
 const SHOWN_BYTES: usize = 16 * 1024;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(read_records))
         .routes(routes!(dead_letters_of))
@@ -107,7 +107,6 @@ fn reading_of(topic: &str, query: &RecordsQuery, max_time: std::time::Duration) 
         max_records: limit,
         max_bytes: 8 * 1024 * 1024,
         max_time,
-        shown_bytes: SHOWN_BYTES,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::specs::{apply, drift, export, plan};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(export_specs))
         .routes(routes!(cluster_drift))

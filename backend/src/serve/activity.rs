@@ -22,10 +22,10 @@ struct State {
 
 /// One connection's activity; cheap to clone.
 #[derive(Debug, Clone)]
-pub struct Activity(Arc<Mutex<State>>);
+pub(super) struct Activity(Arc<Mutex<State>>);
 
 /// Holds a request in flight until dropped.
-pub struct InFlight(Activity);
+pub(super) struct InFlight(Activity);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
@@ -36,7 +36,7 @@ impl Drop for InFlight {
 }
 
 impl Activity {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self(Arc::new(Mutex::new(State {
             last_moved: Instant::now(),
             head_started: None,
@@ -64,7 +64,7 @@ impl Activity {
     }
 
     /// A request's head has been read whole: it is in flight until the guard is dropped.
-    pub fn request_started(&self) -> InFlight {
+    pub(super) fn request_started(&self) -> InFlight {
         let mut state = self.lock();
         state.in_flight += 1;
         state.head_started = None;
@@ -88,7 +88,7 @@ impl Activity {
     }
 
     /// Completes when the connection breaks a limit, saying which.
-    pub async fn limit_broken(&self, limits: Limits) -> &'static str {
+    pub(super) async fn limit_broken(&self, limits: Limits) -> &'static str {
         let tick = limits
             .header_read_timeout
             .min(limits.keep_alive_timeout)
@@ -104,13 +104,13 @@ impl Activity {
 }
 
 /// A socket whose reads and writes are noted in an [`Activity`].
-pub struct Tracked<I> {
+pub(super) struct Tracked<I> {
     io: I,
     activity: Activity,
 }
 
 impl<I> Tracked<I> {
-    pub fn new(io: I, activity: Activity) -> Self {
+    pub(super) fn new(io: I, activity: Activity) -> Self {
         Self { io, activity }
     }
 }

@@ -28,7 +28,7 @@ struct Step {
 }
 
 /// Plans `request` and, unless it is a dry run, carries the plan out as `actor`.
-pub async fn apply(
+pub(crate) async fn apply(
     state: &AppState,
     request: &ApplyRequest,
     actor: Option<String>,

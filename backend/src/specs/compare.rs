@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// What the live value of a key must be to match the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Wanted {
+pub(crate) enum Wanted {
     /// This exact value.
     Value(String),
     /// A value with this fingerprint (the spec's reference was resolved at apply time).
@@ -21,7 +21,7 @@ pub enum Wanted {
 
 /// What Connect's validation says of a connector's settings, as far as comparing goes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Definitions {
+pub(crate) struct Definitions {
     pub defaults: BTreeMap<String, String>,
     /// Keys of type LIST, whose items are compared without surrounding spaces.
     pub lists: BTreeSet<String>,
@@ -29,7 +29,7 @@ pub struct Definitions {
 
 impl Definitions {
     /// From Connect's answer to `PUT /connector-plugins/{class}/config/validate`.
-    pub fn from_validation(answer: &Value) -> Self {
+    pub(crate) fn from_validation(answer: &Value) -> Self {
         let mut definitions = Definitions::default();
         for config in answer["configs"].as_array().into_iter().flatten() {
             let definition = &config["definition"];
@@ -60,7 +60,7 @@ impl Definitions {
 
 /// One spec's config, ready to compare: each key's value as written and what it must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Expected {
+pub(crate) struct Expected {
     pub written: BTreeMap<String, String>,
     pub wanted: BTreeMap<String, Wanted>,
     pub definitions: Definitions,
@@ -73,7 +73,7 @@ fn ignored(key: &str) -> bool {
 
 /// The keys where `live` differs from `expected`, with `before` the live value as `shown` shows
 /// it (secrets masked) and `after` the spec's value as written.
-pub fn differences(
+pub(crate) fn differences(
     expected: &Expected,
     live: &BTreeMap<String, String>,
     shown: impl Fn(&str, &str) -> String,

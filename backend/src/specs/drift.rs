@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// Every connector of `client`'s cluster against its applied specs; `only` limits the answer
 /// to one connector.
-pub async fn cluster_drift(
+pub(crate) async fn cluster_drift(
     state: &AppState,
     client: &ClusterClient,
     only: Option<&str>,
@@ -51,7 +51,7 @@ pub async fn cluster_drift(
 
 /// Marks each connector of a managed cluster in `connectors` with its drift status, from the
 /// cached list (no call to Connect beyond what the list itself cost).
-pub async fn mark(state: &AppState, connectors: &mut [ConnectorSummary]) {
+pub(crate) async fn mark(state: &AppState, connectors: &mut [ConnectorSummary]) {
     let clusters: BTreeSet<String> = connectors.iter().map(|c| c.cluster.clone()).collect();
     for cluster in clusters {
         let (Ok(client), Ok(Some(applied))) = (

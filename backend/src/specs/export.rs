@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::secrets::keys::secret_ranges;
 
 /// The specs of `client`'s connectors (or of the one named `only`), by name.
-pub async fn export(
+pub(crate) async fn export(
     client: &ClusterClient,
     only: Option<&str>,
 ) -> Result<Vec<ConnectorSpec>, ApiError> {
@@ -43,7 +43,7 @@ pub async fn export(
 }
 
 /// The spec that describes a connector as it is now; no secret value is in it.
-pub fn spec_of(
+pub(crate) fn spec_of(
     cluster: &str,
     name: &str,
     config: &BTreeMap<String, String>,
@@ -66,7 +66,7 @@ pub fn spec_of(
 
 /// What a spec asks for to keep a connector in `state`: a failed or unassigned connector is
 /// one meant to run.
-pub fn desired(state: Option<ConnectorState>) -> DesiredState {
+pub(crate) fn desired(state: Option<ConnectorState>) -> DesiredState {
     match state {
         Some(ConnectorState::Paused) => DesiredState::Paused,
         Some(ConnectorState::Stopped) => DesiredState::Stopped,
@@ -96,7 +96,7 @@ fn without_secrets(connector: &str, key: &str, value: &str, declared: &HashSet<S
 }
 
 /// `orders-sink` and `connection.password` → `ORDERS_SINK__CONNECTION_PASSWORD`.
-pub fn variable_name(connector: &str, key: &str) -> String {
+pub(crate) fn variable_name(connector: &str, key: &str) -> String {
     let part = |text: &str| -> String {
         text.chars()
             .map(|c| {
@@ -113,7 +113,7 @@ pub fn variable_name(connector: &str, key: &str) -> String {
 
 /// A file name for a spec: the connector's name where it is safe in a path, else that with
 /// the unsafe characters replaced and a short hash of the real name, so no two names collide.
-pub fn file_name(spec: &ConnectorSpec) -> String {
+pub(crate) fn file_name(spec: &ConnectorSpec) -> String {
     let safe: String = spec
         .name
         .chars()

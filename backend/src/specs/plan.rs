@@ -26,10 +26,10 @@ use crate::state::AppState;
 /// How many specs are validated by Connect at once, per plan.
 const VALIDATIONS_AT_ONCE: usize = 4;
 /// The most specs one plan takes (each costs a validation by Connect).
-pub const MAX_SPECS: usize = 500;
+pub(crate) const MAX_SPECS: usize = 500;
 
 /// One spec, resolved and compared.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub spec: ConnectorSpec,
     /// The config with every reference replaced by its value: what is sent to Connect.
     pub resolved: BTreeMap<String, String>,
@@ -42,7 +42,7 @@ pub struct Prepared {
 }
 
 /// A plan and what carrying it out needs.
-pub struct Planned {
+pub(crate) struct Planned {
     pub plan: Plan,
     pub prepared: Vec<Prepared>,
     /// Connectors to delete, as `(cluster, name)`.
@@ -52,7 +52,7 @@ pub struct Planned {
 /// Compares `request`'s specs with the live clusters. Any spec that cannot be applied (an
 /// unknown cluster, a bad name, a reference without a value, a secret in clear, a config
 /// Connect refuses) fails the whole plan with every problem named.
-pub async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, ApiError> {
+pub(crate) async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, ApiError> {
     check_size(request)?;
     crate::secrets::known::note_for_request(request.values.values().map(String::as_str));
     let clusters = clusters_of(state, &request.specs)?;
@@ -116,7 +116,7 @@ pub async fn plan(state: &AppState, request: &PlanRequest) -> Result<Planned, Ap
 }
 
 /// At most [`MAX_SPECS`] specs in one plan.
-pub fn check_size(request: &PlanRequest) -> Result<(), ApiError> {
+pub(crate) fn check_size(request: &PlanRequest) -> Result<(), ApiError> {
     if request.specs.len() > MAX_SPECS {
         return Err(ApiError::BadRequest(format!(
             "{} specs in one plan; at most {MAX_SPECS} are taken: split them by cluster",
@@ -279,7 +279,7 @@ async fn prepare(
 
 /// For each cluster, which connectors' stored secrets the plan compared and under which keys
 /// (never the values), as a history event's detail.
-pub fn secrets_compared(planned: &Planned) -> BTreeMap<String, Value> {
+pub(crate) fn secrets_compared(planned: &Planned) -> BTreeMap<String, Value> {
     let mut by_cluster: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     for prepared in planned
         .prepared
@@ -326,7 +326,7 @@ async fn validate(
 }
 
 /// The state a connector is asked to reach, as Connect's initial state on create.
-pub fn initial_state(state: DesiredState) -> api_types::InitialState {
+pub(crate) fn initial_state(state: DesiredState) -> api_types::InitialState {
     match state {
         DesiredState::Running => api_types::InitialState::Running,
         DesiredState::Paused => api_types::InitialState::Paused,

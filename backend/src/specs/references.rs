@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::error::ApiError;
 
 /// Every `${env:...}` and `${file:...}` reference in `value`, as written, in order.
-pub fn references_in(value: &str) -> Vec<&str> {
+pub(crate) fn references_in(value: &str) -> Vec<&str> {
     let mut found = Vec::new();
     let mut rest = value;
     while let Some(start) = rest.find("${") {
@@ -36,7 +36,7 @@ fn resolved_here(inner: &str) -> bool {
 
 /// `value` with each reference replaced by its value from `values`, or an error naming the
 /// reference that has none (`setting` says where it was written).
-pub fn substitute(
+pub(crate) fn substitute(
     value: &str,
     values: &BTreeMap<String, String>,
     setting: &str,

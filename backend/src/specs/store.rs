@@ -11,20 +11,20 @@ use super::compare::Expected;
 
 /// One applied connector: its spec as written and what comparing it needs.
 #[derive(Debug, Clone)]
-pub struct AppliedConnector {
+pub(crate) struct AppliedConnector {
     pub spec: ConnectorSpec,
     pub expected: Expected,
 }
 
 /// A cluster's last apply.
 #[derive(Debug, Clone)]
-pub struct Applied {
+pub(crate) struct Applied {
     pub specs: AppliedSpecs,
     pub connectors: BTreeMap<String, AppliedConnector>,
 }
 
 /// Replaces what was applied to `cluster` with `connectors`, in one transaction.
-pub async fn record(
+pub(crate) async fn record(
     db: &SqlitePool,
     cluster: &str,
     specs: &AppliedSpecs,
@@ -62,7 +62,7 @@ pub async fn record(
 }
 
 /// What was last applied to `cluster`, or `None` when it is not managed.
-pub async fn applied(db: &SqlitePool, cluster: &str) -> sqlx::Result<Option<Applied>> {
+pub(crate) async fn applied(db: &SqlitePool, cluster: &str) -> sqlx::Result<Option<Applied>> {
     let row: Option<(String, String, Option<String>, bool)> = sqlx::query_as(
         "select applied_at, applied_by, git_commit, strict from applied_specs where cluster_id = ?",
     )
@@ -101,7 +101,7 @@ pub async fn applied(db: &SqlitePool, cluster: &str) -> sqlx::Result<Option<Appl
 
 /// Successful changes of a connector recorded since `since` by anything but `apply`, newest
 /// first.
-pub async fn changes_since(
+pub(crate) async fn changes_since(
     db: &SqlitePool,
     cluster: &str,
     connector: &str,

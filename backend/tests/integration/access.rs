@@ -16,10 +16,10 @@ use serde_json::{Value, json};
 /// The stack cluster these tests use (see [`crate::support`]).
 const STACK: &str = "solo1";
 
-pub const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 const MISSING: &str = "pb-access-no-such-connector";
 
-pub fn everywhere(role: Role) -> Vec<Grant> {
+pub(crate) fn everywhere(role: Role) -> Vec<Grant> {
     vec![Grant {
         role,
         clusters: Vec::new(),
@@ -45,14 +45,19 @@ async fn app_with_users() -> TestApp {
 }
 
 /// A signed-in console: its session cookie and CSRF token.
-pub struct Session {
+pub(crate) struct Session {
     cookie: String,
     csrf: String,
 }
 
 impl Session {
     /// A request with the session's cookie and its CSRF token, as the console sends changes.
-    pub fn request(&self, app: &TestApp, method: Method, path: &str) -> reqwest::RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
         app.http
             .request(method, format!("{}{path}", app.base_url))
             .header(COOKIE, &self.cookie)
@@ -90,7 +95,7 @@ async fn sign_in(app: &TestApp, name: &str, password: &str) -> reqwest::Response
         .unwrap()
 }
 
-pub async fn session(app: &TestApp, name: &str) -> Session {
+pub(crate) async fn session(app: &TestApp, name: &str) -> Session {
     let response = sign_in(app, name, PASSWORD).await;
     assert_eq!(response.status(), 200);
     let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();

@@ -69,7 +69,7 @@ fn failing_sink_config(name: &str) -> Value {
     config
 }
 
-pub async fn create_rule(base_url: &str, rule: Value) -> i64 {
+pub(crate) async fn create_rule(base_url: &str, rule: Value) -> i64 {
     let response = reqwest::Client::new()
         .post(format!("{base_url}/api/v1/alerts/rules"))
         .json(&rule)
@@ -82,7 +82,7 @@ pub async fn create_rule(base_url: &str, rule: Value) -> i64 {
         .unwrap()
 }
 
-pub async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
+pub(crate) async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
     let all: Vec<Incident> = reqwest::get(format!("{base_url}/api/v1/alerts/incidents"))
         .await
         .unwrap()
@@ -108,7 +108,7 @@ async fn rounds_done(base_url: &str) -> Option<u64> {
 
 /// Waits until Plugboard at `base_url` has judged the rules three more times, so what did not
 /// happen in those rounds (a duplicate incident or webhook) is not going to.
-pub async fn a_few_rounds(base_url: &str) {
+pub(crate) async fn a_few_rounds(base_url: &str) {
     let start = eventually("the round counter", || rounds_done(base_url)).await;
     eventually("three more alert rounds", || async {
         (rounds_done(base_url).await? >= start + 3).then_some(())

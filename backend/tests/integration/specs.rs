@@ -24,14 +24,14 @@ on_connect_4_and_3_9!(
 );
 
 /// What the binary printed and how it ended.
-pub struct Run {
+pub(crate) struct Run {
     pub status: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `plugboard ARGS` against `app`, with `env` added to its environment.
-pub async fn plugboard(app: &TestApp, args: &[&str], env: &[(String, String)]) -> Run {
+pub(crate) async fn plugboard(app: &TestApp, args: &[&str], env: &[(String, String)]) -> Run {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_plugboard"));
     command
         .args(args)

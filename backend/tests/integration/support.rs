@@ -9,7 +9,7 @@
 //! Each module names the cluster it uses in a `STACK` constant.
 
 /// The stack's Connect 3.9 cluster.
-pub const LEGACY: &str = "legacy";
+pub(crate) const LEGACY: &str = "legacy";
 
 /// Runs each test body `$test(stack)` twice, as `$test::connect_4` on the Connect 4 cluster
 /// named by the constant `$four` of the calling module and as `$test::connect_3_9` on the
@@ -30,12 +30,12 @@ macro_rules! on_connect_4_and_3_9 {
     )+};
 }
 
-pub mod brokers;
-pub mod fake_worker;
-pub mod kafka_client;
+pub(crate) mod brokers;
+pub(crate) mod fake_worker;
+pub(crate) mod kafka_client;
 mod process;
 
-pub use process::{PlugboardProcess, USER_PASSWORD};
+pub(crate) use process::{PlugboardProcess, USER_PASSWORD};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -55,10 +55,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A directory of its own under the system temp dir, removed when dropped.
-pub struct ScratchDir(pub PathBuf);
+pub(crate) struct ScratchDir(pub PathBuf);
 
 impl ScratchDir {
-    pub fn new(label: &str) -> Self {
+    pub(crate) fn new(label: &str) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir =
@@ -68,7 +68,7 @@ impl ScratchDir {
         Self(dir)
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
 }
@@ -81,7 +81,7 @@ impl Drop for ScratchDir {
 
 /// The worker URLs of the stack's Connect cluster `id` (`solo1`, `solo2` or `pair`), from
 /// `PLUGBOARD_TEST_CLUSTERS` (`id=url,url;id=url...`) that scripts/test.sh sets.
-pub fn stack_urls(id: &str) -> Vec<String> {
+pub(crate) fn stack_urls(id: &str) -> Vec<String> {
     let clusters = std::env::var("PLUGBOARD_TEST_CLUSTERS").expect(
         "PLUGBOARD_TEST_CLUSTERS is not set: run scripts/test.sh, which starts the real \
          Kafka + Connect stack and points the integration tests at it",
@@ -97,14 +97,14 @@ pub fn stack_urls(id: &str) -> Vec<String> {
 }
 
 /// The bootstrap address of the real local broker started by scripts/test.sh.
-pub fn stack_bootstrap() -> String {
+pub(crate) fn stack_bootstrap() -> String {
     std::env::var("PLUGBOARD_TEST_BOOTSTRAP").expect(
         "PLUGBOARD_TEST_BOOTSTRAP is not set: run scripts/test.sh, which starts the real broker",
     )
 }
 
 /// A cluster entry as the config file would give it.
-pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
+pub(crate) fn cluster(id: &str, urls: Vec<String>) -> Cluster {
     Cluster {
         id: id.into(),
         name: format!("Cluster {id}"),
@@ -120,7 +120,7 @@ pub fn cluster(id: &str, urls: Vec<String>) -> Cluster {
 }
 
 /// Plugboard running in this process on a free loopback port, with its own database.
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub base_url: String,
     pub http: reqwest::Client,
     /// The SQLite file this instance writes.
@@ -133,17 +133,20 @@ pub struct TestApp {
 impl TestApp {
     /// Plugboard with a 60 s upstream timeout: on the local stack a worker's herder can be busy
     /// in a rebalance for well over Plugboard's default 10 s (Connect itself waits up to 90 s).
-    pub async fn start(clusters: Vec<Cluster>) -> Self {
+    pub(crate) async fn start(clusters: Vec<Cluster>) -> Self {
         Self::start_with_timeout(clusters, Duration::from_secs(60)).await
     }
 
-    pub async fn start_with_timeout(clusters: Vec<Cluster>, upstream_timeout: Duration) -> Self {
+    pub(crate) async fn start_with_timeout(
+        clusters: Vec<Cluster>,
+        upstream_timeout: Duration,
+    ) -> Self {
         Self::start_with(clusters, upstream_timeout, |_| {}).await
     }
 
     /// Plugboard that requires login, as it does off loopback, with the built-in users
     /// `users` (name, password, grants) already added.
-    pub async fn start_with_login(
+    pub(crate) async fn start_with_login(
         clusters: Vec<Cluster>,
         users: &[(&str, &str, Vec<api_types::Grant>)],
     ) -> Self {
@@ -151,7 +154,7 @@ impl TestApp {
     }
 
     /// [`TestApp::start_with_login`] with access settings changed by `adjust`.
-    pub async fn start_with_access(
+    pub(crate) async fn start_with_access(
         clusters: Vec<Cluster>,
         users: &[(&str, &str, Vec<api_types::Grant>)],
         adjust: impl FnOnce(&mut AccessSettings),
@@ -222,12 +225,17 @@ impl TestApp {
         }
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.send(Method::GET, path, None).await
     }
 
     /// Sends `body` (when given) as JSON.
-    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base_url));
@@ -238,7 +246,7 @@ impl TestApp {
     }
 
     /// GET `path` and parse the JSON answer, which must be a success.
-    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+    pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
         assert!(
             response.status().is_success(),
@@ -251,7 +259,7 @@ impl TestApp {
 
 /// Polls `check` every 250 ms until it returns `Some`, for up to 90 s, then fails naming what
 /// it waited for.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -268,7 +276,7 @@ where
 /// An HTTP/1.1 request written byte for byte: the path goes out exactly as given (HTTP
 /// clients, reqwest included, resolve `.`, `..` and `%2e` segments before sending, which is
 /// what an attacker would not do). Answers the status and the body.
-pub async fn raw_request(
+pub(crate) async fn raw_request(
     base_url: &str,
     method: &str,
     path: &str,
@@ -328,7 +336,7 @@ fn unchunk(mut rest: &str) -> String {
 }
 
 /// Percent-encodes a path segment the way any HTTP client would.
-pub fn encode(raw: &str) -> String {
+pub(crate) fn encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -341,7 +349,7 @@ pub fn encode(raw: &str) -> String {
 }
 
 /// A name no other test uses, so tests can share one Connect cluster.
-pub fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
@@ -352,7 +360,7 @@ pub fn unique(prefix: &str) -> String {
 }
 
 /// The config of a FileStreamSink connector reading `topic` into a scratch file.
-pub fn file_sink_config(topic: &str) -> Value {
+pub(crate) fn file_sink_config(topic: &str) -> Value {
     json!({
         "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
         "tasks.max": "1",
@@ -362,7 +370,7 @@ pub fn file_sink_config(topic: &str) -> Value {
 }
 
 /// Creates connector `name` in the cluster `local` through Plugboard's API.
-pub async fn create_sink(app: &TestApp, name: &str, config: Value) {
+pub(crate) async fn create_sink(app: &TestApp, name: &str, config: Value) {
     let body = json!({"name": name, "config": config});
     let response = app
         .send(
@@ -380,7 +388,7 @@ pub async fn create_sink(app: &TestApp, name: &str, config: Value) {
 }
 
 /// Polls the connector's detail until `check` accepts it.
-pub async fn detail_when(
+pub(crate) async fn detail_when(
     app: &TestApp,
     name: &str,
     what: &str,
@@ -398,7 +406,7 @@ pub async fn detail_when(
 /// Waits until connector `segment` (its name as a path segment, percent-encoded) and all its
 /// tasks run, as the first of `workers` reports them, so the next step meets a settled
 /// connector. Only reads: nothing is done to Connect to make the state appear.
-pub async fn running_on(workers: &[String], segment: &str) {
+pub(crate) async fn running_on(workers: &[String], segment: &str) {
     let http = reqwest::Client::new();
     let status_url = format!("{}/connectors/{segment}/status", workers[0]);
     eventually("the connector and its tasks to run", || async {
@@ -413,7 +421,7 @@ pub async fn running_on(workers: &[String], segment: &str) {
 }
 
 /// Waits until Plugboard shows the connector and its tasks in `state`.
-pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
+pub(crate) async fn state_becomes(app: &TestApp, name: &str, state: &str) {
     detail_when(app, name, state, |d| {
         d.summary.state.as_str() == state
             && d.tasks
@@ -424,13 +432,13 @@ pub async fn state_becomes(app: &TestApp, name: &str, state: &str) {
 }
 
 /// Deletes connector `name` of the cluster `local`, for clean-up (the outcome does not matter).
-pub async fn delete_connector(app: &TestApp, name: &str) {
+pub(crate) async fn delete_connector(app: &TestApp, name: &str) {
     let path = format!("/api/v1/clusters/local/connectors/{}", encode(name));
     let _ = app.send(Method::DELETE, &path, None).await;
 }
 
 /// Pauses connector `name` of the cluster `local` and waits until it and its tasks are paused.
-pub async fn pause_connector(app: &TestApp, name: &str) {
+pub(crate) async fn pause_connector(app: &TestApp, name: &str) {
     let path = format!("/api/v1/clusters/local/connectors/{name}/pause");
     assert!(
         app.send(Method::POST, &path, None)
@@ -443,7 +451,9 @@ pub async fn pause_connector(app: &TestApp, name: &str) {
 
 /// A self-signed certificate for 127.0.0.1 and its key, made with openssl in `dir` (as
 /// `cert.pem` and `key.pem`); it is its own CA.
-pub fn self_signed_certificate(dir: &ScratchDir) -> (std::path::PathBuf, std::path::PathBuf) {
+pub(crate) fn self_signed_certificate(
+    dir: &ScratchDir,
+) -> (std::path::PathBuf, std::path::PathBuf) {
     let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
     let status = std::process::Command::new("openssl")
         .args([

@@ -7,10 +7,10 @@ use crate::ConnectError;
 
 /// The query's parameters, decoded; each endpoint takes the ones it knows and any left over is
 /// refused, so nothing is forwarded that was not judged.
-pub struct Query(Vec<(String, String)>);
+pub(super) struct Query(Vec<(String, String)>);
 
 impl Query {
-    pub fn parse(raw: &str) -> Result<Self, ConnectError> {
+    pub(super) fn parse(raw: &str) -> Result<Self, ConnectError> {
         let mut pairs = Vec::new();
         for pair in raw.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -30,7 +30,7 @@ impl Query {
     }
 
     /// A boolean parameter given at most once, `true` or `false` in any case.
-    pub fn flag(&mut self, key: &str) -> Result<Option<bool>, ConnectError> {
+    pub(super) fn flag(&mut self, key: &str) -> Result<Option<bool>, ConnectError> {
         match self.take(key).as_slice() {
             [] => Ok(None),
             [value] if value.eq_ignore_ascii_case("true") => Ok(Some(true)),
@@ -41,7 +41,7 @@ impl Query {
         }
     }
 
-    pub fn expand(&mut self) -> Result<Vec<Expand>, ConnectError> {
+    pub(super) fn expand(&mut self) -> Result<Vec<Expand>, ConnectError> {
         let mut expand = Vec::new();
         for value in self.take("expand") {
             let part = match value.as_str() {
@@ -60,7 +60,7 @@ impl Query {
         Ok(expand)
     }
 
-    pub fn scope(&mut self) -> Result<Option<LoggerScope>, ConnectError> {
+    pub(super) fn scope(&mut self) -> Result<Option<LoggerScope>, ConnectError> {
         match self.take("scope").as_slice() {
             [] => Ok(None),
             [value] if value.eq_ignore_ascii_case("worker") => Ok(Some(LoggerScope::Worker)),
@@ -72,7 +72,7 @@ impl Query {
     }
 
     /// `version` (KIP-891), given at most once.
-    pub fn version(&mut self) -> Result<Option<PluginVersion>, ConnectError> {
+    pub(super) fn version(&mut self) -> Result<Option<PluginVersion>, ConnectError> {
         match self.take("version").as_slice() {
             [] => Ok(None),
             [version] => PluginVersion::new(version).map(Some),
@@ -83,7 +83,7 @@ impl Query {
     }
 
     /// Refuses whatever the endpoint did not take.
-    pub fn finish(self) -> Result<(), ConnectError> {
+    pub(super) fn finish(self) -> Result<(), ConnectError> {
         match self.0.first() {
             None => Ok(()),
             Some((key, _)) if key == "forward" => Err(ConnectError::Refused(

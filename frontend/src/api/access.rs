@@ -5,12 +5,12 @@ use api_types::{ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, Use
 use super::{ApiResult, Change, change_json, change_only, encode, get_json, send_change};
 
 /// `GET /api/v1/auth/me`: the signed-in user, or an error when nobody is.
-pub async fn me() -> ApiResult<Me> {
+pub(crate) async fn me() -> ApiResult<Me> {
     get_json("/api/v1/auth/me").await
 }
 
 /// `POST /api/v1/auth/login`.
-pub async fn login(name: String, password: String) -> ApiResult<Me> {
+pub(crate) async fn login(name: String, password: String) -> ApiResult<Me> {
     change_json(
         Change::Post,
         "/api/v1/auth/login",
@@ -21,44 +21,44 @@ pub async fn login(name: String, password: String) -> ApiResult<Me> {
 }
 
 /// `POST /api/v1/auth/logout`.
-pub async fn logout() -> ApiResult<()> {
+pub(crate) async fn logout() -> ApiResult<()> {
     send_change(Change::Post, "/api/v1/auth/logout", None::<&()>, None)
         .await
         .map(drop)
 }
 
 /// `POST /api/v1/auth/password`: ends every session of the user, this one too.
-pub async fn change_password(change: PasswordChange) -> ApiResult<()> {
+pub(crate) async fn change_password(change: PasswordChange) -> ApiResult<()> {
     send_change(Change::Post, "/api/v1/auth/password", Some(&change), None)
         .await
         .map(drop)
 }
 
-pub async fn list_users() -> ApiResult<Vec<User>> {
+pub(crate) async fn list_users() -> ApiResult<Vec<User>> {
     get_json("/api/v1/users").await
 }
 
-pub async fn create_user(change: UserChange) -> ApiResult<User> {
+pub(crate) async fn create_user(change: UserChange) -> ApiResult<User> {
     change_json(Change::Post, "/api/v1/users", &change, None).await
 }
 
-pub async fn update_user(name: &str, change: UserChange) -> ApiResult<User> {
+pub(crate) async fn update_user(name: &str, change: UserChange) -> ApiResult<User> {
     let path = format!("/api/v1/users/{}", encode(name));
     change_json(Change::Put, &path, &change, None).await
 }
 
-pub async fn delete_user(name: &str) -> ApiResult<()> {
+pub(crate) async fn delete_user(name: &str) -> ApiResult<()> {
     change_only(Change::Delete, &format!("/api/v1/users/{}", encode(name))).await
 }
 
-pub async fn list_tokens() -> ApiResult<Vec<ApiToken>> {
+pub(crate) async fn list_tokens() -> ApiResult<Vec<ApiToken>> {
     get_json("/api/v1/tokens").await
 }
 
-pub async fn create_token(new: NewToken) -> ApiResult<CreatedToken> {
+pub(crate) async fn create_token(new: NewToken) -> ApiResult<CreatedToken> {
     change_json(Change::Post, "/api/v1/tokens", &new, None).await
 }
 
-pub async fn revoke_token(id: i64) -> ApiResult<ApiToken> {
+pub(crate) async fn revoke_token(id: i64) -> ApiResult<ApiToken> {
     change_json(Change::Delete, &format!("/api/v1/tokens/{id}"), &(), None).await
 }

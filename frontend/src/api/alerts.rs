@@ -4,27 +4,27 @@ use api_types::{AlertRule, AlertSummary, Incident, RuleSpec, SilenceRequest};
 
 use super::{ApiResult, Change, change_json, change_only, get_json};
 
-pub async fn alert_summary() -> ApiResult<AlertSummary> {
+pub(crate) async fn alert_summary() -> ApiResult<AlertSummary> {
     get_json("/api/v1/alerts/summary").await
 }
 
-pub async fn list_rules() -> ApiResult<Vec<AlertRule>> {
+pub(crate) async fn list_rules() -> ApiResult<Vec<AlertRule>> {
     get_json("/api/v1/alerts/rules").await
 }
 
-pub async fn create_rule(spec: RuleSpec) -> ApiResult<AlertRule> {
+pub(crate) async fn create_rule(spec: RuleSpec) -> ApiResult<AlertRule> {
     change_json(Change::Post, "/api/v1/alerts/rules", &spec, None).await
 }
 
-pub async fn delete_rule(id: i64) -> ApiResult<()> {
+pub(crate) async fn delete_rule(id: i64) -> ApiResult<()> {
     change_only(Change::Delete, &format!("/api/v1/alerts/rules/{id}")).await
 }
 
-pub async fn list_incidents() -> ApiResult<Vec<Incident>> {
+pub(crate) async fn list_incidents() -> ApiResult<Vec<Incident>> {
     get_json("/api/v1/alerts/incidents?limit=200").await
 }
 
-pub async fn acknowledge_incident(id: i64) -> ApiResult<Incident> {
+pub(crate) async fn acknowledge_incident(id: i64) -> ApiResult<Incident> {
     change_json(
         Change::Post,
         &format!("/api/v1/alerts/incidents/{id}/acknowledge"),
@@ -34,7 +34,7 @@ pub async fn acknowledge_incident(id: i64) -> ApiResult<Incident> {
     .await
 }
 
-pub async fn silence_incident(id: i64, minutes: u32) -> ApiResult<Incident> {
+pub(crate) async fn silence_incident(id: i64, minutes: u32) -> ApiResult<Incident> {
     let path = format!("/api/v1/alerts/incidents/{id}/silence");
     change_json(Change::Post, &path, &SilenceRequest { minutes }, None).await
 }

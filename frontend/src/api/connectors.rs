@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{ApiError, ApiResult, Change, change_json, change_only, encode, get_json};
 
 /// `/api/v1/clusters/{cluster}/connectors/{name}` with both parts encoded.
-pub fn connector_path(cluster: &str, name: &str) -> String {
+pub(crate) fn connector_path(cluster: &str, name: &str) -> String {
     format!(
         "/api/v1/clusters/{}/connectors/{}",
         encode(cluster),
@@ -20,20 +20,20 @@ pub fn connector_path(cluster: &str, name: &str) -> String {
 }
 
 /// Every connector of every cluster (or of one), with the clusters that did not answer.
-pub async fn list_connectors(cluster: Option<String>) -> ApiResult<ConnectorList> {
+pub(crate) async fn list_connectors(cluster: Option<String>) -> ApiResult<ConnectorList> {
     match cluster {
         Some(id) => get_json(&format!("/api/v1/clusters/{}/connectors", encode(&id))).await,
         None => get_json("/api/v1/connectors").await,
     }
 }
 
-pub async fn get_connector(cluster: String, name: String) -> ApiResult<ConnectorDetail> {
+pub(crate) async fn get_connector(cluster: String, name: String) -> ApiResult<ConnectorDetail> {
     get_json(&connector_path(&cluster, &name)).await
 }
 
 /// The connector's own state, from its status alone (one call to Connect, where the detail
 /// costs four).
-pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<ConnectorState> {
+pub(crate) async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<ConnectorState> {
     let path = format!(
         "/api/v1/clusters/{}/connect/connectors/{}/status",
         encode(cluster),
@@ -47,12 +47,16 @@ pub async fn get_connector_state(cluster: &str, name: &str) -> ApiResult<Connect
 }
 
 /// A state change with no parameters: `pause`, `resume`, `stop` or `topics/reset`.
-pub async fn act_on_connector(cluster: &str, name: &str, action: &str) -> ApiResult<()> {
+pub(crate) async fn act_on_connector(cluster: &str, name: &str, action: &str) -> ApiResult<()> {
     let path = format!("{}/{action}", connector_path(cluster, name));
     change_only(Change::Post, &path).await
 }
 
-pub async fn restart_connector(cluster: &str, name: &str, scope: RestartScope) -> ApiResult<()> {
+pub(crate) async fn restart_connector(
+    cluster: &str,
+    name: &str,
+    scope: RestartScope,
+) -> ApiResult<()> {
     let path = format!(
         "{}/restart?include_tasks={}&only_failed={}",
         connector_path(cluster, name),
@@ -62,16 +66,16 @@ pub async fn restart_connector(cluster: &str, name: &str, scope: RestartScope) -
     change_only(Change::Post, &path).await
 }
 
-pub async fn restart_task(cluster: &str, name: &str, task: u32) -> ApiResult<()> {
+pub(crate) async fn restart_task(cluster: &str, name: &str, task: u32) -> ApiResult<()> {
     let path = format!("{}/tasks/{task}/restart", connector_path(cluster, name));
     change_only(Change::Post, &path).await
 }
 
-pub async fn delete_connector(cluster: &str, name: &str) -> ApiResult<()> {
+pub(crate) async fn delete_connector(cluster: &str, name: &str) -> ApiResult<()> {
     change_only(Change::Delete, &connector_path(cluster, name)).await
 }
 
-pub async fn create_connector(
+pub(crate) async fn create_connector(
     cluster: &str,
     new: &NewConnector,
     reason: Option<String>,
@@ -80,7 +84,7 @@ pub async fn create_connector(
     change_json(Change::Post, &path, new, reason).await
 }
 
-pub async fn replace_config(
+pub(crate) async fn replace_config(
     cluster: &str,
     name: &str,
     config: &BTreeMap<String, String>,
@@ -90,12 +94,12 @@ pub async fn replace_config(
     change_json(Change::Put, &path, config, reason).await
 }
 
-pub async fn run_bulk_action(request: &BulkRequest) -> ApiResult<Vec<BulkOutcome>> {
+pub(crate) async fn run_bulk_action(request: &BulkRequest) -> ApiResult<Vec<BulkOutcome>> {
     change_json(Change::Post, "/api/v1/connectors/bulk", request, None).await
 }
 
 /// `reset` or `alter` of a connector's offsets as one flow (stop, change, optionally resume).
-pub async fn change_offsets(
+pub(crate) async fn change_offsets(
     cluster: &str,
     name: &str,
     flow: &str,

@@ -5,11 +5,11 @@ use api_types::{ConnectorKafka, KafkaGroups, KafkaTopics, LagPoint, LagRange, To
 
 use super::{ApiResult, cluster_path, connector_path, encode, get_json};
 
-pub async fn connector_kafka(cluster: String, name: String) -> ApiResult<ConnectorKafka> {
+pub(crate) async fn connector_kafka(cluster: String, name: String) -> ApiResult<ConnectorKafka> {
     get_json(&format!("{}/kafka", connector_path(&cluster, &name))).await
 }
 
-pub async fn lag_history(
+pub(crate) async fn lag_history(
     cluster: String,
     group: String,
     range: LagRange,
@@ -22,11 +22,11 @@ pub async fn lag_history(
     get_json(&cluster_path(&cluster, &rest)).await
 }
 
-pub async fn kafka_topics(cluster: String) -> ApiResult<KafkaTopics> {
+pub(crate) async fn kafka_topics(cluster: String) -> ApiResult<KafkaTopics> {
     get_json(&cluster_path(&cluster, "kafka/topics")).await
 }
 
-pub async fn kafka_topic(cluster: String, topic: String) -> ApiResult<TopicDetail> {
+pub(crate) async fn kafka_topic(cluster: String, topic: String) -> ApiResult<TopicDetail> {
     get_json(&cluster_path(
         &cluster,
         &format!("kafka/topics/{}", encode(&topic)),
@@ -34,6 +34,6 @@ pub async fn kafka_topic(cluster: String, topic: String) -> ApiResult<TopicDetai
     .await
 }
 
-pub async fn kafka_groups(cluster: String) -> ApiResult<KafkaGroups> {
+pub(crate) async fn kafka_groups(cluster: String) -> ApiResult<KafkaGroups> {
     get_json(&cluster_path(&cluster, "kafka/groups")).await
 }

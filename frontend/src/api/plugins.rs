@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-pub use api_types::PluginInfo;
+pub(crate) use api_types::PluginInfo;
 use api_types::{LoggerChange, WorkerLoggers, WorkerPlugins};
 use serde::Deserialize;
 use serde_json::Value;
@@ -11,7 +11,7 @@ use super::{ApiResult, Change, change_json, cluster_path, encode, get_json};
 
 /// Connect's validate answer: groups in order and one entry per setting it knows.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Validation {
+pub(crate) struct Validation {
     pub error_count: u32,
     #[serde(default)]
     pub groups: Vec<String>,
@@ -23,7 +23,7 @@ impl Validation {
     /// (`consumer.override.*`, `producer.override.*`, `admin.override.*`) twice, once without a
     /// definition and once with the client's definition and the override policy's errors: the
     /// errors of all of a key's entries count.
-    pub fn values_by_key(&self) -> BTreeMap<String, SettingValue> {
+    pub(crate) fn values_by_key(&self) -> BTreeMap<String, SettingValue> {
         let mut values: BTreeMap<String, SettingValue> = BTreeMap::new();
         for check in &self.configs {
             match values.get_mut(&check.value.name) {
@@ -48,7 +48,7 @@ impl Validation {
     }
 
     /// How many keys have an error.
-    pub fn keys_in_error(&self) -> usize {
+    pub(crate) fn keys_in_error(&self) -> usize {
         self.values_by_key()
             .values()
             .filter(|v| !v.errors.is_empty())
@@ -59,13 +59,13 @@ impl Validation {
 /// A setting's definition (none for one of the two entries of a client override) and what
 /// validate says about the value given.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SettingCheck {
+pub(crate) struct SettingCheck {
     pub definition: Option<SettingDefinition>,
     pub value: SettingValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SettingDefinition {
+pub(crate) struct SettingDefinition {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
@@ -83,7 +83,7 @@ pub struct SettingDefinition {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SettingValue {
+pub(crate) struct SettingValue {
     pub name: String,
     pub value: Option<String>,
     #[serde(default)]
@@ -94,16 +94,16 @@ pub struct SettingValue {
 }
 
 /// Connector plugins, and also transforms, converters and predicates.
-pub async fn list_plugins(cluster: String) -> ApiResult<Vec<PluginInfo>> {
+pub(crate) async fn list_plugins(cluster: String) -> ApiResult<Vec<PluginInfo>> {
     get_json(&cluster_path(&cluster, "plugins")).await
 }
 
 /// Each worker's own plugin list (they differ while a plugin is rolled out worker by worker).
-pub async fn list_worker_plugins(cluster: String) -> ApiResult<Vec<WorkerPlugins>> {
+pub(crate) async fn list_worker_plugins(cluster: String) -> ApiResult<Vec<WorkerPlugins>> {
     get_json(&cluster_path(&cluster, "workers/plugins")).await
 }
 
-pub async fn validate_config(
+pub(crate) async fn validate_config(
     cluster: &str,
     plugin: &str,
     config: &BTreeMap<String, String>,
@@ -113,7 +113,7 @@ pub async fn validate_config(
 }
 
 /// Each worker's loggers, or each worker's level of one `logger`.
-pub async fn list_worker_loggers(
+pub(crate) async fn list_worker_loggers(
     cluster: String,
     logger: Option<String>,
 ) -> ApiResult<Vec<WorkerLoggers>> {
@@ -124,7 +124,7 @@ pub async fn list_worker_loggers(
 }
 
 /// Sets a level; Connect answers with the loggers it changed.
-pub async fn set_logger_level(
+pub(crate) async fn set_logger_level(
     cluster: &str,
     logger: &str,
     change: &LoggerChange,

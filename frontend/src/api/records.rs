@@ -7,7 +7,11 @@ use crate::api::connector_path;
 
 /// Records of `topic`; `query` is the record browser's query string (partition, offset,
 /// since_ms, limit), already encoded.
-pub async fn read_records(cluster: String, topic: String, query: String) -> ApiResult<RecordPage> {
+pub(crate) async fn read_records(
+    cluster: String,
+    topic: String,
+    query: String,
+) -> ApiResult<RecordPage> {
     let path = cluster_path(
         &cluster,
         &format!("topics/{}/records?{query}", encode(&topic)),
@@ -15,11 +19,11 @@ pub async fn read_records(cluster: String, topic: String, query: String) -> ApiR
     get_json(&path).await
 }
 
-pub async fn dead_letters(cluster: String, name: String) -> ApiResult<DeadLetters> {
+pub(crate) async fn dead_letters(cluster: String, name: String) -> ApiResult<DeadLetters> {
     get_json(&format!("{}/dead-letters", connector_path(&cluster, &name))).await
 }
 
-pub async fn replay_dead_letters(
+pub(crate) async fn replay_dead_letters(
     cluster: &str,
     name: &str,
     request: &ReplayRequest,

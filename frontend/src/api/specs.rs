@@ -6,7 +6,7 @@ use api_types::ClusterDrift;
 use super::{ApiResult, cluster_path, encode, get_json};
 
 /// The drift of one connector (the cluster's apply, and the connector's entry when managed).
-pub async fn connector_drift(cluster: String, name: String) -> ApiResult<ClusterDrift> {
+pub(crate) async fn connector_drift(cluster: String, name: String) -> ApiResult<ClusterDrift> {
     get_json(&cluster_path(
         &cluster,
         &format!("drift?connector={}", encode(&name)),
@@ -15,7 +15,7 @@ pub async fn connector_drift(cluster: String, name: String) -> ApiResult<Cluster
 }
 
 /// The address that downloads the specs of a cluster, or of one of its connectors.
-pub fn specs_download(cluster: &str, name: Option<&str>) -> String {
+pub(crate) fn specs_download(cluster: &str, name: Option<&str>) -> String {
     let only = name
         .map(|n| format!("&connector={}", encode(n)))
         .unwrap_or_default();

@@ -4,7 +4,7 @@ use api_types::{ConnectorState, DriftStatus, Health};
 use leptos::prelude::*;
 
 /// The word and the colour class of a health value.
-pub fn health_label(health: Health) -> (&'static str, &'static str) {
+pub(crate) fn health_label(health: Health) -> (&'static str, &'static str) {
     match health {
         Health::Unhealthy => ("unhealthy", "bad"),
         Health::Degraded => ("degraded", "warn"),
@@ -17,7 +17,7 @@ pub fn health_label(health: Health) -> (&'static str, &'static str) {
 }
 
 #[component]
-pub fn HealthBadge(health: Health) -> impl IntoView {
+pub(crate) fn HealthBadge(health: Health) -> impl IntoView {
     let (word, colour) = health_label(health);
     view! {
         <span class=format!("badge {colour}") data-testid="health-badge" data-health=word>
@@ -28,7 +28,7 @@ pub fn HealthBadge(health: Health) -> impl IntoView {
 
 /// Connect's own state word (RUNNING, FAILED, PAUSED, STOPPED, UNASSIGNED, RESTARTING).
 #[component]
-pub fn StateBadge(state: ConnectorState) -> impl IntoView {
+pub(crate) fn StateBadge(state: ConnectorState) -> impl IntoView {
     let colour = match state {
         ConnectorState::Running => "ok",
         ConnectorState::Failed => "bad",
@@ -44,7 +44,7 @@ pub fn StateBadge(state: ConnectorState) -> impl IntoView {
 
 /// Where a connector of a managed cluster stands against its spec.
 #[component]
-pub fn DriftBadge(status: DriftStatus) -> impl IntoView {
+pub(crate) fn DriftBadge(status: DriftStatus) -> impl IntoView {
     let (word, colour) = match status {
         DriftStatus::InSync => ("in sync", "ok"),
         DriftStatus::Drifted => ("drifted", "warn"),

@@ -4,7 +4,7 @@ use api_types::{ClusterOverview, WorkerProbe};
 use leptos::prelude::*;
 
 #[component]
-pub fn ClusterCard(cluster: ClusterOverview) -> impl IntoView {
+pub(crate) fn ClusterCard(cluster: ClusterOverview) -> impl IntoView {
     let reachable = cluster.reachable_workers();
     let total = cluster.workers.len();
     let health = if reachable == total {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 /// Shows `prompt`, an input and a button that stays disabled until the input equals `expected`.
 #[component]
-pub fn TypeToConfirm(
+pub(crate) fn TypeToConfirm(
     prompt: String,
     expected: String,
     button: &'static str,

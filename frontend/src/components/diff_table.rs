@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// Before and after of every changed key; additions and removals are marked. `sides` names
 /// the two columns when they are not "Before" and "After".
 #[component]
-pub fn DiffTable(
+pub(crate) fn DiffTable(
     changes: Vec<ConfigChange>,
     #[prop(optional)] sides: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {

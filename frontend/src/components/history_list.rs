@@ -13,7 +13,7 @@ use crate::session;
 use crate::toasts::Toaster;
 
 /// `2026-11-22T04:30:12.123456Z` → `2026-11-22 04:30:12 UTC`.
-pub fn readable_time(rfc3339: &str) -> String {
+pub(crate) fn readable_time(rfc3339: &str) -> String {
     let seconds = rfc3339
         .split('.')
         .next()
@@ -23,14 +23,14 @@ pub fn readable_time(rfc3339: &str) -> String {
 }
 
 /// Milliseconds since the epoch (a Kafka record's time) as [`readable_time`] shows a time.
-pub fn readable_ms(ms: i64) -> String {
+pub(crate) fn readable_ms(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     readable_time(&String::from(date.to_iso_string()))
 }
 
 /// Renders `events` newest first; `on_changed` runs after a rollback.
 #[component]
-pub fn HistoryList(
+pub(crate) fn HistoryList(
     events: Signal<Vec<HistoryEvent>>,
     show_connector: bool,
     on_changed: Callback<()>,

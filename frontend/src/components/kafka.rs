@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use super::readable_time;
 
 /// A Unix time in ms as the history shows times ("2026-11-22 06:40:08 UTC").
-pub fn time_of_ms(ms: i64) -> String {
+pub(crate) fn time_of_ms(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     readable_time(&String::from(date.to_iso_string()))
 }
 
 /// "4 s", "3 min", "2 h 5 min": a duration for people.
-pub fn duration_text(seconds: f64) -> String {
+pub(crate) fn duration_text(seconds: f64) -> String {
     let s = seconds.round() as u64;
     match s {
         0..60 => format!("{s} s"),
@@ -24,7 +24,7 @@ pub fn duration_text(seconds: f64) -> String {
 
 /// When the snapshot shown was read, or since when Kafka cannot be read and why.
 #[component]
-pub fn KafkaFreshness(status: KafkaStatus) -> impl IntoView {
+pub(crate) fn KafkaFreshness(status: KafkaStatus) -> impl IntoView {
     match (status.unreachable_since_ms, status.taken_at_ms) {
         (Some(since), taken) => view! {
             <p class="warning" role="alert" data-testid="kafka-unreachable">
@@ -66,7 +66,7 @@ fn ids(list: &[i32]) -> String {
 
 /// Each partition's leader, replicas, ISR and log end; unhealthy rows are highlighted.
 #[component]
-pub fn PartitionTable(partitions: Vec<PartitionInfo>) -> impl IntoView {
+pub(crate) fn PartitionTable(partitions: Vec<PartitionInfo>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="partitions" data-testid="partitions">
@@ -102,7 +102,7 @@ const CHART_HEIGHT: f64 = 140.0;
 
 /// Lag over time as a line, scaled to the highest point, over `span_ms` up to now.
 #[component]
-pub fn LagChart(points: Vec<LagPoint>, span_ms: i64) -> impl IntoView {
+pub(crate) fn LagChart(points: Vec<LagPoint>, span_ms: i64) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
     let start = now - span_ms;
     let top = points.iter().map(|p| p.lag).max().unwrap_or(0).max(1) as f64;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// A search input that writes what is typed into `value`; `label` is its placeholder and name.
 #[component]
-pub fn SearchBox(label: &'static str, value: RwSignal<String>) -> impl IntoView {
+pub(crate) fn SearchBox(label: &'static str, value: RwSignal<String>) -> impl IntoView {
     view! {
         <input type="search" placeholder=label aria-label=label
             prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
@@ -13,7 +13,7 @@ pub fn SearchBox(label: &'static str, value: RwSignal<String>) -> impl IntoView 
 
 /// A `<thead>` with one column heading per entry.
 #[component]
-pub fn ColumnHeads(columns: &'static [&'static str]) -> impl IntoView {
+pub(crate) fn ColumnHeads(columns: &'static [&'static str]) -> impl IntoView {
     view! {
         <thead><tr>{columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
     }

@@ -8,7 +8,7 @@ use crate::session::SignedIn;
 
 /// The user's name and role with a sign-out button, in the header (nothing without login).
 #[component]
-pub fn UserMenu() -> impl IntoView {
+pub(crate) fn UserMenu() -> impl IntoView {
     let SignedIn(signed_in) = expect_context();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {

@@ -11,7 +11,7 @@ use crate::session;
 use crate::toasts::Toaster;
 
 #[component]
-pub fn AccessPage() -> impl IntoView {
+pub(crate) fn AccessPage() -> impl IntoView {
     let admin = session::may(Role::Admin, None);
     view! {
         <div class="title-row"><h1>"Users and tokens"</h1></div>

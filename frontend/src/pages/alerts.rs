@@ -18,7 +18,7 @@ use crate::toasts::Toaster;
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 #[component]
-pub fn AlertsPage() -> impl IntoView {
+pub(crate) fn AlertsPage() -> impl IntoView {
     let incidents = live(REFRESH_EVERY, || (), |()| api::list_incidents());
     let rules = live(REFRESH_EVERY, || (), |()| api::list_rules());
     let list: Memo<Vec<Incident>> = Memo::new(move |_| {
@@ -153,7 +153,7 @@ fn RuleItem(rule: AlertRule, on_changed: Callback<()>) -> impl IntoView {
 
 /// A new rule; `preset` fills kind, cluster and pattern (the connector page's shortcut).
 #[component]
-pub fn NewRuleForm(
+pub(crate) fn NewRuleForm(
     on_created: Callback<()>,
     #[prop(optional)] preset: Option<(RuleKind, String, String)>,
 ) -> impl IntoView {

@@ -38,7 +38,7 @@ use version::PluginVersionCard;
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 #[component]
-pub fn ConnectorPage() -> impl IntoView {
+pub(crate) fn ConnectorPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let name = links::path_segment_after("connectors");

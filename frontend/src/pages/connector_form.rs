@@ -27,7 +27,7 @@ use text_tab::TextTab;
 
 /// `/clusters/{cluster}/new`, optionally `?clone={name}` or `?plugin={class}`.
 #[component]
-pub fn NewConnectorPage() -> impl IntoView {
+pub(crate) fn NewConnectorPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let cluster = params.with_untracked(|p| p.get("cluster").unwrap_or_default());
@@ -75,7 +75,7 @@ pub fn NewConnectorPage() -> impl IntoView {
 
 /// `/clusters/{cluster}/connectors/{name}/edit`.
 #[component]
-pub fn EditConnectorPage() -> impl IntoView {
+pub(crate) fn EditConnectorPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = params.with_untracked(|p| p.get("cluster").unwrap_or_default());
     let name = links::path_segment_after("connectors")

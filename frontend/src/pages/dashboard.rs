@@ -23,13 +23,13 @@ use bulk::BulkBar;
 use filters::{FilterBar, Filters};
 use table::ConnectorTable;
 
-pub use filters::short_class;
+pub(crate) use filters::short_class;
 
 /// How often the list is fetched again; Plugboard caches upstream answers for 2 s.
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 #[component]
-pub fn DashboardPage() -> impl IntoView {
+pub(crate) fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster"));
     let list = live(REFRESH_EVERY, move || cluster.get(), api::list_connectors);
@@ -91,7 +91,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// The first configured cluster, for links that need one while all clusters are shown.
-pub fn first_cluster() -> String {
+pub(crate) fn first_cluster() -> String {
     let ClusterList(clusters) = expect_context();
     clusters
         .get()

@@ -16,7 +16,7 @@ use crate::live::live;
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 #[component]
-pub fn GroupsPage() -> impl IntoView {
+pub(crate) fn GroupsPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let groups = live(REFRESH_EVERY, move || cluster.get(), api::kafka_groups);

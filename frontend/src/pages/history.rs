@@ -36,7 +36,7 @@ impl HistoryFilters {
 }
 
 #[component]
-pub fn HistoryPage() -> impl IntoView {
+pub(crate) fn HistoryPage() -> impl IntoView {
     let filters = HistoryFilters {
         cluster: RwSignal::new(String::new()),
         connector: RwSignal::new(String::new()),

@@ -15,7 +15,7 @@ use crate::toasts::Toaster;
 const LEVELS: [&str; 7] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"];
 
 #[component]
-pub fn LoggersPage() -> impl IntoView {
+pub(crate) fn LoggersPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let looked_up = RwSignal::new(None::<String>);

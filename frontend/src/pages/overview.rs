@@ -7,7 +7,7 @@ use crate::clusters::ClusterList;
 use crate::components::ClusterCard;
 
 #[component]
-pub fn OverviewPage() -> impl IntoView {
+pub(crate) fn OverviewPage() -> impl IntoView {
     let ClusterList(clusters) = expect_context();
     let params = use_params_map();
     let body = move || {

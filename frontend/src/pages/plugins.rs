@@ -22,7 +22,7 @@ const KINDS: [(&str, &str); 6] = [
 ];
 
 #[component]
-pub fn PluginsPage() -> impl IntoView {
+pub(crate) fn PluginsPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let plugins = LocalResource::new(move || api::list_worker_plugins(cluster.get()));

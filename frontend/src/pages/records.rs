@@ -21,7 +21,7 @@ enum Shown {
 }
 
 #[component]
-pub fn RecordsPage() -> impl IntoView {
+pub(crate) fn RecordsPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let topic = links::path_segment_after("topics");

@@ -8,7 +8,7 @@ use crate::session::SignedIn;
 
 /// The sign-in form.
 #[component]
-pub fn SignInPage() -> impl IntoView {
+pub(crate) fn SignInPage() -> impl IntoView {
     let SignedIn(signed_in) = expect_context();
     let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);

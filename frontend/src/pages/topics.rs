@@ -17,7 +17,7 @@ use crate::live::live;
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 #[component]
-pub fn TopicsPage() -> impl IntoView {
+pub(crate) fn TopicsPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster").unwrap_or_default());
     let topics = live(REFRESH_EVERY, move || cluster.get(), api::kafka_topics);

@@ -8,7 +8,7 @@ use crate::kafka::observation::PartitionMeta;
 
 /// What is wrong with `partition`, worst first; empty when it is healthy. `min_isr` is the
 /// topic's `min.insync.replicas` when known.
-pub fn problems(partition: &PartitionMeta, min_isr: Option<u32>) -> Vec<PartitionProblem> {
+pub(crate) fn problems(partition: &PartitionMeta, min_isr: Option<u32>) -> Vec<PartitionProblem> {
     let mut problems = Vec::new();
     if partition.leader < 0 {
         problems.push(PartitionProblem::Offline);
@@ -24,7 +24,7 @@ pub fn problems(partition: &PartitionMeta, min_isr: Option<u32>) -> Vec<Partitio
 }
 
 /// Replicas placed on brokers that the metadata does not list (down or gone).
-pub fn offline_replicas(partition: &PartitionMeta, live_brokers: &HashSet<i32>) -> Vec<i32> {
+pub(crate) fn offline_replicas(partition: &PartitionMeta, live_brokers: &HashSet<i32>) -> Vec<i32> {
     partition
         .replicas
         .iter()

@@ -9,14 +9,14 @@ const WINDOW_MS: i64 = 5 * 60 * 1000;
 
 /// Committed-offset sums of recent cycles, to turn into records per second.
 #[derive(Default)]
-pub struct ConsumeRates {
+pub(crate) struct ConsumeRates {
     samples: VecDeque<(i64, HashMap<String, i64>)>,
 }
 
 impl ConsumeRates {
     /// Records this cycle's committed offsets (taken at `at_ms`) and returns each group's rate
     /// in records per second since the oldest sample of the window that has the group.
-    pub fn record(&mut self, at_ms: i64, groups: &[GroupMeta]) -> HashMap<String, f64> {
+    pub(crate) fn record(&mut self, at_ms: i64, groups: &[GroupMeta]) -> HashMap<String, f64> {
         let sums: HashMap<String, i64> = groups
             .iter()
             .map(|g| (g.name.clone(), g.committed.iter().map(|c| c.2).sum()))

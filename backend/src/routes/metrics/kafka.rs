@@ -9,7 +9,7 @@ use crate::metrics::label;
 use crate::state::AppState;
 
 /// The series of the clusters `visible` says yes to.
-pub fn kafka_metrics(state: &AppState, visible: &dyn Fn(&str) -> bool, text: &mut String) {
+pub(super) fn kafka_metrics(state: &AppState, visible: &dyn Fn(&str) -> bool, text: &mut String) {
     let mut all = state.kafka.all();
     all.retain(|(cluster, _)| visible(cluster));
     help(

@@ -10,7 +10,7 @@ use crate::connect::ConnectCall;
 use crate::history::Intent;
 
 /// The history intent of `call` with `body`, or `None` when the call changes nothing.
-pub fn intent_of(call: &ConnectCall, body: &[u8]) -> Option<Intent> {
+pub(super) fn intent_of(call: &ConnectCall, body: &[u8]) -> Option<Intent> {
     let mut intent = Intent::of(call, Source::Passthrough)?;
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     match call {

@@ -16,14 +16,14 @@ use super::kafka_client::{TIMEOUT, client_config};
 
 /// The three brokers, held by one test at a time; every broker it stopped is started again
 /// when it lets go.
-pub struct IsrBrokers {
+pub(crate) struct IsrBrokers {
     dir: PathBuf,
     stopped: Vec<u8>,
     _held: MutexGuard<'static, ()>,
 }
 
 /// The cluster's bootstrap servers.
-pub fn isr_bootstrap() -> String {
+pub(crate) fn isr_bootstrap() -> String {
     std::env::var("PLUGBOARD_TEST_ISR_BOOTSTRAP")
         .expect("PLUGBOARD_TEST_ISR_BOOTSTRAP is not set: run scripts/test.sh")
 }
@@ -31,7 +31,7 @@ pub fn isr_bootstrap() -> String {
 impl IsrBrokers {
     /// Waits for the cluster, then until its three brokers serve: a broker the last holder
     /// started again may still be registering with the controller.
-    pub async fn hold() -> Self {
+    pub(crate) async fn hold() -> Self {
         static HELD: Mutex<()> = Mutex::const_new(());
         let dir = std::env::var("PLUGBOARD_TEST_ISR_DIR")
             .expect("PLUGBOARD_TEST_ISR_DIR is not set: run scripts/test.sh");
@@ -61,7 +61,7 @@ impl IsrBrokers {
 
     /// Stops broker `node` (1 to 3) at once, as a crash would (SIGKILL), and waits until it is
     /// gone.
-    pub fn stop(&mut self, node: u8) {
+    pub(crate) fn stop(&mut self, node: u8) {
         if let Some(mut child) = restarted().remove(&node) {
             let _ = child.kill();
             let _ = child.wait();
@@ -80,7 +80,7 @@ impl IsrBrokers {
 
     /// Starts broker `node` again with the stack's own script; its log goes on in the
     /// node's log file and its pid to the node's pid file, where the stack stops it.
-    pub fn start(&mut self, node: u8) {
+    pub(crate) fn start(&mut self, node: u8) {
         let log = std::fs::OpenOptions::new()
             .append(true)
             .open(self.dir.join(format!("node-{node}.log")))

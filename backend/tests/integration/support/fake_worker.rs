@@ -15,14 +15,14 @@ use axum::response::IntoResponse;
 
 /// One scripted answer.
 #[derive(Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub body: String,
     pub delay: Duration,
 }
 
 impl Answer {
-    pub fn new(status: u16, body: &str) -> Self {
+    pub(crate) fn new(status: u16, body: &str) -> Self {
         Self {
             status,
             body: body.to_owned(),
@@ -31,14 +31,14 @@ impl Answer {
     }
 
     /// Connect's error body shape with this status and message.
-    pub fn error(status: u16, message: &str) -> Self {
+    pub(crate) fn error(status: u16, message: &str) -> Self {
         Self::new(
             status,
             &format!(r#"{{"error_code":{status},"message":"{message}"}}"#),
         )
     }
 
-    pub fn after(mut self, delay: Duration) -> Self {
+    pub(crate) fn after(mut self, delay: Duration) -> Self {
         self.delay = delay;
         self
     }
@@ -51,14 +51,14 @@ struct Script {
     hits: Arc<AtomicUsize>,
 }
 
-pub struct FakeWorker {
+pub(crate) struct FakeWorker {
     pub url: String,
     script: Script,
 }
 
 impl FakeWorker {
     /// A worker answering `method` requests from the script.
-    pub async fn start(method: Method, answers: Vec<Answer>) -> Self {
+    pub(crate) async fn start(method: Method, answers: Vec<Answer>) -> Self {
         let script = Script {
             method,
             answers: Arc::new(Mutex::new(answers.into())),
@@ -72,7 +72,7 @@ impl FakeWorker {
     }
 
     /// How many requests of the scripted method reached this worker.
-    pub fn hits(&self) -> usize {
+    pub(crate) fn hits(&self) -> usize {
         self.script.hits.load(Ordering::SeqCst)
     }
 }

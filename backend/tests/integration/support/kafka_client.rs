@@ -10,15 +10,15 @@ use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, Prod
 use rdkafka::{ClientConfig, ClientContext};
 use rdkafka::{Offset, TopicPartitionList};
 
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn client_config(bootstrap: &str) -> ClientConfig {
+pub(crate) fn client_config(bootstrap: &str) -> ClientConfig {
     let mut config = ClientConfig::new();
     config.set("bootstrap.servers", bootstrap);
     config
 }
 
-pub async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
+pub(crate) async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
     let admin: AdminClient<_> = client_config(bootstrap).create().unwrap();
     // The broker's default replication: one on the stack's broker, three on its second cluster.
     let topics: Vec<_> = names
@@ -39,7 +39,7 @@ pub async fn create_topics(bootstrap: &str, names: &[String], partitions: i32) {
 
 /// Creates `name` with one partition whose only replica is on broker `broker` (and
 /// `min.insync.replicas=1`, so it is healthy while that broker runs).
-pub async fn create_topic_on(bootstrap: &str, name: &str, broker: i32) {
+pub(crate) async fn create_topic_on(bootstrap: &str, name: &str, broker: i32) {
     let replicas: &[&[i32]] = &[&[broker]];
     let topic = NewTopic::new(name, 1, TopicReplication::Variable(replicas))
         .set("min.insync.replicas", "1");
@@ -47,7 +47,7 @@ pub async fn create_topic_on(bootstrap: &str, name: &str, broker: i32) {
 }
 
 /// Creates `name` with one partition and `cleanup.policy=compact`.
-pub async fn create_compacted_topic(bootstrap: &str, name: &str) {
+pub(crate) async fn create_compacted_topic(bootstrap: &str, name: &str) {
     let topic = NewTopic::new(name, 1, TopicReplication::Fixed(1)).set("cleanup.policy", "compact");
     create(bootstrap, topic).await;
 }
@@ -92,7 +92,7 @@ fn delivered(producer: &BaseProducer<Deliveries>) {
 }
 
 /// Produces `counts[p]` JSON string records to partition `p` of `topic`.
-pub fn produce(bootstrap: &str, topic: &str, counts: &[usize]) {
+pub(crate) fn produce(bootstrap: &str, topic: &str, counts: &[usize]) {
     let producer = producer(bootstrap);
     for (partition, &count) in counts.iter().enumerate() {
         for n in 0..count {
@@ -108,14 +108,14 @@ pub fn produce(bootstrap: &str, topic: &str, counts: &[usize]) {
 
 /// A record as produced or read in a test: key, value and headers as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextRecord {
+pub(crate) struct TextRecord {
     pub key: String,
     pub value: String,
     pub headers: Vec<(String, String)>,
 }
 
 /// Produces `records` to partition 0 of `topic`, in order.
-pub fn produce_records(bootstrap: &str, topic: &str, records: &[TextRecord]) {
+pub(crate) fn produce_records(bootstrap: &str, topic: &str, records: &[TextRecord]) {
     let producer = producer(bootstrap);
     for record in records {
         let mut headers = OwnedHeaders::new();
@@ -137,7 +137,7 @@ pub fn produce_records(bootstrap: &str, topic: &str, records: &[TextRecord]) {
 
 /// Every record of partition 0 of `topic`, read with a consumer of the test's own (not
 /// Plugboard's code): the independent count.
-pub fn read_all(bootstrap: &str, topic: &str) -> Vec<TextRecord> {
+pub(crate) fn read_all(bootstrap: &str, topic: &str) -> Vec<TextRecord> {
     let consumer: BaseConsumer = client_config(bootstrap)
         .set("group.id", "plugboard-tests-independent")
         .set("enable.auto.commit", "false")

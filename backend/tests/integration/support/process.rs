@@ -8,7 +8,7 @@ use super::{ScratchDir, eventually, stack_urls};
 /// The plugboard binary, serving the stack's cluster `solo1` as `local` on a port of its own
 /// with its database in a scratch directory; its log lines (at debug level) go to `log`.
 /// Killed on drop.
-pub struct PlugboardProcess {
+pub(crate) struct PlugboardProcess {
     pub base_url: String,
     pub port: u16,
     pub log: PathBuf,
@@ -18,7 +18,7 @@ pub struct PlugboardProcess {
 impl PlugboardProcess {
     /// Starts it with `settings` (TOML) before the cluster table, on `port` or a free one,
     /// and waits until it is ready.
-    pub async fn start(dir: &ScratchDir, settings: &str, port: Option<u16>) -> Self {
+    pub(crate) async fn start(dir: &ScratchDir, settings: &str, port: Option<u16>) -> Self {
         let port = port.unwrap_or_else(|| {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
@@ -64,7 +64,10 @@ impl PlugboardProcess {
 impl PlugboardProcess {
     /// Starts it requiring login, with a built-in user of each `(name, role)` on every cluster,
     /// whose password is [`USER_PASSWORD`].
-    pub async fn start_with_users(dir: &ScratchDir, users: &[(&str, api_types::Role)]) -> Self {
+    pub(crate) async fn start_with_users(
+        dir: &ScratchDir,
+        users: &[(&str, api_types::Role)],
+    ) -> Self {
         let db = plugboard::db::open(&dir.path("plugboard.db"))
             .await
             .unwrap();
@@ -85,7 +88,7 @@ impl PlugboardProcess {
     }
 
     /// The process's resident memory, in KiB, as the kernel counts it.
-    pub fn resident_kib(&self) -> u64 {
+    pub(crate) fn resident_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
         status
             .lines()
@@ -96,7 +99,7 @@ impl PlugboardProcess {
 }
 
 /// The password of the users [`PlugboardProcess::start_with_users`] adds.
-pub const USER_PASSWORD: &str = "correct horse battery";
+pub(crate) const USER_PASSWORD: &str = "correct horse battery";
 
 impl Drop for PlugboardProcess {
     fn drop(&mut self) {

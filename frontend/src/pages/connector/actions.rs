@@ -20,7 +20,7 @@ const DELETE: PageAction = PageAction::Connector(ConnectorAction::Delete);
 /// What a button of the page does: an action on the connector (the vocabulary of bulk calls),
 /// or a restart of one of its tasks.
 #[derive(Clone, Copy, PartialEq)]
-pub enum PageAction {
+pub(crate) enum PageAction {
     Connector(ConnectorAction),
     RestartTask(u32),
 }
@@ -103,7 +103,7 @@ type GoTo = Rc<dyn Fn(&str)>;
 
 /// Runs actions for one connector: `progress` holds the running action's sentence.
 #[derive(Clone, Copy)]
-pub struct Actions {
+pub(crate) struct Actions {
     pub progress: RwSignal<Option<String>>,
     cluster: StoredValue<String>,
     name: StoredValue<String>,
@@ -114,7 +114,7 @@ pub struct Actions {
 
 impl Actions {
     /// Call inside a component: it takes the toaster and the router from the context.
-    pub fn new(cluster: String, name: String, on_changed: Callback<()>) -> Self {
+    pub(crate) fn new(cluster: String, name: String, on_changed: Callback<()>) -> Self {
         let navigate = use_navigate();
         let go_to: GoTo = Rc::new(move |path| navigate(path, Default::default()));
         Self {
@@ -127,12 +127,12 @@ impl Actions {
         }
     }
 
-    pub fn busy(&self) -> Signal<bool> {
+    pub(crate) fn busy(&self) -> Signal<bool> {
         let progress = self.progress;
         Signal::derive(move || progress.with(Option::is_some))
     }
 
-    pub fn run(&self, action: impl Into<PageAction>) {
+    pub(crate) fn run(&self, action: impl Into<PageAction>) {
         let (this, action) = (*self, action.into());
         let (doing, done) = action.words();
         this.progress.set(Some(doing));
@@ -162,7 +162,7 @@ impl Actions {
 
 /// The row of buttons; which ones show depends on the connector's state.
 #[component]
-pub fn ActionBar(
+pub(crate) fn ActionBar(
     actions: Actions,
     state: Signal<Option<ConnectorState>>,
     name: String,

@@ -20,7 +20,7 @@ use crate::toasts::Toaster;
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 #[component]
-pub fn DeadLettersCard(cluster: String, name: String) -> impl IntoView {
+pub(crate) fn DeadLettersCard(cluster: String, name: String) -> impl IntoView {
     let answer = {
         let (cluster, name) = (cluster.clone(), name.clone());
         live(

@@ -14,7 +14,7 @@ use crate::live::live;
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 #[component]
-pub fn DriftCard(cluster: String, name: String) -> impl IntoView {
+pub(crate) fn DriftCard(cluster: String, name: String) -> impl IntoView {
     let drift = live(
         REFRESH_EVERY,
         || (),

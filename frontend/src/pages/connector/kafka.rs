@@ -13,7 +13,7 @@ use crate::pages::NewRuleForm;
 use crate::session;
 
 #[component]
-pub fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
+pub(crate) fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
     let kafka = {
         let (cluster, name) = (cluster.clone(), name.clone());
         live(

@@ -30,7 +30,7 @@ fn rows(offsets: &Value) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn OffsetsPanel(
+pub(crate) fn OffsetsPanel(
     cluster: String,
     name: String,
     offsets: Result<Value, String>,

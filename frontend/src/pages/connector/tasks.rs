@@ -9,7 +9,7 @@ use crate::components::StateBadge;
 /// A trace folded to its headline, with a plain explanation when Connect's wording needs one;
 /// the whole text opens on demand.
 #[component]
-pub fn Trace(trace: String) -> impl IntoView {
+pub(crate) fn Trace(trace: String) -> impl IntoView {
     let line = trace_headline(&trace).unwrap_or_default();
     let explained = failure_explained(&trace);
     view! {
@@ -22,7 +22,7 @@ pub fn Trace(trace: String) -> impl IntoView {
 }
 
 #[component]
-pub fn TaskTable(
+pub(crate) fn TaskTable(
     tasks: Vec<TaskDetail>,
     /// The plugin version the connector runs (Connect 4.1 and newer).
     connector_version: Option<String>,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::{StateBadge, readable_time};
 
 #[component]
-pub fn StateTimeline(transitions: Signal<Vec<StateTransition>>) -> impl IntoView {
+pub(crate) fn StateTimeline(transitions: Signal<Vec<StateTransition>>) -> impl IntoView {
     view! {
         <ol class="timeline" data-testid="state-timeline">
             <For each=move || transitions.get() key=|t| t.id let(t)>

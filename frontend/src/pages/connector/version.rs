@@ -17,7 +17,7 @@ const PIN: &str = "connector.plugin.version";
 
 /// Shown when the cluster lists versions of the connector's class (Connect 4.1 and newer).
 #[component]
-pub fn PluginVersionCard(
+pub(crate) fn PluginVersionCard(
     cluster: String,
     name: String,
     detail: Live<ConnectorDetail>,

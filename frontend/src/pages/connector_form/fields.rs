@@ -19,7 +19,7 @@ const PASSTHROUGH_PREFIXES: [&str; 5] = [
 ];
 
 /// Whether Connect accepts `key` although validate does not list it.
-pub fn accepted_without_definition(key: &str) -> bool {
+pub(crate) fn accepted_without_definition(key: &str) -> bool {
     PASSTHROUGH_PREFIXES.iter().any(|p| key.starts_with(p)) || key.contains(".converter.")
 }
 
@@ -48,7 +48,7 @@ fn grouped(form: &FormState) -> Vec<(String, Vec<SettingDefinition>)> {
 }
 
 #[component]
-pub fn SettingsForm(form: FormState, creating: bool) -> impl IntoView {
+pub(crate) fn SettingsForm(form: FormState, creating: bool) -> impl IntoView {
     let groups = Memo::new(move |_| grouped(&form));
     let checks: Memo<BTreeMap<String, SettingValue>> = Memo::new(move |_| {
         form.validation

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{self, PluginInfo};
 
 #[component]
-pub fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView {
+pub(crate) fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView {
     let plugins = LocalResource::new(move || api::list_plugins(cluster.clone()));
     let search = RwSignal::new(String::new());
     // One entry per class, with every version installed (Connect 4.1 and newer list each).

@@ -14,7 +14,7 @@ use crate::links;
 use crate::toasts::Toaster;
 
 #[component]
-pub fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
+pub(crate) fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let navigate = use_navigate();
     let changes = ConfigChange::between(

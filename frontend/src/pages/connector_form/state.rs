@@ -14,7 +14,7 @@ use crate::timing::debounced;
 const VALIDATE_AFTER: Duration = Duration::from_millis(400);
 
 #[derive(Clone, Copy)]
-pub struct FormState {
+pub(crate) struct FormState {
     pub cluster: StoredValue<String>,
     /// The config being edited, `name` and `connector.class` included.
     pub config: RwSignal<BTreeMap<String, String>>,
@@ -33,7 +33,7 @@ pub struct FormState {
 }
 
 impl FormState {
-    pub fn new(cluster: String) -> Self {
+    pub(crate) fn new(cluster: String) -> Self {
         let form = Self {
             cluster: StoredValue::new(cluster),
             config: RwSignal::new(BTreeMap::new()),
@@ -57,23 +57,23 @@ impl FormState {
     }
 
     /// The plugin the config names (`connector.class`).
-    pub fn plugin(&self) -> Option<String> {
+    pub(crate) fn plugin(&self) -> Option<String> {
         self.config.with(|c| c.get("connector.class").cloned())
     }
 
-    pub fn choose_plugin(&self, class: String) {
+    pub(crate) fn choose_plugin(&self, class: String) {
         self.config.update(|c| {
             c.insert("connector.class".into(), class);
         });
     }
 
-    pub fn load_original(&self, config: BTreeMap<String, String>) {
+    pub(crate) fn load_original(&self, config: BTreeMap<String, String>) {
         self.config.try_set(config.clone());
         self.original.try_set(Some(config));
     }
 
     /// Sets one setting (an empty value removes it) and marks it as touched.
-    pub fn set(&self, key: &str, value: String) {
+    pub(crate) fn set(&self, key: &str, value: String) {
         self.touched.update(|t| {
             t.insert(key.to_owned());
         });
@@ -86,14 +86,14 @@ impl FormState {
         });
     }
 
-    pub fn reason_header(&self) -> Option<String> {
+    pub(crate) fn reason_header(&self) -> Option<String> {
         let reason = self.reason.get_untracked();
         (!reason.trim().is_empty()).then(|| reason.trim().to_owned())
     }
 
     /// Validates now; `then` gets whether the config has no error (false when the call failed).
     /// `then` always runs, but only the newest answer is shown (a slow one never hides a newer).
-    pub fn validate(&self, then: impl FnOnce(bool) + 'static) {
+    pub(crate) fn validate(&self, then: impl FnOnce(bool) + 'static) {
         let Some(plugin) = self.plugin() else {
             return then(false);
         };
@@ -123,7 +123,7 @@ impl FormState {
     }
 
     /// Validates, shows every error, and calls `on_valid` only when there is none.
-    pub fn check_then(&self, on_valid: impl FnOnce() + 'static) {
+    pub(crate) fn check_then(&self, on_valid: impl FnOnce() + 'static) {
         self.submitted.set(true);
         let busy = self.busy;
         busy.set(true);
@@ -136,7 +136,7 @@ impl FormState {
     }
 
     /// "2 settings need attention", or the reason the last call failed.
-    pub fn problem_summary(&self) -> Option<String> {
+    pub(crate) fn problem_summary(&self) -> Option<String> {
         if let Some(error) = self.submit_error.get() {
             return Some(error);
         }
@@ -154,7 +154,7 @@ impl FormState {
     }
 
     /// Whether errors of `key` are shown: after it changed, or after a submit.
-    pub fn shows_errors_of(&self, key: &str) -> bool {
+    pub(crate) fn shows_errors_of(&self, key: &str) -> bool {
         self.submitted.get() || self.touched.with(|t| t.contains(key))
     }
 }

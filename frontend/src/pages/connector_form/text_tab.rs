@@ -12,7 +12,7 @@ use super::state::FormState;
 
 /// Reads a config from JSON (a flat object, or Connect's `{"name", "config"}` create body; numbers
 /// and booleans become strings) or from `key=value` lines.
-pub fn parse_config(text: &str) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn parse_config(text: &str) -> Result<BTreeMap<String, String>, String> {
     let trimmed = text.trim_start();
     if !trimmed.starts_with('{') {
         return parse_properties(text);
@@ -62,7 +62,7 @@ fn render(config: &BTreeMap<String, String>, as_properties: bool) -> String {
 }
 
 #[component]
-pub fn TextTab(form: FormState) -> impl IntoView {
+pub(crate) fn TextTab(form: FormState) -> impl IntoView {
     let as_properties = RwSignal::new(false);
     let text = RwSignal::new(form.config.with_untracked(|c| render(c, false)));
     let problem = RwSignal::new(None::<String>);

@@ -22,7 +22,7 @@ fn words(action: ConnectorAction) -> (&'static str, &'static str) {
 
 /// Shown while at least one connector is selected; `on_done` refreshes the list.
 #[component]
-pub fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
+pub(crate) fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let busy = RwSignal::new(false);
     let outcomes = RwSignal::new(None::<Vec<BulkOutcome>>);

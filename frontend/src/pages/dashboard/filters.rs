@@ -11,7 +11,7 @@ use crate::components::health_label;
 
 /// Every filter as the text of its control; an empty string means "any".
 #[derive(Clone, Copy)]
-pub struct Filters {
+pub(crate) struct Filters {
     pub text: RwSignal<String>,
     pub health: RwSignal<String>,
     pub kind: RwSignal<String>,
@@ -26,7 +26,7 @@ const KEYS: [&str; 6] = ["q", "health", "type", "cluster", "plugin", "sort"];
 impl Filters {
     /// Filters read from the current query, written back to it (replacing the history entry)
     /// whenever one changes.
-    pub fn from_url() -> Self {
+    pub(crate) fn from_url() -> Self {
         let query = use_query_map();
         let read = |key| RwSignal::new(query.with_untracked(|q| q.get(key).unwrap_or_default()));
         let filters = Self {
@@ -79,7 +79,7 @@ impl Filters {
     }
 
     /// Whether a connector passes every filter that is set (tracks the filters).
-    pub fn matches(&self, connector: &ConnectorSummary) -> bool {
+    pub(crate) fn matches(&self, connector: &ConnectorSummary) -> bool {
         let text = self.text.get().to_lowercase();
         let health = self.health.get();
         let kind = self.kind.get();
@@ -93,7 +93,7 @@ impl Filters {
     }
 
     /// Sorts by the chosen order: problems first (then by name), or by name only.
-    pub fn sort(&self, connectors: &mut [ConnectorSummary]) {
+    pub(crate) fn sort(&self, connectors: &mut [ConnectorSummary]) {
         if self.sort.get() == "name" {
             connectors.sort_by(|a, b| (&a.name, &a.cluster).cmp(&(&b.name, &b.cluster)));
         } else {
@@ -104,7 +104,7 @@ impl Filters {
     }
 }
 
-pub fn kind_word(kind: ConnectorKind) -> &'static str {
+pub(crate) fn kind_word(kind: ConnectorKind) -> &'static str {
     match kind {
         ConnectorKind::Source => "source",
         ConnectorKind::Sink => "sink",
@@ -114,7 +114,7 @@ pub fn kind_word(kind: ConnectorKind) -> &'static str {
 
 /// The filter controls. `clusters` and `plugins` are the choices seen in the current list.
 #[component]
-pub fn FilterBar(
+pub(crate) fn FilterBar(
     filters: Filters,
     clusters: Signal<Vec<String>>,
     plugins: Signal<Vec<String>>,
@@ -210,6 +210,6 @@ fn ChoiceSelect(
 }
 
 /// `org.apache.kafka.connect.file.FileStreamSinkConnector` → `FileStreamSinkConnector`.
-pub fn short_class(class: &str) -> &str {
+pub(crate) fn short_class(class: &str) -> &str {
     class.rsplit('.').next().unwrap_or(class)
 }

@@ -12,9 +12,9 @@ use crate::components::{DriftBadge, HealthBadge};
 use crate::links;
 
 /// Which connectors are ticked for a bulk action.
-pub type Selection = RwSignal<HashSet<ConnectorRef>>;
+pub(crate) type Selection = RwSignal<HashSet<ConnectorRef>>;
 
-pub fn reference(connector: &ConnectorSummary) -> ConnectorRef {
+pub(crate) fn reference(connector: &ConnectorSummary) -> ConnectorRef {
     ConnectorRef {
         cluster: connector.cluster.clone(),
         name: connector.name.clone(),
@@ -22,7 +22,7 @@ pub fn reference(connector: &ConnectorSummary) -> ConnectorRef {
 }
 
 #[component]
-pub fn ConnectorTable(
+pub(crate) fn ConnectorTable(
     rows: Signal<Vec<ConnectorSummary>>,
     selection: Selection,
     /// Whether rows can be ticked: only when the user's role allows a bulk action.
