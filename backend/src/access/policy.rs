@@ -109,6 +109,12 @@ fn need(routes: &RouteNeeds, method: &Method, path: &str) -> Need {
         return Need::Nothing;
     };
     let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    // The router answers HEAD with the GET route (its body dropped): it needs what GET needs.
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
     match routes.find(method, &segments) {
         Some(need) => need,
         // No such route (it answers 404): a reader may hear that, a change needs the most.

@@ -150,6 +150,11 @@ fn each_kind_of_request_needs_its_role() {
             "/api/v1/clusters/pr%6Fd/connectors/a",
             cluster(Role::Viewer),
         ),
+        (
+            Method::HEAD,
+            &format!("{c}/connectors/a"),
+            cluster(Role::Viewer),
+        ),
         // No such route: it answers 404, to a reader; a change needs the most.
         (
             Method::GET,
