@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use api_types::{ConnectorAction, ConnectorState, RestartScope};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiResult};
@@ -101,15 +100,11 @@ async fn settled_state(
 /// Opens another page of the app (the router's navigate, kept for use after an await).
 type GoTo = Rc<dyn Fn(&str)>;
 
-/// Runs actions for one connector: `progress` holds the running action's sentence.
+/// Runs actions for one connector, one at a time, as a Leptos action whose input is the
+/// action running.
 #[derive(Clone, Copy)]
 pub(crate) struct Actions {
-    pub progress: RwSignal<Option<String>>,
-    cluster: StoredValue<String>,
-    name: StoredValue<String>,
-    on_changed: Callback<()>,
-    toaster: Toaster,
-    go_to: StoredValue<GoTo, LocalStorage>,
+    action: Action<PageAction, ()>,
 }
 
 impl Actions {
@@ -117,46 +112,49 @@ impl Actions {
     pub(crate) fn new(cluster: String, name: String, on_changed: Callback<()>) -> Self {
         let navigate = use_navigate();
         let go_to: GoTo = Rc::new(move |path| navigate(path, Default::default()));
-        Self {
-            progress: RwSignal::new(None),
-            cluster: StoredValue::new(cluster),
-            name: StoredValue::new(name),
-            on_changed,
-            toaster: expect_context(),
-            go_to: StoredValue::new_local(go_to),
-        }
+        let go_to = StoredValue::new_local(go_to);
+        let toaster: Toaster = expect_context();
+        let (cluster, name) = (StoredValue::new(cluster), StoredValue::new(name));
+        let action = Action::new_local(move |&action: &PageAction| {
+            let (cluster, name) = (cluster.get_value(), name.get_value());
+            async move {
+                let (_, done) = action.words();
+                let result = action.perform(&cluster, &name).await;
+                let outcome = match result {
+                    Err(message) => Err(format!("{name}: {message}")),
+                    Ok(()) if action == DELETE => Ok(format!("{done} {name}")),
+                    Ok(()) => {
+                        let state = settled_state(&cluster, &name, action.target_state()).await;
+                        let state = state.map(|s| format!(", now {s}")).unwrap_or_default();
+                        Ok(format!("{done} {name}{state}"))
+                    }
+                };
+                let deleted = action == DELETE && outcome.is_ok();
+                toaster.outcome(outcome);
+                if deleted {
+                    (go_to.get_value())(&links::dashboard(Some(&cluster)));
+                } else {
+                    on_changed.run(());
+                }
+            }
+        });
+        Self { action }
     }
 
     pub(crate) fn busy(&self) -> Signal<bool> {
-        let progress = self.progress;
-        Signal::derive(move || progress.with(Option::is_some))
+        self.action.pending().into()
+    }
+
+    /// What the running action is doing, as a sentence (tracked).
+    fn progress(&self) -> Option<String> {
+        if !self.action.pending().get() {
+            return None;
+        }
+        self.action.input().get().map(|action| action.words().0)
     }
 
     pub(crate) fn run(&self, action: impl Into<PageAction>) {
-        let (this, action) = (*self, action.into());
-        let (doing, done) = action.words();
-        this.progress.set(Some(doing));
-        spawn_local(async move {
-            let (cluster, name) = (this.cluster.get_value(), this.name.get_value());
-            let result = action.perform(&cluster, &name).await;
-            let outcome = match result {
-                Err(message) => Err(format!("{name}: {message}")),
-                Ok(()) if action == DELETE => Ok(format!("{done} {name}")),
-                Ok(()) => {
-                    let state = settled_state(&cluster, &name, action.target_state()).await;
-                    let state = state.map(|s| format!(", now {s}")).unwrap_or_default();
-                    Ok(format!("{done} {name}{state}"))
-                }
-            };
-            let deleted = action == DELETE && outcome.is_ok();
-            this.toaster.outcome(outcome);
-            this.progress.try_set(None);
-            if deleted {
-                (this.go_to.get_value())(&links::dashboard(Some(&cluster)));
-            } else {
-                this.on_changed.run(());
-            }
-        });
+        self.action.dispatch_local(action.into());
     }
 }
 
@@ -216,7 +214,7 @@ pub(crate) fn ActionBar(
                     "Delete"
                 </button>
             })}
-            {move || actions.progress.get().map(|text| view! { <span class="progress" role="status"><span class="spinner"></span>{text}</span> })}
+            {move || actions.progress().map(|text| view! { <span class="progress" role="status"><span class="spinner"></span>{text}</span> })}
         </div>
         <Show when=move || confirming_delete.get()>
             <TypeToConfirm
