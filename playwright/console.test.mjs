@@ -138,6 +138,19 @@ test("pause, resume and restart change the badges and report the new state", asy
   await waitForHeaderState(page, "RUNNING");
 });
 
+test("a sink's offsets are reset from its page: stopped, reset and resumed in one go", async () => {
+  const page = await openPage();
+  const name = await openRunningSink(page, "e2e-offsets", created);
+
+  await page.getByRole("button", { name: "Reset offsets", exact: true }).click();
+  await page.getByTestId("confirm-input").fill(name);
+  await page.getByTestId("confirm-button").click();
+
+  const steps = "stopped the connector → reset the offsets → resumed the connector";
+  await page.locator("[data-testid=toast-success]", { hasText: steps }).waitFor();
+  await waitForHeaderState(page, "RUNNING");
+});
+
 test("a bulk pause of two connectors reports each one and pauses both", async () => {
   const page = await openPage();
   const prefix = uniqueName("e2e-bulk");

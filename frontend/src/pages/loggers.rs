@@ -3,9 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use api_types::{Action, LoggerChange, WorkerLoggers};
+use api_types::{Action as ChangeAction, LoggerChange, WorkerLoggers};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
@@ -25,7 +24,23 @@ pub(crate) fn LoggersPage() -> impl IntoView {
     let logger = RwSignal::new("org.apache.kafka.connect".to_owned());
     let level = RwSignal::new("DEBUG".to_owned());
     let cluster_wide = RwSignal::new(true);
-    let busy = RwSignal::new(false);
+    let change_level = Action::new_local(
+        move |(cluster, name, change): &(String, String, LoggerChange)| {
+            let (cluster, name, change) = (cluster.clone(), name.clone(), change.clone());
+            async move {
+                let result = api::set_logger_level(&cluster, &name, &change).await;
+                let target = if change.scope.is_some() {
+                    "every worker (each applies it in its own time)"
+                } else {
+                    "one worker"
+                };
+                toaster
+                    .outcome(result.map(|_| format!("{name} set to {} on {target}", change.level)));
+                looked_up.try_set(Some(name));
+            }
+        },
+    );
+    let busy = change_level.pending();
     let apply = move |_| {
         let (cluster, name) = (cluster.get_untracked(), logger.get_untracked());
         let scope = cluster_wide.get_untracked().then(|| "cluster".to_owned());
@@ -33,18 +48,7 @@ pub(crate) fn LoggersPage() -> impl IntoView {
             level: level.get_untracked(),
             scope,
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = api::set_logger_level(&cluster, &name, &change).await;
-            busy.try_set(false);
-            let target = if change.scope.is_some() {
-                "every worker (each applies it in its own time)"
-            } else {
-                "one worker"
-            };
-            toaster.outcome(result.map(|_| format!("{name} set to {} on {target}", change.level)));
-            looked_up.try_set(Some(name));
-        });
+        change_level.dispatch_local((cluster, name, change));
     };
     view! {
         <div class="title-row"><h1>"Logger levels"</h1><span class="muted">{move || cluster.get()}</span></div>
@@ -59,7 +63,7 @@ pub(crate) fn LoggersPage() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || cluster_wide.get() on:change=move |ev| cluster_wide.set(event_target_checked(&ev)) />
                     " On every worker of the cluster"
                 </label>
-                <button class="primary" disabled=move || busy.get() || !session::may(Action::LoggerChange.role(), Some(&cluster.get())) on:click=apply data-testid="logger-apply">"Apply"</button>
+                <button class="primary" disabled=move || busy.get() || !session::may(ChangeAction::LoggerChange.role(), Some(&cluster.get())) on:click=apply data-testid="logger-apply">"Apply"</button>
                 <button on:click=move |_| looked_up.set(Some(logger.get_untracked()))>"Look up on each worker"</button>
                 <button on:click=move |_| looked_up.set(None)>"Show all loggers"</button>
             </div>

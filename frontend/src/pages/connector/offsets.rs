@@ -1,9 +1,8 @@
 //! A connector's offsets (KIP-875): a source's source offsets or a sink's consumer offsets,
 //! with the stop → edit or reset → resume flow as one operation.
 
-use api_types::{Action, OffsetsChange};
+use api_types::{Action as ChangeAction, OffsetsChange};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::api;
@@ -44,27 +43,31 @@ pub(crate) fn OffsetsPanel(
         }
     };
     let table = rows(&offsets);
-    let can_edit = session::may(Action::OffsetsAlter.role(), Some(&cluster));
+    let can_edit = session::may(ChangeAction::OffsetsAlter.role(), Some(&cluster));
     let editing = RwSignal::new(false);
     let confirming_reset = RwSignal::new(false);
     let resume_after = RwSignal::new(true);
-    let busy = RwSignal::new(false);
     let draft = RwSignal::new(serde_json::to_string_pretty(&offsets).unwrap_or_default());
     let (cluster, name) = (StoredValue::new(cluster), StoredValue::new(name));
-    let run = move |flow: &'static str, offsets: Option<Value>| {
-        busy.set(true);
-        spawn_local(async move {
-            let change = OffsetsChange {
-                offsets,
-                resume_after: resume_after.get_untracked(),
-            };
-            let result =
-                api::change_offsets(&cluster.get_value(), &name.get_value(), flow, &change).await;
-            busy.try_set(false);
-            toaster.outcome(result.map(|outcome| outcome.steps.join(" → ")));
-            editing.try_set(false);
-            on_changed.run(());
+    let change_offsets =
+        Action::new_local(move |(flow, change): &(&'static str, OffsetsChange)| {
+            let (flow, change) = (*flow, change.clone());
+            async move {
+                let result =
+                    api::change_offsets(&cluster.get_value(), &name.get_value(), flow, &change)
+                        .await;
+                toaster.outcome(result.map(|outcome| outcome.steps.join(" → ")));
+                editing.try_set(false);
+                on_changed.run(());
+            }
         });
+    let busy = change_offsets.pending();
+    let run = move |flow: &'static str, offsets: Option<Value>| {
+        let change = OffsetsChange {
+            offsets,
+            resume_after: resume_after.get_untracked(),
+        };
+        change_offsets.dispatch_local((flow, change));
     };
     let apply = move |_| match serde_json::from_str::<Value>(&draft.get_untracked()) {
         Ok(value) => run("alter", Some(value)),

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use api_types::ConnectorDetail;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::live::Live;
@@ -86,25 +85,26 @@ fn PinForm(
     detail: Live<ConnectorDetail>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(pin.clone().unwrap_or_default());
-    let busy = RwSignal::new(false);
     let toaster = expect_context::<Toaster>();
-    let change = move |_| {
+    let repin = Action::new_local(move |version: &String| {
         let (cluster, name, mut config) = (cluster.clone(), name.clone(), config.clone());
-        let version = chosen.get_untracked();
+        let version = version.clone();
         match version.as_str() {
             "" => config.remove(PIN),
             version => config.insert(PIN.to_owned(), version.to_owned()),
         };
-        busy.set(true);
-        spawn_local(async move {
+        async move {
             let outcome = api::replace_config(&cluster, &name, &config, None).await;
-            busy.set(false);
             toaster.outcome(outcome.map(|_| match version.as_str() {
                 "" => format!("{name} follows the newest version installed"),
                 version => format!("{name} pinned to {version}"),
             }));
             detail.refresh();
-        });
+        }
+    });
+    let busy = repin.pending();
+    let change = move |_| {
+        repin.dispatch_local(chosen.get_untracked());
     };
     view! {
         <p>

@@ -2,7 +2,6 @@
 
 use api_types::{BulkOutcome, BulkRequest, ConnectorAction, ConnectorRef, RestartScope};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::table::Selection;
 use crate::api;
@@ -24,23 +23,14 @@ fn words(action: ConnectorAction) -> (&'static str, &'static str) {
 #[component]
 pub(crate) fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
-    let busy = RwSignal::new(false);
     let outcomes = RwSignal::new(None::<Vec<BulkOutcome>>);
     let confirming_delete = RwSignal::new(false);
     let count = move || selection.with(std::collections::HashSet::len);
-    let run = move |action: ConnectorAction| {
-        confirming_delete.set(false);
-        let mut connectors: Vec<ConnectorRef> = selection.get_untracked().into_iter().collect();
-        connectors.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
-        busy.set(true);
-        spawn_local(async move {
-            let request = BulkRequest {
-                action,
-                connectors,
-                filter: None,
-            };
+    let bulk = Action::new_local(move |request: &BulkRequest| {
+        let request = request.clone();
+        async move {
+            let action = request.action;
             let result = api::run_bulk_action(&request).await;
-            busy.try_set(false);
             let (done, _) = words(action);
             toaster.outcome(result.as_ref().map_err(ToString::to_string).map(|list| {
                 let ok = list.iter().filter(|o| o.ok).count();
@@ -59,6 +49,17 @@ pub(crate) fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoV
                 outcomes.try_set(Some(list));
             }
             on_done.run(());
+        }
+    });
+    let busy = bulk.pending();
+    let run = move |action: ConnectorAction| {
+        confirming_delete.set(false);
+        let mut connectors: Vec<ConnectorRef> = selection.get_untracked().into_iter().collect();
+        connectors.sort_by(|a, b| (&a.cluster, &a.name).cmp(&(&b.cluster, &b.name)));
+        bulk.dispatch_local(BulkRequest {
+            action,
+            connectors,
+            filter: None,
         });
     };
     let button = move |action: ConnectorAction| {
