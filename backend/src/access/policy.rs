@@ -115,11 +115,17 @@ fn need(routes: &RouteNeeds, method: &Method, path: &str) -> Need {
     } else {
         method
     };
-    match routes.find(method, &segments) {
-        Some(need) => need,
-        // No such route (it answers 404): a reader may hear that, a change needs the most.
-        None if is_read(method) => Need::Role(Role::Viewer, Scope::AnyCluster),
-        None => Need::Role(Role::Admin, Scope::Everywhere),
+    match (routes.find(method, &segments), segments.as_slice()) {
+        (Some(need), _) => need,
+        // No declared route matches as written (it answers 404, unless a spelling the table
+        // does not know reaches one): a reader of the cluster in the path may hear that, or a
+        // reader of any cluster outside clusters; a change needs the most.
+        (None, ["clusters", cluster, ..]) if is_read(method) => {
+            let cluster = decode(cluster).unwrap_or_else(|_| (*cluster).to_owned());
+            Need::Role(Role::Viewer, Scope::Cluster(cluster))
+        }
+        (None, _) if is_read(method) => Need::Role(Role::Viewer, Scope::AnyCluster),
+        (None, _) => Need::Role(Role::Admin, Scope::Everywhere),
     }
 }
 

@@ -155,6 +155,13 @@ fn each_kind_of_request_needs_its_role() {
             &format!("{c}/connectors/a"),
             cluster(Role::Viewer),
         ),
+        // No declared route as written: a read under a cluster needs a reader of that cluster,
+        // whatever route a spelling the table does not know might reach.
+        (
+            Method::GET,
+            &format!("{c}/connector%73/a"),
+            cluster(Role::Viewer),
+        ),
         // No such route: it answers 404, to a reader; a change needs the most.
         (
             Method::GET,
