@@ -43,6 +43,22 @@ test("signing in shows the console, a wrong password does not, signing out ends 
   await page.close();
 });
 
+test("a session ended elsewhere sends the console back to the sign-in form, without a reload", async () => {
+  const page = await openPage();
+  await signIn(page, "admin");
+  await page.getByRole("link", { name: "Plugins" }).click();
+  await page.getByTestId("plugin-row").first().waitFor();
+  await page.evaluate(() => { window.stillTheSamePage = true; });
+  // The session cookie gone, as when the session expires or an admin removes the user: the next
+  // call the console makes is answered 401.
+  await page.context().clearCookies();
+  await page.getByRole("link", { name: "Loggers" }).click();
+  await page.getByTestId("sign-in").waitFor();
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true, "no reload: the 401 was acted on in the app");
+  assert.equal(await page.getByTestId("signed-in-user").count(), 0);
+  await page.close();
+});
+
 test("a viewer sees a connector but no action buttons", async () => {
   const name = uniqueName("viewed");
   created.push(name);

@@ -22,7 +22,7 @@ async function committedInLagPanel(page, records) {
   }, records);
 }
 
-test("a sink's lag, its topic's partitions and the groups and topics pages", async () => {
+test("a sink's lag, its topic's partitions and records, and the groups and topics pages", async () => {
   const name = uniqueName("e2e-lag");
   const topic = `${name}-topic`;
   created.push(`${name}-src`, name);
@@ -64,6 +64,15 @@ test("a sink's lag, its topic's partitions and the groups and topics pages", asy
   await page.getByTestId("partitions").getByTestId("partition-row").nth(1).waitFor();
   assert.match(await page.getByTestId("topic-counts").textContent(), /0 under-replicated, 0 under min ISR, 0 offline/);
   await page.screenshot({ path: `${SCREENSHOTS}topics.png`, fullPage: true });
+
+  // The record browser reads the topic's 40 lines back, from all its partitions.
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/topics/${encodeURIComponent(topic)}/records`);
+  await page.getByTestId("records-read").click();
+  await page.getByTestId("records-count").filter({ hasText: /^40 records$/ }).waitFor();
+  const values = await page.getByTestId("record-value").allTextContents();
+  for (const line of ["line 0", "line 39"]) {
+    assert.ok(values.some((v) => v.includes(line)), `${line} among the values read`);
+  }
 });
 
 // scripts/test.sh points the cluster "gone" at the stack's second Kafka cluster, three brokers

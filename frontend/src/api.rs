@@ -1,8 +1,9 @@
 //! One async function per backend endpoint the app uses; errors become readable sentences.
 //!
 //! Changes carry `X-Plugboard-Source: console` so the history says they came from the console,
-//! and the session's CSRF token in `X-CSRF-Token`. An answer saying nobody is signed in sends
-//! the console back to the sign-in form.
+//! and the session's CSRF token in `X-CSRF-Token`. An answer saying nobody is signed in comes
+//! back as [`ApiError::SignedOut`], a value like any other failure: the console acts on it where
+//! it shows failures ([`crate::failure`]), not here.
 
 mod access;
 mod alerts;
@@ -40,6 +41,8 @@ pub(crate) enum ApiError {
     /// Plugboard did not answer, or answered something the console cannot read.
     Unreadable(String),
 }
+
+impl std::error::Error for ApiError {}
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -149,7 +152,6 @@ async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response>
         Err(_) => format!("Plugboard answered HTTP {status}"),
     };
     if status == 401 {
-        crate::session::signed_out();
         return Err(ApiError::SignedOut(message));
     }
     Err(ApiError::Refused { status, message })

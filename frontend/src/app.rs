@@ -10,6 +10,7 @@ use leptos_router::path;
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::UserMenu;
+use crate::failure;
 use crate::links;
 use crate::pages::{
     AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
@@ -27,15 +28,15 @@ const REFRESH_EVERY: Duration = Duration::from_secs(10);
 pub(crate) fn App() -> impl IntoView {
     let SignedIn(signed_in) = SignedIn::provide();
     Toaster::provide();
-    let asked = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
+    // Asked once, the user set before the answer counts as in: nobody signed in (or no
+    // answer) shows the sign-in form.
+    let asked = LocalResource::new(move || async move {
         if let Ok(me) = api::me().await {
             signed_in.set(Some(me));
         }
-        asked.set(true);
     });
     let present = Memo::new(move |_| signed_in.with(Option::is_some));
-    move || match (asked.get(), present.get()) {
+    move || match (asked.get().is_some(), present.get()) {
         (false, _) => ().into_any(),
         (true, true) => view! { <Console /> }.into_any(),
         (true, false) => view! { <SignInPage /> }.into_any(),
@@ -47,6 +48,13 @@ pub(crate) fn App() -> impl IntoView {
 fn Console() -> impl IntoView {
     let clusters = LocalResource::new(api::list_clusters);
     provide_context(ClusterList(clusters));
+    // Fetched again every few seconds whatever page is open, so a session that ended elsewhere
+    // is noticed here even on a page that shows no failure.
+    Effect::new(move |_| {
+        if let Some(Err(error)) = clusters.get() {
+            failure::notice(&error);
+        }
+    });
     if let Err(e) = set_interval_with_handle(move || clusters.refetch(), REFRESH_EVERY) {
         leptos::logging::warn!("live refresh is off: {e:?}");
     }

@@ -4,6 +4,7 @@
 //! [`clusters`] is the cluster list the shell shares with the pages;
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
 //! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
+//! [`failure`] shows a failed call (and acts on one saying the session ended);
 //! [`session`] knows who is signed in and what they may do.
 
 // Leptos components take their props, and handlers their events, by value; and its component
@@ -14,6 +15,7 @@ mod api;
 mod app;
 mod clusters;
 mod components;
+mod failure;
 mod links;
 mod live;
 mod pages;

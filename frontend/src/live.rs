@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::ApiResult;
+use crate::api::{ApiError, ApiResult};
 
 /// The latest answer of a polled call (`None` until the first one arrives).
 pub(crate) struct Live<T: 'static> {
@@ -31,11 +31,9 @@ impl<T: 'static> Live<T> {
     }
 
     /// Why the latest call failed, tracked.
-    pub(crate) fn error(&self) -> Option<String> {
-        self.value.with(|v| {
-            v.as_ref()
-                .and_then(|r| r.as_ref().err().map(ToString::to_string))
-        })
+    pub(crate) fn error(&self) -> Option<ApiError> {
+        self.value
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
     }
 
     /// Fetches again now (after a change the user made), keeping the current value meanwhile.

@@ -16,10 +16,10 @@ mod sign_in;
 mod topics;
 
 pub(crate) use access::AccessPage;
-pub(crate) use alerts::{AlertsPage, NewRuleForm};
+pub(crate) use alerts::AlertsPage;
 pub(crate) use connector::ConnectorPage;
 pub(crate) use connector_form::{EditConnectorPage, NewConnectorPage};
-pub(crate) use dashboard::{DashboardPage, first_cluster, short_class};
+pub(crate) use dashboard::{DashboardPage, first_cluster};
 pub(crate) use groups::GroupsPage;
 pub(crate) use history::HistoryPage;
 pub(crate) use loggers::LoggersPage;

@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::api::{ApiError, ApiResult};
+use crate::failure;
+
 /// How long a success stays; failures stay until closed, so nobody misses one.
 const SUCCESS_SHOWN_FOR: Duration = Duration::from_secs(6);
 
@@ -43,15 +46,27 @@ impl Toaster {
         );
     }
 
+    /// A failure found before any call (input that does not parse, a partial outcome).
     pub(crate) fn failure(&self, text: impl Into<String>) {
         self.push(false, text.into());
     }
 
+    /// A call that failed: its sentence, after `lead` unless that is empty. A failure saying
+    /// the session ended also sends the console back to the sign-in form.
+    pub(crate) fn refused(&self, lead: &str, error: &ApiError) {
+        failure::notice(error);
+        self.failure(if lead.is_empty() {
+            error.to_string()
+        } else {
+            format!("{lead}: {error}")
+        });
+    }
+
     /// A success or a failure, from an action's outcome.
-    pub(crate) fn outcome(&self, result: Result<String, impl std::fmt::Display>) {
+    pub(crate) fn outcome(&self, result: ApiResult<String>) {
         match result {
             Ok(text) => self.success(text),
-            Err(why) => self.failure(why.to_string()),
+            Err(error) => self.refused("", &error),
         }
     }
 

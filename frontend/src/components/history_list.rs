@@ -1,9 +1,8 @@
 //! History events as a list: when, who, from where, what, the outcome, the config diff on
 //! demand, and a rollback to the version an event left.
 
-use api_types::{Action, ConfigChange, HistoryEvent, Outcome, RollbackRequest};
+use api_types::{Action as ChangeAction, ConfigChange, HistoryEvent, Outcome, RollbackRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::DiffTable;
@@ -106,12 +105,11 @@ fn EventItem(event: HistoryEvent, show_connector: bool, on_changed: Callback<()>
 /// "Restore this version", with a confirmation that takes an optional reason.
 #[component]
 fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoView {
-    if !session::may(Action::Rollback.role(), Some(&event.cluster)) {
+    if !session::may(ChangeAction::Rollback.role(), Some(&event.cluster)) {
         return ().into_any();
     }
     let toaster = expect_context::<Toaster>();
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let (cluster, name, id) = (
         event.cluster.clone(),
@@ -120,24 +118,23 @@ fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoVie
     );
     let label =
         format!("Roll {name} back to the config of event {id} (validated by Connect first)?");
-    let roll_back = move |_| {
-        let (cluster, name) = (cluster.clone(), name.clone());
-        let reason = Some(reason.get_untracked()).filter(|r| !r.trim().is_empty());
-        busy.set(true);
-        spawn_local(async move {
-            let request = RollbackRequest {
-                event_id: id,
-                reason,
-            };
+    let rolling_back = Action::new_local(move |request: &RollbackRequest| {
+        let (cluster, name, request) = (cluster.clone(), name.clone(), request.clone());
+        async move {
             let result = api::roll_back(&cluster, &name, &request).await;
-            busy.try_set(false);
             confirming.try_set(false);
-            toaster.outcome(
-                result
-                    .map(|_| format!("Rolled {name} back to event {id}"))
-                    .map_err(|e| format!("Rollback of {name}: {e}")),
-            );
+            match result {
+                Ok(_) => toaster.success(format!("Rolled {name} back to event {id}")),
+                Err(error) => toaster.refused(&format!("Rollback of {name}"), &error),
+            }
             on_changed.run(());
+        }
+    });
+    let busy = rolling_back.pending();
+    let roll_back = move |_| {
+        rolling_back.dispatch_local(RollbackRequest {
+            event_id: id,
+            reason: Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
         });
     };
     view! {
@@ -149,7 +146,7 @@ fn RollbackButton(event: HistoryEvent, on_changed: Callback<()>) -> impl IntoVie
                 <p>{label.clone()}</p>
                 <input type="text" placeholder="Reason (optional)" aria-label="Reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
                 <div class="button-row">
-                    <button class="primary" disabled=move || busy.get() on:click=roll_back.clone() data-testid="rollback-confirm-button">"Roll back"</button>
+                    <button class="primary" disabled=move || busy.get() on:click=roll_back data-testid="rollback-confirm-button">"Roll back"</button>
                     <button on:click=move |_| confirming.set(false)>"Cancel"</button>
                 </div>
             </div>

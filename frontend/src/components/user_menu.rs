@@ -10,12 +10,11 @@ use crate::session::SignedIn;
 #[component]
 pub(crate) fn UserMenu() -> impl IntoView {
     let SignedIn(signed_in) = expect_context();
-    let sign_out = move |_| {
-        leptos::task::spawn_local(async move {
-            let _ = api::logout().await;
-            signed_in.set(None);
-        });
-    };
+    // Signed out whatever the answer: a session the backend no longer knows is over too.
+    let sign_out = Action::new_local(move |&(): &()| async move {
+        let _ = api::logout().await;
+        signed_in.set(None);
+    });
     move || {
         signed_in.get().filter(|me| me.via != SignedInVia::Open).map(|me| {
             let role = me.role_on(None).or_else(|| me.grants.iter().map(|g| g.role).max());
@@ -23,7 +22,7 @@ pub(crate) fn UserMenu() -> impl IntoView {
             view! {
                 <span class="user-menu">
                     <span data-testid="signed-in-user">{me.name} " · " {role}</span>
-                    <button type="button" class="small-button" on:click=sign_out data-testid="sign-out">"Sign out"</button>
+                    <button type="button" class="small-button" disabled=move || sign_out.pending().get() on:click=move |_| { sign_out.dispatch_local(()); } data-testid="sign-out">"Sign out"</button>
                 </span>
             }
         })

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use api_types::{AlertRule, Incident, Role, RuleKind, RuleSpec, WebhookFormat};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api;
 use crate::components::{ColumnHeads, readable_time};
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
 use crate::session;
@@ -34,7 +34,7 @@ pub(crate) fn AlertsPage() -> impl IntoView {
         <div class="title-row"><h1>"Alerts"</h1></div>
         <section class="card">
             <h2>"Incidents"</h2>
-            {move || incidents.error().map(|m| view! { <p class="error">{m}</p> })}
+            {move || incidents.error().map(|error| view! { <Failure error /> })}
             <Show when=move || list.with(Vec::is_empty)><p class="muted">"No incidents."</p></Show>
             <div class="table-scroll">
                 <table data-testid="incidents">
@@ -49,7 +49,7 @@ pub(crate) fn AlertsPage() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Rules"</h2>
-            {move || rules.error().map(|m| view! { <p class="error">{m}</p> })}
+            {move || rules.error().map(|error| view! { <Failure error /> })}
             <ul class="rules" data-testid="rules">
                 {move || rules.ok_map(Clone::clone).unwrap_or_default().into_iter().map(|r| view! { <RuleItem rule=r on_changed /> }).collect_view()}
             </ul>
@@ -74,24 +74,24 @@ fn IncidentRow(incident: Incident, on_changed: Callback<()>) -> impl IntoView {
         (None, Some(_)) => "open, acknowledged".to_owned(),
         (None, None) => "open".to_owned(),
     };
-    let act = move |silence: bool| {
-        spawn_local(async move {
-            let done = if silence {
-                api::silence_incident(id, 60).await
+    // `true`: silence for an hour; `false`: acknowledge.
+    let act = Action::new_local(move |&silence: &bool| async move {
+        let done = if silence {
+            api::silence_incident(id, 60).await
+        } else {
+            api::acknowledge_incident(id).await
+        };
+        match done {
+            Ok(_) => toaster.success(if silence {
+                "Silenced for an hour"
             } else {
-                api::acknowledge_incident(id).await
-            };
-            match done {
-                Ok(_) => toaster.success(if silence {
-                    "Silenced for an hour"
-                } else {
-                    "Acknowledged"
-                }),
-                Err(e) => toaster.failure(e.to_string()),
-            }
-            on_changed.run(());
-        });
-    };
+                "Acknowledged"
+            }),
+            Err(error) => toaster.refused("", &error),
+        }
+        on_changed.run(());
+    });
+    let busy = act.pending();
     let operator = session::may_somewhere(Role::Operator);
     let can_ack = operator && open && incident.acknowledged_at.is_none();
     let can_silence = operator && open;
@@ -108,8 +108,8 @@ fn IncidentRow(incident: Incident, on_changed: Callback<()>) -> impl IntoView {
                 {incident.restart_note.clone().map(|n| view! { <div class="muted small">{n}</div> })}
             </td>
             <td>
-                {can_ack.then(|| view! { <button type="button" data-testid="acknowledge" on:click=move |_| act(false)>"Acknowledge"</button> })}
-                {can_silence.then(|| view! { <button type="button" on:click=move |_| act(true)>"Silence 1 h"</button> })}
+                {can_ack.then(|| view! { <button type="button" data-testid="acknowledge" disabled=move || busy.get() on:click=move |_| { act.dispatch_local(false); }>"Acknowledge"</button> })}
+                {can_silence.then(|| view! { <button type="button" disabled=move || busy.get() on:click=move |_| { act.dispatch_local(true); }>"Silence 1 h"</button> })}
             </td>
         </tr>
     }
@@ -131,22 +131,20 @@ fn RuleItem(rule: AlertRule, on_changed: Callback<()>) -> impl IntoView {
         spec.threshold
             .map_or_else(String::new, |t| format!("threshold {t}")),
     );
-    let delete = move |_| {
-        spawn_local(async move {
-            match api::delete_rule(id).await {
-                Ok(()) => toaster.success("Rule deleted"),
-                Err(e) => toaster.failure(e.to_string()),
-            }
-            on_changed.run(());
-        });
-    };
+    let delete = Action::new_local(move |&(): &()| async move {
+        match api::delete_rule(id).await {
+            Ok(()) => toaster.success("Rule deleted"),
+            Err(error) => toaster.refused("", &error),
+        }
+        on_changed.run(());
+    });
     view! {
         <li data-testid="rule">
             <strong>{spec.name}</strong> " " <code>{spec.kind.as_str()}</code> " "
             <span class="muted small">{scope}{(spec.for_seconds > 0).then(|| format!(" · for {} s", spec.for_seconds))}
                 {spec.auto_restart.then(|| format!(" · auto-restart up to {}", spec.max_restarts))}
                 {spec.webhook_url.map(|u| format!(" · webhook {u}"))}</span>
-            {session::may(Role::Admin, None).then(|| view! { " " <button type="button" class="danger" on:click=delete>"Delete"</button> })}
+            {session::may(Role::Admin, None).then(|| view! { " " <button type="button" class="danger" disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch_local(()); }>"Delete"</button> })}
         </li>
     }
 }
@@ -178,6 +176,18 @@ pub(crate) fn NewRuleForm(
     let auto_restart = RwSignal::new(false);
     let text =
         |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty());
+    let create = Action::new_local(move |spec: &RuleSpec| {
+        let spec = spec.clone();
+        async move {
+            match api::create_rule(spec).await {
+                Ok(rule) => {
+                    toaster.success(format!("Rule “{}” created", rule.spec.name));
+                    on_created.run(());
+                }
+                Err(error) => toaster.refused("", &error),
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let spec = RuleSpec {
@@ -199,15 +209,7 @@ pub(crate) fn NewRuleForm(
             auto_restart: auto_restart.get_untracked(),
             max_restarts: 3,
         };
-        spawn_local(async move {
-            match api::create_rule(spec).await {
-                Ok(rule) => {
-                    toaster.success(format!("Rule “{}” created", rule.spec.name));
-                    on_created.run(());
-                }
-                Err(e) => toaster.failure(e.to_string()),
-            }
-        });
+        create.dispatch_local(spec);
     };
     let field = |label: &'static str, value: RwSignal<String>, testid: &'static str| {
         view! {
@@ -232,7 +234,7 @@ pub(crate) fn NewRuleForm(
             {field("Webhook URL ", webhook, "rule-webhook")}
             <label><input type="checkbox" prop:checked=move || slack.get() on:change=move |ev| slack.set(event_target_checked(&ev)) /> " Slack format"</label>
             <label><input type="checkbox" prop:checked=move || auto_restart.get() on:change=move |ev| auto_restart.set(event_target_checked(&ev)) /> " Restart failed tasks automatically"</label>
-            <button type="submit" data-testid="create-rule">"Create rule"</button>
+            <button type="submit" disabled=move || create.pending().get() data-testid="create-rule">"Create rule"</button>
         </form>
     }
 }

@@ -14,17 +14,18 @@ mod version;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use api_types::{Action, ConnectorDetail, ConnectorSummary};
+use api_types::{Action as ChangeAction, ConnectorDetail, ConnectorSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::dashboard::short_class;
 use crate::api::{self, query_string};
 use crate::clusters::ClusterList;
 use crate::components::{HealthBadge, HistoryList, StateBadge};
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
-use crate::pages::short_class;
 use crate::session;
 use actions::{ActionBar, Actions, PageAction};
 use dead_letters::DeadLettersCard;
@@ -79,8 +80,8 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         }
     };
     let tasks = Memo::new(move |_| detail.ok_map(|d| d.tasks.clone()));
-    let can_operate = session::may(Action::Pause.role(), Some(&cluster));
-    let can_edit = session::may(Action::Update.role(), Some(&cluster));
+    let can_operate = session::may(ChangeAction::Pause.role(), Some(&cluster));
+    let can_edit = session::may(ChangeAction::Update.role(), Some(&cluster));
     let busy = actions.busy();
     let edit_href = links::href(&links::edit_connector(&cluster, &name));
     let clone_href = links::href(&links::new_connector(&cluster, Some(&name)));
@@ -109,7 +110,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             })}
             <a href=spec_href class="button" download="" data-testid="download-spec" title="This connector as a spec file for connectors as code (secrets as ${env:...} references)">"Download spec"</a>
         </div>
-        {move || error.get().map(|message| view! { <p class="error" role="alert" data-testid="load-error">{message}</p> })}
+        {move || error.get().map(|error| view! { <Failure error testid="load-error" /> })}
         {move || summary.get().map(|s| view! { <SummaryFacts summary=s /> })}
         <Show when=move || summary.with(Option::is_some)>
             <ActionBar actions state name=action_name.clone() read_only=read_only() can_operate can_edit />
@@ -161,7 +162,7 @@ fn ConnectorHistory(cluster: String, name: String, on_rollback: Callback<()>) ->
     view! {
         <section class="card" data-testid="connector-history">
             <h2>"Changes"</h2>
-            {move || history.error().map(|m| view! { <p class="error">{m}</p> })}
+            {move || history.error().map(|error| view! { <Failure error /> })}
             <HistoryList events show_connector=false on_changed />
             <Show when=move || events.with(Vec::is_empty)>
                 <p class="muted">"No change recorded through Plugboard yet."</p>

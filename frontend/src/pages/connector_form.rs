@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 
 use api_types::NewConnector;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::api;
+use crate::api::{self, ApiError};
+use crate::failure::Failure;
 use crate::links;
 use crate::toasts::Toaster;
 use fields::SettingsForm;
@@ -34,28 +34,20 @@ pub(crate) fn NewConnectorPage() -> impl IntoView {
     let clone_of = query.with_untracked(|q| q.get("clone"));
     let plugin = query.with_untracked(|q| q.get("plugin"));
     let form = FormState::new(cluster.clone());
-    let load_error = RwSignal::new(None::<String>);
-    match (&clone_of, plugin) {
+    let load_error = match (&clone_of, plugin) {
         (Some(source), _) => {
-            let (cluster, source) = (cluster, source.clone());
-            spawn_local(async move {
-                match api::get_connector(cluster, source.clone()).await {
-                    Ok(detail) => {
-                        let mut config = detail.config;
-                        config.insert("name".into(), format!("{source}-copy"));
-                        form.config.try_set(config);
-                    }
-                    Err(message) => {
-                        load_error.try_set(Some(format!(
-                            "Could not read {source} to clone it: {message}"
-                        )));
-                    }
-                }
-            });
+            let copy_name = format!("{source}-copy");
+            Some(read_config(cluster, source.clone(), move |mut config| {
+                config.insert("name".into(), copy_name.clone());
+                form.config.try_set(config);
+            }))
         }
-        (None, Some(class)) => form.choose_plugin(class),
-        (None, None) => {}
-    }
+        (None, Some(class)) => {
+            form.choose_plugin(class);
+            None
+        }
+        (None, None) => None,
+    };
     let title = clone_of.map_or_else(
         || "New connector".to_owned(),
         |name| format!("Clone of {name}"),
@@ -64,7 +56,7 @@ pub(crate) fn NewConnectorPage() -> impl IntoView {
     let has_plugin = Memo::new(move |_| form.plugin().is_some());
     view! {
         <div class="title-row"><h1>{title}</h1></div>
-        {move || load_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || load_error.and_then(|e| e.get()).map(|error| view! { <Failure error /> })}
         {move || if has_plugin.get() {
             view! { <Editor form creating=true /> }.into_any()
         } else {
@@ -82,28 +74,34 @@ pub(crate) fn EditConnectorPage() -> impl IntoView {
         .get_untracked()
         .unwrap_or_default();
     let form = FormState::new(cluster.clone());
-    let load_error = RwSignal::new(None::<String>);
-    {
-        let (cluster, name) = (cluster.clone(), name.clone());
-        spawn_local(async move {
-            match api::get_connector(cluster, name).await {
-                Ok(detail) => form.load_original(detail.config),
-                Err(message) => {
-                    load_error.try_set(Some(message.to_string()));
-                }
-            }
-        });
-    }
+    let load_error = read_config(cluster.clone(), name.clone(), move |config| {
+        form.load_original(config);
+    });
     let back = links::href(&links::connector(&cluster, &name));
     let title = format!("Edit {name}");
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=back>{name}</A> " / edit"</nav>
         <div class="title-row"><h1>{title}</h1></div>
-        {move || load_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || load_error.get().map(|error| view! { <Failure error /> })}
         <Show when=move || form.original.with(Option::is_some)>
             <Editor form creating=false />
         </Show>
     }
+}
+
+/// Reads a connector's config once and hands it to `apply`; gives back why the read failed.
+fn read_config(
+    cluster: String,
+    name: String,
+    apply: impl Fn(BTreeMap<String, String>) + 'static,
+) -> Signal<Option<ApiError>, LocalStorage> {
+    let read = LocalResource::new(move || api::get_connector(cluster.clone(), name.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(detail)) = read.get() {
+            untrack(|| apply(detail.config));
+        }
+    });
+    Signal::derive_local(move || read.get().and_then(Result::err))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -118,12 +116,16 @@ enum Tab {
 fn Editor(form: FormState, creating: bool) -> impl IntoView {
     let tab = RwSignal::new(Tab::Form);
     let toaster = expect_context::<Toaster>();
-    let navigate = use_navigate();
+    let create = creation(form, toaster, use_navigate());
     let submit = move |_| {
-        let navigate = navigate.clone();
         form.check_then(move || {
             if creating {
-                create(form, toaster, navigate);
+                let config = form.config.get_untracked();
+                create.dispatch_local(NewConnector {
+                    name: config.get("name").cloned().unwrap_or_default(),
+                    config,
+                    initial_state: None,
+                });
             } else {
                 tab.set(Tab::Review);
             }
@@ -148,7 +150,7 @@ fn Editor(form: FormState, creating: bool) -> impl IntoView {
         }}
         <Show when=move || tab.get() != Tab::Review>
             <div class="button-row submit-row">
-                <button class="primary" disabled=move || form.busy.get() on:click=submit.clone() data-testid="submit">
+                <button class="primary" disabled=move || form.validating.get() || create.pending().get() on:click=submit data-testid="submit">
                     {if creating { "Create connector" } else { "Review changes" }}
                 </button>
                 {move || form.problem_summary().map(|text| view! { <span class="error" role="alert" data-testid="form-errors">{text}</span> })}
@@ -157,33 +159,26 @@ fn Editor(form: FormState, creating: bool) -> impl IntoView {
     }
 }
 
-/// Creates the connector from the checked config and opens its page.
-fn create(
+/// Creates a connector from the checked config and opens its page.
+fn creation(
     form: FormState,
     toaster: Toaster,
-    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-) {
-    let config: BTreeMap<String, String> = form.config.get_untracked();
-    let name = config.get("name").cloned().unwrap_or_default();
-    let cluster = form.cluster.get_value();
-    form.busy.set(true);
-    spawn_local(async move {
-        let new = NewConnector {
-            name: name.clone(),
-            config,
-            initial_state: None,
-        };
-        let result = api::create_connector(&cluster, &new, form.reason_header()).await;
-        form.busy.try_set(false);
-        match result {
-            Ok(_) => {
-                toaster.success(format!("Created {name}"));
-                navigate(&links::connector(&cluster, &name), Default::default());
-            }
-            Err(message) => {
-                form.submit_error.try_set(Some(message.to_string()));
-                toaster.failure(format!("Could not create {name}: {message}"));
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
+) -> Action<NewConnector, ()> {
+    Action::new_local(move |new: &NewConnector| {
+        let (new, cluster, navigate) = (new.clone(), form.cluster.get_value(), navigate.clone());
+        async move {
+            let name = new.name.clone();
+            match api::create_connector(&cluster, &new, form.reason_header()).await {
+                Ok(_) => {
+                    toaster.success(format!("Created {name}"));
+                    navigate(&links::connector(&cluster, &name), Default::default());
+                }
+                Err(error) => {
+                    form.submit_error.try_set(Some(error.to_string()));
+                    toaster.refused(&format!("Could not create {name}"), &error);
+                }
             }
         }
-    });
+    })
 }

@@ -8,7 +8,7 @@ mod table;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
-use api_types::{Action, ConnectorList, ConnectorSummary, Health};
+use api_types::{Action as ChangeAction, ConnectorList, ConnectorSummary, Health};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -16,6 +16,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::{ClusterCard, health_label};
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
 use crate::session;
@@ -57,13 +58,13 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         })
     };
     let show_cluster = cluster.get_untracked().is_none();
-    let selectable = session::may_somewhere(Action::Pause.role());
+    let selectable = session::may_somewhere(ChangeAction::Pause.role());
     let new_href = move || links::new_connector(&cluster.get().unwrap_or_else(first_cluster), None);
     view! {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
         <div class="title-row">
             <h1>"Connectors"</h1>
-            {session::may_somewhere(Action::Create.role()).then(|| view! {
+            {session::may_somewhere(ChangeAction::Create.role()).then(|| view! {
                 <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
             })}
             {move || cluster.get().map(|id| view! {
@@ -73,7 +74,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         </div>
         {move || match list.value.get() {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
+            Some(Err(error)) => view! { <Failure error /> }.into_any(),
             Some(Ok(list)) => view! { <Unreachable list /> }.into_any(),
         }}
         <HealthCounts all filters />

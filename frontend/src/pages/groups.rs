@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::{ColumnHeads, KafkaFreshness, SearchBox, duration_text};
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
 
@@ -24,7 +25,7 @@ pub(crate) fn GroupsPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     view! {
         <div class="title-row"><h1>"Consumer groups"</h1><span class="muted">{move || cluster.get()}</span></div>
-        {move || groups.error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || groups.error().map(|error| view! { <Failure error /> })}
         {move || answer.get().map(|a| view! { <KafkaFreshness status=a.status /> })}
         <div class="filter-bar">
             <SearchBox label="Search groups" value=search />

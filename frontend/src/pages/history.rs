@@ -1,12 +1,12 @@
 //! The change history of every cluster: filters (cluster, connector, actor, action, outcome,
 //! time range), pages of events newest first, and an export of the matching events.
 
-use api_types::{Action, HistoryEvent, Outcome};
+use api_types::{Action as ChangeAction, HistoryEvent, Outcome};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, history_export_url, query_string};
+use crate::api::{self, ApiError, history_export_url, query_string};
 use crate::components::HistoryList;
+use crate::failure::Failure;
 
 #[derive(Clone, Copy)]
 struct HistoryFilters {
@@ -48,13 +48,16 @@ pub(crate) fn HistoryPage() -> impl IntoView {
     };
     let events = RwSignal::new(Vec::<HistoryEvent>::new());
     let next_before = RwSignal::new(None::<i64>);
-    let error = RwSignal::new(None::<String>);
-    let load = move |before: Option<i64>| {
-        let mut query = filters.query();
+    let error = RwSignal::new(None::<ApiError>);
+    // The filters' query and `None`: the newest page, in place of what is shown; `Some(id)`:
+    // the page older than event `id`, added below it.
+    let loading = Action::new_local(move |(query, before): &(String, Option<i64>)| {
+        let before = *before;
+        let mut query = query.clone();
         if let Some(id) = before {
             query.push_str(&format!("&before={id}"));
         }
-        spawn_local(async move {
+        async move {
             match api::list_history(query).await {
                 Ok(page) => {
                     events.try_update(|list| {
@@ -66,11 +69,14 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                     next_before.try_set(page.next_before);
                     error.try_set(None);
                 }
-                Err(message) => {
-                    error.try_set(Some(message.to_string()));
+                Err(failure) => {
+                    error.try_set(Some(failure));
                 }
             }
-        });
+        }
+    });
+    let load = move |before: Option<i64>| {
+        loading.dispatch_local((filters.query(), before));
     };
     Effect::new(move |_| load(None));
     let text = |signal: RwSignal<String>, label: &'static str| {
@@ -97,7 +103,7 @@ pub(crate) fn HistoryPage() -> impl IntoView {
             {text(filters.actor, "Actor")}
             <select aria-label="Action" on:change=move |ev| filters.action.set(event_target_value(&ev))>
                 <option value="">"Any action"</option>
-                {Action::ALL.map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
+                {ChangeAction::ALL.map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> }).collect_view()}
             </select>
             <select aria-label="Outcome" on:change=move |ev| filters.outcome.set(event_target_value(&ev))>
                 <option value="">"Any outcome"</option>
@@ -106,11 +112,11 @@ pub(crate) fn HistoryPage() -> impl IntoView {
             {when(filters.since, "From (UTC)")}
             {when(filters.until, "to")}
         </div>
-        {move || error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || error.get().map(|error| view! { <Failure error /> })}
         <HistoryList events=events.into() show_connector=true on_changed=Callback::new(move |_| load(None)) />
         <Show when=move || events.with(Vec::is_empty) && error.with(Option::is_none)>
             <p class="card empty">"No change matches these filters."</p>
         </Show>
-        {move || next_before.get().map(|id| view! { <button on:click=move |_| load(Some(id))>"Older changes"</button> })}
+        {move || next_before.get().map(|id| view! { <button disabled=move || loading.pending().get() on:click=move |_| load(Some(id))>"Older changes"</button> })}
     }
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::failure::failures;
 use crate::session;
 use crate::toasts::Toaster;
 
@@ -72,11 +73,11 @@ pub(crate) fn LoggersPage() -> impl IntoView {
         <section class="card">
             <h2>{move || looked_up.get().map_or_else(|| "Loggers each worker lists".to_owned(), |l| format!("{l} on each worker"))}</h2>
             <button on:click=move |_| levels.refetch()>"Refresh"</button>
-            {move || match levels.get() {
-                None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
-                Some(Ok(workers)) => view! { <LevelsTable workers /> }.into_any(),
-            }}
+            <ErrorBoundary fallback=failures>
+                <Transition fallback=|| view! { <p class="muted">"Asking the workers…"</p> }>
+                    {move || Suspend::new(async move { levels.await.map(|workers| view! { <LevelsTable workers /> }) })}
+                </Transition>
+            </ErrorBoundary>
         </section>
     }
 }

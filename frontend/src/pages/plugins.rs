@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::failure::failures;
 use crate::links;
 
 /// Connect's plugin types in the order the page lists them, with a heading each.
@@ -33,25 +34,43 @@ pub(crate) fn PluginsPage() -> impl IntoView {
             <input type="search" placeholder="Search by class" aria-label="Search plugins"
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
         </div>
-        {move || match plugins.get() {
-            None => view! { <p class="muted">"Asking Connect…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
-            Some(Ok(workers)) => {
-                let needle = search.get().to_lowercase();
-                let list: Vec<InstalledPlugin> = plugins_by_version(&workers)
-                    .into_iter()
-                    .filter(|p| p.plugin.class.to_lowercase().contains(&needle))
-                    .collect();
-                let answering: Vec<String> = workers.iter().filter(|w| w.plugins.is_some()).map(|w| w.worker.clone()).collect();
-                view! {
-                    <UnansweredWorkers workers=workers />
-                    {KINDS.iter().map(|(kind, heading)| {
-                        let of_kind: Vec<InstalledPlugin> = list.iter().filter(|p| p.plugin.kind == *kind).cloned().collect();
-                        view! { <PluginGroup heading kind cluster=cluster.get() plugins=of_kind answering=answering.clone() /> }
-                    }).collect_view()}
-                }.into_any()
-            }
-        }}
+        <ErrorBoundary fallback=failures>
+            <Transition fallback=|| view! { <p class="muted">"Asking Connect…"</p> }>
+                {move || Suspend::new(async move {
+                    plugins.await.map(|workers| view! { <PluginsFound workers cluster search /> })
+                })}
+            </Transition>
+        </ErrorBoundary>
+    }
+}
+
+/// The plugins the workers listed, grouped by kind, those matching the search.
+#[component]
+fn PluginsFound(
+    workers: Vec<WorkerPlugins>,
+    cluster: Memo<String>,
+    search: RwSignal<String>,
+) -> impl IntoView {
+    let installed = plugins_by_version(&workers);
+    let answering: Vec<String> = workers
+        .iter()
+        .filter(|w| w.plugins.is_some())
+        .map(|w| w.worker.clone())
+        .collect();
+    let groups = move || {
+        let needle = search.get().to_lowercase();
+        let list: Vec<&InstalledPlugin> = installed
+            .iter()
+            .filter(|p| p.plugin.class.to_lowercase().contains(&needle))
+            .collect();
+        KINDS.iter().map(|(kind, heading)| {
+            let of_kind: Vec<InstalledPlugin> = list.iter().filter(|p| p.plugin.kind == *kind).map(|p| (*p).clone()).collect();
+            view! { <PluginGroup heading kind cluster=cluster.get() plugins=of_kind answering=answering.clone() /> }
+        }).collect_view()
+    };
+    view! {
+        <UnansweredWorkers workers />
+        {groups}
     }
 }
 

@@ -4,12 +4,12 @@
 
 use api_types::{KafkaRecord, Payload, RecordPage};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{self, ApiResult, query_string};
+use crate::api::{self, query_string};
 use crate::components::readable_ms;
+use crate::failure::Failure;
 use crate::links;
 
 /// How keys, values and headers are shown.
@@ -39,34 +39,28 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
     let since = RwSignal::new(String::new());
     let limit = RwSignal::new("50".to_owned());
     let shown = RwSignal::new(Shown::Text);
-    let page: RwSignal<Option<ApiResult<RecordPage>>, LocalStorage> = RwSignal::new_local(None);
-    let busy = RwSignal::new(false);
-    let read = {
+    let reading = {
         let (cluster, topic) = (cluster.clone(), topic.clone());
-        move || {
-            let mut pairs = vec![
-                ("partition", partition.get_untracked()),
-                ("limit", limit.get_untracked()),
-            ];
-            match from.get_untracked().as_str() {
-                "offset" => pairs.push(("offset", offset.get_untracked())),
-                "time" => pairs.push((
-                    "since_ms",
-                    since_ms(&since.get_untracked()).unwrap_or_default(),
-                )),
-                _ => {}
-            }
-            let query = query_string(&pairs);
-            let (cluster, topic) = (cluster.clone(), topic.clone());
-            busy.set(true);
-            spawn_local(async move {
-                let answer = api::read_records(cluster, topic, query).await;
-                page.set(Some(answer));
-                busy.try_set(false);
-            });
-        }
+        Action::new_local(move |query: &String| {
+            api::read_records(cluster.clone(), topic.clone(), query.clone())
+        })
     };
-    let read_now = read;
+    let (page, busy) = (reading.value(), reading.pending());
+    let read = move || {
+        let mut pairs = vec![
+            ("partition", partition.get_untracked()),
+            ("limit", limit.get_untracked()),
+        ];
+        match from.get_untracked().as_str() {
+            "offset" => pairs.push(("offset", offset.get_untracked())),
+            "time" => pairs.push((
+                "since_ms",
+                since_ms(&since.get_untracked()).unwrap_or_default(),
+            )),
+            _ => {}
+        }
+        reading.dispatch_local(query_string(&pairs));
+    };
     let breadcrumb = links::cluster_page(&cluster, "topics");
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -74,7 +68,7 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
         </nav>
         <h1>"Records of " <code>{topic}</code></h1>
         <p class="muted small">"Reading record contents is recorded in the history. Reads stop at the limit, at 8 MiB or at the Kafka timeout, whichever comes first."</p>
-        <form class="filters" on:submit=move |ev| { ev.prevent_default(); read_now(); }>
+        <form class="filters" on:submit=move |ev| { ev.prevent_default(); read(); }>
             <label>"Partition" <input type="number" min="0" placeholder="all" prop:value=move || partition.get() on:input=move |ev| partition.set(event_target_value(&ev)) data-testid="records-partition" /></label>
             <label>"From" <select on:change=move |ev| from.set(event_target_value(&ev)) data-testid="records-from">
                 <option value="newest" selected=true>"the newest"</option>
@@ -96,7 +90,7 @@ fn RecordBrowser(cluster: String, topic: String) -> impl IntoView {
             <button class="primary" type="submit" disabled=move || busy.get() data-testid="records-read">"Read"</button>
         </form>
         {move || page.get().map(|answer| match answer {
-            Err(message) => view! { <p class="error" role="alert" data-testid="records-error">{message.to_string()}</p> }.into_any(),
+            Err(error) => view! { <Failure error testid="records-error" /> }.into_any(),
             Ok(page) => view! { <RecordTable page shown=shown.into() /> }.into_any(),
         })}
     }

@@ -11,19 +11,21 @@ use crate::session::SignedIn;
 pub(crate) fn SignInPage() -> impl IntoView {
     let SignedIn(signed_in) = expect_context();
     let (name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sign_in = Action::new_local(move |(name, password): &(String, String)| {
+        let (name, password) = (name.clone(), password.clone());
+        async move {
+            let answer = api::login(name, password).await;
+            if let Ok(me) = &answer {
+                signed_in.set(Some(me.clone()));
+            }
+            answer
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::login(name.get_untracked(), password.get_untracked()).await {
-                Ok(me) => signed_in.set(Some(me)),
-                Err(message) => error.set(Some(message.to_string())),
-            }
-            busy.set(false);
-        });
+        sign_in.dispatch_local((name.get_untracked(), password.get_untracked()));
     };
+    let error = move || sign_in.value().get().and_then(Result::err);
     view! {
         <main class="page sign-in">
             <h1>"Plugboard"</h1>
@@ -31,8 +33,8 @@ pub(crate) fn SignInPage() -> impl IntoView {
                 <h2>"Sign in"</h2>
                 <label>"User" <input name="user" autocomplete="username" required bind:value=name data-testid="sign-in-user" /></label>
                 <label>"Password" <input name="password" type="password" autocomplete="current-password" required bind:value=password data-testid="sign-in-password" /></label>
-                {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="sign-in-error">{m}</p> })}
-                <button class="primary" type="submit" disabled=move || busy.get() data-testid="sign-in-button">"Sign in"</button>
+                {move || error().map(|m| view! { <p class="error" role="alert" data-testid="sign-in-error">{m.to_string()}</p> })}
+                <button class="primary" type="submit" disabled=move || sign_in.pending().get() data-testid="sign-in-button">"Sign in"</button>
             </form>
         </main>
     }

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::{ColumnHeads, KafkaFreshness, PartitionTable, SearchBox};
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
 
@@ -26,7 +27,7 @@ pub(crate) fn TopicsPage() -> impl IntoView {
     let answer: Memo<Option<KafkaTopics>> = Memo::new(move |_| topics.ok_map(Clone::clone));
     view! {
         <div class="title-row"><h1>"Topics and brokers"</h1><span class="muted">{move || cluster.get()}</span></div>
-        {move || topics.error().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        {move || topics.error().map(|error| view! { <Failure error /> })}
         {move || answer.get().map(|a| view! {
             <KafkaFreshness status=a.status.clone() />
             <section class="card">
@@ -107,7 +108,7 @@ fn TopicRow(cluster: String, topic: TopicSummary) -> impl IntoView {
         {move || partitions.get().flatten().map(|answer| view! {
             <tr><td colspan="9">{match answer {
                 Ok(detail) => view! { <PartitionTable partitions=detail.partitions /> }.into_any(),
-                Err(m) => view! { <p class="error">{m.to_string()}</p> }.into_any(),
+                Err(error) => view! { <Failure error /> }.into_any(),
             }}</td></tr>
         })}
     }

@@ -120,17 +120,16 @@ impl Actions {
             async move {
                 let (_, done) = action.words();
                 let result = action.perform(&cluster, &name).await;
-                let outcome = match result {
-                    Err(message) => Err(format!("{name}: {message}")),
-                    Ok(()) if action == DELETE => Ok(format!("{done} {name}")),
+                let deleted = action == DELETE && result.is_ok();
+                match result {
+                    Err(error) => toaster.refused(&name, &error),
+                    Ok(()) if deleted => toaster.success(format!("{done} {name}")),
                     Ok(()) => {
                         let state = settled_state(&cluster, &name, action.target_state()).await;
                         let state = state.map(|s| format!(", now {s}")).unwrap_or_default();
-                        Ok(format!("{done} {name}{state}"))
+                        toaster.success(format!("{done} {name}{state}"));
                     }
-                };
-                let deleted = action == DELETE && outcome.is_ok();
-                toaster.outcome(outcome);
+                }
                 if deleted {
                     (go_to.get_value())(&links::dashboard(Some(&cluster)));
                 } else {

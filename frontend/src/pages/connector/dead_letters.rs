@@ -5,13 +5,15 @@
 
 use std::time::Duration;
 
-use api_types::{Action, DeadLetters, DlqSummary, ErrorGroup, ReplayReport, ReplayRequest};
+use api_types::{
+    Action as ChangeAction, DeadLetters, DlqSummary, ErrorGroup, ReplayReport, ReplayRequest,
+};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{self, ApiResult};
+use crate::api;
 use crate::components::readable_ms;
+use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
 use crate::session;
@@ -29,7 +31,7 @@ pub(crate) fn DeadLettersCard(cluster: String, name: String) -> impl IntoView {
             move |()| api::dead_letters(cluster.clone(), name.clone()),
         )
     };
-    let can_replay = session::may(Action::Replay.role(), Some(&cluster));
+    let can_replay = session::may(ChangeAction::Replay.role(), Some(&cluster));
     move || {
         let DeadLetters {
             tolerates_errors,
@@ -154,44 +156,17 @@ fn ReplayPanel(
 ) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let target = RwSignal::new(String::new());
-    let checked: RwSignal<Option<ApiResult<ReplayReport>>, LocalStorage> =
-        RwSignal::new_local(None);
-    let busy = RwSignal::new(false);
-    let request = {
-        let key = group.key.clone();
-        move |dry_run: bool| {
-            // The topics the dry run showed, taken from the headers, are the ones confirmed.
-            let confirmed_targets = match checked.get_untracked() {
-                Some(Ok(report)) if !dry_run && report.from_headers => {
-                    report.targets.keys().cloned().collect()
-                }
-                _ => Vec::new(),
-            };
-            ReplayRequest {
-                records: Vec::new(),
-                group: Some(key.clone()),
-                target: Some(target.get_untracked()).filter(|t| !t.trim().is_empty()),
-                dry_run,
-                confirmed_targets,
-            }
-        }
+    // The same call twice: a dry run whose report is shown, then the replay itself.
+    let dry_run = {
+        let (cluster, name) = (cluster.clone(), name.clone());
+        Action::new_local(move |asked: &ReplayRequest| {
+            let (cluster, name, asked) = (cluster.clone(), name.clone(), asked.clone());
+            async move { api::replay_dead_letters(&cluster, &name, &asked).await }
+        })
     };
-    let check = {
-        let (cluster, name, request) = (cluster.clone(), name.clone(), request.clone());
-        move || {
-            let (cluster, name, asked) = (cluster.clone(), name.clone(), request(true));
-            spawn_local(async move {
-                checked.set(Some(
-                    api::replay_dead_letters(&cluster, &name, &asked).await,
-                ));
-            });
-        }
-    };
-    check();
-    let confirm = move |_| {
-        let (cluster, name, asked) = (cluster.clone(), name.clone(), request(false));
-        busy.set(true);
-        spawn_local(async move {
+    let replay = Action::new_local(move |asked: &ReplayRequest| {
+        let (cluster, name, asked) = (cluster.clone(), name.clone(), asked.clone());
+        async move {
             match api::replay_dead_letters(&cluster, &name, &asked).await {
                 Ok(report) if report.failed == 0 => {
                     toaster.success(format!("Replayed {} records", report.produced));
@@ -202,21 +177,46 @@ fn ReplayPanel(
                     "{} records replayed, {} failed",
                     report.produced, report.failed
                 )),
-                Err(message) => toaster.failure(format!("Replay refused: {message}")),
+                Err(error) => toaster.refused("Replay refused", &error),
             }
-            busy.try_set(false);
-        });
+        }
+    });
+    let (checked, busy) = (dry_run.value(), replay.pending());
+    let request = {
+        let key = StoredValue::new(group.key.clone());
+        move |dry_run: bool| {
+            // The topics the dry run showed, taken from the headers, are the ones confirmed.
+            let confirmed_targets = match checked.get_untracked() {
+                Some(Ok(report)) if !dry_run && report.from_headers => {
+                    report.targets.keys().cloned().collect()
+                }
+                _ => Vec::new(),
+            };
+            ReplayRequest {
+                records: Vec::new(),
+                group: Some(key.get_value()),
+                target: Some(target.get_untracked()).filter(|t| !t.trim().is_empty()),
+                dry_run,
+                confirmed_targets,
+            }
+        }
     };
-    let recheck = check;
+    let check = move || {
+        dry_run.dispatch_local(request(true));
+    };
+    check();
+    let confirm = move |_| {
+        replay.dispatch_local(request(false));
+    };
     view! {
         <div class="panel" data-testid="replay-panel">
             <h3>"Replay " {group.count} " dead letters of this cause"</h3>
             <label>"To topic (leave empty for the topic each came from)"
-                <input type="text" prop:value=move || target.get() on:input=move |ev| target.set(event_target_value(&ev)) on:change=move |_| recheck() data-testid="replay-target" />
+                <input type="text" prop:value=move || target.get() on:input=move |ev| target.set(event_target_value(&ev)) on:change=move |_| check() data-testid="replay-target" />
             </label>
             {move || checked.get().map(|answer| match answer {
                 Ok(report) => view! { <DryRun report /> }.into_any(),
-                Err(message) => view! { <p class="error" data-testid="replay-refused">{message.to_string()}</p> }.into_any(),
+                Err(error) => view! { <Failure error testid="replay-refused" /> }.into_any(),
             })}
             <p class="muted small">"Replay is at least once: each record is produced again with its key, value and own headers (Connect's error headers left out). A replay repeated, or one that fails part-way, can produce a record twice. Fix the cause first, or they come back here."</p>
             <div class="button-row">

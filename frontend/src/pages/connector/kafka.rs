@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use super::REFRESH_EVERY;
 use crate::api;
 use crate::components::{KafkaFreshness, LagChart, PartitionTable, duration_text};
+use crate::failure::Failure;
 use crate::live::live;
-use crate::pages::NewRuleForm;
+use crate::pages::alerts::NewRuleForm;
 use crate::session;
 
 #[component]
@@ -27,7 +28,7 @@ pub(crate) fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
         Memo::new(move |_| answer.with(|a| a.as_ref().and_then(|k| k.group_name.clone())));
     let rule_preset = (RuleKind::LagAbove, cluster.clone(), name);
     view! {
-        {move || kafka.error().map(|m| view! { <section class="card"><h2>"Kafka"</h2><p class="muted" data-testid="kafka-error">{m}</p></section> })}
+        {move || kafka.error().map(|error| view! { <section class="card"><h2>"Kafka"</h2><Failure error quiet=true testid="kafka-error" /></section> })}
         {move || answer.get().map(|k| view! {
             <section class="card" data-testid="lag-panel">
                 <h2>"Consumer lag"</h2>
@@ -102,7 +103,7 @@ fn LagHistory(cluster: String, group: String) -> impl IntoView {
                     }).collect_view()}
                 </div>
             </div>
-            {move || points.error().map(|m| view! { <p class="error">{m}</p> })}
+            {move || points.error().map(|error| view! { <Failure error /> })}
             {move || points.ok_map(Clone::clone).map(|p| view! { <LagChart points=p span_ms=range.get_untracked().millis() /> })}
         </section>
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, PluginInfo};
+use crate::failure::failures;
 
 #[component]
 pub(crate) fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl IntoView {
@@ -31,17 +32,16 @@ pub(crate) fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl I
             <h2>"Pick a connector plugin"</h2>
             <input type="search" placeholder="Search plugins" aria-label="Search plugins" data-testid="plugin-search"
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) />
-            {move || match plugins.get() {
-                None => view! { <p class="muted">"Asking Connect for its plugins…"</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="error" role="alert">{message.to_string()}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            <ErrorBoundary fallback=failures>
+                <Transition fallback=|| view! { <p class="muted">"Asking Connect for its plugins…"</p> }>
+                    {move || Suspend::new(async move { plugins.await.map(|list| move || view! {
                     <ul class="plugin-list">
                         {matching(&list).into_iter().map(|(plugin, versions)| {
                             let class = plugin.class.clone();
                             view! {
                                 <li>
                                     <button class="plugin" data-testid="plugin" data-class=plugin.class on:click=move |_| on_pick.run(class.clone())>
-                                        <strong>{crate::pages::short_class(&plugin.class).to_owned()}</strong>
+                                        <strong>{crate::pages::dashboard::short_class(&plugin.class).to_owned()}</strong>
                                         <span class="badge info">{plugin.kind.clone()}</span>
                                         <span class="muted small">{versions.join(", ")}</span>
                                         <code class="muted small">{plugin.class.clone()}</code>
@@ -50,8 +50,9 @@ pub(crate) fn PluginPicker(cluster: String, on_pick: Callback<String>) -> impl I
                             }
                         }).collect_view()}
                     </ul>
-                }.into_any(),
-            }}
+                    }) })}
+                </Transition>
+            </ErrorBoundary>
         </section>
     }
 }

@@ -2,9 +2,10 @@
 //! explicit choice to restart after saving, and for a connector managed as code, the warning
 //! that the next apply reverts the edit (to be confirmed) or that a strict cluster refuses it.
 
+use std::collections::BTreeMap;
+
 use api_types::{ConfigChange, DriftStatus, RestartScope};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use super::state::FormState;
@@ -30,13 +31,12 @@ pub(crate) fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
         Some(_) => !acknowledged.get(),
         None => false,
     };
-    let apply = move |_| {
-        let config = form.config.get_untracked();
+    let saving = Action::new_local(move |config: &BTreeMap<String, String>| {
+        let config = config.clone();
         let cluster = form.cluster.get_value();
         let name = config.get("name").cloned().unwrap_or_default();
         let navigate = navigate.clone();
-        form.busy.set(true);
-        spawn_local(async move {
+        async move {
             let mut result = api::replace_config(&cluster, &name, &config, form.reason_header())
                 .await
                 .map(drop);
@@ -52,7 +52,6 @@ pub(crate) fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
                         ApiError::Unreadable(format!("saved, but the restart failed: {e}"))
                     });
             }
-            form.busy.try_set(false);
             match result {
                 Ok(()) => {
                     let then = if restarted {
@@ -63,9 +62,12 @@ pub(crate) fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
                     toaster.success(format!("Saved the config of {name}{then}"));
                     navigate(&links::connector(&cluster, &name), Default::default());
                 }
-                Err(message) => toaster.failure(format!("{name}: {message}")),
+                Err(error) => toaster.refused(&name, &error),
             }
-        });
+        }
+    });
+    let apply = move |_| {
+        saving.dispatch_local(form.config.get_untracked());
     };
     view! {
         <section class="card" data-testid="review">
@@ -85,7 +87,7 @@ pub(crate) fn Review(form: FormState, on_back: Callback<()>) -> impl IntoView {
             </label>
             {move || managed.get().map(|m| view! { <ManagedWarning managed=m acknowledged /> })}
             <div class="button-row">
-                <button class="primary" disabled=move || form.busy.get() || nothing_changed || held_back() on:click=apply data-testid="apply">"Apply"</button>
+                <button class="primary" disabled=move || saving.pending().get() || nothing_changed || held_back() on:click=apply data-testid="apply">"Apply"</button>
                 <button on:click=move |_| on_back.run(())>"Back to editing"</button>
             </div>
         </section>

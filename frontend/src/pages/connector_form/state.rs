@@ -24,7 +24,8 @@ pub(crate) struct FormState {
     /// Settings the user changed: their errors show at once; others wait for a submit.
     pub touched: RwSignal<HashSet<String>>,
     pub submitted: RwSignal<bool>,
-    pub busy: RwSignal<bool>,
+    /// A submit's validation is in flight.
+    pub validating: RwSignal<bool>,
     /// Why validate or the create/update call failed as a whole.
     pub submit_error: RwSignal<Option<String>>,
     /// Optional reason, recorded in the history with the change.
@@ -41,7 +42,7 @@ impl FormState {
             validation: RwSignal::new(None),
             touched: RwSignal::new(HashSet::new()),
             submitted: RwSignal::new(false),
-            busy: RwSignal::new(false),
+            validating: RwSignal::new(false),
             submit_error: RwSignal::new(None),
             reason: RwSignal::new(String::new()),
             generation: StoredValue::new(0),
@@ -125,10 +126,10 @@ impl FormState {
     /// Validates, shows every error, and calls `on_valid` only when there is none.
     pub(crate) fn check_then(&self, on_valid: impl FnOnce() + 'static) {
         self.submitted.set(true);
-        let busy = self.busy;
-        busy.set(true);
+        let validating = self.validating;
+        validating.set(true);
         self.validate(move |ok| {
-            busy.try_set(false);
+            validating.try_set(false);
             if ok {
                 on_valid();
             }

@@ -32,7 +32,7 @@ pub(crate) fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoV
             let action = request.action;
             let result = api::run_bulk_action(&request).await;
             let (done, _) = words(action);
-            toaster.outcome(result.as_ref().map_err(ToString::to_string).map(|list| {
+            toaster.outcome(result.clone().map(|list| {
                 let ok = list.iter().filter(|o| o.ok).count();
                 format!("{done} {ok} of {} connectors", list.len())
             }));
