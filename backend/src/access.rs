@@ -11,7 +11,6 @@ pub mod passwords;
 pub mod policy;
 pub mod sessions;
 pub mod tokens;
-pub mod user_command;
 pub mod users;
 
 use std::sync::Arc;

@@ -21,12 +21,12 @@ use std::time::Duration;
 use api_types::{AlertRule, ConnectorSummary};
 
 use crate::clock::now_ms;
-use crate::connect::Freshness;
 use crate::kafka::KafkaView;
 use crate::state::AppState;
 use evaluate::{ClusterData, MAX_SAMPLES};
 use incidents::{Finding, Held};
 use notify::Event;
+use plugboard_connect::Freshness;
 use trend::Sample;
 
 /// Recent samples of each group, by (cluster, group), and the snapshot they were taken from.

@@ -1,12 +1,12 @@
-//! What the server gives its Connect clients ([`crate::connect::ClientContext`]): the id of
+//! What the server gives its Connect clients ([`plugboard_connect::ClientContext`]): the id of
 //! the request being served, a memory for the secrets they meet (scrubbed from everything that
 //! leaves Plugboard, see [`crate::secrets`]), and the histogram of their calls' durations.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use crate::connect::ClientContext;
 use crate::metrics::{Histograms, label};
+use plugboard_connect::ClientContext;
 
 /// The server's side of its Connect clients.
 pub(crate) struct ServerContext {

@@ -5,6 +5,7 @@
 
 mod access;
 mod file;
+mod flags;
 pub mod references;
 
 use std::collections::BTreeMap;
@@ -14,10 +15,10 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::cli::Cli;
-pub use crate::connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
 pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
 pub use file::{ClusterFile, ConfigFile, InternalTopicsFile};
+pub use flags::ServerFlags;
+pub use plugboard_connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
 pub use references::resolve;
 
 /// The validated configuration the server runs with.
@@ -90,22 +91,22 @@ pub const FLAG_CLUSTER_ID: &str = "default";
 
 impl Settings {
     /// Merges flags, environment and the optional file, and validates the result.
-    pub fn load(cli: Cli) -> anyhow::Result<Self> {
-        let file = match &cli.config {
+    pub fn load(flags: ServerFlags) -> anyhow::Result<Self> {
+        let file = match &flags.config {
             Some(path) => ConfigFile::read(path)?,
             None => ConfigFile::default(),
         };
-        Self::merge(cli, file)
+        Self::merge(flags, file)
     }
 
-    pub(crate) fn merge(cli: Cli, file: ConfigFile) -> anyhow::Result<Self> {
+    pub(crate) fn merge(flags: ServerFlags, file: ConfigFile) -> anyhow::Result<Self> {
         let mut cluster_files = file.clusters;
-        if !cli.connect_url.is_empty() {
+        if !flags.connect_url.is_empty() {
             cluster_files.push(ClusterFile {
                 id: FLAG_CLUSTER_ID.into(),
                 name: None,
-                urls: cli.connect_url,
-                bootstrap_servers: cli.bootstrap_servers,
+                urls: flags.connect_url,
+                bootstrap_servers: flags.bootstrap_servers,
                 read_only: false,
                 auth: None,
                 tls: None,
@@ -113,18 +114,18 @@ impl Settings {
                 sink_group_pattern: None,
                 internal_topics: InternalTopicsFile::default(),
             });
-        } else if cli.bootstrap_servers.is_some() {
+        } else if flags.bootstrap_servers.is_some() {
             bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
         }
         let clusters = validate_clusters(cluster_files)?;
-        let timeout_ms = cli
+        let timeout_ms = flags
             .upstream_timeout_ms
             .or(file.upstream_timeout_ms)
             .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT_MS);
         if timeout_ms == 0 {
             bail!("the upstream timeout must be at least 1 ms");
         }
-        let bind = cli.bind.or(file.bind).unwrap_or_else(|| {
+        let bind = flags.bind.or(file.bind).unwrap_or_else(|| {
             DEFAULT_BIND
                 .parse()
                 .expect("the default bind address parses")
@@ -134,40 +135,45 @@ impl Settings {
             bind,
             access,
             tls: file.tls,
-            database: cli
+            database: flags
                 .database
                 .or(file.database)
                 .unwrap_or_else(|| DEFAULT_DATABASE.into()),
             upstream_timeout: Duration::from_millis(timeout_ms),
             cache_ttl: Duration::from_millis(
-                cli.cache_ttl_ms
+                flags
+                    .cache_ttl_ms
                     .or(file.cache_ttl_ms)
                     .unwrap_or(DEFAULT_CACHE_TTL_MS),
             ),
             state_poll: Duration::from_millis(
-                cli.state_poll_ms
+                flags
+                    .state_poll_ms
                     .or(file.state_poll_ms)
                     .unwrap_or(DEFAULT_STATE_POLL_MS),
             ),
             kafka_poll: Duration::from_millis(
-                cli.kafka_poll_ms
+                flags
+                    .kafka_poll_ms
                     .or(file.kafka_poll_ms)
                     .unwrap_or(DEFAULT_KAFKA_POLL_MS)
                     .max(100),
             ),
             kafka_timeout: Duration::from_millis(
-                cli.kafka_timeout_ms
+                flags
+                    .kafka_timeout_ms
                     .or(file.kafka_timeout_ms)
                     .unwrap_or(DEFAULT_KAFKA_TIMEOUT_MS)
                     .max(100),
             ),
             alert_interval: Duration::from_millis(
-                cli.alert_interval_ms
+                flags
+                    .alert_interval_ms
                     .or(file.alert_interval_ms)
                     .unwrap_or(DEFAULT_ALERT_INTERVAL_MS)
                     .max(100),
             ),
-            actor: cli
+            actor: flags
                 .actor
                 .or(file.actor)
                 .unwrap_or_else(|| "plugboard".into()),
@@ -179,18 +185,20 @@ impl Settings {
                 .max(1),
             limits: ServerLimits {
                 header_read_timeout: Duration::from_millis(
-                    cli.header_read_timeout_ms
+                    flags
+                        .header_read_timeout_ms
                         .or(file.header_read_timeout_ms)
                         .unwrap_or(DEFAULT_HEADER_READ_TIMEOUT_MS)
                         .max(100),
                 ),
                 keep_alive_timeout: Duration::from_millis(
-                    cli.keep_alive_timeout_ms
+                    flags
+                        .keep_alive_timeout_ms
                         .or(file.keep_alive_timeout_ms)
                         .unwrap_or(DEFAULT_KEEP_ALIVE_TIMEOUT_MS)
                         .max(100),
                 ),
-                max_connections: cli
+                max_connections: flags
                     .max_connections
                     .or(file.max_connections)
                     .unwrap_or(DEFAULT_MAX_CONNECTIONS)

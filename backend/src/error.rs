@@ -6,8 +6,8 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::connect::{ConnectError, UpstreamError};
 use crate::db::StoreError;
+use plugboard_connect::{ConnectError, UpstreamError};
 
 /// Largest request body accepted anywhere, in bytes; a larger one is
 /// [`ApiError::PayloadTooLarge`].

@@ -10,11 +10,13 @@
 //! - [`reconcile`]: settling rows left pending by a stop.
 //! - [`rollback`]: restoring an earlier version, secrets included when unchanged.
 //! - [`timeline`]: connector and task state changes seen by polling.
+//! - [`strict`]: the connectors of strict clusters, which only `apply` may change.
 
 mod reconcile;
 pub(crate) mod rollback;
 pub(crate) mod secrets;
 pub(crate) mod store;
+pub(crate) mod strict;
 pub(crate) mod timeline;
 
 use std::collections::{BTreeMap, HashSet};
@@ -25,15 +27,15 @@ use serde::Deserialize;
 use serde_json::Value;
 use sqlx::SqlitePool;
 
-use crate::connect::{
-    ClusterClient, ConnectCall, ConnectError, ConnectorName, UpstreamRequest, UpstreamResponse,
-};
 use crate::error::ApiError;
 use crate::secrets::known::scrub_text;
-use crate::specs::StrictConnectors;
 pub(crate) use api_types::Source;
 use api_types::{Action, Outcome};
+use plugboard_connect::{
+    ClusterClient, ConnectCall, ConnectError, ConnectorName, UpstreamRequest, UpstreamResponse,
+};
 use store::{Completion, NewEvent};
+use strict::StrictConnectors;
 
 /// What a change is about, known before it is made.
 #[derive(Debug, Clone)]

@@ -73,7 +73,9 @@ pub use error::MAX_BODY_BYTES;
 pub fn app(state: AppState) -> Router {
     let (routes, needs) = routes::router();
     let guard = access::Guard {
-        state: state.clone(),
+        settings: state.settings.clone(),
+        access: state.access.clone(),
+        db: state.db.clone(),
         routes: std::sync::Arc::new(needs),
     };
     Router::new()

@@ -54,9 +54,9 @@ async fn main() -> ExitCode {
 
 async fn serve(mut cli: Cli) -> anyhow::Result<()> {
     let command = cli.command.take();
-    let settings = Settings::load(cli)?;
+    let settings = Settings::load(cli.flags)?;
     if let Some(Command::User { action }) = command {
-        return plugboard::access::user_command::run(&settings, action).await;
+        return plugboard::cli::user_command::run(&settings, action).await;
     }
     let state = plugboard::AppState::build(settings).await?;
     let bind = state.settings.bind;

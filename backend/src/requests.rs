@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// The header that carries the id, both ways.
-pub(crate) use crate::connect::REQUEST_ID;
+pub(crate) use plugboard_connect::REQUEST_ID;
 
 /// What the access log line needs that only the handlers learn.
 #[derive(Default)]

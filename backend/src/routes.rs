@@ -35,10 +35,12 @@ pub(crate) use extract::{ApiJson, ApiPath, ApiQuery, ConnectorPath};
 pub(crate) use metrics::time_requests;
 
 use crate::access::policy::{Need, RouteNeeds, Scope};
-use crate::connect::{ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 use crate::state::AppState;
+use plugboard_connect::{
+    ClusterClient, ConnectCall, ConnectError, UpstreamRequest, UpstreamResponse,
+};
 
 /// Every API and health route. Each documented route is declared once, by its handler's
 /// `#[utoipa::path]`, which gives both the router and the OpenAPI document its path. Unknown

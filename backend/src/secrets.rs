@@ -31,10 +31,10 @@ pub mod shapes;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::config::{Cluster, ClusterAuth};
-use crate::connect::{ClusterClient, ConnectorName};
 use crate::error::ApiError;
 pub use answer::{mask_answer, mask_validation};
 pub use keys::{hides, looks_secret};
+use plugboard_connect::{ClusterClient, ConnectorName};
 
 /// What a hidden value reads as: Connect's own rendering of a PASSWORD value.
 pub const PLACEHOLDER: &str = "[hidden]";

@@ -7,7 +7,7 @@
 //! - [`export`]: a live connector as a spec, secrets replaced by references.
 //! - [`plan`] and [`apply`]: what would change, and changing it.
 //! - [`drift`]: a managed cluster against its last apply.
-//! - [`store`]: the applied specs in SQLite; the strict clusters' connectors.
+//! - [`store`]: the applied specs in SQLite.
 
 pub(crate) mod apply;
 pub(crate) mod compare;
@@ -16,5 +16,3 @@ pub(crate) mod export;
 pub(crate) mod plan;
 pub(crate) mod references;
 pub(crate) mod store;
-
-pub(crate) use store::StrictConnectors;

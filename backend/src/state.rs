@@ -9,11 +9,11 @@ use sqlx::SqlitePool;
 use crate::access::Access;
 use crate::client_context::ServerContext;
 use crate::config::Settings;
-use crate::connect::{ClientOptions, ClusterClient, Clusters};
 use crate::error::ApiError;
 use crate::history::History;
 use crate::kafka::KafkaMonitors;
 use crate::metrics::Histograms;
+use plugboard_connect::{ClientOptions, ClusterClient, Clusters};
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]

@@ -38,6 +38,6 @@ pub(crate) async fn state_without_connect(label: &str, extra: &[&str]) -> crate:
     ];
     args.extend_from_slice(extra);
     let cli = crate::cli::Cli::try_parse_from(args).unwrap();
-    let settings = crate::config::Settings::merge(cli, Default::default()).unwrap();
+    let settings = crate::config::Settings::merge(cli.flags, Default::default()).unwrap();
     crate::state::AppState::build(settings).await.unwrap()
 }

@@ -12,26 +12,29 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sqlx::SqlitePool;
 
 use super::policy::{self, Need, RouteNeeds};
 use super::{Access, sessions, sha256_hex, tokens, users};
+use crate::config::Settings;
 use crate::error::ApiError;
 use crate::random::hex;
 use crate::serve::ClientAddr;
-use crate::state::AppState;
 
 /// The header the console sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// What the guard judges with: the app's state and what each documented route needs.
+/// What the guard judges with: the settings, the users, sessions and tokens it identifies
+/// callers from, and what each documented route needs.
 #[derive(Clone)]
 pub struct Guard {
-    pub state: AppState,
+    pub settings: Arc<Settings>,
+    pub access: Access,
+    pub db: SqlitePool,
     pub routes: Arc<RouteNeeds>,
 }
 
 pub async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> Response {
-    let state = guard.state;
     let peer = request
         .extensions()
         .get::<ConnectInfo<ClientAddr>>()
@@ -45,7 +48,7 @@ pub async fn guard(State(guard): State<Guard>, mut request: Request, next: Next)
         peer,
     };
     let judged = policy::judge(&guard.routes, &asked.method, &asked.path, uri.query());
-    match admit(&state, &asked, &judged.need).await {
+    match admit(&guard, &asked, &judged.need).await {
         Ok(me) => {
             match judged.passthrough {
                 Some(Err(refused)) => return refused.error.into_response(),
@@ -74,14 +77,14 @@ struct Asked {
 }
 
 /// The caller, if known, or why the request is refused.
-async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me>, ApiError> {
+async fn admit(guard: &Guard, asked: &Asked, need: &Need) -> Result<Option<Me>, ApiError> {
     let (method, headers) = (&asked.method, &asked.headers);
-    if !state.settings.access.login_required {
+    if !guard.settings.access.login_required {
         let host = headers
             .get(header::HOST)
             .and_then(|v| v.to_str().ok())
             .or(asked.host.as_deref());
-        super::host::refuse_foreign_host(host, state.settings.bind)?;
+        super::host::refuse_foreign_host(host, guard.settings.bind)?;
     }
     let changes = !(policy::is_read(method) || method == Method::OPTIONS);
     if changes {
@@ -91,7 +94,7 @@ async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me
         // The browser app's files and health checks: nobody needs to be known.
         return Ok(None);
     }
-    let me = identify(state, headers, asked.peer).await?;
+    let me = identify(guard, headers, asked.peer).await?;
     if *need == Need::Nothing {
         return Ok(me);
     }
@@ -118,24 +121,24 @@ async fn admit(state: &AppState, asked: &Asked, need: &Need) -> Result<Option<Me
 /// Who is calling: a token, then the trusted proxy's header, then a session; when nobody
 /// signs in, anyone else is the open caller.
 async fn identify(
-    state: &AppState,
+    guard: &Guard,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
 ) -> Result<Option<Me>, ApiError> {
-    let (access, settings) = (&state.access, &state.settings.access);
-    let db = &state.db;
+    let (access, settings) = (&guard.access, &guard.settings.access);
+    let db = &guard.db;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(token) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
         let user = tokens::user_of(db, token.trim()).await?.ok_or_else(|| {
             ApiError::Unauthenticated("the API token is unknown or revoked".into())
         })?;
-        return caller(state, &user, SignedInVia::Token, None).await;
+        return caller(db, &user, SignedInVia::Token, None).await;
     }
     if let Some(trusted) = &settings.trusted_header {
         let from_proxy = peer.is_some_and(|p| trusted.proxies.contains(&p.ip()));
         if let Some(user) = header(&trusted.header).filter(|_| from_proxy) {
             let csrf = proxy_csrf_token(access, user);
-            let known = caller(state, user, SignedInVia::Proxy, Some(csrf.clone())).await?;
+            let known = caller(db, user, SignedInVia::Proxy, Some(csrf.clone())).await?;
             let default = trusted.default_role.map(|role| Me {
                 name: user.to_owned(),
                 grants: vec![api_types::Grant {
@@ -153,23 +156,23 @@ async fn identify(
         && let Some(session) = sessions::find(db, id).await?
     {
         let csrf = Some(session.csrf_token);
-        return caller(state, &session.user, SignedInVia::Session, csrf).await;
+        return caller(db, &session.user, SignedInVia::Session, csrf).await;
     }
     if settings.login_required {
         Ok(None)
     } else {
-        Ok(Some(access.open_caller(&state.settings.actor)))
+        Ok(Some(access.open_caller(&guard.settings.actor)))
     }
 }
 
 /// The user `name` with its grants, if it exists.
 async fn caller(
-    state: &AppState,
+    db: &SqlitePool,
     name: &str,
     via: SignedInVia,
     csrf_token: Option<String>,
 ) -> Result<Option<Me>, ApiError> {
-    Ok(users::get(&state.db, name).await?.map(|user| Me {
+    Ok(users::get(db, name).await?.map(|user| Me {
         name: user.name,
         grants: user.grants,
         via,

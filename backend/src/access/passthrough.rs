@@ -6,10 +6,10 @@
 use api_types::Role;
 use axum::http::Method;
 
-use crate::connect::ConnectCall;
-use crate::connect::call::names::decode;
-use crate::connect::call::parse;
 use crate::error::ApiError;
+use plugboard_connect::ConnectCall;
+use plugboard_connect::call::names::decode;
+use plugboard_connect::call::parse;
 
 /// What a passthrough request asks of a cluster.
 #[derive(Debug, Clone)]

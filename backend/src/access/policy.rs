@@ -11,8 +11,8 @@ use utoipa::openapi::OpenApi;
 use utoipa::openapi::path::{Operation, PathItem};
 
 use super::passthrough::{self, Passthrough, Refused};
-use crate::connect::call::names::decode;
 use crate::error::ApiError;
+use plugboard_connect::call::names::decode;
 
 /// Where a role must be held.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,9 +12,9 @@ use serde_json::json;
 use sqlx::FromRow;
 
 use crate::clock::now_ms;
-use crate::connect::{ConnectCall, ConnectorName, UpstreamRequest};
 use crate::history::{Intent, Source};
 use crate::state::AppState;
+use plugboard_connect::{ConnectCall, ConnectorName, UpstreamRequest};
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF_MS: i64 = 3_600_000;

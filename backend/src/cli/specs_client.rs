@@ -270,5 +270,5 @@ async fn call<T: DeserializeOwned>(
 
 /// `text` percent-encoded as one path segment or query value.
 fn encode(text: &str) -> String {
-    crate::connect::call::segment(text)
+    plugboard_connect::call::segment(text)
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use super::access::{AccessFile, TlsFiles};
-use crate::connect::{ClusterAuth, ClusterTls};
+use plugboard_connect::{ClusterAuth, ClusterTls};
 
 /// The whole file. Every key is optional; unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]

@@ -3,8 +3,17 @@
 use super::*;
 use clap::Parser;
 
-fn cli(args: &[&str]) -> Cli {
-    Cli::try_parse_from(std::iter::once("plugboard").chain(args.iter().copied())).unwrap()
+/// The server's flags alone, parsed as the command line parses them.
+#[derive(Parser)]
+struct Flags {
+    #[command(flatten)]
+    flags: ServerFlags,
+}
+
+fn cli(args: &[&str]) -> ServerFlags {
+    Flags::try_parse_from(std::iter::once("plugboard").chain(args.iter().copied()))
+        .unwrap()
+        .flags
 }
 
 fn file(text: &str) -> ConfigFile {

@@ -4,7 +4,7 @@
 
 use api_types::Outcome;
 
-use crate::connect::{ClusterClient, ConnectorName};
+use plugboard_connect::{ClusterClient, ConnectorName};
 
 use super::{History, store};
 

@@ -12,12 +12,12 @@ use serde_json::{Value, json};
 
 use super::secrets::FINGERPRINT_PREFIX;
 use super::{History, Intent, Source};
-use crate::connect::model::validation_errors;
-use crate::connect::{
+use crate::error::ApiError;
+use plugboard_connect::model::validation_errors;
+use plugboard_connect::{
     ClusterClient, ConnectCall, ConnectError, ConnectorName, PluginName, UpstreamRequest,
     UpstreamResponse,
 };
-use crate::error::ApiError;
 
 /// Restores `version`'s resulting config on `name`, recorded as a rollback pointing at it.
 pub(crate) async fn roll_back(

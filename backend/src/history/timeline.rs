@@ -8,9 +8,9 @@ use std::time::Duration;
 use api_types::{ConnectorState, StateTransition, trace_headline};
 use sqlx::{FromRow, SqlitePool};
 
-use crate::connect::Clusters;
-use crate::connect::model::ConnectorStatus;
 use crate::secrets::known::scrub_text;
+use plugboard_connect::Clusters;
+use plugboard_connect::model::ConnectorStatus;
 
 /// A connector (`task` is `None`) or one of its tasks, in a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

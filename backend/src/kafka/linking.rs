@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use api_types::{ConnectorKafka, ConnectorSummary, KafkaStatus};
 
 use super::snapshot::Snapshot;
-use crate::connect::model::split_list;
+use plugboard_connect::model::split_list;
 
 /// The connector of each sink group among `summaries`, by group name.
 pub(crate) fn connectors_by_group(summaries: &[ConnectorSummary]) -> HashMap<String, String> {

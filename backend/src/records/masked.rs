@@ -11,8 +11,8 @@ use api_types::{KafkaRecord, Payload, RecordPage};
 use serde_json::{Map, Value};
 
 use super::internal::SESSION_KEY;
-use crate::connect::ClusterClient;
 use crate::secrets::{PLACEHOLDER, keys, names};
+use plugboard_connect::ClusterClient;
 
 /// Keys shown when the PASSWORD keys of a config's plugins are not known.
 const SHOWN_WHEN_UNSURE: [&str; 11] = [

@@ -12,9 +12,9 @@ use utoipa_axum::routes;
 
 use super::connectors::list_of;
 use super::{ApiJson, ChangeOrigin, change};
-use crate::connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
 use crate::error::ApiError;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
 
 /// How many connectors are acted on at once.
 const CONCURRENCY: usize = 8;

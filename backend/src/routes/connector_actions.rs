@@ -12,10 +12,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, ConnectorPath, change, relay, relay_masked};
-use crate::connect::{ConnectCall, ConnectorName};
 use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
+use plugboard_connect::{ConnectCall, ConnectorName};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,9 +11,9 @@ use utoipa_axum::routes;
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
 use crate::access::guard::sees;
-use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, Freshness};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

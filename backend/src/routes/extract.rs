@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 
-use crate::connect::ConnectorName;
 use crate::error::ApiError;
+use plugboard_connect::ConnectorName;
 
 /// A route's path parameters, refused in the one error shape when they do not parse (axum's
 /// own refusal is plain text).

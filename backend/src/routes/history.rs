@@ -13,11 +13,11 @@ use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ConnectorPath, relay_masked};
 use crate::access::guard::{sees, visible_clusters};
-use crate::connect::ConnectCall;
 use crate::error::ApiError;
 use crate::history::store::{self, Filter};
 use crate::history::{rollback, timeline};
 use crate::state::AppState;
+use plugboard_connect::ConnectCall;
 
 const PAGE: u32 = 50;
 const EXPORT_LIMIT: u32 = 100_000;

@@ -17,10 +17,10 @@ use utoipa_axum::routes;
 
 use super::ConnectorPath;
 use super::{ApiPath, ApiQuery};
-use crate::connect::Freshness;
 use crate::error::ApiError;
 use crate::kafka::{Snapshot, lag_history, linking};
 use crate::state::AppState;
+use plugboard_connect::Freshness;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,10 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, change, relay, worker_json};
-use crate::connect::call::LoggerScope;
-use crate::connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
 use crate::error::ApiError;
 use crate::state::AppState;
+use plugboard_connect::call::LoggerScope;
+use plugboard_connect::{ConnectCall, LoggerName, UpstreamRequest, UpstreamResponse};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

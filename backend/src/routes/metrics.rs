@@ -18,9 +18,9 @@ use axum::{Extension, Router};
 use api_types::ConnectorState;
 
 use crate::access::guard::sees;
-use crate::connect::{ClusterClient, Freshness};
 use crate::metrics::label;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, Freshness};
 
 mod kafka;
 

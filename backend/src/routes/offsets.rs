@@ -11,9 +11,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ChangeOrigin, ConnectorPath, change};
-use crate::connect::{ClusterClient, ConnectCall, ConnectorName};
 use crate::error::ApiError;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName};
 
 /// How long a connector may take to reach STOPPED before the flow gives up.
 const STOP_WAIT: Duration = Duration::from_secs(30);

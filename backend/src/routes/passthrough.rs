@@ -25,11 +25,11 @@ use serde_json::{Map, Value};
 
 use super::relay_masked;
 use crate::access::passthrough::{Asked, Passthrough};
-use crate::connect::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 use crate::error::ApiError;
 use crate::error::MAX_BODY_BYTES;
 use crate::secrets;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, UpstreamRequest};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()

@@ -13,10 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, relay, relay_masked, worker_json};
-use crate::connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, UpstreamRequest};
 use crate::error::ApiError;
 use crate::secrets;
 use crate::state::AppState;
+use plugboard_connect::{ConnectCall, ConnectorName, PluginName, PluginVersion, UpstreamRequest};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery, ChangeOrigin, ConnectorPath};
 use crate::config::InternalTopicsView;
-use crate::connect::Freshness;
 use crate::error::ApiError;
 use crate::records::read::{Reading, Start, page, read};
 use crate::records::{dlq, internal, kafka_config, masked, replay};
 use crate::state::AppState;
+use plugboard_connect::Freshness;
 
 /// Records per page at most, and by default.
 const MAX_PAGE: usize = 500;

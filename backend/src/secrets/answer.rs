@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use super::{PLACEHOLDER, keys, known};
-use crate::connect::call::Expand;
-use crate::connect::{ClusterClient, ConnectCall};
+use plugboard_connect::call::Expand;
+use plugboard_connect::{ClusterClient, ConnectCall};
 
 /// The configs inside Connect's answer to `call`.
 pub fn configs_in<'a>(call: &ConnectCall, body: &'a mut Value) -> Vec<&'a mut Map<String, Value>> {

@@ -2,9 +2,9 @@
 
 use super::answer::{configs_in, mask_json};
 use super::*;
-use crate::connect::ConnectCall;
-use crate::connect::call::parse::parse;
 use axum::http::Method;
+use plugboard_connect::ConnectCall;
+use plugboard_connect::call::parse::parse;
 use serde_json::{Value, json};
 
 #[test]
@@ -58,7 +58,7 @@ fn configs_are_found_in_every_answer_shape_that_carries_one() {
         assert!(text.contains(PLACEHOLDER), "{text}");
     }
     let mut status = json!({"name": "a", "connector": {"state": "RUNNING"}});
-    let status_call = ConnectCall::GetStatus(crate::connect::ConnectorName::new("a").unwrap());
+    let status_call = ConnectCall::GetStatus(plugboard_connect::ConnectorName::new("a").unwrap());
     assert!(configs_in(&status_call, &mut status).is_empty());
 }
 

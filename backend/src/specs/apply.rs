@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 
 use super::plan::{Planned, Prepared, initial_state, plan, secrets_compared};
 use super::store::{self, AppliedConnector};
-use crate::connect::{ConnectCall, ConnectError, ConnectorName, Freshness, UpstreamRequest};
 use crate::error::ApiError;
 use crate::history::{Intent, Source};
 use crate::state::AppState;
+use plugboard_connect::{ConnectCall, ConnectError, ConnectorName, Freshness, UpstreamRequest};
 
 /// One call of an apply.
 struct Step {

@@ -11,10 +11,10 @@ use api_types::{
 use super::compare::differences;
 use super::export::desired;
 use super::store::{self, Applied, AppliedConnector};
-use crate::connect::{ClusterClient, Freshness, LiveConnector};
 use crate::error::ApiError;
 use crate::secrets::keys::masked;
 use crate::state::AppState;
+use plugboard_connect::{ClusterClient, Freshness, LiveConnector};
 
 /// Every connector of `client`'s cluster against its applied specs; `only` limits the answer
 /// to one connector.

@@ -7,9 +7,9 @@ use api_types::{ConnectorSpec, ConnectorState, DesiredState};
 
 use sha2::{Digest, Sha256};
 
-use crate::connect::{ClusterClient, Freshness};
 use crate::error::ApiError;
 use crate::secrets::keys::secret_ranges;
+use plugboard_connect::{ClusterClient, Freshness};
 
 /// The specs of `client`'s connectors (or of the one named `only`), by name.
 pub(crate) async fn export(

@@ -15,13 +15,13 @@ use super::compare::{Definitions, Expected, Wanted, differences};
 use super::export::desired;
 use super::references::{references_in, substitute};
 use super::store;
-use crate::connect::model::validation_errors;
-use crate::connect::{
-    ClusterClient, ConnectCall, ConnectorName, Freshness, LiveConnector, PluginName,
-};
 use crate::error::ApiError;
 use crate::secrets::keys::{masked, secret_parts};
 use crate::state::AppState;
+use plugboard_connect::model::validation_errors;
+use plugboard_connect::{
+    ClusterClient, ConnectCall, ConnectorName, Freshness, LiveConnector, PluginName,
+};
 
 /// How many specs are validated by Connect at once, per plan.
 const VALIDATIONS_AT_ONCE: usize = 4;

@@ -1,8 +1,7 @@
-//! The specs last applied to each cluster, in SQLite, and the in-memory set of connectors on
-//! strict clusters that the change path consults before every change.
+//! The specs last applied to each cluster, in SQLite (the strict clusters' connectors that the
+//! change path consults are [`crate::history::strict`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
 
 use api_types::{AppliedSpecs, ConnectorSpec, RecordedChange, Source};
 use sqlx::SqlitePool;
@@ -129,49 +128,4 @@ pub(crate) async fn changes_since(
             })
         })
         .collect())
-}
-
-/// The connectors of strict clusters, by cluster: changes to them are refused unless they come
-/// from `apply`. Cheap to clone; read before every change, written by `apply`.
-#[derive(Clone, Default)]
-pub struct StrictConnectors(Arc<RwLock<HashMap<String, HashSet<String>>>>);
-
-impl StrictConnectors {
-    pub async fn load(db: &SqlitePool) -> sqlx::Result<Self> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "select c.cluster_id, c.connector from applied_connectors c \
-             join applied_specs s on s.cluster_id = c.cluster_id where s.strict",
-        )
-        .fetch_all(db)
-        .await?;
-        let strict = Self::default();
-        {
-            let mut map = strict
-                .0
-                .write()
-                .expect("never poisoned: no panics under the lock");
-            for (cluster, connector) in rows {
-                map.entry(cluster).or_default().insert(connector);
-            }
-        }
-        Ok(strict)
-    }
-
-    /// After an apply: `cluster`'s strict connectors are now `connectors` (none when not strict).
-    pub fn set(&self, cluster: &str, connectors: HashSet<String>) {
-        let mut map = self
-            .0
-            .write()
-            .expect("never poisoned: no panics under the lock");
-        map.insert(cluster.to_owned(), connectors);
-    }
-
-    pub fn covers(&self, cluster: &str, connector: &str) -> bool {
-        let map = self
-            .0
-            .read()
-            .expect("never poisoned: no panics under the lock");
-        map.get(cluster)
-            .is_some_and(|names| names.contains(connector))
-    }
 }

@@ -1,7 +1,7 @@
 //! Unit tests of finding state changes, on statuses shaped like Connect's.
 
 use super::*;
-use crate::connect::model::{StateEntry, TaskState};
+use plugboard_connect::model::{StateEntry, TaskState};
 
 fn status(connector: &str, tasks: &[(&str, &str, Option<&str>)]) -> ConnectorStatus {
     ConnectorStatus {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use api_types::Source;
 use serde_json::Value;
 
-use crate::connect::ConnectCall;
 use crate::history::Intent;
+use plugboard_connect::ConnectCall;
 
 /// The history intent of `call` with `body`, or `None` when the call changes nothing.
 pub(super) fn intent_of(call: &ConnectCall, body: &[u8]) -> Option<Intent> {
@@ -48,7 +48,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::connect::call::parse::parse;
+    use plugboard_connect::call::parse::parse;
 
     fn intent(method: &Method, path: &str, query: Option<&str>, body: &[u8]) -> Option<Intent> {
         intent_of(&parse(method, path, query).unwrap(), body)

@@ -7,8 +7,8 @@ use std::io::BufRead;
 use anyhow::Context;
 use api_types::Grant;
 
-use super::{passwords, users};
-use crate::cli::UserAction;
+use super::UserAction;
+use crate::access::{passwords, users};
 use crate::config::Settings;
 
 pub async fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
