@@ -6,6 +6,7 @@
 mod access;
 mod file;
 mod flags;
+mod kafka;
 pub mod references;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use anyhow::{Context, bail};
 pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
 pub use file::{ClusterFile, ConfigFile, InternalTopicsFile};
 pub use flags::ServerFlags;
+pub use kafka::{KafkaCluster, KafkaClusterFile, KafkaClusters};
 pub use plugboard_connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
 pub use references::resolve;
 
@@ -47,6 +49,9 @@ pub struct Settings {
     pub access: AccessSettings,
     pub tls: Option<TlsFiles>,
     pub clusters: Vec<Cluster>,
+    /// Every Kafka cluster Plugboard reads: those named on their own and each Connect
+    /// cluster's.
+    pub kafka: KafkaClusters,
 }
 
 /// What one connection and all of them may take of the server.
@@ -107,6 +112,7 @@ impl Settings {
                 name: None,
                 urls: flags.connect_url,
                 bootstrap_servers: flags.bootstrap_servers,
+                kafka: None,
                 read_only: false,
                 auth: None,
                 tls: None,
@@ -117,7 +123,13 @@ impl Settings {
         } else if flags.bootstrap_servers.is_some() {
             bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
         }
-        let clusters = validate_clusters(cluster_files)?;
+        let references: BTreeMap<String, String> = cluster_files
+            .iter()
+            .filter_map(|c| Some((c.id.clone(), c.kafka.clone()?)))
+            .collect();
+        let mut clusters = validate_clusters(cluster_files)?;
+        let named = kafka::validate_kafka_clusters(file.kafka_clusters)?;
+        let kafka = kafka::attach(named, &mut clusters, &references)?;
         let timeout_ms = flags
             .upstream_timeout_ms
             .or(file.upstream_timeout_ms)
@@ -205,6 +217,7 @@ impl Settings {
                     .max(1),
             },
             clusters,
+            kafka,
         })
     }
 
@@ -229,13 +242,7 @@ pub fn validate_clusters(files: Vec<ClusterFile>) -> anyhow::Result<Vec<Cluster>
 
 fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
     let id = file.id;
-    let id_is_valid = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !id_is_valid {
-        bail!("cluster id `{id}` must be non-empty and use only letters, digits, `-` and `_`");
-    }
+    check_id(&id, "cluster")?;
     if file.urls.is_empty() {
         bail!("cluster `{id}` has no worker URLs (set `urls`)");
     }
@@ -260,14 +267,7 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         }),
         None => None,
     };
-    let kafka_properties = file
-        .kafka_properties
-        .into_iter()
-        .map(|(key, value)| {
-            let value = resolve(&value, &format!("cluster `{id}`: kafka_properties.{key}"))?;
-            Ok((key, value))
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let kafka_properties = resolve_properties(file.kafka_properties, &format!("cluster `{id}`"))?;
     Ok(Cluster {
         name: file.name.unwrap_or_else(|| id.clone()),
         id,
@@ -280,6 +280,32 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         sink_group_pattern,
         internal_topics: file.internal_topics.into(),
     })
+}
+
+/// Refuses an id that is empty or holds anything but letters, digits, `-` and `_`.
+fn check_id(id: &str, what: &str) -> anyhow::Result<()> {
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        bail!("{what} id `{id}` must be non-empty and use only letters, digits, `-` and `_`");
+    }
+    Ok(())
+}
+
+/// Kafka client properties with their `${env:...}` and `${file:...}` values resolved.
+fn resolve_properties(
+    properties: BTreeMap<String, String>,
+    place: &str,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    properties
+        .into_iter()
+        .map(|(key, value)| {
+            let value = resolve(&value, &format!("{place}: kafka_properties.{key}"))?;
+            Ok((key, value))
+        })
+        .collect()
 }
 
 fn normalise_url(raw: &str) -> anyhow::Result<String> {

@@ -34,35 +34,46 @@ pub(crate) use observation::KafkaSource;
 pub(crate) use rdkafka_source::RdKafkaSource;
 pub(crate) use snapshot::Snapshot;
 
-/// A source per cluster id.
+/// A source per Kafka cluster id.
 type Sources = Vec<(String, Box<dyn KafkaSource>)>;
 
-/// The latest view of each cluster that has `bootstrap_servers`, and the snapshot loops that
-/// keep them fresh once [`KafkaMonitors::start_loops`] started them; cheap to clone.
+/// The latest view of each Kafka cluster Plugboard reads (one loop per Kafka cluster, however
+/// many Connect clusters run on it), and the snapshot loops that keep them fresh once
+/// [`KafkaMonitors::start_loops`] started them; cheap to clone.
 #[derive(Clone, Default)]
 pub struct KafkaMonitors {
+    /// By Kafka cluster id.
     views: Arc<HashMap<String, watch::Sender<Arc<KafkaView>>>>,
-    /// Each cluster's source, until its loop starts.
+    /// Connect cluster id to the id of the Kafka cluster it runs on.
+    connect: Arc<HashMap<String, String>>,
+    /// Each Kafka cluster's source, until its loop starts.
     waiting: Arc<Mutex<Sources>>,
     interval: Duration,
 }
 
 impl KafkaMonitors {
-    /// An empty view and a source for each cluster with bootstrap servers; reads nothing yet.
+    /// An empty view and a source for each Kafka cluster; reads nothing yet.
     pub fn new(settings: &Settings) -> anyhow::Result<Self> {
         let mut views = HashMap::new();
         let mut waiting: Sources = Vec::new();
-        for cluster in &settings.clusters {
-            if let Some(servers) = &cluster.bootstrap_servers {
-                let source =
-                    RdKafkaSource::new(servers, &cluster.kafka_properties, settings.kafka_timeout)?;
-                waiting.push((cluster.id.clone(), Box::new(source)));
-                let (sender, _) = watch::channel(Arc::new(KafkaView::default()));
-                views.insert(cluster.id.clone(), sender);
-            }
+        for kafka in &settings.kafka.clusters {
+            let source = RdKafkaSource::new(
+                &kafka.bootstrap_servers,
+                &kafka.properties,
+                settings.kafka_timeout,
+            )?;
+            waiting.push((kafka.id.clone(), Box::new(source)));
+            let (sender, _) = watch::channel(Arc::new(KafkaView::default()));
+            views.insert(kafka.id.clone(), sender);
         }
+        let connect = settings
+            .kafka
+            .connect_ids()
+            .map(|(connect, kafka)| (connect.to_owned(), kafka.to_owned()))
+            .collect();
         Ok(Self {
             views: Arc::new(views),
+            connect: Arc::new(connect),
             waiting: Arc::new(Mutex::new(waiting)),
             interval: settings.kafka_poll,
         })
@@ -92,9 +103,15 @@ impl KafkaMonitors {
             .collect()
     }
 
-    /// The current view of `cluster`; none when the cluster has no Kafka configured.
+    /// The current view of the Kafka that Connect cluster `cluster` runs on; none when the
+    /// cluster has no Kafka configured.
     pub fn view(&self, cluster: &str) -> Option<Arc<KafkaView>> {
-        self.views.get(cluster).map(|v| v.borrow().clone())
+        self.kafka_view(self.connect.get(cluster)?)
+    }
+
+    /// The current view of Kafka cluster `kafka_id`.
+    pub fn kafka_view(&self, kafka_id: &str) -> Option<Arc<KafkaView>> {
+        self.views.get(kafka_id).map(|v| v.borrow().clone())
     }
 
     /// The latest good snapshot of `cluster`, if any.
@@ -128,12 +145,12 @@ impl KafkaMonitors {
         }
     }
 
-    /// Every cluster with a loop, with its view.
+    /// Every Connect cluster whose Kafka is read, with the view of that Kafka.
     pub fn all(&self) -> Vec<(String, Arc<KafkaView>)> {
         let mut all: Vec<_> = self
-            .views
-            .iter()
-            .map(|(id, v)| (id.clone(), v.borrow().clone()))
+            .connect
+            .keys()
+            .filter_map(|id| Some((id.clone(), self.view(id)?)))
             .collect();
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
@@ -142,9 +159,42 @@ impl KafkaMonitors {
 
 /// A snapshot loop just started.
 pub struct StartedLoop {
+    /// The Kafka cluster's id.
     pub cluster: String,
     /// Each new view of the cluster.
     pub views: watch::Receiver<Arc<KafkaView>>,
     /// Resolves when the loop's thread has ended.
     pub ended: oneshot::Receiver<()>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KafkaMonitors;
+    use crate::config::{ConfigFile, ServerFlags, Settings};
+
+    #[test]
+    fn connect_clusters_on_one_kafka_share_its_loop_and_its_view() {
+        let text = "[[kafka_clusters]]\nid = \"main\"\nbootstrap_servers = \"127.0.0.1:9\"\n\
+                    [[kafka_clusters]]\nid = \"mirror\"\nbootstrap_servers = \"127.0.0.1:10\"\n\
+                    [[clusters]]\nid = \"a\"\nurls = [\"http://x\"]\nkafka = \"main\"\n\
+                    [[clusters]]\nid = \"b\"\nurls = [\"http://y\"]\nkafka = \"main\"\n\
+                    [[clusters]]\nid = \"c\"\nurls = [\"http://z\"]";
+        let file: ConfigFile = toml::from_str(text).unwrap();
+        let settings = Settings::merge(ServerFlags::default(), file).unwrap();
+        let monitors = KafkaMonitors::new(&settings).unwrap();
+        let waiting = monitors.waiting.lock().unwrap();
+        let loops: Vec<&str> = waiting.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(loops, ["main", "mirror"], "one loop per Kafka cluster");
+        drop(waiting);
+        let (a, b) = (monitors.view("a").unwrap(), monitors.view("b").unwrap());
+        assert!(std::sync::Arc::ptr_eq(&a, &b), "a and b read the same view");
+        assert!(monitors.view("c").is_none(), "c has no Kafka");
+        assert!(
+            monitors.view("main").is_none(),
+            "a Kafka id is not a Connect cluster"
+        );
+        assert!(monitors.kafka_view("mirror").is_some());
+        let listed: Vec<String> = monitors.all().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(listed, ["a", "b"]);
+    }
 }

@@ -30,7 +30,7 @@ pub mod shapes;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::config::{Cluster, ClusterAuth};
+use crate::config::{Cluster, ClusterAuth, KafkaCluster};
 use crate::error::ApiError;
 pub use answer::{mask_answer, mask_validation};
 pub use keys::{hides, looks_secret};
@@ -72,6 +72,12 @@ pub fn learn_cluster_credentials(cluster: &Cluster) {
     };
     known::learn(auth);
     learn_config(&cluster.kafka_properties, &HashSet::new());
+}
+
+/// Makes a Kafka cluster's client settings (SASL passwords, key passwords) known secrets,
+/// whether or not a Connect cluster runs on it.
+pub fn learn_kafka_credentials(kafka: &KafkaCluster) {
+    learn_config(&kafka.properties, &HashSet::new());
 }
 
 /// Whether any of `values` holds the placeholder.

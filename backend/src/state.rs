@@ -46,6 +46,9 @@ impl AppState {
         for cluster in &settings.clusters {
             crate::secrets::learn_cluster_credentials(cluster);
         }
+        for kafka in &settings.kafka.clusters {
+            crate::secrets::learn_kafka_credentials(kafka);
+        }
         let upstream_durations: Arc<BTreeMap<String, Histograms>> = Arc::new(
             (settings.clusters.iter())
                 .map(|c| (c.id.clone(), Histograms::default()))

@@ -35,6 +35,9 @@ pub struct ConfigFile {
     pub tls: Option<TlsFiles>,
     #[serde(default)]
     pub clusters: Vec<ClusterFile>,
+    /// Kafka clusters named on their own (see [`super::kafka`]).
+    #[serde(default)]
+    pub kafka_clusters: Vec<super::KafkaClusterFile>,
 }
 
 /// One `[[clusters]]` table.
@@ -46,6 +49,9 @@ pub struct ClusterFile {
     #[serde(default)]
     pub urls: Vec<String>,
     pub bootstrap_servers: Option<String>,
+    /// The id of the `[[kafka_clusters]]` table of the Kafka this cluster runs on (instead of
+    /// `bootstrap_servers` and `kafka_properties` here).
+    pub kafka: Option<String>,
     #[serde(default)]
     pub read_only: bool,
     pub auth: Option<ClusterAuth>,

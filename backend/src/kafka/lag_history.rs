@@ -20,7 +20,8 @@ pub(crate) const MAX_POINTS: i64 = 360;
 /// Old points are folded this often.
 const FOLD_EVERY_MS: i64 = 600_000;
 
-/// Writes each new snapshot of `cluster` while the monitor runs, and folds old points every
+/// Writes each new snapshot of Kafka cluster `cluster` (the Connect cluster's own id when its
+/// Kafka is inline) while the monitor runs, and folds old points every
 /// ten minutes.
 pub(crate) async fn record_snapshots(
     db: SqlitePool,

@@ -159,6 +159,7 @@ mod tests {
             name: None,
             urls: vec!["http://a:8083".into()],
             bootstrap_servers: None,
+            kafka: None,
             read_only: false,
             auth: None,
             tls: None,

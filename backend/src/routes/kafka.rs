@@ -108,7 +108,10 @@ async fn get_lag_history(
 ) -> Result<Json<Vec<LagPoint>>, ApiError> {
     state.clusters.get(&cluster)?;
     let range = query.range.unwrap_or(LagRange::Hour);
-    let points = lag_history::points(&state.db, &cluster, &group, range).await?;
+    // The history is kept per Kafka cluster (see `lag_history::record_snapshots`).
+    let kafka = state.settings.kafka.of_connect(&cluster);
+    let kafka_id = kafka.map_or(cluster.as_str(), |k| k.id.as_str());
+    let points = lag_history::points(&state.db, kafka_id, &group, range).await?;
     Ok(Json(points))
 }
 

@@ -208,6 +208,7 @@ impl TestApp {
                 internal_topics: plugboard::config::InternalTopicsView::Refused,
             },
             tls: None,
+            kafka: plugboard::config::KafkaClusters::inline(&clusters),
             clusters,
         };
         let mut state = AppState::build(settings).await.unwrap();
