@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs Plugboard against a live local demo stack: three Apache Kafka 4 brokers (and their
-# controller), two Kafka Connect workers and a file pipeline that keeps producing. Installs
-# whatever is missing first. Ctrl-C stops everything.
+# controller), two Kafka Connect workers and a file pipeline that keeps producing, and a second
+# Kafka cluster (one broker) that a MirrorMaker 2 flow replicates the pipeline's topic and its
+# sinks' groups into, run by a Connect worker of its own. Installs whatever is missing first.
+# Ctrl-C stops everything.
 # Usage: scripts/demo.sh [--wipe]   (--wipe deletes the demo data in .demo-data first)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+export MIRROR_KAFKA_PORT=${MIRROR_KAFKA_PORT:-9292} MIRROR_CONNECT_CLUSTER=${MIRROR_CONNECT_CLUSTER:-dr:8085}
 source "$REPO_ROOT/scripts/lib/stack.sh"
 
 DATA_DIR=${PLUGBOARD_DEMO_DATA:-$REPO_ROOT/.demo-data}
@@ -38,13 +41,37 @@ say "building the plugboard binary"
 cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 stack_start "$DATA_DIR"
 stack_seed_pipeline "$DATA_DIR"
+stack_seed_mirror 'demo-lines' 'connect-demo-.*'
 wait "$build_pid" || die "the browser app did not build (see above)"
 build_pid=
 # Again, in case the app was finished after the backend (a debug build serves it from disk
 # only if it was there when compiled).
 cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
+cat >"$DATA_DIR/plugboard.toml" <<TOML
+[[kafka_clusters]]
+id = "main"
+name = "Main Kafka"
+bootstrap_servers = "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")"
+
+[[kafka_clusters]]
+id = "mirror"
+name = "Mirror Kafka"
+bootstrap_servers = "$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)"
+
+[[clusters]]
+id = "default"
+name = "Demo cluster"
+urls = [$(cluster_urls local | sed 's/[^,]*/"&"/g; s/,/, /g')]
+kafka = "main"
+
+[[clusters]]
+id = "${MIRROR_CONNECT_CLUSTER%%:*}"
+name = "MirrorMaker 2 (on the mirror)"
+urls = [$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}" | sed 's/[^,]*/"&"/g; s/,/, /g')]
+kafka = "mirror"
+TOML
 "$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
-  --connect-url "$(cluster_urls local)" --bootstrap-servers "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" &
+  --config "$DATA_DIR/plugboard.toml" &
 plugboard_pid=$!
 wait_for_url http://127.0.0.1:8080/readyz 30 "$plugboard_pid" || die "plugboard did not start"
 say "Plugboard is running at http://127.0.0.1:8080  (Ctrl-C stops Plugboard and the stack)"

@@ -12,11 +12,13 @@ source "$(dirname "$0")/lib/common.sh"
 # `pair` is for what needs two workers, `legacy` runs Connect 3.9 (on two workers), and
 # `solo1` runs the Allowlist client override policy of Connect 4.2 (KIP-1188). The JVMs are
 # sized for a 2-core machine: small heaps, the serial collector and the client compiler.
+# A third Kafka cluster of one broker, `mirror`, receives a MirrorMaker 2 flow from the main
+# one, run by the Connect cluster `mirror` on it: topics and groups named mirrored-*.
 light="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export KAFKA_PORT=19092 KAFKA_BROKERS=1 KAFKA_SECURE=1 ISR_KAFKA_PORT=19192 \
   CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
   CONNECT_LEGACY_CLUSTER="legacy:18089,18090" CONNECT_HTTPS_CLUSTER="secure:18088" STACK_TEST_PLUGIN=1 \
-  CONNECT_ALLOWLIST_CLUSTER=solo1 \
+  CONNECT_ALLOWLIST_CLUSTER=solo1 MIRROR_KAFKA_PORT=19292 MIRROR_CONNECT_CLUSTER="mirror:18091" \
   CONNECT_JAVA_OPTS="-Xms64m -Xmx384m $light" KAFKA_JAVA_OPTS="-Xms64m -Xmx320m $light" \
   CONTROLLER_JAVA_OPTS="-Xms32m -Xmx160m $light"
 source "$REPO_ROOT/scripts/lib/stack.sh"
@@ -77,6 +79,7 @@ wasm_and_stack() {
   setsid scripts/build-frontend.sh &
   wasm_pid=$!
   stack_start "$DATA_DIR"
+  stack_seed_mirror 'mirrored-.*' 'mirrored-.*'
   wait "$wasm_pid" || die "the browser app did not build (see above)"
   wasm_pid=
 }
@@ -110,6 +113,8 @@ cargo_tests() {
     PLUGBOARD_TEST_SASL_PASSWORD="$TEST_SASL_PASSWORD" \
     PLUGBOARD_TEST_ISR_BOOTSTRAP="$(kafka_bootstrap "$ISR_KAFKA_PORT" 3)" \
     PLUGBOARD_TEST_ISR_DIR="$DATA_DIR/kafka-isr" \
+    PLUGBOARD_TEST_MIRROR_BOOTSTRAP="$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)" \
+    PLUGBOARD_TEST_MIRROR_CONNECT="$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}")" \
     cargo test -- --test-threads=5
 }
 

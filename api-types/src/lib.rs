@@ -14,6 +14,7 @@ mod history;
 mod kafka;
 mod plugins;
 mod records;
+mod replication;
 mod specs;
 
 pub use access::{
@@ -45,6 +46,10 @@ pub use plugins::{InstalledPlugin, PluginInfo, WorkerPlugins, plugins_by_version
 pub use records::{
     DeadLetters, DlqSummary, ErrorGroup, KafkaRecord, OriginRange, PartitionRange, Payload,
     RecordHeader, RecordPage, RecordRef, RefusedTarget, ReplayReport, ReplayRequest,
+};
+pub use replication::{
+    FlowConnector, FlowEnd, MirrorRole, PartitionReplication, ReplicatedTopic, Replication,
+    ReplicationFlow,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

@@ -18,6 +18,7 @@
 //! - [`metrics`]: the histograms behind `/metrics`: answers by route, Connect calls by cluster.
 //! - [`random`]: random hex strings (session ids, tokens, request ids).
 //! - [`records`]: the record browser, dead letter queues and their replay.
+//! - [`replication`]: MirrorMaker 2 flows, their topics and their lag.
 //! - [`requests`]: each request's id (answered, sent to Connect, kept in the history) and
 //!   its access log line.
 //! - [`routes`]: one module per resource, each exposing `router()`.
@@ -44,6 +45,7 @@ mod kafka;
 mod metrics;
 mod random;
 mod records;
+mod replication;
 mod requests;
 mod routes;
 pub mod secrets;

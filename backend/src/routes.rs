@@ -17,6 +17,7 @@ mod openapi;
 pub(crate) mod passthrough;
 mod plugins;
 mod records;
+mod replication;
 mod specs;
 
 use std::convert::Infallible;
@@ -61,6 +62,7 @@ pub(crate) fn router() -> (Router<AppState>, RouteNeeds) {
         .merge(access::router())
         .merge(specs::router())
         .merge(records::router())
+        .merge(replication::router())
         .split_for_parts();
     let needs = RouteNeeds::from_document(&document)
         .unwrap_or_else(|missing| panic!("every route declares what it needs: {missing}"));

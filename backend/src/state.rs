@@ -34,6 +34,8 @@ pub struct AppState {
     pub dead_letters: crate::records::SummaryCache,
     /// Permits for reads of record contents, per cluster.
     pub record_reads: crate::records::gate::ReadGate,
+    /// The stored offsets of MirrorMaker 2 source connectors, asked once per cache period.
+    pub replication: crate::replication::SourceOffsets,
     /// Spec plans per caller in the last minute.
     pub plans: Arc<crate::access::limiter::AttemptLimiter>,
 }
@@ -84,6 +86,7 @@ impl AppState {
             upstream_durations,
             dead_letters: Default::default(),
             record_reads,
+            replication: Default::default(),
             plans: Arc::default(),
         })
     }

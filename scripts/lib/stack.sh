@@ -26,6 +26,10 @@
 # With CONNECT_ALLOWLIST_CLUSTER=ID, the workers of Connect 4 cluster ID run the Allowlist client
 # override policy (KIP-1188): connectors may override only the client settings in
 # CONNECT_OVERRIDE_ALLOWLIST (default max.poll.records and linger.ms), not group.id.
+# MirrorMaker 2: with MIRROR_KAFKA_PORT, a second Kafka cluster of one broker (broker and
+# controller in one process) runs there, and MIRROR_CONNECT_CLUSTER=id:port[,port...] is a
+# Connect 4 cluster whose workers run on that Kafka: the cluster that runs MirrorMaker 2 flows
+# into it (stack_seed_mirror), as Connect-hosted MirrorMaker 2 must run on its target.
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings, and a sink installed in two
 # versions side by side), compiled here with javac.
@@ -52,10 +56,15 @@ TEST_SASL_PASSWORD=plugboard-test-sasl-password
 # cluster_ports ID: the ports of Connect cluster ID's workers, space-separated.
 cluster_ports() {
   local cluster
-  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
+  for cluster in $(connect_cluster_specs); do
     if [ "${cluster%%:*}" = "$1" ]; then echo "${cluster#*:}" | tr ',' ' '; return; fi
   done
   die "no Connect cluster $1 in CONNECT_CLUSTERS ($CONNECT_CLUSTERS)"
+}
+
+# connect_cluster_specs: every Connect cluster of the stack as id:port[,port...].
+connect_cluster_specs() {
+  echo $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-} ${MIRROR_CONNECT_CLUSTER:-}
 }
 
 # cluster_urls ID: the URLs of cluster ID's workers, comma-separated.
@@ -79,7 +88,8 @@ stack_start() {
   local all_ports=()
   for ((port = KAFKA_PORT; port < KAFKA_PORT + KAFKA_BROKERS; port++)); do all_ports+=("$port"); done
   all_ports+=($((KAFKA_PORT + 9)))
-  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
+  if [ -n "${MIRROR_KAFKA_PORT:-}" ]; then all_ports+=("$MIRROR_KAFKA_PORT" $((MIRROR_KAFKA_PORT + 9))); fi
+  for cluster in $(connect_cluster_specs); do
     all_ports+=($(echo "${cluster#*:}" | tr ',' ' '))
   done
   for port in "${all_ports[@]}"; do
@@ -92,8 +102,10 @@ stack_start() {
   if [ -n "${CONNECT_HTTPS_CLUSTER:-}" ] || [ "${KAFKA_SECURE:-0}" = 1 ]; then make_test_tls "$data/tls"; fi
   kafka_cluster_start "$data" main "$KAFKA_PORT" "$KAFKA_BROKERS" "${KAFKA_SECURE:-0}"
   if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_start "$data" isr "$ISR_KAFKA_PORT" 3 0; fi
+  if [ -n "${MIRROR_KAFKA_PORT:-}" ]; then kafka_cluster_start "$data" mirror "$MIRROR_KAFKA_PORT" 1 0; fi
   kafka_cluster_wait "$data" main "$KAFKA_PORT" "$KAFKA_BROKERS"
   if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" isr "$ISR_KAFKA_PORT" 3; fi
+  if [ -n "${MIRROR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" mirror "$MIRROR_KAFKA_PORT" 1; fi
   if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins"; fi
   connect_start "$data"
 }
@@ -256,7 +268,7 @@ kafka_cluster_wait() {
 # connect_start DATA_DIR: starts every Connect worker, returns once all answer.
 connect_start() {
   local data=$1 cluster port i worker_pids=() worker_ports=() classpath
-  for cluster in $CONNECT_CLUSTERS ${CONNECT_LEGACY_CLUSTER:-} ${CONNECT_HTTPS_CLUSTER:-}; do
+  for cluster in $(connect_cluster_specs); do
     for port in $(echo "${cluster#*:}" | tr ',' ' '); do
       write_worker_properties "$data" "${cluster%%:*}" "$port" "$cluster"
       classpath=$KAFKA_CLASSPATH
@@ -377,6 +389,42 @@ stack_seed_pipeline() {
     \"errors.deadletterqueue.context.headers.enable\": \"true\"}"
 }
 
+# stack_seed_mirror TOPICS GROUPS: a MirrorMaker 2 flow from the main Kafka cluster (alias
+# main) to the mirror cluster (alias mirror), as its three connectors on the first worker of
+# MIRROR_CONNECT_CLUSTER: MirrorSourceConnector replicates the topics matching the regular
+# expression TOPICS (main's t arrives as main.t), MirrorCheckpointConnector translates the
+# committed offsets of the groups matching GROUPS and writes them to the mirror's groups
+# (sync.group.offsets.enabled; Connect's own sink groups, connect-*, which MirrorMaker 2 leaves
+# out by default, are included), MirrorHeartbeatConnector beats every second. Intervals are
+# seconds, not Kafka's minutes, so changes show at once; replication factor 1 (one broker each).
+stack_seed_mirror() {
+  local topics=$1 groups=$2 connect_url name class
+  connect_url=$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}")
+  connect_url=${connect_url%%,*}
+  local common="\"source.cluster.alias\": \"main\", \"target.cluster.alias\": \"mirror\",
+    \"source.cluster.bootstrap.servers\": \"$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")\",
+    \"target.cluster.bootstrap.servers\": \"$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)\",
+    \"key.converter\": \"org.apache.kafka.connect.converters.ByteArrayConverter\",
+    \"value.converter\": \"org.apache.kafka.connect.converters.ByteArrayConverter\",
+    \"topics\": \"$topics\", \"groups\": \"$groups\", \"tasks.max\": \"1\",
+    \"groups.exclude\": \"console-consumer-.*, __.*\",
+    \"replication.factor\": \"1\", \"offset-syncs.topic.replication.factor\": \"1\",
+    \"checkpoints.topic.replication.factor\": \"1\", \"heartbeats.topic.replication.factor\": \"1\",
+    \"refresh.topics.interval.seconds\": \"5\", \"refresh.groups.interval.seconds\": \"5\",
+    \"emit.checkpoints.interval.seconds\": \"2\", \"sync.group.offsets.enabled\": \"true\",
+    \"sync.group.offsets.interval.seconds\": \"2\", \"emit.heartbeats.interval.seconds\": \"1\",
+    \"sync.topic.configs.interval.seconds\": \"10\", \"offset.lag.max\": \"0\""
+  for name in source checkpoint heartbeat; do
+    case $name in
+      source) class=MirrorSourceConnector ;;
+      checkpoint) class=MirrorCheckpointConnector ;;
+      heartbeat) class=MirrorHeartbeatConnector ;;
+    esac
+    put_connector "$connect_url" "mirror-$name" "{
+      \"connector.class\": \"org.apache.kafka.connect.mirror.$class\", $common}"
+  done
+}
+
 put_connector() {
   local url=$1 name=$2 config=$3 attempt
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
@@ -461,8 +509,14 @@ wait_for_https() {
 # write_worker_properties DATA_DIR CLUSTER PORT SPEC: a worker's properties.
 write_worker_properties() {
   local data=$1 cluster=$2 port=$3 spec=$4 topics="connect-$2" replicas
+  local bootstrap
+  bootstrap=$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")
   [ "$cluster" = local ] && topics=connect
   replicas=$((KAFKA_BROKERS < 3 ? KAFKA_BROKERS : 3))
+  if [ "$spec" = "${MIRROR_CONNECT_CLUSTER:-}" ]; then
+    bootstrap=$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)
+    replicas=1
+  fi
   {
     cat <<PROPS
 group.id=plugboard-$cluster
@@ -493,8 +547,7 @@ PROPS
     if [ "$spec" = "${CONNECT_HTTPS_CLUSTER:-}" ]; then
       https_worker_properties "$data" "$port"
     else
-      printf 'bootstrap.servers=%s\nlisteners=http://127.0.0.1:%s\n' \
-        "$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")" "$port"
+      printf 'bootstrap.servers=%s\nlisteners=http://127.0.0.1:%s\n' "$bootstrap" "$port"
     fi
   } >"$data/worker-$port.properties"
 }

@@ -19,6 +19,7 @@ mod history;
 mod kafka;
 mod kafka_security;
 mod limits;
+mod mirror;
 mod passthrough;
 mod read_paths;
 mod security;

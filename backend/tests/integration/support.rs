@@ -211,6 +211,31 @@ impl TestApp {
             kafka: plugboard::config::KafkaClusters::inline(&clusters),
             clusters,
         };
+        Self::serve(settings, dir, database, adjust).await
+    }
+
+    /// Plugboard configured by the TOML file `text` (its database in a scratch directory), as
+    /// `plugboard --config` reads one.
+    pub(crate) async fn start_from_file(text: &str) -> Self {
+        let dir = ScratchDir::new("app");
+        let database = dir.path("plugboard.db");
+        let config = dir.path("plugboard.toml");
+        std::fs::write(&config, text).unwrap();
+        let flags = plugboard::config::ServerFlags {
+            config: Some(config),
+            database: Some(database.clone()),
+            ..Default::default()
+        };
+        let settings = Settings::load(flags).unwrap();
+        Self::serve(settings, dir, database, |_| {}).await
+    }
+
+    async fn serve(
+        settings: Settings,
+        dir: ScratchDir,
+        database: PathBuf,
+        adjust: impl FnOnce(&mut AppState),
+    ) -> Self {
         let mut state = AppState::build(settings).await.unwrap();
         adjust(&mut state);
         let background = Background::start(&state);

@@ -1,0 +1,111 @@
+//! MirrorMaker 2 replication as the console shows it: each flow between two Kafka clusters that
+//! a Connect cluster runs, its three connectors, and how far each replicated partition is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ClusterFailure, ConnectorState, Health, TaskCounts};
+
+/// Every MirrorMaker 2 flow on the Connect clusters the caller sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Replication {
+    pub flows: Vec<ReplicationFlow>,
+    /// Connect clusters that did not answer: their flows are not known.
+    pub unreachable: Vec<ClusterFailure>,
+}
+
+/// Replication from one Kafka cluster alias to another, run by one Connect cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplicationFlow {
+    /// The Connect cluster that runs the flow's connectors.
+    pub connect_cluster: String,
+    pub source: FlowEnd,
+    pub target: FlowEnd,
+    /// The flow's connectors: its source, checkpoint and heartbeat connectors, those it has.
+    pub connectors: Vec<FlowConnector>,
+    /// The source connector's `topics` (regular expressions, comma-separated) as written.
+    pub topics_pattern: Option<String>,
+    /// The checkpoint connector's `groups` as written.
+    pub groups_pattern: Option<String>,
+    /// Each source topic the flow replicates, with its name on the target.
+    pub topics: Vec<ReplicatedTopic>,
+    /// Why topics or lag are missing (a Kafka cluster that is not configured or not read yet).
+    pub notes: Vec<String>,
+}
+
+/// One end of a flow: the alias the flow's connectors use, and the configured Kafka cluster it
+/// is, when Plugboard knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowEnd {
+    pub alias: String,
+    /// The id of the `[[kafka_clusters]]` (or Connect cluster's) Kafka it matched.
+    pub kafka: Option<String>,
+}
+
+/// Which of MirrorMaker 2's three connectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MirrorRole {
+    /// `MirrorSourceConnector`: records and topic configs.
+    Source,
+    /// `MirrorCheckpointConnector`: consumer group offsets, translated.
+    Checkpoint,
+    /// `MirrorHeartbeatConnector`: heartbeats.
+    Heartbeat,
+}
+
+impl MirrorRole {
+    /// The role of a connector of class `class`, if it is one of MirrorMaker 2's.
+    pub fn of_class(class: &str) -> Option<Self> {
+        match class.rsplit('.').next()? {
+            "MirrorSourceConnector" => Some(Self::Source),
+            "MirrorCheckpointConnector" => Some(Self::Checkpoint),
+            "MirrorHeartbeatConnector" => Some(Self::Heartbeat),
+            _ => None,
+        }
+    }
+}
+
+/// One of a flow's connectors and how it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowConnector {
+    pub role: MirrorRole,
+    pub name: String,
+    pub state: ConnectorState,
+    pub health: Health,
+    pub tasks: TaskCounts,
+}
+
+/// A replicated topic: its name on the source and on the target, and each partition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplicatedTopic {
+    pub topic: String,
+    /// Its name on the target under the flow's replication policy (`main.orders`).
+    pub remote: String,
+    /// Whether the remote topic exists on the target (when the target's Kafka is read).
+    pub on_target: Option<bool>,
+    pub partitions: Vec<PartitionReplication>,
+    /// Records not yet replicated, summed over the partitions whose lag is known.
+    pub lag: Option<u64>,
+}
+
+/// How far one partition is replicated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartitionReplication {
+    pub partition: i32,
+    /// The source partition's log-end offset.
+    pub source_end: Option<i64>,
+    /// The remote partition's log-end offset on the target.
+    pub target_end: Option<i64>,
+    /// The next source offset the flow has still to replicate, from the offsets the source
+    /// connector stored in Connect.
+    pub replicated_to: Option<i64>,
+    /// `source_end - replicated_to`: records written on the source and not yet replicated.
+    pub lag: Option<u64>,
+}

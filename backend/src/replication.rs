@@ -1,0 +1,218 @@
+//! MirrorMaker 2 replication: the flows the Connect clusters run (found by connector class),
+//! their ends matched to the configured Kafka clusters, and how far each replicated partition
+//! is, from the Kafka snapshots Plugboard already takes and the offsets the flow's source
+//! connector stored in Connect (asked once per cache period, whatever the number of viewers).
+//!
+//! - [`flows`]: which connectors make up which flow.
+//! - [`topics`]: the topics a flow replicates, and their lag per partition.
+
+pub(crate) mod flows;
+pub(crate) mod topics;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use api_types::{ClusterFailure, FlowConnector, FlowEnd, Replication, ReplicationFlow};
+use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
+use serde::Deserialize;
+
+use crate::config::KafkaClusters;
+use crate::state::AppState;
+use flows::FoundFlow;
+use topics::TopicFilter;
+
+/// The next source offset to replicate, by (topic, partition), of one source connector.
+type Replicated = BTreeMap<(String, i32), i64>;
+
+/// (Connect cluster, connector) to its stored offsets, with when they were asked.
+type AskedOffsets = HashMap<(String, String), (Instant, Replicated)>;
+
+/// The offsets each flow's source connector stored; cheap to clone.
+#[derive(Clone, Default)]
+pub struct SourceOffsets(Arc<Mutex<AskedOffsets>>);
+
+impl SourceOffsets {
+    /// The connector's stored offsets, asked of Connect at most once per `ttl`. A failed
+    /// answer (an older Connect without the offsets API, say) is no offsets.
+    async fn of(&self, client: &ClusterClient, connector: &str, ttl: Duration) -> Replicated {
+        let key = (client.id().to_owned(), connector.to_owned());
+        let cached = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock")
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, replicated)| replicated.clone());
+        if let Some(replicated) = cached {
+            return replicated;
+        }
+        let replicated = match ConnectorName::new(connector) {
+            Ok(name) => asked(client, name).await.unwrap_or_default(),
+            Err(_) => Replicated::new(),
+        };
+        let mut cache = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock");
+        cache.retain(|_, (at, _)| at.elapsed() < ttl);
+        cache.insert(key, (Instant::now(), replicated.clone()));
+        replicated
+    }
+}
+
+/// `GET /connectors/{c}/offsets` of a MirrorSourceConnector: per source partition
+/// (`{"cluster", "topic", "partition"}`) the last source offset replicated.
+#[derive(Deserialize)]
+struct StoredOffsets {
+    offsets: Vec<StoredOffset>,
+}
+
+#[derive(Deserialize)]
+struct StoredOffset {
+    partition: SourcePartition,
+    offset: SourceOffset,
+}
+
+#[derive(Deserialize)]
+struct SourcePartition {
+    topic: String,
+    partition: i32,
+}
+
+#[derive(Deserialize)]
+struct SourceOffset {
+    offset: i64,
+}
+
+async fn asked(client: &ClusterClient, name: ConnectorName) -> Option<Replicated> {
+    let stored: StoredOffsets = client.get_json(ConnectCall::GetOffsets(name)).await.ok()?;
+    Some(
+        stored
+            .offsets
+            .into_iter()
+            .map(|o| {
+                (
+                    (o.partition.topic, o.partition.partition),
+                    o.offset.offset + 1,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Every flow on the Connect clusters `visible` says yes to.
+pub(crate) async fn replication(state: &AppState, visible: impl Fn(&str) -> bool) -> Replication {
+    let mut flows = Vec::new();
+    let mut unreachable = Vec::new();
+    for client in state.clusters.all().iter().filter(|c| visible(c.id())) {
+        let listed = async {
+            let summaries = client.connector_summaries(Freshness::Cached).await?;
+            let live = client.live_connectors(Freshness::Cached).await?;
+            Ok::<_, plugboard_connect::ConnectError>((summaries, live))
+        };
+        match listed.await {
+            Ok((summaries, live)) => {
+                let configs = live.into_iter().map(|(n, c)| (n, c.config)).collect();
+                for found in flows::find_flows(&summaries, &configs) {
+                    flows.push(flow(state, client, found).await);
+                }
+            }
+            Err(e) => unreachable.push(ClusterFailure {
+                cluster: client.id().to_owned(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    Replication { flows, unreachable }
+}
+
+async fn flow(state: &AppState, client: &ClusterClient, found: FoundFlow) -> ReplicationFlow {
+    let kafka = &state.settings.kafka;
+    let source = end(kafka, &found.source_alias, found.source_servers.as_deref());
+    let target = end(kafka, &found.target_alias, found.target_servers.as_deref());
+    let mut notes = Vec::new();
+    let source_snapshot = source
+        .kafka
+        .as_deref()
+        .and_then(|id| state.kafka.kafka_view(id))
+        .and_then(|view| view.snapshot.clone());
+    let target_snapshot = target
+        .kafka
+        .as_deref()
+        .and_then(|id| state.kafka.kafka_view(id))
+        .and_then(|view| view.snapshot.clone());
+    let replicated = match &found.source_connector {
+        Some(name) => {
+            state
+                .replication
+                .of(client, name, state.settings.cache_ttl)
+                .await
+        }
+        None => Replicated::new(),
+    };
+    let topics = match (TopicFilter::of(&found), &source_snapshot) {
+        (Err(why), _) => {
+            notes.push(why);
+            Vec::new()
+        }
+        (Ok(_), None) => {
+            notes.push(unread(&source, "source"));
+            Vec::new()
+        }
+        (Ok(filter), Some(snapshot)) => topics::replicated_topics(
+            &found,
+            &filter,
+            snapshot,
+            target_snapshot.as_deref(),
+            &replicated,
+        ),
+    };
+    if source_snapshot.is_some() && target_snapshot.is_none() {
+        notes.push(unread(&target, "target"));
+    }
+    ReplicationFlow {
+        connect_cluster: client.id().to_owned(),
+        connectors: found
+            .connectors
+            .into_iter()
+            .map(|(role, summary)| FlowConnector {
+                role,
+                name: summary.name,
+                state: summary.state,
+                health: summary.health,
+                tasks: summary.tasks,
+            })
+            .collect(),
+        topics_pattern: found.topics,
+        groups_pattern: found.groups,
+        source,
+        target,
+        topics,
+        notes,
+    }
+}
+
+/// The configured Kafka cluster a flow's `alias` at `servers` is, if any.
+fn end(kafka: &KafkaClusters, alias: &str, servers: Option<&str>) -> FlowEnd {
+    FlowEnd {
+        alias: alias.to_owned(),
+        kafka: kafka
+            .clusters
+            .iter()
+            .find(|k| k.answers_to(alias, servers))
+            .map(|k| k.id.clone()),
+    }
+}
+
+/// Why one end's Kafka cannot be read.
+fn unread(end: &FlowEnd, which: &str) -> String {
+    match &end.kafka {
+        Some(id) => format!("the {which} Kafka cluster `{id}` has not been read yet"),
+        None => format!(
+            "the {which} cluster `{}` is none of Plugboard's Kafka clusters (name it in \
+             [[kafka_clusters]], with its alias in mirror_aliases if its servers differ)",
+            end.alias
+        ),
+    }
+}

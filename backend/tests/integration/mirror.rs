@@ -1,0 +1,156 @@
+//! MirrorMaker 2 on the real stack: the flow from the stack's main Kafka cluster (alias `main`)
+//! to its mirror cluster (alias `mirror`), whose three connectors the Connect cluster on the
+//! mirror runs (scripts/lib/stack.sh, stack_seed_mirror: topics named mirrored-*). Plugboard
+//! is configured from a file as an operator would: both Kafka clusters named on their own,
+//! under ids that are not the flow's aliases, so the ends are matched by their servers.
+
+use api_types::{ConnectorState, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use reqwest::Method;
+
+use crate::support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
+use crate::support::{TestApp, eventually, stack_bootstrap, unique};
+
+fn mirror_bootstrap() -> String {
+    std::env::var("PLUGBOARD_TEST_MIRROR_BOOTSTRAP")
+        .expect("PLUGBOARD_TEST_MIRROR_BOOTSTRAP is not set: run scripts/test.sh")
+}
+
+fn mirror_connect() -> String {
+    std::env::var("PLUGBOARD_TEST_MIRROR_CONNECT")
+        .expect("PLUGBOARD_TEST_MIRROR_CONNECT is not set: run scripts/test.sh")
+}
+
+async fn app() -> TestApp {
+    let urls: Vec<String> = mirror_connect()
+        .split(',')
+        .map(|u| format!("\"{u}\""))
+        .collect();
+    TestApp::start_from_file(&format!(
+        "kafka_poll_ms = 1000\ncache_ttl_ms = 1000\n\
+         [[kafka_clusters]]\nid = \"primary\"\nbootstrap_servers = \"{}\"\n\
+         [[kafka_clusters]]\nid = \"dr\"\nbootstrap_servers = \"{}\"\n\
+         [[clusters]]\nid = \"mm\"\nurls = [{}]\nkafka = \"dr\"\n",
+        stack_bootstrap(),
+        mirror_bootstrap(),
+        urls.join(", ")
+    ))
+    .await
+}
+
+/// The flow from `main` to `mirror` as Plugboard reports it.
+async fn main_to_mirror(app: &TestApp) -> Option<ReplicationFlow> {
+    let replication: Replication = app.get("/api/v1/replication").await.json().await.ok()?;
+    replication
+        .flows
+        .into_iter()
+        .find(|f| f.source.alias == "main" && f.target.alias == "mirror")
+}
+
+/// `topic` in the flow once each partition's lag is `lag` (and Kafka says the same of both).
+async fn topic_when(app: &TestApp, topic: &str, lag: &[u64]) -> ReplicatedTopic {
+    eventually(&format!("{topic} replicated with lag {lag:?}"), || async {
+        let flow = main_to_mirror(app).await?;
+        let found = flow.topics.into_iter().find(|t| t.topic == topic)?;
+        let lags: Vec<u64> = found
+            .partitions
+            .iter()
+            .map(|p| p.lag)
+            .collect::<Option<_>>()?;
+        (lags == lag).then_some(found)
+    })
+    .await
+}
+
+/// Each partition's high watermark of `topic` as a client of its own reads it.
+fn watermarks(bootstrap: &str, topic: &str, partitions: i32) -> Vec<i64> {
+    let consumer: BaseConsumer = client_config(bootstrap).create().unwrap();
+    (0..partitions)
+        .map(|p| consumer.fetch_watermarks(topic, p, TIMEOUT).unwrap().1)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_and_returns_to_zero()
+{
+    let app = app().await;
+    let topic = unique("mirrored-lag");
+    create_topics(&stack_bootstrap(), std::slice::from_ref(&topic), 2).await;
+    produce(&stack_bootstrap(), &topic, &[20, 10]);
+
+    // The flow's ends are the configured clusters, matched by their servers; its connectors run.
+    let flow = eventually("the flow main -> mirror", || main_to_mirror(&app)).await;
+    assert_eq!(flow.connect_cluster, "mm");
+    assert_eq!(flow.source.kafka.as_deref(), Some("primary"));
+    assert_eq!(flow.target.kafka.as_deref(), Some("dr"));
+    let roles: Vec<MirrorRole> = flow.connectors.iter().map(|c| c.role).collect();
+    assert_eq!(
+        roles,
+        [
+            MirrorRole::Source,
+            MirrorRole::Checkpoint,
+            MirrorRole::Heartbeat
+        ]
+    );
+    assert_eq!(flow.topics_pattern.as_deref(), Some("mirrored-.*"));
+
+    // Everything replicated: lag 0, and the remote topic holds what the source holds, as two
+    // clients of their own read the watermarks of each.
+    let replicated = topic_when(&app, &topic, &[0, 0]).await;
+    assert_eq!(replicated.remote, format!("main.{topic}"));
+    assert_eq!(replicated.on_target, Some(true));
+    assert_eq!(replicated.lag, Some(0));
+    let source_ends = watermarks(&stack_bootstrap(), &topic, 2);
+    assert_eq!(source_ends, [20, 10]);
+    let target_ends = eventually("the remote topic's watermarks", || async {
+        let ends = watermarks(&mirror_bootstrap(), &replicated.remote, 2);
+        (ends == source_ends).then_some(ends)
+    })
+    .await;
+    let reported: Vec<Option<i64>> = topic_when(&app, &topic, &[0, 0])
+        .await
+        .partitions
+        .iter()
+        .map(|p| p.target_end)
+        .collect();
+    assert_eq!(
+        reported,
+        target_ends.iter().copied().map(Some).collect::<Vec<_>>()
+    );
+
+    // The source connector paused, records written meanwhile are the lag, partition by partition.
+    let pause = "/api/v1/clusters/mm/connectors/mirror-source/pause";
+    assert!(
+        app.send(Method::POST, pause, None)
+            .await
+            .status()
+            .is_success()
+    );
+    eventually("the source connector paused", || async {
+        let flow = main_to_mirror(&app).await?;
+        let source = flow
+            .connectors
+            .iter()
+            .find(|c| c.role == MirrorRole::Source)?;
+        (source.state == ConnectorState::Paused).then_some(())
+    })
+    .await;
+    produce(&stack_bootstrap(), &topic, &[5, 3]);
+    let behind = topic_when(&app, &topic, &[5, 3]).await;
+    assert_eq!(behind.lag, Some(8));
+    assert_eq!(
+        watermarks(&mirror_bootstrap(), &behind.remote, 2),
+        target_ends,
+        "nothing more reached the target while paused"
+    );
+
+    let resume = "/api/v1/clusters/mm/connectors/mirror-source/resume";
+    assert!(
+        app.send(Method::POST, resume, None)
+            .await
+            .status()
+            .is_success()
+    );
+    topic_when(&app, &topic, &[0, 0]).await;
+    assert_eq!(watermarks(&mirror_bootstrap(), &behind.remote, 2), [25, 13]);
+}
