@@ -146,6 +146,18 @@ name = "Unreachable cluster"
 # brokers the end-to-end tests stop and start again (playwright/kafka.test.mjs).
 urls = ["http://127.0.0.1:9"]
 bootstrap_servers = "$(kafka_bootstrap "$ISR_KAFKA_PORT" 3)"
+
+# The MirrorMaker 2 flow from the main Kafka (the cluster local's, matched by its servers) into
+# the mirror, run by the Connect cluster on the mirror (playwright/replication.test.mjs).
+[[kafka_clusters]]
+id = "mirror"
+bootstrap_servers = "$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)"
+
+[[clusters]]
+id = "dr"
+name = "MirrorMaker 2"
+urls = [$(toml_urls "${MIRROR_CONNECT_CLUSTER%%:*}")]
+kafka = "mirror"
 TOML
   "$CARGO_TARGET_DIR/debug/plugboard" --config "$DATA_DIR/plugboard.toml" \
     --bind "127.0.0.1:$PLUGBOARD_PORT" --database "$DATA_DIR/plugboard.db" \

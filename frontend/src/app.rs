@@ -15,7 +15,7 @@ use crate::links;
 use crate::pages::{
     AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
     HistoryPage, LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage,
-    RecordsPage, SignInPage, TopicsPage, first_cluster,
+    RecordsPage, ReplicationPage, SignInPage, TopicsPage, first_cluster,
 };
 use crate::session::SignedIn;
 use crate::toasts::{Toaster, Toasts};
@@ -68,6 +68,7 @@ fn Console() -> impl IntoView {
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/alerts") view=AlertsPage />
                     <Route path=path!("/access") view=AccessPage />
+                    <Route path=path!("/replication") view=ReplicationPage />
                     <Route path=path!("/clusters/:cluster") view=DashboardPage />
                     <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
                     <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
@@ -116,6 +117,7 @@ fn Header() -> impl IntoView {
                 <A href=page_of("topics")>"Topics"</A>
                 <A href=page_of("groups")>"Groups"</A>
                 <A href=page_of("loggers")>"Loggers"</A>
+                <A href="/replication">"Replication"</A>
                 <A href="/history">"History"</A>
                 <A href="/alerts">"Alerts"</A>
                 <A href="/access">"Access"</A>

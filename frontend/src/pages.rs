@@ -12,6 +12,7 @@ mod not_found;
 mod overview;
 mod plugins;
 mod records;
+mod replication;
 mod sign_in;
 mod topics;
 
@@ -27,5 +28,6 @@ pub(crate) use not_found::NotFoundPage;
 pub(crate) use overview::OverviewPage;
 pub(crate) use plugins::PluginsPage;
 pub(crate) use records::RecordsPage;
+pub(crate) use replication::ReplicationPage;
 pub(crate) use sign_in::SignInPage;
 pub(crate) use topics::TopicsPage;

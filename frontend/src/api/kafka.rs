@@ -1,7 +1,9 @@
 //! What Plugboard reads from Kafka: a connector's group lag and topics, a group's lag history,
-//! and a cluster's topics, brokers and consumer groups.
+//! a cluster's topics, brokers and consumer groups, and MirrorMaker 2 replication.
 
-use api_types::{ConnectorKafka, KafkaGroups, KafkaTopics, LagPoint, LagRange, TopicDetail};
+use api_types::{
+    ConnectorKafka, KafkaGroups, KafkaTopics, LagPoint, LagRange, Replication, TopicDetail,
+};
 
 use super::{ApiResult, cluster_path, connector_path, encode, get_json};
 
@@ -36,4 +38,9 @@ pub(crate) async fn kafka_topic(cluster: String, topic: String) -> ApiResult<Top
 
 pub(crate) async fn kafka_groups(cluster: String) -> ApiResult<KafkaGroups> {
     get_json(&cluster_path(&cluster, "kafka/groups")).await
+}
+
+/// Every MirrorMaker 2 flow on the Connect clusters the user sees.
+pub(crate) async fn replication() -> ApiResult<Replication> {
+    get_json("/api/v1/replication").await
 }

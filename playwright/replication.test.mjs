@@ -1,0 +1,45 @@
+// MirrorMaker 2 replication in the console, against the stack's flow from its main Kafka
+// cluster (alias main) into the mirror cluster (alias mirror): topics named mirrored-* are
+// replicated (scripts/lib/stack.sh, stack_seed_mirror). A file source writes lines into a new
+// such topic; the replication page shows the flow on its graph, its three connectors running,
+// and the topic under its remote name, every line on both sides and its lag at 0.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL } from "./browser.mjs";
+import { browserForTests, createLineSource, uniqueName } from "./helpers.mjs";
+
+const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
+const created = [];
+const openPage = browserForTests(created);
+
+test("the replication page draws the flow and shows a replicated topic with its remote name and no lag", async () => {
+  const name = uniqueName("e2e-mm2");
+  const topic = `mirrored-${name}`;
+  created.push(name);
+  await createLineSource(name, topic, 25);
+
+  const page = await openPage();
+  await page.goto(`${BASE_URL}/replication`);
+  const flow = page.locator("[data-testid=flow][data-source=main][data-target=mirror]");
+  await flow.waitFor();
+  await page.locator("[data-testid=graph-edge][data-source=main][data-target=mirror]").waitFor();
+  for (const role of ["records", "checkpoints", "heartbeats"]) {
+    assert.equal(await flow.locator(`[data-testid=flow-connector][data-role=${role}]`).getAttribute("data-state"), "RUNNING");
+  }
+  const row = flow.locator(`[data-testid=flow-topic][data-topic="${topic}"]`);
+  // The page refreshes itself: the topic shows up once MirrorMaker 2 picked it up.
+  await row.waitFor({ timeout: 60_000 });
+  assert.equal(await row.getByTestId("remote-topic").innerText(), `main.${topic}`);
+  await row.getByRole("button", { name: /partitions/ }).click();
+  // Opened, the partitions stay open across refreshes, until all 25 lines are on the source,
+  // as many on the target, and the lag is 0.
+  await page.waitForFunction((topic) => {
+    const rows = document.querySelectorAll(`[data-testid=partition-replication][data-topic="${topic}"] [data-testid=partition-row]`);
+    const ends = [...rows].map((r) => [Number(r.children[1].textContent), Number(r.children[2].textContent)]);
+    const lag = document.querySelector(`[data-testid=flow-topic][data-topic="${topic}"] [data-testid=topic-lag]`);
+    return ends.length === 2 && ends.reduce((sum, [source]) => sum + source, 0) === 25 &&
+      ends.every(([source, target]) => source === target) && lag?.textContent === "0";
+  }, topic, { timeout: 60_000 });
+  await page.screenshot({ path: `${SCREENSHOTS}replication.png`, fullPage: true });
+  await page.close();
+});
