@@ -26,10 +26,13 @@ pub enum RuleKind {
     /// A sink's dead letter queue received more than `threshold` records over the last
     /// `samples` Kafka snapshots.
     DlqGrowth,
+    /// A MirrorMaker 2 flow (named by its source connector) has more than `threshold` records
+    /// written on its source and not yet replicated, over its topics.
+    ReplicationLagAbove,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 9] = [
+    pub const ALL: [RuleKind; 10] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -39,6 +42,7 @@ impl RuleKind {
         RuleKind::Unreachable,
         RuleKind::Drifted,
         RuleKind::DlqGrowth,
+        RuleKind::ReplicationLagAbove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl RuleKind {
             RuleKind::Unreachable => "unreachable",
             RuleKind::Drifted => "drifted",
             RuleKind::DlqGrowth => "dlq_growth",
+            RuleKind::ReplicationLagAbove => "replication_lag_above",
         }
     }
 
@@ -63,7 +68,10 @@ impl RuleKind {
     pub fn needs_threshold(self) -> bool {
         matches!(
             self,
-            RuleKind::LagAbove | RuleKind::TimeLagAbove | RuleKind::DlqGrowth
+            RuleKind::LagAbove
+                | RuleKind::TimeLagAbove
+                | RuleKind::DlqGrowth
+                | RuleKind::ReplicationLagAbove
         )
     }
 }

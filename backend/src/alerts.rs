@@ -3,7 +3,8 @@
 //! automatic restarts of failed connectors.
 //!
 //! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
-//! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow.
+//! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
+//!   [`replication_lag`] judges MirrorMaker 2 flows.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
 
@@ -11,6 +12,7 @@ pub(crate) mod auto_restart;
 pub(crate) mod evaluate;
 pub(crate) mod incidents;
 pub(crate) mod notify;
+pub(crate) mod replication_lag;
 pub(crate) mod rules;
 pub(crate) mod trend;
 
@@ -18,7 +20,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{AlertRule, ConnectorSummary};
+use api_types::{AlertRule, ConnectorSummary, ReplicationFlow, RuleKind};
 
 use crate::clock::now_ms;
 use crate::kafka::KafkaView;
@@ -141,6 +143,10 @@ async fn evaluate_round(
         return Ok(());
     }
     let mut rounds: Vec<ClusterRound> = Vec::new();
+    // MirrorMaker 2 flows are worked out only when a rule judges them.
+    let judges_flows = rules
+        .iter()
+        .any(|r| r.spec.kind == RuleKind::ReplicationLagAbove);
     for client in state.clusters.all() {
         let id = client.id().to_owned();
         let mut connectors = client
@@ -160,10 +166,18 @@ async fn evaluate_round(
                 .collect();
             samples.record(&id, view, &dead_letter_topics);
         }
+        let flows = if judges_flows {
+            crate::replication::replication(state, |c| c == id)
+                .await
+                .flows
+        } else {
+            Vec::new()
+        };
         rounds.push(ClusterRound {
             id,
             connectors,
             view,
+            flows,
         });
     }
     // Each cluster's samples once per round, not once per rule.
@@ -183,6 +197,7 @@ async fn evaluate_round(
                 kafka: round.view.as_deref(),
                 samples: cluster_samples,
                 dead_letter_totals,
+                flows: &round.flows,
             };
             if let Some(verdicts) = evaluate::findings(rule, &data) {
                 outcome.judged.insert(round.id.clone());
@@ -228,6 +243,8 @@ struct ClusterRound {
     id: String,
     connectors: Result<Vec<ConnectorSummary>, String>,
     view: Option<Arc<KafkaView>>,
+    /// The MirrorMaker 2 flows the cluster runs (only when a rule judges them).
+    flows: Vec<ReplicationFlow>,
 }
 
 fn lists_by_cluster(rounds: &[ClusterRound]) -> HashMap<String, Vec<ConnectorSummary>> {

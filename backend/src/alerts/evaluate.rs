@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use api_types::{AlertRule, ConnectorState, ConnectorSummary, DriftStatus, RuleKind};
+use api_types::{
+    AlertRule, ConnectorState, ConnectorSummary, DriftStatus, ReplicationFlow, RuleKind,
+};
 
 use super::incidents::Finding;
 use super::rules::covers;
@@ -26,6 +28,8 @@ pub(crate) struct ClusterData<'a> {
     pub samples: &'a HashMap<String, Vec<Sample>>,
     /// Recent totals of records in each dead letter topic, oldest first.
     pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
+    /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
+    pub flows: &'a [ReplicationFlow],
 }
 
 /// What a rule made of one cluster's subjects this round.
@@ -72,6 +76,9 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
         });
     }
     let connectors = data.connectors.ok()?;
+    if spec.kind == RuleKind::ReplicationLagAbove {
+        return Some(super::replication_lag::judge(rule, data, &finding));
+    }
     let in_scope = connectors
         .iter()
         .filter(|c| covers(spec, data.cluster, Some(&c.name)));
@@ -244,17 +251,19 @@ fn kafka_problem(
         | RuleKind::Failed
         | RuleKind::Unreachable
         | RuleKind::Drifted
-        | RuleKind::DlqGrowth => None,
+        | RuleKind::DlqGrowth
+        | RuleKind::ReplicationLagAbove => None,
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use api_types::{ConnectorKind, Health, RuleSpec, TaskCounts, WebhookFormat};
 
     use super::*;
 
-    fn rule(kind: RuleKind, pattern: Option<&str>) -> AlertRule {
+    /// A rule of `kind` with threshold 5, on every cluster, for `pattern`'s connectors.
+    pub(crate) fn rule(kind: RuleKind, pattern: Option<&str>) -> AlertRule {
         AlertRule {
             id: 7,
             spec: RuleSpec {
@@ -324,6 +333,7 @@ mod tests {
                 kafka,
                 samples: &samples,
                 dead_letter_totals,
+                flows: &[],
             },
         )
     }

@@ -7,7 +7,9 @@
 use api_types::{ConnectorState, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use reqwest::Method;
+use serde_json::json;
 
+use crate::alerts::{create_rule, incidents_of};
 use crate::support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
 use crate::support::{TestApp, eventually, stack_bootstrap, unique};
 
@@ -27,7 +29,7 @@ async fn app() -> TestApp {
         .map(|u| format!("\"{u}\""))
         .collect();
     TestApp::start_from_file(&format!(
-        "kafka_poll_ms = 1000\ncache_ttl_ms = 1000\n\
+        "kafka_poll_ms = 1000\ncache_ttl_ms = 1000\nalert_interval_ms = 500\n\
          [[kafka_clusters]]\nid = \"primary\"\nbootstrap_servers = \"{}\"\n\
          [[kafka_clusters]]\nid = \"dr\"\nbootstrap_servers = \"{}\"\n\
          [[clusters]]\nid = \"mm\"\nurls = [{}]\nkafka = \"dr\"\n",
@@ -83,6 +85,12 @@ fn watermarks(bootstrap: &str, topic: &str, partitions: i32) -> Vec<i64> {
 async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_and_returns_to_zero()
 {
     let app = app().await;
+    let rule = create_rule(
+        &app.base_url,
+        json!({"name": "replication behind", "kind": "replication_lag_above", "cluster": "mm",
+               "connector_pattern": "mirror-source", "threshold": 0}),
+    )
+    .await;
     let topic = unique("mirrored-lag");
     create_topics(&stack_bootstrap(), std::slice::from_ref(&topic), 2).await;
     produce(&stack_bootstrap(), &topic, &[20, 10]);
@@ -146,6 +154,21 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
     produce(&stack_bootstrap(), &topic, &[5, 3]);
     let behind = lagging(&app, &topic, &[5, 3]).await;
     assert_eq!(behind.lag, Some(8));
+    // The alert rule sees the same: an incident on the flow's source connector.
+    // (Its worst value may first be a part of the 8, the snapshot read between the writes.)
+    let opened = eventually("a replication lag incident at 8 records", || async {
+        let open = incidents_of(&app.base_url, rule).await;
+        open.into_iter()
+            .find(|i| i.resolved_at.is_none() && i.worst_value == Some(8.0))
+    })
+    .await;
+    assert_eq!(opened.subject, "mirror-source");
+    assert!(
+        opened.opening.starts_with("main → mirror: ")
+            && opened.opening.contains("records not yet replicated"),
+        "{}",
+        opened.opening
+    );
     assert_eq!(
         watermarks(&mirror_bootstrap(), &behind.remote, 2),
         target_ends,
@@ -160,5 +183,13 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
             .is_success()
     );
     lagging(&app, &topic, &[0, 0]).await;
+    eventually("the incident resolved", || async {
+        let incidents = incidents_of(&app.base_url, rule).await;
+        incidents
+            .iter()
+            .all(|i| i.resolved_at.is_some())
+            .then_some(())
+    })
+    .await;
     assert_eq!(watermarks(&mirror_bootstrap(), &behind.remote, 2), [25, 13]);
 }
