@@ -115,6 +115,7 @@ cargo_tests() {
     PLUGBOARD_TEST_ISR_DIR="$DATA_DIR/kafka-isr" \
     PLUGBOARD_TEST_MIRROR_BOOTSTRAP="$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)" \
     PLUGBOARD_TEST_MIRROR_CONNECT="$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}")" \
+    PLUGBOARD_TEST_KAFKA_CLASSPATH="$KAFKA_CLASSPATH" \
     cargo test -- --test-threads=5
 }
 

@@ -30,6 +30,9 @@ pub struct ReplicationFlow {
     pub groups_pattern: Option<String>,
     /// Each source topic the flow replicates, with its name on the target.
     pub topics: Vec<ReplicatedTopic>,
+    /// Each consumer group the flow checkpoints, with where it would resume on the target.
+    #[serde(default)]
+    pub groups: Vec<GroupFailover>,
     /// Why topics or lag are missing (a Kafka cluster that is not configured or not read yet).
     pub notes: Vec<String>,
 }
@@ -108,4 +111,33 @@ pub struct PartitionReplication {
     pub replicated_to: Option<i64>,
     /// `source_end - replicated_to`: records written on the source and not yet replicated.
     pub lag: Option<u64>,
+}
+
+/// A consumer group of the source as it would fail over to the target now: for each partition
+/// of a replicated topic it committed, the offset MirrorMaker 2 translated that to on the
+/// target (and synced to the group there, `sync.group.offsets.enabled`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupFailover {
+    pub group: String,
+    pub partitions: Vec<PartitionFailover>,
+    /// Records the group would have left to read on the target, over the partitions whose
+    /// translated offset is known.
+    pub target_lag: Option<u64>,
+}
+
+/// One partition of a group's failover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartitionFailover {
+    pub topic: String,
+    /// The topic's name on the target.
+    pub remote: String,
+    pub partition: i32,
+    /// The group's committed offset on the source.
+    pub source_committed: i64,
+    /// The offset it resumes from on the target, as the group's committed offset there.
+    pub translated: Option<i64>,
+    /// The remote partition's log-end offset less `translated`.
+    pub target_lag: Option<u64>,
 }

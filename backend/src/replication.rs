@@ -5,8 +5,10 @@
 //!
 //! - [`flows`]: which connectors make up which flow.
 //! - [`topics`]: the topics a flow replicates, and their lag per partition.
+//! - [`groups`]: the groups a flow checkpoints, as they would fail over to the target.
 
 pub(crate) mod flows;
+pub(crate) mod groups;
 pub(crate) mod topics;
 
 use std::collections::{BTreeMap, HashMap};
@@ -168,6 +170,14 @@ async fn flow(state: &AppState, client: &ClusterClient, found: FoundFlow) -> Rep
             &replicated,
         ),
     };
+    let groups = match &source_snapshot {
+        Some(snapshot) => groups::failovers(&found, &topics, snapshot, target_snapshot.as_deref())
+            .unwrap_or_else(|why| {
+                notes.push(why);
+                Vec::new()
+            }),
+        None => Vec::new(),
+    };
     if source_snapshot.is_some() && target_snapshot.is_none() {
         notes.push(unread(&target, "target"));
     }
@@ -189,6 +199,7 @@ async fn flow(state: &AppState, client: &ClusterClient, found: FoundFlow) -> Rep
         source,
         target,
         topics,
+        groups,
         notes,
     }
 }

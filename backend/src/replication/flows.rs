@@ -19,6 +19,7 @@ pub(crate) struct FoundFlow {
     pub topics: Option<String>,
     pub topics_exclude: Option<String>,
     pub groups: Option<String>,
+    pub groups_exclude: Option<String>,
     pub naming: RemoteNaming,
     /// The source connector's name, whose stored offsets say what was replicated.
     pub source_connector: Option<String>,
@@ -87,6 +88,7 @@ pub(crate) fn find_flows(
                 topics: None,
                 topics_exclude: None,
                 groups: None,
+                groups_exclude: None,
                 naming: RemoteNaming::of(config),
                 source_connector: None,
             });
@@ -105,7 +107,10 @@ pub(crate) fn find_flows(
                 flow.naming = RemoteNaming::of(config);
                 flow.source_connector = Some(summary.name.clone());
             }
-            MirrorRole::Checkpoint => flow.groups = setting("groups"),
+            MirrorRole::Checkpoint => {
+                flow.groups = setting("groups");
+                flow.groups_exclude = setting("groups.exclude");
+            }
             MirrorRole::Heartbeat => {}
         }
         flow.connectors.push((role, summary.clone()));

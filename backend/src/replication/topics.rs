@@ -46,13 +46,13 @@ impl TopicFilter {
     }
 }
 
-fn patterns(list: &str) -> Result<Vec<Regex>, String> {
+pub(super) fn patterns(list: &str) -> Result<Vec<Regex>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
             Regex::new(&format!("^(?:{p})$"))
-                .map_err(|e| format!("the topic pattern `{p}` is not understood: {e}"))
+                .map_err(|e| format!("the pattern `{p}` is not understood: {e}"))
         })
         .collect()
 }

@@ -1,8 +1,12 @@
 //! MirrorMaker 2 on the real stack: the flow from the stack's main Kafka cluster (alias `main`)
 //! to its mirror cluster (alias `mirror`), whose three connectors the Connect cluster on the
-//! mirror runs (scripts/lib/stack.sh, stack_seed_mirror: topics named mirrored-*). Plugboard
-//! is configured from a file as an operator would: both Kafka clusters named on their own,
-//! under ids that are not the flow's aliases, so the ends are matched by their servers.
+//! mirror runs (scripts/lib/stack.sh, stack_seed_mirror: topics and groups named mirrored-*).
+//! Plugboard is configured from a file as an operator would: both Kafka clusters named on their
+//! own, under ids that are not the flow's aliases, so the ends are matched by their servers.
+//! The tests share the one flow and one pauses it, so they take turns.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use api_types::{ConnectorState, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -10,13 +14,16 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::alerts::{create_rule, incidents_of};
-use crate::support::kafka_client::{TIMEOUT, client_config, create_topics, produce};
+use crate::support::kafka_client::{TIMEOUT, client_config, commit, create_topics, produce};
 use crate::support::{TestApp, eventually, stack_bootstrap, unique};
 
 fn mirror_bootstrap() -> String {
     std::env::var("PLUGBOARD_TEST_MIRROR_BOOTSTRAP")
         .expect("PLUGBOARD_TEST_MIRROR_BOOTSTRAP is not set: run scripts/test.sh")
 }
+
+/// Held by each test while it uses the flow.
+static FLOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn mirror_connect() -> String {
     std::env::var("PLUGBOARD_TEST_MIRROR_CONNECT")
@@ -84,6 +91,7 @@ fn watermarks(bootstrap: &str, topic: &str, partitions: i32) -> Vec<i64> {
 #[tokio::test]
 async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_and_returns_to_zero()
 {
+    let _turn = FLOW.lock().await;
     let app = app().await;
     let rule = create_rule(
         &app.base_url,
@@ -135,6 +143,118 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
     topic_when(&app, &topic, "the target's log-end offsets", same_ends).await;
 
     // The source connector paused, records written meanwhile are the lag, partition by partition.
+    // That part runs on its own task, so that the flow, which the stack's other tests share, is
+    // resumed whatever it finds.
+    let app = Arc::new(app);
+    let paused = tokio::spawn(paused_phase(app.clone(), topic.clone(), rule, target_ends)).await;
+    let resume = "/api/v1/clusters/mm/connectors/mirror-source/resume";
+    let resumed = app.send(Method::POST, resume, None).await.status();
+    if let Err(failure) = paused {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+    assert!(resumed.is_success());
+    lagging(&app, &topic, &[0, 0]).await;
+    eventually("the incident resolved", || async {
+        let incidents = incidents_of(&app.base_url, rule).await;
+        incidents
+            .iter()
+            .all(|i| i.resolved_at.is_some())
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        watermarks(&mirror_bootstrap(), &replicated.remote, 2),
+        [25, 13]
+    );
+}
+
+/// Kafka's own translation of `group`'s offsets to the mirror (RemoteClusterUtils, run as a
+/// single-file Java program on the stack's Kafka jars): (remote topic, partition) to offset.
+fn kafkas_translation(group: &str) -> BTreeMap<(String, i32), i64> {
+    let classpath = std::env::var("PLUGBOARD_TEST_KAFKA_CLASSPATH")
+        .expect("PLUGBOARD_TEST_KAFKA_CLASSPATH is not set: run scripts/test.sh");
+    let program = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/mirror/TranslateOffsets.java"
+    );
+    let output = std::process::Command::new("java")
+        .args(["-Xmx128m", "-cp", &format!("{classpath}/*"), program])
+        .args([&mirror_bootstrap(), "main", group])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split(' ').collect();
+            (
+                (words[0].to_owned(), words[1].parse().unwrap()),
+                words[2].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_groups_failover_offsets_are_kafkas_own_translation() {
+    let _turn = FLOW.lock().await;
+    let app = app().await;
+    let topic = unique("mirrored-failover");
+    let group = unique("mirrored-group");
+    create_topics(&stack_bootstrap(), std::slice::from_ref(&topic), 2).await;
+    produce(&stack_bootstrap(), &topic, &[30, 10]);
+    commit(&stack_bootstrap(), &group, &topic, &[20, 10]);
+    lagging(&app, &topic, &[0, 0]).await;
+
+    // Once MirrorMaker 2 checkpointed the group and synced it to the target, both partitions.
+    let failover = eventually("the group's translated offsets", || async {
+        let flow = main_to_mirror(&app).await?;
+        let found = flow.groups.into_iter().find(|g| g.group == group)?;
+        let all =
+            found.partitions.len() == 2 && found.partitions.iter().all(|p| p.translated.is_some());
+        all.then_some(found)
+    })
+    .await;
+    let committed: Vec<i64> = failover
+        .partitions
+        .iter()
+        .map(|p| p.source_committed)
+        .collect();
+    assert_eq!(committed, [20, 10]);
+    let expected = kafkas_translation(&group);
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    let reported = eventually("Plugboard's translation equal to Kafka's", || async {
+        let flow = main_to_mirror(&app).await?;
+        let found = flow.groups.into_iter().find(|g| g.group == group)?;
+        let translated: BTreeMap<(String, i32), i64> = found
+            .partitions
+            .iter()
+            .filter_map(|p| Some(((p.remote.clone(), p.partition), p.translated?)))
+            .collect();
+        (translated == expected).then_some(found)
+    })
+    .await;
+    // Its lag on the target is what is left after the translated offset: 30 and 10 replicated.
+    let ends = watermarks(&mirror_bootstrap(), &format!("main.{topic}"), 2);
+    let lags: Vec<Option<u64>> = reported.partitions.iter().map(|p| p.target_lag).collect();
+    let left: Vec<Option<u64>> = reported
+        .partitions
+        .iter()
+        .zip(&ends)
+        .map(|(p, end)| p.translated.map(|t| u64::try_from(end - t).unwrap()))
+        .collect();
+    assert_eq!(lags, left);
+    assert_eq!(reported.target_lag, Some(left.iter().flatten().sum()));
+}
+
+/// Pauses the flow's source connector (its tasks too) and writes 5 and 3 records: the lag,
+/// Kafka's own watermarks and an alert incident all say 8 records are not replicated.
+async fn paused_phase(app: Arc<TestApp>, topic: String, rule: i64, target_ends: Vec<i64>) {
     let pause = "/api/v1/clusters/mm/connectors/mirror-source/pause";
     assert!(
         app.send(Method::POST, pause, None)
@@ -142,13 +262,17 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
             .status()
             .is_success()
     );
-    eventually("the source connector paused", || async {
+    eventually("the source connector and its tasks paused", || async {
         let flow = main_to_mirror(&app).await?;
         let source = flow
             .connectors
             .iter()
             .find(|c| c.role == MirrorRole::Source)?;
-        (source.state == ConnectorState::Paused).then_some(())
+        let tasks = &source.tasks;
+        let paused = source.state == ConnectorState::Paused
+            && tasks.total > 0
+            && tasks.paused == tasks.total;
+        paused.then_some(())
     })
     .await;
     produce(&stack_bootstrap(), &topic, &[5, 3]);
@@ -174,22 +298,4 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
         target_ends,
         "nothing more reached the target while paused"
     );
-
-    let resume = "/api/v1/clusters/mm/connectors/mirror-source/resume";
-    assert!(
-        app.send(Method::POST, resume, None)
-            .await
-            .status()
-            .is_success()
-    );
-    lagging(&app, &topic, &[0, 0]).await;
-    eventually("the incident resolved", || async {
-        let incidents = incidents_of(&app.base_url, rule).await;
-        incidents
-            .iter()
-            .all(|i| i.resolved_at.is_some())
-            .then_some(())
-    })
-    .await;
-    assert_eq!(watermarks(&mirror_bootstrap(), &behind.remote, 2), [25, 13]);
 }

@@ -8,7 +8,9 @@ mod graph;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use api_types::{FlowConnector, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
+use api_types::{
+    FlowConnector, GroupFailover, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -100,6 +102,7 @@ fn FlowCard(flow: ReplicationFlow) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {(!flow.groups.is_empty()).then(|| view! { <Failover groups=flow.groups /> })}
         </section>
     }
 }
@@ -181,5 +184,34 @@ fn TopicRow(flow_key: String, topic: ReplicatedTopic) -> impl IntoView {
                 </table>
             </td></tr>
         </Show>
+    }
+}
+
+/// The groups the flow checkpoints, as they would fail over to the target now.
+#[component]
+fn Failover(groups: Vec<GroupFailover>) -> impl IntoView {
+    view! {
+        <h3>"Consumer groups on failover"</h3>
+        <p class="muted small">"Where each group would resume on the target now: its offsets there, translated by MirrorMaker 2, and what it would have left to read."</p>
+        <div class="table-scroll">
+            <table data-testid="flow-groups">
+                <ColumnHeads columns=&["Group", "Committed on the source → resumes on the target", "Lag on the target"] />
+                <tbody>
+                    {groups.into_iter().map(|group| {
+                        let lines = group.partitions.iter().map(|p| {
+                            let at = p.translated.map_or_else(|| "not translated yet".to_owned(), |t| t.to_string());
+                            view! { <div><code>{format!("{}-{}", p.topic, p.partition)}</code> " " {p.source_committed} " → " <code>{format!("{}-{}", p.remote, p.partition)}</code> " " {at}</div> }
+                        }).collect_view();
+                        view! {
+                            <tr data-testid="flow-group" data-group=group.group>
+                                <td><code>{group.group.clone()}</code></td>
+                                <td class="small">{lines}</td>
+                                <td class="number" data-testid="group-target-lag">{group.target_lag.map_or_else(|| "?".to_owned(), |l| l.to_string())}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

@@ -53,6 +53,7 @@ fn flow(source: &str, lags: &[Option<u64>]) -> ReplicationFlow {
                 lag: *lag,
             })
             .collect(),
+        groups: Vec::new(),
         notes: Vec::new(),
     }
 }

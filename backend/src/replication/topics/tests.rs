@@ -17,6 +17,7 @@ fn flow(topics: Option<&str>) -> FoundFlow {
         topics: topics.map(str::to_owned),
         topics_exclude: None,
         groups: None,
+        groups_exclude: None,
         naming: RemoteNaming::Prefixed {
             separator: ".".into(),
         },

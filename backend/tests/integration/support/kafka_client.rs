@@ -179,3 +179,21 @@ pub(crate) fn read_all(bootstrap: &str, topic: &str) -> Vec<TextRecord> {
     );
     records
 }
+
+/// Commits `offsets` (one per partition, from 0) of `topic` for `group`, as a consumer that
+/// never joins the group would (the group must have no members).
+pub(crate) fn commit(bootstrap: &str, group: &str, topic: &str, offsets: &[i64]) {
+    let consumer: BaseConsumer = client_config(bootstrap)
+        .set("group.id", group)
+        .create()
+        .unwrap();
+    let mut list = TopicPartitionList::new();
+    for (partition, offset) in offsets.iter().enumerate() {
+        let partition = i32::try_from(partition).unwrap();
+        list.add_partition_offset(topic, partition, Offset::Offset(*offset))
+            .unwrap();
+    }
+    consumer
+        .commit(&list, rdkafka::consumer::CommitMode::Sync)
+        .unwrap();
+}

@@ -1,0 +1,85 @@
+//! Each consumer group a flow checkpoints, as it would fail over to the target now: its
+//! committed offsets on the source, and those MirrorMaker 2 translated and synced to the same
+//! group on the target (`sync.group.offsets.enabled`), from the snapshots of both clusters.
+
+use api_types::{GroupFailover, MirrorRole, PartitionFailover, ReplicatedTopic};
+
+use super::flows::FoundFlow;
+use super::topics::patterns;
+use crate::kafka::Snapshot;
+
+/// MirrorMaker 2's default `groups.exclude`.
+const DEFAULT_EXCLUDE: &str = "console-consumer-.*, connect-.*, __.*";
+
+/// The groups of `source` the flow's checkpoint connector covers that committed offsets of
+/// its replicated `topics`, or why its group patterns are not understood.
+pub(crate) fn failovers(
+    flow: &FoundFlow,
+    topics: &[ReplicatedTopic],
+    source: &Snapshot,
+    target: Option<&Snapshot>,
+) -> Result<Vec<GroupFailover>, String> {
+    if !flow
+        .connectors
+        .iter()
+        .any(|(r, _)| *r == MirrorRole::Checkpoint)
+    {
+        return Ok(Vec::new());
+    }
+    let include = patterns(flow.groups.as_deref().unwrap_or(".*"))?;
+    let exclude = patterns(flow.groups_exclude.as_deref().unwrap_or(DEFAULT_EXCLUDE))?;
+    let covered = |name: &str| {
+        include.iter().any(|r| r.is_match(name)) && !exclude.iter().any(|r| r.is_match(name))
+    };
+    let mut groups: Vec<GroupFailover> = source
+        .observation
+        .groups
+        .iter()
+        .filter(|g| covered(&g.name))
+        .filter_map(|group| {
+            let on_target = target.and_then(|t| t.group(&group.name));
+            let partitions: Vec<PartitionFailover> = group
+                .committed
+                .iter()
+                .filter_map(|(topic, partition, committed)| {
+                    let replicated = topics.iter().find(|t| &t.topic == topic)?;
+                    let target_end = replicated
+                        .partitions
+                        .iter()
+                        .find(|p| p.partition == *partition)
+                        .and_then(|p| p.target_end);
+                    let translated = on_target.and_then(|g| {
+                        g.committed
+                            .iter()
+                            .find(|(t, p, _)| *t == replicated.remote && p == partition)
+                            .map(|(_, _, offset)| *offset)
+                    });
+                    Some(PartitionFailover {
+                        topic: topic.clone(),
+                        remote: replicated.remote.clone(),
+                        partition: *partition,
+                        source_committed: *committed,
+                        translated,
+                        target_lag: target_end
+                            .zip(translated)
+                            .map(|(end, at)| u64::try_from(end - at).unwrap_or(0)),
+                    })
+                })
+                .collect();
+            if partitions.is_empty() {
+                return None;
+            }
+            let known: Vec<u64> = partitions.iter().filter_map(|p| p.target_lag).collect();
+            Some(GroupFailover {
+                group: group.name.clone(),
+                target_lag: (!known.is_empty()).then(|| known.iter().sum()),
+                partitions,
+            })
+        })
+        .collect();
+    groups.sort_by(|a, b| a.group.cmp(&b.group));
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests;
