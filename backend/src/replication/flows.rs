@@ -124,4 +124,4 @@ pub(crate) fn find_flows(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

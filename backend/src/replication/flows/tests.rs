@@ -6,7 +6,8 @@ use api_types::{ConnectorKind, ConnectorState, ConnectorSummary, Health, MirrorR
 
 use super::{RemoteNaming, find_flows};
 
-fn summary(name: &str, class: &str) -> ConnectorSummary {
+/// A running connector `name` of class `class`, as the cached list gives it.
+pub(crate) fn summary(name: &str, class: &str) -> ConnectorSummary {
     ConnectorSummary {
         cluster: "mm".into(),
         name: name.into(),

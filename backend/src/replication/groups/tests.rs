@@ -1,34 +1,16 @@
 //! Unit tests of a group's failover: which groups, and their translated offsets and lag.
 
-use api_types::{
-    ConnectorKind, ConnectorState, ConnectorSummary, Health, MirrorRole, PartitionReplication,
-    ReplicatedTopic, TaskCounts,
-};
+use api_types::{ConnectorSummary, MirrorRole, PartitionReplication, ReplicatedTopic};
 
 use super::failovers;
 use crate::kafka::Snapshot;
 use crate::kafka::observation::{GroupMeta, Observation};
+use crate::replication::flows::tests::summary;
 use crate::replication::flows::{FoundFlow, RemoteNaming};
 
 fn checkpoint() -> (MirrorRole, ConnectorSummary) {
-    let summary = ConnectorSummary {
-        cluster: "mm".into(),
-        name: "checkpoint".into(),
-        kind: ConnectorKind::Source,
-        class: "org.apache.kafka.connect.mirror.MirrorCheckpointConnector".into(),
-        state: ConnectorState::Running,
-        worker_id: None,
-        version: None,
-        health: Health::Healthy,
-        tasks: TaskCounts::default(),
-        first_cause: None,
-        consumer_group: None,
-        topics: Vec::new(),
-        lag: None,
-        drift: None,
-        dead_letter_topic: None,
-    };
-    (MirrorRole::Checkpoint, summary)
+    let class = "org.apache.kafka.connect.mirror.MirrorCheckpointConnector";
+    (MirrorRole::Checkpoint, summary("checkpoint", class))
 }
 
 fn flow(groups: Option<&str>) -> FoundFlow {
