@@ -7,7 +7,8 @@
 # costs of the security boundary (scrubbing a large answer by value, parsing a passthrough
 # call, refusing a sign-in for a known and an unknown user); and reading records: a dead letter
 # queue's summary and pages of a large topic, with Plugboard's resident memory, and 80 reads at
-# once. The broker is Apache Kafka (one broker of the version scripts/maven/kafka-4 pins).
+# once; and the replication page with 50 MirrorMaker 2 flows and 500 replicated topics.
+# The broker is Apache Kafka (one broker of the version scripts/maven/kafka-4 pins).
 # Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -49,3 +50,4 @@ export BENCH_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" BENCH_BROKER="Apache Kafka $(pom_
 cargo bench -p plugboard --bench kafka
 cargo bench -p plugboard --bench security
 cargo bench -p plugboard --bench records
+cargo bench -p plugboard --bench replication

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use api_types::{ClusterFailure, FlowConnector, FlowEnd, Replication, ReplicationFlow};
+use futures::future::join_all;
 use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
 use serde::Deserialize;
 
@@ -116,9 +117,9 @@ pub(crate) async fn replication(state: &AppState, visible: impl Fn(&str) -> bool
         match listed.await {
             Ok((summaries, live)) => {
                 let configs = live.into_iter().map(|(n, c)| (n, c.config)).collect();
-                for found in flows::find_flows(&summaries, &configs) {
-                    flows.push(flow(state, client, found).await);
-                }
+                // Each flow's stored offsets are asked at once, not one after another.
+                let found = flows::find_flows(&summaries, &configs);
+                flows.extend(join_all(found.into_iter().map(|f| flow(state, client, f))).await);
             }
             Err(e) => unreachable.push(ClusterFailure {
                 cluster: client.id().to_owned(),
