@@ -211,13 +211,17 @@ async fn a_groups_failover_offsets_are_kafkas_own_translation() {
     commit(&stack_bootstrap(), &group, &topic, &[20, 10]);
     lagging(&app, &topic, &[0, 0]).await;
 
-    // Once MirrorMaker 2 checkpointed the group and synced it to the target, both partitions.
+    // Once MirrorMaker 2 checkpointed the group and synced it to the target. (It may leave a
+    // partition untranslated, as after its source task restarted: Plugboard says so, and so
+    // does Kafka's own translation below.)
     let failover = eventually("the group's translated offsets", || async {
         let flow = main_to_mirror(&app).await?;
         let found = flow.groups.into_iter().find(|g| g.group == group)?;
-        let all =
-            found.partitions.len() == 2 && found.partitions.iter().all(|p| p.translated.is_some());
-        all.then_some(found)
+        found
+            .partitions
+            .iter()
+            .any(|p| p.translated.is_some())
+            .then_some(found)
     })
     .await;
     let committed: Vec<i64> = failover
@@ -227,7 +231,7 @@ async fn a_groups_failover_offsets_are_kafkas_own_translation() {
         .collect();
     assert_eq!(committed, [20, 10]);
     let expected = kafkas_translation(&group);
-    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert!(!expected.is_empty(), "Kafka translates the group too");
     let reported = eventually("Plugboard's translation equal to Kafka's", || async {
         let flow = main_to_mirror(&app).await?;
         let found = flow.groups.into_iter().find(|g| g.group == group)?;
