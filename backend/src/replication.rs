@@ -135,16 +135,11 @@ async fn flow(state: &AppState, client: &ClusterClient, found: FoundFlow) -> Rep
     let source = end(kafka, &found.source_alias, found.source_servers.as_deref());
     let target = end(kafka, &found.target_alias, found.target_servers.as_deref());
     let mut notes = Vec::new();
-    let source_snapshot = source
-        .kafka
-        .as_deref()
-        .and_then(|id| state.kafka.kafka_view(id))
-        .and_then(|view| view.snapshot.clone());
-    let target_snapshot = target
-        .kafka
-        .as_deref()
-        .and_then(|id| state.kafka.kafka_view(id))
-        .and_then(|view| view.snapshot.clone());
+    let snapshot_of = |end: &FlowEnd| {
+        let view = state.kafka.kafka_view(end.kafka.as_deref()?)?;
+        view.snapshot.clone()
+    };
+    let (source_snapshot, target_snapshot) = (snapshot_of(&source), snapshot_of(&target));
     let replicated = match &found.source_connector {
         Some(name) => {
             state
