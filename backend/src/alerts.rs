@@ -5,6 +5,7 @@
 //! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
 //! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
 //!   [`replication_lag`] judges MirrorMaker 2 flows.
+//! - [`round`]: what a round knows of a cluster, and the verdicts of a rule on it.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
 
@@ -13,6 +14,7 @@ pub(crate) mod evaluate;
 pub(crate) mod incidents;
 pub(crate) mod notify;
 pub(crate) mod replication_lag;
+pub(crate) mod round;
 pub(crate) mod rules;
 pub(crate) mod trend;
 
@@ -25,10 +27,11 @@ use api_types::{AlertRule, ConnectorSummary, ReplicationFlow, RuleKind};
 use crate::clock::now_ms;
 use crate::kafka::KafkaView;
 use crate::state::AppState;
-use evaluate::{ClusterData, MAX_SAMPLES};
+use evaluate::MAX_SAMPLES;
 use incidents::{Finding, Held};
 use notify::Event;
 use plugboard_connect::Freshness;
+use round::ClusterData;
 use trend::Sample;
 
 /// Recent samples of each group, by (cluster, group), and the snapshot they were taken from.
@@ -167,7 +170,8 @@ async fn evaluate_round(
             samples.record(&id, view, &dead_letter_topics);
         }
         let flows = if judges_flows {
-            crate::replication::replication(state, |c| c == id)
+            let sources = state.replication_sources();
+            crate::replication::replication(&sources, |c| c == id)
                 .await
                 .flows
         } else {

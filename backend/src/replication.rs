@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 
 use api_types::{ClusterFailure, FlowConnector, FlowEnd, Replication, ReplicationFlow};
 use futures::future::join_all;
-use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, Freshness};
+use plugboard_connect::{ClusterClient, Clusters, ConnectCall, ConnectorName, Freshness};
 use serde::Deserialize;
 
 use crate::config::KafkaClusters;
-use crate::state::AppState;
+use crate::kafka::KafkaMonitors;
 use flows::FoundFlow;
 use topics::TopicFilter;
 
@@ -104,8 +104,21 @@ async fn asked(client: &ClusterClient, name: ConnectorName) -> Option<Replicated
     )
 }
 
+/// What the flows are worked out from: the Connect clusters, the configured Kafka clusters and
+/// their snapshots, and the source connectors' stored offsets (kept `ttl`).
+pub(crate) struct Sources<'a> {
+    pub clusters: &'a Clusters,
+    pub kafka: &'a KafkaClusters,
+    pub snapshots: &'a KafkaMonitors,
+    pub offsets: &'a SourceOffsets,
+    pub ttl: Duration,
+}
+
 /// Every flow on the Connect clusters `visible` says yes to.
-pub(crate) async fn replication(state: &AppState, visible: impl Fn(&str) -> bool) -> Replication {
+pub(crate) async fn replication(
+    state: &Sources<'_>,
+    visible: impl Fn(&str) -> bool,
+) -> Replication {
     let mut flows = Vec::new();
     let mut unreachable = Vec::new();
     for client in state.clusters.all().iter().filter(|c| visible(c.id())) {
@@ -130,23 +143,18 @@ pub(crate) async fn replication(state: &AppState, visible: impl Fn(&str) -> bool
     Replication { flows, unreachable }
 }
 
-async fn flow(state: &AppState, client: &ClusterClient, found: FoundFlow) -> ReplicationFlow {
-    let kafka = &state.settings.kafka;
+async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> ReplicationFlow {
+    let kafka = state.kafka;
     let source = end(kafka, &found.source_alias, found.source_servers.as_deref());
     let target = end(kafka, &found.target_alias, found.target_servers.as_deref());
     let mut notes = Vec::new();
     let snapshot_of = |end: &FlowEnd| {
-        let view = state.kafka.kafka_view(end.kafka.as_deref()?)?;
+        let view = state.snapshots.kafka_view(end.kafka.as_deref()?)?;
         view.snapshot.clone()
     };
     let (source_snapshot, target_snapshot) = (snapshot_of(&source), snapshot_of(&target));
     let replicated = match &found.source_connector {
-        Some(name) => {
-            state
-                .replication
-                .of(client, name, state.settings.cache_ttl)
-                .await
-        }
+        Some(name) => state.offsets.of(client, name, state.ttl).await,
         None => Replicated::new(),
     };
     let topics = match (TopicFilter::of(&found), &source_snapshot) {

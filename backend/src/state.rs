@@ -41,6 +41,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What MirrorMaker 2 flows are worked out from.
+    pub(crate) fn replication_sources(&self) -> crate::replication::Sources<'_> {
+        crate::replication::Sources {
+            clusters: &self.clusters,
+            kafka: &self.settings.kafka,
+            snapshots: &self.kafka,
+            offsets: &self.replication,
+            ttl: self.settings.cache_ttl,
+        }
+    }
+
     /// Opens the database (applying migrations), builds one Connect client per cluster and the
     /// Kafka sources; starts nothing (see [`crate::background`]).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {

@@ -4,43 +4,17 @@
 
 use std::collections::HashMap;
 
-use api_types::{
-    AlertRule, ConnectorState, ConnectorSummary, DriftStatus, ReplicationFlow, RuleKind,
-};
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, DriftStatus, RuleKind};
 
 use super::incidents::Finding;
+use super::round::{ClusterData, Verdicts};
 use super::rules::covers;
 use super::trend::{Sample, Trend, judge};
-use crate::kafka::{KafkaView, Snapshot};
+use crate::kafka::Snapshot;
 
 /// Samples kept per group for trend rules (the most any rule may ask for).
 pub(crate) const MAX_SAMPLES: usize = 100;
 const DEFAULT_SAMPLES: usize = 5;
-
-/// What is known of one cluster in this round.
-pub(crate) struct ClusterData<'a> {
-    pub cluster: &'a str,
-    /// The connector list, or why Connect did not answer.
-    pub connectors: Result<&'a [ConnectorSummary], &'a str>,
-    /// None when the cluster has no Kafka configured.
-    pub kafka: Option<&'a KafkaView>,
-    /// Recent samples of each group, oldest first.
-    pub samples: &'a HashMap<String, Vec<Sample>>,
-    /// Recent totals of records in each dead letter topic, oldest first.
-    pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
-    /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
-    pub flows: &'a [ReplicationFlow],
-}
-
-/// What a rule made of one cluster's subjects this round.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Verdicts {
-    /// Subjects whose condition holds.
-    pub holding: Vec<Finding>,
-    /// Subjects in the middle of a change (a task restarting or not yet assigned), which are
-    /// neither failing nor shown to have recovered: their incidents neither open nor resolve.
-    pub unsure: Vec<String>,
-}
 
 pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
     let spec = &rule.spec;
@@ -258,6 +232,7 @@ fn kafka_problem(
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use crate::kafka::KafkaView;
     use api_types::{ConnectorKind, Health, RuleSpec, TaskCounts, WebhookFormat};
 
     use super::*;

@@ -3,8 +3,8 @@
 
 use api_types::{AlertRule, MirrorRole};
 
-use super::evaluate::{ClusterData, Verdicts};
 use super::incidents::Finding;
+use super::round::{ClusterData, Verdicts};
 use super::rules::covers;
 
 /// Each flow whose source connector the rule covers, with more records not yet replicated

@@ -22,5 +22,6 @@ async fn get_replication(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
 ) -> Json<Replication> {
-    Json(crate::replication::replication(&state, |cluster| sees(&me, cluster)).await)
+    let sources = state.replication_sources();
+    Json(crate::replication::replication(&sources, |cluster| sees(&me, cluster)).await)
 }

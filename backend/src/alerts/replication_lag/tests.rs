@@ -8,8 +8,9 @@ use api_types::{
 };
 
 use super::judge;
-use crate::alerts::evaluate::{self, ClusterData, Verdicts};
+use crate::alerts::evaluate;
 use crate::alerts::incidents::Finding;
+use crate::alerts::round::{ClusterData, Verdicts};
 
 fn rule(threshold: f64, pattern: Option<&str>) -> AlertRule {
     let mut rule = evaluate::tests::rule(RuleKind::ReplicationLagAbove, pattern);

@@ -1,0 +1,35 @@
+//! What one alert round knows of a cluster, and what a rule made of it: the data the judges
+//! (`evaluate`, `replication_lag`) read and the verdicts they give.
+
+use std::collections::HashMap;
+
+use api_types::{ConnectorSummary, ReplicationFlow};
+
+use super::incidents::Finding;
+use super::trend::Sample;
+use crate::kafka::KafkaView;
+
+/// What is known of one cluster in this round.
+pub(crate) struct ClusterData<'a> {
+    pub cluster: &'a str,
+    /// The connector list, or why Connect did not answer.
+    pub connectors: Result<&'a [ConnectorSummary], &'a str>,
+    /// None when the cluster has no Kafka configured.
+    pub kafka: Option<&'a KafkaView>,
+    /// Recent samples of each group, oldest first.
+    pub samples: &'a HashMap<String, Vec<Sample>>,
+    /// Recent totals of records in each dead letter topic, oldest first.
+    pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
+    /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
+    pub flows: &'a [ReplicationFlow],
+}
+
+/// What a rule made of one cluster's subjects this round.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Verdicts {
+    /// Subjects whose condition holds.
+    pub holding: Vec<Finding>,
+    /// Subjects in the middle of a change (a task restarting or not yet assigned), which are
+    /// neither failing nor shown to have recovered: their incidents neither open nor resolve.
+    pub unsure: Vec<String>,
+}
