@@ -62,7 +62,7 @@ async fn read_records(
     if let (Some(kind), InternalTopicsView::Refused) = (named, view) {
         return Err(ApiError::Forbidden(internal::refusal(&topic, kind)));
     }
-    let reading = reading_of(&topic, &query, state.settings.kafka_timeout);
+    let reading = reading_of(&topic, &query, state.settings.kafka_timeout)?;
     let permit = state.record_reads.enter(&cluster)?;
     let raw = tokio::task::spawn_blocking(move || read(&config, &reading))
         .await
@@ -92,22 +92,40 @@ async fn read_records(
     Ok(Json(page))
 }
 
-/// What a page of the record browser reads.
-fn reading_of(topic: &str, query: &RecordsQuery, max_time: std::time::Duration) -> Reading {
+/// What a page of the record browser reads; a negative partition, offset or time is refused
+/// (librdkafka would fail on it, as a Kafka error).
+fn reading_of(
+    topic: &str,
+    query: &RecordsQuery,
+    max_time: std::time::Duration,
+) -> Result<Reading, ApiError> {
+    let negative = [
+        ("partition", query.partition.map(i64::from)),
+        ("offset", query.offset),
+        ("since_ms", query.since_ms),
+    ]
+    .into_iter()
+    .find(|(_, value)| value.is_some_and(|v| v < 0));
+    if let Some((name, value)) = negative {
+        return Err(ApiError::BadRequest(format!(
+            "`{name}` must be 0 or more, not {}",
+            value.unwrap_or_default()
+        )));
+    }
     let limit = query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
     let start = match (query.offset, query.since_ms) {
         (Some(offset), _) => Start::Offset(offset),
         (None, Some(ms)) => Start::Time(ms),
         (None, None) => Start::Newest(limit as u64),
     };
-    Reading {
+    Ok(Reading {
         topic: topic.to_owned(),
         partition: query.partition,
         start,
         max_records: limit,
         max_bytes: 8 * 1024 * 1024,
         max_time,
-    }
+    })
 }
 
 /// Whether the connector skips failed records, and its dead letter queue: size, records of the

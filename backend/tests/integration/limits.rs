@@ -112,6 +112,47 @@ async fn slow_heads_and_idle_connections_are_closed_and_connections_over_the_cap
     .await;
 }
 
+/// The API fuzzer's find (run 34): a negative `since_ms` reached librdkafka, which refused it,
+/// and the answer was a 503 as if Kafka were down.
+#[tokio::test]
+async fn a_negative_partition_offset_or_time_is_a_400_naming_it_not_a_kafka_failure() {
+    let with_kafka = Cluster {
+        bootstrap_servers: Some(stack_bootstrap()),
+        ..cluster("local", stack_urls("solo1"))
+    };
+    let app = TestApp::start(vec![with_kafka]).await;
+    let topic = unique("negative-reads");
+    create_topics(&stack_bootstrap(), std::slice::from_ref(&topic), 1).await;
+    produce(&stack_bootstrap(), &topic, &[3]);
+    for (query, name) in [
+        ("since_ms=-135067", "since_ms"),
+        ("offset=-1", "offset"),
+        ("partition=-2", "partition"),
+    ] {
+        let path = format!(
+            "/api/v1/clusters/local/topics/{}/records?{query}",
+            encode(&topic)
+        );
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("`{name}` must be 0 or more")),
+            "{query}: {message}"
+        );
+    }
+    let path = format!(
+        "/api/v1/clusters/local/topics/{}/records?since_ms=0",
+        encode(&topic)
+    );
+    assert_eq!(
+        app.get(&path).await.status(),
+        StatusCode::OK,
+        "time 0 reads from the start"
+    );
+}
+
 #[tokio::test]
 async fn concurrent_record_reads_over_the_bound_get_429_with_retry_after() {
     let with_kafka = Cluster {
