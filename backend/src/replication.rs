@@ -1,7 +1,8 @@
 //! MirrorMaker 2 replication: the flows the Connect clusters run (found by connector class),
 //! their ends matched to the configured Kafka clusters, and how far each replicated partition
 //! is, from the Kafka snapshots Plugboard already takes and the offsets the flow's source
-//! connector stored in Connect (asked once per cache period, whatever the number of viewers).
+//! connector stored in Connect. Each Connect cluster's flows are worked out at most once per
+//! cache period ([`FlowCache`]), whatever the number of viewers and the alert round.
 //!
 //! - [`flows`]: which connectors make up which flow.
 //! - [`topics`]: the topics a flow replicates, and their lag per partition.
@@ -12,7 +13,8 @@ pub(crate) mod groups;
 pub(crate) mod topics;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use api_types::{ClusterFailure, FlowConnector, FlowEnd, Replication, ReplicationFlow};
@@ -28,39 +30,32 @@ use topics::TopicFilter;
 /// The next source offset to replicate, by (topic, partition), of one source connector.
 type Replicated = BTreeMap<(String, i32), i64>;
 
-/// (Connect cluster, connector) to its stored offsets, with when they were asked.
-type AskedOffsets = HashMap<(String, String), (Instant, Replicated)>;
+/// A Connect cluster's flows, or why its connectors could not be listed.
+type ClusterFlows = Result<Vec<ReplicationFlow>, String>;
 
-/// The offsets each flow's source connector stored; cheap to clone.
+/// Each Connect cluster's flows as last worked out, with when. Whoever asks while they are
+/// being worked out waits for them, so viewers and the alert round at once share one
+/// working-out (and one round of stored-offset calls) per period; cheap to clone.
 #[derive(Clone, Default)]
-pub struct SourceOffsets(Arc<Mutex<AskedOffsets>>);
+pub struct FlowCache(Arc<tokio::sync::Mutex<HashMap<String, (Instant, ClusterFlows)>>>);
 
-impl SourceOffsets {
-    /// The connector's stored offsets, asked of Connect at most once per `ttl`. A failed
-    /// answer (an older Connect without the offsets API, say) is no offsets.
-    async fn of(&self, client: &ClusterClient, connector: &str, ttl: Duration) -> Replicated {
-        let key = (client.id().to_owned(), connector.to_owned());
-        let cached = self
-            .0
-            .lock()
-            .expect("never poisoned: no panics under the lock")
-            .get(&key)
-            .filter(|(at, _)| at.elapsed() < ttl)
-            .map(|(_, replicated)| replicated.clone());
-        if let Some(replicated) = cached {
-            return replicated;
+impl FlowCache {
+    /// `cluster`'s flows, worked out by `work` when older than `ttl`.
+    async fn of<F: Future<Output = ClusterFlows>>(
+        &self,
+        cluster: &str,
+        ttl: Duration,
+        work: impl FnOnce() -> F,
+    ) -> ClusterFlows {
+        let mut cache = self.0.lock().await;
+        if let Some((at, flows)) = cache.get(cluster)
+            && at.elapsed() < ttl
+        {
+            return flows.clone();
         }
-        let replicated = match ConnectorName::new(connector) {
-            Ok(name) => asked(client, name).await.unwrap_or_default(),
-            Err(_) => Replicated::new(),
-        };
-        let mut cache = self
-            .0
-            .lock()
-            .expect("never poisoned: no panics under the lock");
-        cache.retain(|_, (at, _)| at.elapsed() < ttl);
-        cache.insert(key, (Instant::now(), replicated.clone()));
-        replicated
+        let flows = work().await;
+        cache.insert(cluster.to_owned(), (Instant::now(), flows.clone()));
+        flows
     }
 }
 
@@ -105,12 +100,12 @@ async fn asked(client: &ClusterClient, name: ConnectorName) -> Option<Replicated
 }
 
 /// What the flows are worked out from: the Connect clusters, the configured Kafka clusters and
-/// their snapshots, and the source connectors' stored offsets (kept `ttl`).
+/// their snapshots, and the flows last worked out (kept `ttl`).
 pub(crate) struct Sources<'a> {
     pub clusters: &'a Clusters,
     pub kafka: &'a KafkaClusters,
     pub snapshots: &'a KafkaMonitors,
-    pub offsets: &'a SourceOffsets,
+    pub cache: &'a FlowCache,
     pub ttl: Duration,
 }
 
@@ -122,25 +117,29 @@ pub(crate) async fn replication(
     let mut flows = Vec::new();
     let mut unreachable = Vec::new();
     for client in state.clusters.all().iter().filter(|c| visible(c.id())) {
-        let listed = async {
-            let summaries = client.connector_summaries(Freshness::Cached).await?;
-            let live = client.live_connectors(Freshness::Cached).await?;
-            Ok::<_, plugboard_connect::ConnectError>((summaries, live))
-        };
-        match listed.await {
-            Ok((summaries, live)) => {
-                let configs = live.into_iter().map(|(n, c)| (n, c.config)).collect();
-                // Each flow's stored offsets are asked at once, not one after another.
-                let found = flows::find_flows(&summaries, &configs);
-                flows.extend(join_all(found.into_iter().map(|f| flow(state, client, f))).await);
-            }
-            Err(e) => unreachable.push(ClusterFailure {
+        let work = || cluster_flows(state, client);
+        match state.cache.of(client.id(), state.ttl, work).await {
+            Ok(found) => flows.extend(found),
+            Err(message) => unreachable.push(ClusterFailure {
                 cluster: client.id().to_owned(),
-                message: e.to_string(),
+                message,
             }),
         }
     }
     Replication { flows, unreachable }
+}
+
+/// One Connect cluster's flows, from its cached connector list; each flow's stored offsets are
+/// asked at once, not one after another.
+async fn cluster_flows(state: &Sources<'_>, client: &ClusterClient) -> ClusterFlows {
+    let summaries = client.connector_summaries(Freshness::Cached).await;
+    let live = client.live_connectors(Freshness::Cached).await;
+    let (summaries, live) = summaries
+        .and_then(|s| Ok((s, live?)))
+        .map_err(|e| e.to_string())?;
+    let configs = live.into_iter().map(|(n, c)| (n, c.config)).collect();
+    let found = flows::find_flows(&summaries, &configs);
+    Ok(join_all(found.into_iter().map(|f| flow(state, client, f))).await)
 }
 
 async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> ReplicationFlow {
@@ -153,9 +152,9 @@ async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> 
         view.snapshot.clone()
     };
     let (source_snapshot, target_snapshot) = (snapshot_of(&source), snapshot_of(&target));
-    let replicated = match &found.source_connector {
-        Some(name) => state.offsets.of(client, name, state.ttl).await,
-        None => Replicated::new(),
+    let replicated = match found.source_connector.as_deref().map(ConnectorName::new) {
+        Some(Ok(name)) => asked(client, name).await.unwrap_or_default(),
+        _ => Replicated::new(),
     };
     let topics = match (TopicFilter::of(&found), &source_snapshot) {
         (Err(why), _) => {

@@ -34,8 +34,8 @@ pub struct AppState {
     pub dead_letters: crate::records::SummaryCache,
     /// Permits for reads of record contents, per cluster.
     pub record_reads: crate::records::gate::ReadGate,
-    /// The stored offsets of MirrorMaker 2 source connectors, asked once per cache period.
-    pub replication: crate::replication::SourceOffsets,
+    /// MirrorMaker 2 flows as last worked out, shared for a cache period.
+    pub replication: crate::replication::FlowCache,
     /// Spec plans per caller in the last minute.
     pub plans: Arc<crate::access::limiter::AttemptLimiter>,
 }
@@ -47,7 +47,7 @@ impl AppState {
             clusters: &self.clusters,
             kafka: &self.settings.kafka,
             snapshots: &self.kafka,
-            offsets: &self.replication,
+            cache: &self.replication,
             ttl: self.settings.cache_ttl,
         }
     }
