@@ -5,7 +5,7 @@
 use api_types::{GroupFailover, MirrorRole, PartitionFailover, ReplicatedTopic};
 
 use super::flows::FoundFlow;
-use super::topics::patterns;
+use super::topics::NameFilter;
 use crate::kafka::Snapshot;
 
 /// MirrorMaker 2's default `groups.exclude`.
@@ -26,16 +26,16 @@ pub(crate) fn failovers(
     {
         return Ok(Vec::new());
     }
-    let include = patterns(flow.groups.as_deref().unwrap_or(".*"))?;
-    let exclude = patterns(flow.groups_exclude.as_deref().unwrap_or(DEFAULT_EXCLUDE))?;
-    let covered = |name: &str| {
-        include.iter().any(|r| r.is_match(name)) && !exclude.iter().any(|r| r.is_match(name))
-    };
+    let covered = NameFilter::new(
+        flow.groups.as_deref(),
+        flow.groups_exclude.as_deref(),
+        DEFAULT_EXCLUDE,
+    )?;
     let mut groups: Vec<GroupFailover> = source
         .observation
         .groups
         .iter()
-        .filter(|g| covered(&g.name))
+        .filter(|g| covered.chooses(&g.name))
         .filter_map(|group| {
             let on_target = target.and_then(|t| t.group(&group.name));
             let partitions: Vec<PartitionFailover> = group

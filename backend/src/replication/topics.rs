@@ -13,40 +13,36 @@ use crate::kafka::Snapshot;
 /// MirrorMaker 2's default `topics.exclude`.
 const DEFAULT_EXCLUDE: &str = r".*[\-\.]internal, .*\.replica, __.*";
 
-/// Which topic names a flow replicates: its `topics` and `topics.exclude` lists of regular
-/// expressions (each matching the whole name), and never a topic that came from the target
-/// itself (MirrorMaker 2's cycle detection).
-pub(crate) struct TopicFilter {
+/// Names chosen by a list of regular expressions to include and one to exclude, each matching
+/// the whole name, as MirrorMaker 2 chooses topics (`topics`, `topics.exclude`) and groups
+/// (`groups`, `groups.exclude`). Rust's regular expressions, not Java's: the usual patterns
+/// read the same.
+pub(super) struct NameFilter {
     include: Vec<Regex>,
     exclude: Vec<Regex>,
-    from_target: String,
 }
 
-impl TopicFilter {
-    /// The flow's filter, or why a pattern does not compile (Rust's regular expressions, not
-    /// Java's: the usual patterns read the same).
-    pub(crate) fn of(flow: &FoundFlow) -> Result<Self, String> {
-        let include = patterns(flow.topics.as_deref().unwrap_or(".*"))?;
-        let exclude = patterns(flow.topics_exclude.as_deref().unwrap_or(DEFAULT_EXCLUDE))?;
-        let from_target = match &flow.naming {
-            RemoteNaming::Prefixed { .. } => flow.naming.remote(&flow.target_alias, ""),
-            RemoteNaming::Identity => String::new(),
-        };
+impl NameFilter {
+    /// `include` (every name when absent) less `exclude` (`default_exclude` when absent), or
+    /// why a pattern does not compile.
+    pub(super) fn new(
+        include: Option<&str>,
+        exclude: Option<&str>,
+        default_exclude: &str,
+    ) -> Result<Self, String> {
         Ok(Self {
-            include,
-            exclude,
-            from_target,
+            include: patterns(include.unwrap_or(".*"))?,
+            exclude: patterns(exclude.unwrap_or(default_exclude))?,
         })
     }
 
-    pub(crate) fn replicates(&self, topic: &str) -> bool {
-        self.include.iter().any(|r| r.is_match(topic))
-            && !self.exclude.iter().any(|r| r.is_match(topic))
-            && (self.from_target.is_empty() || !topic.starts_with(&self.from_target))
+    pub(super) fn chooses(&self, name: &str) -> bool {
+        self.include.iter().any(|r| r.is_match(name))
+            && !self.exclude.iter().any(|r| r.is_match(name))
     }
 }
 
-pub(super) fn patterns(list: &str) -> Result<Vec<Regex>, String> {
+fn patterns(list: &str) -> Result<Vec<Regex>, String> {
     list.split(',')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -55,6 +51,34 @@ pub(super) fn patterns(list: &str) -> Result<Vec<Regex>, String> {
                 .map_err(|e| format!("the pattern `{p}` is not understood: {e}"))
         })
         .collect()
+}
+
+/// Which topic names a flow replicates: its `topics` less its `topics.exclude`, and never a
+/// topic that came from the target itself (MirrorMaker 2's cycle detection).
+pub(crate) struct TopicFilter {
+    names: NameFilter,
+    from_target: String,
+}
+
+impl TopicFilter {
+    /// The flow's filter, or why a pattern does not compile.
+    pub(crate) fn of(flow: &FoundFlow) -> Result<Self, String> {
+        let names = NameFilter::new(
+            flow.topics.as_deref(),
+            flow.topics_exclude.as_deref(),
+            DEFAULT_EXCLUDE,
+        )?;
+        let from_target = match &flow.naming {
+            RemoteNaming::Prefixed { .. } => flow.naming.remote(&flow.target_alias, ""),
+            RemoteNaming::Identity => String::new(),
+        };
+        Ok(Self { names, from_target })
+    }
+
+    pub(crate) fn replicates(&self, topic: &str) -> bool {
+        self.names.chooses(topic)
+            && (self.from_target.is_empty() || !topic.starts_with(&self.from_target))
+    }
 }
 
 /// The flow's topics as the source snapshot lists them, each partition with the source's and
