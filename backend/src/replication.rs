@@ -33,11 +33,16 @@ type Replicated = BTreeMap<(String, i32), i64>;
 /// A Connect cluster's flows, or why its connectors could not be listed.
 type ClusterFlows = Result<Vec<ReplicationFlow>, String>;
 
-/// Each Connect cluster's flows as last worked out, with when. Whoever asks while they are
+/// A Connect cluster's flows as last worked out, with when.
+type CachedFlows = Arc<tokio::sync::Mutex<Option<(Instant, ClusterFlows)>>>;
+
+/// Each Connect cluster's flows as last worked out. Whoever asks while a cluster's flows are
 /// being worked out waits for them, so viewers and the alert round at once share one
-/// working-out (and one round of stored-offset calls) per period; cheap to clone.
+/// working-out (and one round of stored-offset calls) per period; each cluster has a lock of
+/// its own, so a slow Connect cluster holds back only its own flows. Cheap to clone; one entry
+/// per configured cluster at most.
 #[derive(Clone, Default)]
-pub struct FlowCache(Arc<tokio::sync::Mutex<HashMap<String, (Instant, ClusterFlows)>>>);
+pub struct FlowCache(Arc<std::sync::Mutex<HashMap<String, CachedFlows>>>);
 
 impl FlowCache {
     /// `cluster`'s flows, worked out by `work` when older than `ttl`.
@@ -47,14 +52,21 @@ impl FlowCache {
         ttl: Duration,
         work: impl FnOnce() -> F,
     ) -> ClusterFlows {
-        let mut cache = self.0.lock().await;
-        if let Some((at, flows)) = cache.get(cluster)
+        let entry = self
+            .0
+            .lock()
+            .expect("never poisoned: no panics under the lock")
+            .entry(cluster.to_owned())
+            .or_default()
+            .clone();
+        let mut cached = entry.lock().await;
+        if let Some((at, flows)) = cached.as_ref()
             && at.elapsed() < ttl
         {
             return flows.clone();
         }
         let flows = work().await;
-        cache.insert(cluster.to_owned(), (Instant::now(), flows.clone()));
+        *cached = Some((Instant::now(), flows.clone()));
         flows
     }
 }
