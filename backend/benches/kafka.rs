@@ -7,16 +7,17 @@
 //! snapshot saw every group and partition.
 
 mod common;
+mod fill;
 
 use std::time::{Duration, Instant};
 
 use api_types::{KafkaGroups, KafkaStatus};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 
 use common::{bench_broker, client, resident_kib, start_plugboard, threads};
+use fill::fill;
 
 const GROUPS: usize = 500;
 const PARTITIONS_PER_TOPIC: i32 = 50;
@@ -44,22 +45,7 @@ async fn grow(bootstrap: &str, topics: std::ops::Range<usize>) {
     {
         result.unwrap();
     }
-    let producer: BaseProducer = client(bootstrap).create().unwrap();
-    for topic in &new {
-        for partition in 0..PARTITIONS_PER_TOPIC {
-            for _ in 0..RECORDS_PER_PARTITION {
-                let mut record = BaseRecord::<(), _>::to(topic)
-                    .partition(partition)
-                    .payload("x");
-                // A full local queue gives the record back: serve deliveries, then retry.
-                while let Err((_, back)) = producer.send(record) {
-                    record = back;
-                    producer.poll(Duration::from_millis(10));
-                }
-            }
-        }
-    }
-    producer.flush(TIMEOUT).unwrap();
+    fill(bootstrap, &new, PARTITIONS_PER_TOPIC, RECORDS_PER_PARTITION);
     let all: Vec<(String, i32)> = (0..topics.end)
         .flat_map(|t| (0..PARTITIONS_PER_TOPIC).map(move |p| (format!("t{t:03}"), p)))
         .collect();

@@ -12,6 +12,7 @@
 //! and topic, with the lag the offsets say.
 
 mod common;
+mod fill;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,10 +23,10 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::{Value, json};
 
 use common::{bench_broker, client, resident_kib, start_plugboard, threads};
+use fill::fill;
 
 const FLOWS: usize = 50;
 const TOPICS_PER_FLOW: usize = 10;
@@ -61,21 +62,12 @@ async fn topics(bootstrap: &str) {
             let _ = result;
         }
     }
-    let producer: BaseProducer = client(bootstrap).create().unwrap();
-    for name in &names {
-        for partition in 0..PARTITIONS {
-            for _ in 0..RECORDS_PER_PARTITION {
-                let mut record = BaseRecord::<(), _>::to(name)
-                    .partition(partition)
-                    .payload("x");
-                while let Err((_, back)) = producer.send(record) {
-                    record = back;
-                    producer.poll(Duration::from_millis(10));
-                }
-            }
-        }
-    }
-    producer.flush(TIMEOUT).unwrap();
+    fill(
+        bootstrap,
+        &names,
+        PARTITIONS,
+        RECORDS_PER_PARTITION as usize,
+    );
 }
 
 /// The fake worker's state: its connector list and the stored-offset calls it served.
