@@ -2,7 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, launchChromium } from "./browser.mjs";
-import { CLUSTER, newPage } from "./helpers.mjs";
+import { CLUSTER, api, newPage } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -23,6 +23,27 @@ test("the plugins page lists connectors and transforms by type, with a create li
 
   await sources.getByRole("link", { name: "Create…" }).first().click();
   await page.locator("[data-setting=name] input").waitFor();
+});
+
+test("the header's cluster pages wait for the cluster list, then lead to the first cluster", async () => {
+  const page = await newPage(browser);
+  // The cluster list held back, as when a slow worker keeps it from answering: a link made
+  // before it answers must not lead to a cluster that is not there.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/api/v1/clusters", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${BASE_URL}/`);
+  await page.getByRole("navigation", { name: "Main" }).getByText("Plugins").waitFor();
+  assert.equal(await page.getByRole("link", { name: "Plugins" }).count(), 0, "no link while no cluster is known");
+  release();
+
+  const [first] = (await api("GET", "/clusters")).map((c) => c.id);
+  await page.getByRole("link", { name: "Plugins" }).click();
+  await page.getByTestId("plugin-row").first().waitFor();
+  assert.equal(new URL(page.url()).pathname, `/clusters/${encodeURIComponent(first)}/plugins`);
 });
 
 test("the plugins page lists each installed version apart, on every worker of the cluster", async () => {

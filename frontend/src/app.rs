@@ -102,9 +102,8 @@ fn cluster_in_path() -> Memo<Option<String>> {
 #[component]
 fn Header() -> impl IntoView {
     let current = cluster_in_path();
-    let page_of = move |page: &'static str| {
-        move || links::cluster_page(&current.get().unwrap_or_else(first_cluster), page)
-    };
+    let first = first_cluster();
+    let cluster = Memo::new(move |_| current.get().or_else(|| first.get()));
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
@@ -113,10 +112,10 @@ fn Header() -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" exact=true>"Connectors"</A>
                 <A href="/clusters" exact=true>"Clusters"</A>
-                <A href=page_of("plugins")>"Plugins"</A>
-                <A href=page_of("topics")>"Topics"</A>
-                <A href=page_of("groups")>"Groups"</A>
-                <A href=page_of("loggers")>"Loggers"</A>
+                <ClusterPageLink cluster page="plugins" label="Plugins" />
+                <ClusterPageLink cluster page="topics" label="Topics" />
+                <ClusterPageLink cluster page="groups" label="Groups" />
+                <ClusterPageLink cluster page="loggers" label="Loggers" />
                 <A href="/replication">"Replication"</A>
                 <A href="/history">"History"</A>
                 <A href="/alerts">"Alerts"</A>
@@ -126,6 +125,20 @@ fn Header() -> impl IntoView {
             <ClusterSwitcher />
             <UserMenu />
         </header>
+    }
+}
+
+/// A link to one page of the current cluster (or the first one), plain text until a cluster is
+/// known, so nothing leads to a cluster that is not there.
+#[component]
+fn ClusterPageLink(
+    cluster: Memo<Option<String>>,
+    page: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    move || match cluster.get() {
+        Some(id) => view! { <A href=links::cluster_page(&id, page)>{label}</A> }.into_any(),
+        None => view! { <span class="nav-pending" aria-disabled="true">{label}</span> }.into_any(),
     }
 }
 

@@ -59,14 +59,15 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     };
     let show_cluster = cluster.get_untracked().is_none();
     let selectable = session::may_somewhere(ChangeAction::Pause.role());
-    let new_href = move || links::new_connector(&cluster.get().unwrap_or_else(first_cluster), None);
+    let first = first_cluster();
+    let create_in = move || cluster.get().or_else(|| first.get());
     view! {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
         <div class="title-row">
             <h1>"Connectors"</h1>
-            {session::may_somewhere(ChangeAction::Create.role()).then(|| view! {
-                <A href=new_href attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
-            })}
+            {session::may_somewhere(ChangeAction::Create.role()).then_some(move || create_in().map(|id| view! {
+                <A href=links::new_connector(&id, None) attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
+            }))}
             {move || cluster.get().map(|id| view! {
                 <a href=api::specs_download(&id, None) class="button" download="" data-testid="export-specs"
                    title="Every connector of this cluster as specs for connectors as code (secrets as ${env:...} references)">"Export specs"</a>
@@ -91,14 +92,18 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The first configured cluster, for links that need one while all clusters are shown.
-pub(crate) fn first_cluster() -> String {
+/// The first configured cluster, for links that need one while all clusters are shown; none
+/// until the cluster list has answered (a link made before would lead to a cluster that is not
+/// there).
+pub(crate) fn first_cluster() -> Memo<Option<String>> {
     let ClusterList(clusters) = expect_context();
-    clusters
-        .get()
-        .and_then(Result::ok)
-        .and_then(|list| list.into_iter().next())
-        .map_or_else(|| "default".to_owned(), |c| c.id)
+    Memo::new(move |_| {
+        clusters
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().next())
+            .map(|c| c.id)
+    })
 }
 
 /// The card of the cluster the page is limited to, from the shared cluster list.
