@@ -41,6 +41,18 @@ test("the replication page draws the flow and shows a replicated topic with its 
     return ends.length === 2 && ends.reduce((sum, [source]) => sum + source, 0) === 25 &&
       ends.every(([source, target]) => source === target) && lag?.textContent === "0";
   }, topic, { timeout: 60_000 });
+  // The 25 lines arrived on the target at some rate; the heartbeats that came through the
+  // flow are seconds old, not minutes.
+  await row.getByTestId("topic-throughput").filter({ hasText: /^[0-9.]+ records\/s$/ }).waitFor();
+  const heartbeat = flow.getByTestId("flow-heartbeat-age");
+  await page.waitForFunction(() => {
+    const age = document.querySelector("[data-testid=flow][data-source=main][data-target=mirror] [data-testid=flow-heartbeat-age]");
+    return age?.dataset.seconds !== "" && Number(age?.dataset.seconds) < 10;
+  });
+  assert.match(await heartbeat.innerText(), /^\d+ s ago$/);
+  // The heartbeats the stack sends from mirror to main are a flow of their own, with no topics.
+  const back = page.locator("[data-testid=flow][data-source=mirror][data-target=main]");
+  await back.getByTestId("heartbeats-only").waitFor();
   await page.screenshot({ path: `${SCREENSHOTS}replication.png`, fullPage: true });
   await page.close();
 });

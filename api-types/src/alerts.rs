@@ -29,10 +29,19 @@ pub enum RuleKind {
     /// A MirrorMaker 2 flow (named by its source connector) has more than `threshold` records
     /// written on its source and not yet replicated, over its topics.
     ReplicationLagAbove,
+    /// A MirrorMaker 2 flow's newest heartbeat on the target is older than `threshold`
+    /// seconds: the source's replicated heartbeats when it emits any (replication itself has
+    /// stalled), else the heartbeat connector's own (named by the flow's source connector, or
+    /// its heartbeat connector when it has none).
+    ReplicationHeartbeatOlderThan,
+    /// A consumer group has committed on a MirrorMaker 2 flow's source since its newest
+    /// checkpoint, and that checkpoint is older than `threshold` seconds: a failover now would
+    /// resume it from stale offsets (named by the flow's checkpoint connector).
+    ReplicationCheckpointsOlderThan,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 10] = [
+    pub const ALL: [RuleKind; 12] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -43,6 +52,8 @@ impl RuleKind {
         RuleKind::Drifted,
         RuleKind::DlqGrowth,
         RuleKind::ReplicationLagAbove,
+        RuleKind::ReplicationHeartbeatOlderThan,
+        RuleKind::ReplicationCheckpointsOlderThan,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +68,8 @@ impl RuleKind {
             RuleKind::Drifted => "drifted",
             RuleKind::DlqGrowth => "dlq_growth",
             RuleKind::ReplicationLagAbove => "replication_lag_above",
+            RuleKind::ReplicationHeartbeatOlderThan => "replication_heartbeat_older_than",
+            RuleKind::ReplicationCheckpointsOlderThan => "replication_checkpoints_older_than",
         }
     }
 
@@ -72,6 +85,18 @@ impl RuleKind {
                 | RuleKind::TimeLagAbove
                 | RuleKind::DlqGrowth
                 | RuleKind::ReplicationLagAbove
+                | RuleKind::ReplicationHeartbeatOlderThan
+                | RuleKind::ReplicationCheckpointsOlderThan
+        )
+    }
+
+    /// Whether the rule judges MirrorMaker 2 flows.
+    pub fn judges_flows(self) -> bool {
+        matches!(
+            self,
+            RuleKind::ReplicationLagAbove
+                | RuleKind::ReplicationHeartbeatOlderThan
+                | RuleKind::ReplicationCheckpointsOlderThan
         )
     }
 }

@@ -48,8 +48,8 @@ pub use records::{
     RecordHeader, RecordPage, RecordRef, RefusedTarget, ReplayReport, ReplayRequest,
 };
 pub use replication::{
-    FlowConnector, FlowEnd, GroupFailover, MirrorRole, PartitionFailover, PartitionReplication,
-    ReplicatedTopic, Replication, ReplicationFlow,
+    CheckpointedOffset, FlowConnector, FlowEnd, FlowHeartbeats, GroupFailover, MirrorRole,
+    PartitionFailover, PartitionReplication, ReplicatedTopic, Replication, ReplicationFlow,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

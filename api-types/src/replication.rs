@@ -6,16 +6,20 @@ use serde::{Deserialize, Serialize};
 use crate::{ClusterFailure, ConnectorState, Health, TaskCounts};
 
 /// Every MirrorMaker 2 flow on the Connect clusters the caller sees.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Replication {
     pub flows: Vec<ReplicationFlow>,
     /// Connect clusters that did not answer: their flows are not known.
     pub unreachable: Vec<ClusterFailure>,
+    /// Plugboard's clock when it answered, ms: the ages of heartbeats and checkpoints are
+    /// counted to it.
+    #[serde(default)]
+    pub now_ms: i64,
 }
 
 /// Replication from one Kafka cluster alias to another, run by one Connect cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplicationFlow {
     /// The Connect cluster that runs the flow's connectors.
@@ -33,8 +37,32 @@ pub struct ReplicationFlow {
     /// Each consumer group the flow checkpoints, with where it would resume on the target.
     #[serde(default)]
     pub groups: Vec<GroupFailover>,
+    /// What the target holds of the flow's heartbeats.
+    #[serde(default)]
+    pub heartbeats: FlowHeartbeats,
+    /// When the newest of the flow's checkpoints was written on the target
+    /// (`<source>.checkpoints.internal`), ms.
+    #[serde(default)]
+    pub newest_checkpoint_ms: Option<i64>,
     /// Why topics or lag are missing (a Kafka cluster that is not configured or not read yet).
     pub notes: Vec<String>,
+}
+
+/// A flow's heartbeats as the target's Kafka holds them. MirrorMaker 2 replicates every
+/// heartbeats topic of the source, so the newest heartbeat in the source's replica on the
+/// target (`<source>.heartbeats`) tells how far behind the flow's replication is in time; the
+/// heartbeat connector's own heartbeats (`heartbeats`, keyed by the flow's two aliases) tell
+/// only that it runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowHeartbeats {
+    /// The name of the source's replicated heartbeats topic on the target.
+    pub replicated_topic: String,
+    /// When the newest heartbeat that came through the flow was emitted on the source, ms;
+    /// none when the source emits no heartbeats (no flow runs a heartbeat connector into it).
+    pub newest_replicated_ms: Option<i64>,
+    /// When the flow's heartbeat connector last emitted one on the target, ms.
+    pub newest_emitted_ms: Option<i64>,
 }
 
 /// One end of a flow: the alias the flow's connectors use, and the configured Kafka cluster it
@@ -84,7 +112,7 @@ pub struct FlowConnector {
 }
 
 /// A replicated topic: its name on the source and on the target, and each partition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplicatedTopic {
     pub topic: String,
@@ -95,6 +123,9 @@ pub struct ReplicatedTopic {
     pub partitions: Vec<PartitionReplication>,
     /// Records not yet replicated, summed over the partitions whose lag is known.
     pub lag: Option<u64>,
+    /// Records per second arriving on the remote topic over the last minutes.
+    #[serde(default)]
+    pub records_per_second: Option<f64>,
 }
 
 /// How far one partition is replicated.
@@ -124,6 +155,9 @@ pub struct GroupFailover {
     /// Records the group would have left to read on the target, over the partitions whose
     /// translated offset is known.
     pub target_lag: Option<u64>,
+    /// When MirrorMaker 2 last wrote a checkpoint of the group, ms.
+    #[serde(default)]
+    pub newest_checkpoint_ms: Option<i64>,
 }
 
 /// One partition of a group's failover.
@@ -138,6 +172,20 @@ pub struct PartitionFailover {
     pub source_committed: i64,
     /// The offset it resumes from on the target, as the group's committed offset there.
     pub translated: Option<i64>,
-    /// The remote partition's log-end offset less `translated`.
+    /// The offset MirrorMaker 2's newest checkpoint translated the group's offset to (what a
+    /// failover sets, `sync.group.offsets.enabled` or not), with the source offset it is for.
+    #[serde(default)]
+    pub checkpoint: Option<CheckpointedOffset>,
+    /// The remote partition's log-end offset less where the group resumes (`translated`, else
+    /// the checkpoint's).
     pub target_lag: Option<u64>,
+}
+
+/// One checkpoint: a group's offset on the source and where MirrorMaker 2 translated it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckpointedOffset {
+    pub upstream: i64,
+    pub downstream: i64,
+    pub written_ms: i64,
 }

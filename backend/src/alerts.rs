@@ -4,7 +4,7 @@
 //!
 //! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
 //! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
-//!   [`replication_lag`] judges MirrorMaker 2 flows.
+//!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows.
 //! - [`round`]: what a round knows of a cluster, and the verdicts of a rule on it.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
@@ -13,6 +13,7 @@ pub(crate) mod auto_restart;
 pub(crate) mod evaluate;
 pub(crate) mod incidents;
 pub(crate) mod notify;
+pub(crate) mod replication_age;
 pub(crate) mod replication_lag;
 pub(crate) mod round;
 pub(crate) mod rules;
@@ -22,7 +23,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{AlertRule, ConnectorSummary, ReplicationFlow, RuleKind};
+use api_types::{AlertRule, ConnectorSummary, ReplicationFlow};
 
 use crate::clock::now_ms;
 use crate::kafka::KafkaView;
@@ -147,9 +148,7 @@ async fn evaluate_round(
     }
     let mut rounds: Vec<ClusterRound> = Vec::new();
     // MirrorMaker 2 flows are worked out only when a rule judges them.
-    let judges_flows = rules
-        .iter()
-        .any(|r| r.spec.kind == RuleKind::ReplicationLagAbove);
+    let judges_flows = rules.iter().any(|r| r.spec.kind.judges_flows());
     for client in state.clusters.all() {
         let id = client.id().to_owned();
         let mut connectors = client
@@ -202,6 +201,7 @@ async fn evaluate_round(
                 samples: cluster_samples,
                 dead_letter_totals,
                 flows: &round.flows,
+                now_ms: now,
             };
             if let Some(verdicts) = evaluate::findings(rule, &data) {
                 outcome.judged.insert(round.id.clone());

@@ -5,6 +5,8 @@
 //! - [`observation`]: the raw data of one cycle, and the [`KafkaSource`] that reads it.
 //! - [`rdkafka_source`]: the real source; [`native`] holds its two calls into librdkafka's C API.
 //! - [`offsets_topic`]: committed offsets, read from `__consumer_offsets`.
+//! - [`mirror_records`]: MirrorMaker 2's heartbeats and checkpoints; [`wire`] reads the
+//!   protocol types both are written in.
 //! - [`monitor`]: the loop on a thread of its own, publishing the latest [`KafkaView`].
 //! - [`snapshot`]: answers derived from a snapshot (topic health, group lag, rates).
 //! - [`lag_history`]: lag over time in SQLite, folded per minute after a day.
@@ -12,12 +14,14 @@
 
 pub(crate) mod lag_history;
 pub(crate) mod linking;
+pub(crate) mod mirror_records;
 pub(crate) mod monitor;
 mod native;
 pub(crate) mod observation;
 pub(crate) mod offsets_topic;
 pub(crate) mod rdkafka_source;
 pub(crate) mod snapshot;
+mod wire;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -7,9 +7,11 @@
 //! - [`flows`]: which connectors make up which flow.
 //! - [`topics`]: the topics a flow replicates, and their lag per partition.
 //! - [`groups`]: the groups a flow checkpoints, as they would fail over to the target.
+//! - [`liveness`]: the newest heartbeats and checkpoints the target holds.
 
 pub(crate) mod flows;
 pub(crate) mod groups;
+pub(crate) mod liveness;
 pub(crate) mod topics;
 
 use std::collections::{BTreeMap, HashMap};
@@ -138,7 +140,11 @@ pub(crate) async fn replication(
             }),
         }
     }
-    Replication { flows, unreachable }
+    Replication {
+        flows,
+        unreachable,
+        now_ms: crate::clock::now_ms(),
+    }
 }
 
 /// One Connect cluster's flows, from its cached connector list; each flow's stored offsets are
@@ -169,6 +175,8 @@ async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> 
         _ => Replicated::new(),
     };
     let topics = match (TopicFilter::of(&found), &source_snapshot) {
+        // Heartbeats only (as a dedicated MirrorMaker 2 runs for every pair): no topics.
+        _ if found.source_connector.is_none() => Vec::new(),
         (Err(why), _) => {
             notes.push(why);
             Vec::new()
@@ -193,6 +201,8 @@ async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> 
             }),
         None => Vec::new(),
     };
+    let heartbeats = liveness::heartbeats(&found, target_snapshot.as_deref());
+    let newest_checkpoint_ms = liveness::newest_checkpoint(&found, target_snapshot.as_deref());
     if source_snapshot.is_some() && target_snapshot.is_none() {
         notes.push(unread(&target, "target"));
     }
@@ -215,6 +225,8 @@ async fn flow(state: &Sources<'_>, client: &ClusterClient, found: FoundFlow) -> 
         target,
         topics,
         groups,
+        heartbeats,
+        newest_checkpoint_ms,
         notes,
     }
 }

@@ -395,8 +395,12 @@ stack_seed_pipeline() {
 # expression TOPICS (main's t arrives as main.t), MirrorCheckpointConnector translates the
 # committed offsets of the groups matching GROUPS and writes them to the mirror's groups
 # (sync.group.offsets.enabled; Connect's own sink groups, connect-*, which MirrorMaker 2 leaves
-# out by default, are included), MirrorHeartbeatConnector beats every second. Intervals are
-# seconds, not Kafka's minutes, so changes show at once; replication factor 1 (one broker each).
+# out by default, are included), MirrorHeartbeatConnector beats every second. A second heartbeat
+# connector beats from mirror to main into main's heartbeats topic (its producer pointed at
+# main), as a dedicated MirrorMaker 2 does for every pair of clusters: the source connector
+# replicates those heartbeats as main.heartbeats, whose newest record tells how far behind the
+# flow is. Intervals are seconds, not Kafka's minutes, so changes show at once; replication
+# factor 1 (one broker each).
 stack_seed_mirror() {
   local topics=$1 groups=$2 connect_url name class
   connect_url=$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}")
@@ -423,6 +427,18 @@ stack_seed_mirror() {
     put_connector "$connect_url" "mirror-$name" "{
       \"connector.class\": \"org.apache.kafka.connect.mirror.$class\", $common}"
   done
+  local main_servers
+  main_servers=$(kafka_bootstrap "$KAFKA_PORT" "$KAFKA_BROKERS")
+  put_connector "$connect_url" mirror-heartbeat-back "{
+    \"connector.class\": \"org.apache.kafka.connect.mirror.MirrorHeartbeatConnector\",
+    \"source.cluster.alias\": \"mirror\", \"target.cluster.alias\": \"main\",
+    \"source.cluster.bootstrap.servers\": \"$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)\",
+    \"target.cluster.bootstrap.servers\": \"$main_servers\",
+    \"producer.override.bootstrap.servers\": \"$main_servers\",
+    \"key.converter\": \"org.apache.kafka.connect.converters.ByteArrayConverter\",
+    \"value.converter\": \"org.apache.kafka.connect.converters.ByteArrayConverter\",
+    \"heartbeats.topic.replication.factor\": \"1\", \"emit.heartbeats.interval.seconds\": \"1\",
+    \"tasks.max\": \"1\"}"
 }
 
 put_connector() {

@@ -50,8 +50,17 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
         });
     }
     let connectors = data.connectors.ok()?;
-    if spec.kind == RuleKind::ReplicationLagAbove {
-        return Some(super::replication_lag::judge(rule, data, &finding));
+    match spec.kind {
+        RuleKind::ReplicationLagAbove => {
+            return Some(super::replication_lag::judge(rule, data, &finding));
+        }
+        RuleKind::ReplicationHeartbeatOlderThan => {
+            return Some(super::replication_age::heartbeats(rule, data, &finding));
+        }
+        RuleKind::ReplicationCheckpointsOlderThan => {
+            return Some(super::replication_age::checkpoints(rule, data, &finding));
+        }
+        _ => {}
     }
     let in_scope = connectors
         .iter()
@@ -226,7 +235,9 @@ fn kafka_problem(
         | RuleKind::Unreachable
         | RuleKind::Drifted
         | RuleKind::DlqGrowth
-        | RuleKind::ReplicationLagAbove => None,
+        | RuleKind::ReplicationLagAbove
+        | RuleKind::ReplicationHeartbeatOlderThan
+        | RuleKind::ReplicationCheckpointsOlderThan => None,
     }
 }
 
@@ -309,6 +320,7 @@ pub(crate) mod tests {
                 samples: &samples,
                 dead_letter_totals,
                 flows: &[],
+                now_ms: 0,
             },
         )
     }

@@ -1,5 +1,5 @@
 //! What one alert round knows of a cluster, and what a rule made of it: the data the judges
-//! (`evaluate`, `replication_lag`) read and the verdicts they give.
+//! (`evaluate`, `replication_lag`, `replication_age`) read and the verdicts they give.
 
 use std::collections::HashMap;
 
@@ -22,6 +22,8 @@ pub(crate) struct ClusterData<'a> {
     pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
     /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
     pub flows: &'a [ReplicationFlow],
+    /// The round's clock, ms: what ages are counted to.
+    pub now_ms: i64,
 }
 
 /// What a rule made of one cluster's subjects this round.

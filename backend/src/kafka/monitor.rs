@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::observation::KafkaSource;
 use super::snapshot::Snapshot;
-use super::snapshot::rates::ConsumeRates;
+use super::snapshot::rates::CycleRates;
 use crate::clock::now_ms;
 
 /// What is known of a cluster's Kafka right now.
@@ -68,7 +68,7 @@ fn run(
     views: &watch::Sender<Arc<KafkaView>>,
     stop: &CancellationToken,
 ) {
-    let mut rates = ConsumeRates::default();
+    let mut rates = CycleRates::default();
     let mut requests_before: Option<u64> = None;
     while !stop.is_cancelled() {
         let started = Instant::now();
@@ -81,8 +81,10 @@ fn run(
                 if view.error.is_some() {
                     tracing::info!(cluster, "Kafka answers again");
                 }
+                let (consume_rates, append_rates) = rates.record(taken_at_ms, &observation);
                 let snapshot = Snapshot {
-                    consume_rates: rates.record(taken_at_ms, &observation.groups),
+                    consume_rates,
+                    append_rates,
                     observation,
                     taken_at_ms,
                     cycle_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use super::mirror_records::MirrorRecords;
+
 /// Everything read from Kafka in one cycle.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Observation {
@@ -12,6 +14,8 @@ pub struct Observation {
     pub groups: Vec<GroupMeta>,
     /// High watermark of each partition that could be read, by (topic, partition).
     pub log_end: HashMap<(String, i32), i64>,
+    /// MirrorMaker 2's newest heartbeats and checkpoints on this cluster.
+    pub mirror: MirrorRecords,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

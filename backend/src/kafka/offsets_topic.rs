@@ -17,6 +17,8 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::message::Message;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
+use super::wire::Fields;
+
 /// Kafka's topic of committed offsets.
 pub(crate) const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// How long one poll waits for a record.
@@ -40,44 +42,24 @@ pub(crate) enum OffsetRecord {
 
 /// The record keyed `key` with `value`, when it is an offset commit (or its tombstone).
 pub(crate) fn decode(key: &[u8], value: Option<&[u8]>) -> Option<OffsetRecord> {
-    let mut at = 0;
-    let version = i16::from_be_bytes(take(key, &mut at)?);
-    if !matches!(version, 0 | 1) {
+    let mut key = Fields::new(key);
+    if !matches!(key.int16()?, 0 | 1) {
         return None;
     }
-    let group = string(key, &mut at)?;
-    let topic = string(key, &mut at)?;
-    let partition = i32::from_be_bytes(take(key, &mut at)?);
+    let (group, topic, partition) = (key.string()?, key.string()?, key.int32()?);
     match value.filter(|v| !v.is_empty()) {
         None => Some(OffsetRecord::Delete {
             group,
             topic,
             partition,
         }),
-        Some(value) => {
-            let mut at = 2;
-            let offset = i64::from_be_bytes(take(value, &mut at)?);
-            Some(OffsetRecord::Commit {
-                group,
-                topic,
-                partition,
-                offset,
-            })
-        }
+        Some(value) => Some(OffsetRecord::Commit {
+            group,
+            topic,
+            partition,
+            offset: Fields::after_version(value).int64()?,
+        }),
     }
-}
-
-fn take<const N: usize>(bytes: &[u8], at: &mut usize) -> Option<[u8; N]> {
-    let taken = bytes.get(*at..*at + N)?.try_into().ok()?;
-    *at += N;
-    Some(taken)
-}
-
-fn string(bytes: &[u8], at: &mut usize) -> Option<String> {
-    let length = usize::try_from(i16::from_be_bytes(take(bytes, at)?)).ok()?;
-    let text = bytes.get(*at..*at + length)?;
-    *at += length;
-    String::from_utf8(text.to_vec()).ok()
 }
 
 /// Every group's committed offsets, kept up to date by a consumer of the offsets topic that

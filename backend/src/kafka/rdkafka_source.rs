@@ -1,8 +1,9 @@
 //! The real [`KafkaSource`]: one librdkafka client per cluster, asked with a timeout on every
-//! call, and a second that follows `__consumer_offsets` for the committed offsets
-//! ([`super::offsets_topic`]). Requests per cycle: one Metadata, one DescribeConfigs, one
-//! ListGroups per broker, one ListOffsets per leader broker for the log-end offsets of every
-//! partition at once, and the offsets reader's fetches.
+//! call, a second that follows `__consumer_offsets` for the committed offsets
+//! ([`super::offsets_topic`]) and a third that follows MirrorMaker 2's heartbeats and
+//! checkpoints ([`super::mirror_records`]). Requests per cycle: one Metadata, one
+//! DescribeConfigs, one ListGroups per broker, one ListOffsets per leader broker for the log-end
+//! offsets of every partition at once, and the two readers' fetches.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,6 +16,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::{ClientConfig, ClientContext, Offset, TopicPartitionList};
 use serde::Deserialize;
 
+use super::mirror_records::MirrorRecordsReader;
 use super::native;
 use super::observation::{
     BrokerMeta, GroupMeta, KafkaSource, Observation, PartitionMeta, TopicMeta,
@@ -42,6 +44,7 @@ const STATISTICS_EVENTS_SERVED: usize = 64;
 pub(crate) struct RdKafkaSource {
     consumer: BaseConsumer<ClientEvents>,
     offsets: CommittedOffsets<ClientEvents>,
+    mirror: MirrorRecordsReader<ClientEvents>,
     timeout: Duration,
 }
 
@@ -66,12 +69,16 @@ impl RdKafkaSource {
         let consumer = config
             .create_with_context(ClientEvents::default())
             .map_err(|e| anyhow::anyhow!("cannot create the Kafka client: {e}"))?;
+        config.set("client.id", "plugboard-mirror");
+        let mirror = MirrorRecordsReader::new(config.clone(), ClientEvents::default())
+            .map_err(anyhow::Error::msg)?;
         config.set("client.id", "plugboard-offsets");
         let offsets =
             CommittedOffsets::new(config, ClientEvents::default()).map_err(anyhow::Error::msg)?;
         Ok(Self {
             consumer,
             offsets,
+            mirror,
             timeout,
         })
     }
@@ -238,19 +245,29 @@ impl KafkaSource for RdKafkaSource {
         }
         let log_end = self.log_end_offsets(&topics)?;
         let groups = self.groups(&topics, &log_end)?;
+        // What is not read this cycle is read in the next: MirrorMaker 2's records never fail
+        // the snapshot.
+        if let Err(e) = self.mirror.catch_up(&topics, &log_end, self.timeout / 2) {
+            tracing::warn!("cannot read MirrorMaker 2's heartbeats and checkpoints: {e}");
+        }
         Ok(Observation {
             brokers,
             topics,
             groups,
             log_end,
+            mirror: self.mirror.records().clone(),
         })
     }
 
     fn requests_sent(&self) -> Option<u64> {
-        let total = [self.consumer.context(), self.offsets.consumer().context()]
-            .iter()
-            .map(|c| c.total.load(Ordering::Relaxed))
-            .sum::<u64>();
+        let total = [
+            self.consumer.context(),
+            self.offsets.consumer().context(),
+            self.mirror.consumer().context(),
+        ]
+        .iter()
+        .map(|c| c.total.load(Ordering::Relaxed))
+        .sum::<u64>();
         (total > 0).then_some(total)
     }
 }

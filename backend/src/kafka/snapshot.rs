@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub requests_per_cycle: Option<u64>,
     /// Records per second committed by each group over the last minutes.
     pub consume_rates: HashMap<String, f64>,
+    /// Records per second appended to each topic over the last minutes.
+    pub append_rates: HashMap<String, f64>,
 }
 
 impl Snapshot {

@@ -25,6 +25,25 @@ pub(crate) struct FoundFlow {
     pub source_connector: Option<String>,
 }
 
+impl FoundFlow {
+    /// A flow between two aliases with no connectors and no settings yet.
+    pub(crate) fn new(source_alias: String, target_alias: String, naming: RemoteNaming) -> Self {
+        Self {
+            source_alias,
+            target_alias,
+            source_servers: None,
+            target_servers: None,
+            connectors: Vec::new(),
+            topics: None,
+            topics_exclude: None,
+            groups: None,
+            groups_exclude: None,
+            naming,
+            source_connector: None,
+        }
+    }
+}
+
 /// How a topic is named on the target (`replication.policy.class`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RemoteNaming {
@@ -58,6 +77,26 @@ impl RemoteNaming {
             Self::Identity => topic.to_owned(),
         }
     }
+
+    fn separator(&self) -> &str {
+        match self {
+            Self::Prefixed { separator } => separator,
+            Self::Identity => ".",
+        }
+    }
+
+    /// The name of `source_alias`'s heartbeats topic on the target: prefixed under every
+    /// policy, the identity one too (so heartbeats never replicate in a cycle).
+    pub(crate) fn remote_heartbeats(&self, source_alias: &str) -> String {
+        format!("{source_alias}{}heartbeats", self.separator())
+    }
+
+    /// The name of the topic on the target where the checkpoints of `source_alias`'s groups
+    /// are written.
+    pub(crate) fn checkpoints_topic(&self, source_alias: &str) -> String {
+        let separator = self.separator();
+        format!("{source_alias}{separator}checkpoints{separator}internal")
+    }
 }
 
 /// Groups the MirrorMaker 2 connectors among `connectors` (with each one's live config) into
@@ -79,18 +118,8 @@ pub(crate) fn find_flows(
         let target_alias = setting("target.cluster.alias").unwrap_or_else(|| "target".into());
         let flow = flows
             .entry((source_alias.clone(), target_alias.clone()))
-            .or_insert_with(|| FoundFlow {
-                source_alias,
-                target_alias,
-                source_servers: None,
-                target_servers: None,
-                connectors: Vec::new(),
-                topics: None,
-                topics_exclude: None,
-                groups: None,
-                groups_exclude: None,
-                naming: RemoteNaming::of(config),
-                source_connector: None,
+            .or_insert_with(|| {
+                FoundFlow::new(source_alias, target_alias, RemoteNaming::of(config))
             });
         flow.source_servers = flow
             .source_servers

@@ -1,10 +1,12 @@
 //! Each consumer group a flow checkpoints, as it would fail over to the target now: its
-//! committed offsets on the source, and those MirrorMaker 2 translated and synced to the same
-//! group on the target (`sync.group.offsets.enabled`), from the snapshots of both clusters.
+//! committed offsets on the source, those MirrorMaker 2 translated and synced to the same group
+//! on the target (`sync.group.offsets.enabled`), and its newest checkpoints (which a failover
+//! sets whether or not they were synced), from the snapshots of both clusters.
 
 use api_types::{GroupFailover, MirrorRole, PartitionFailover, ReplicatedTopic};
 
 use super::flows::FoundFlow;
+use super::liveness;
 use super::topics::NameFilter;
 use crate::kafka::Snapshot;
 
@@ -54,14 +56,23 @@ pub(crate) fn failovers(
                             .find(|(t, p, _)| *t == replicated.remote && p == partition)
                             .map(|(_, _, offset)| *offset)
                     });
+                    let checkpoint = liveness::checkpoint(
+                        flow,
+                        target,
+                        &group.name,
+                        &replicated.remote,
+                        *partition,
+                    );
+                    let resumes_at = translated.or(checkpoint.map(|c| c.downstream));
                     Some(PartitionFailover {
                         topic: topic.clone(),
                         remote: replicated.remote.clone(),
                         partition: *partition,
                         source_committed: *committed,
                         translated,
+                        checkpoint,
                         target_lag: target_end
-                            .zip(translated)
+                            .zip(resumes_at)
                             .map(|(end, at)| u64::try_from(end - at).unwrap_or(0)),
                     })
                 })
@@ -73,6 +84,10 @@ pub(crate) fn failovers(
             Some(GroupFailover {
                 group: group.name.clone(),
                 target_lag: (!known.is_empty()).then(|| known.iter().sum()),
+                newest_checkpoint_ms: partitions
+                    .iter()
+                    .filter_map(|p| p.checkpoint.map(|c| c.written_ms))
+                    .max(),
                 partitions,
             })
         })

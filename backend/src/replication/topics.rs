@@ -121,6 +121,7 @@ pub(crate) fn replicated_topics(
             let known: Vec<u64> = partitions.iter().filter_map(|p| p.lag).collect();
             ReplicatedTopic {
                 on_target: target.map(|s| s.topic(&remote).is_some()),
+                records_per_second: target.and_then(|s| s.append_rates.get(&remote).copied()),
                 topic: t.name.clone(),
                 remote,
                 lag: (!known.is_empty()).then(|| known.iter().sum()),

@@ -49,11 +49,35 @@ async fn app() -> TestApp {
 
 /// The flow from `main` to `mirror` as Plugboard reports it.
 async fn main_to_mirror(app: &TestApp) -> Option<ReplicationFlow> {
+    Some(main_to_mirror_at(app).await?.0)
+}
+
+/// The flow from `main` to `mirror`, with Plugboard's clock when it answered.
+async fn main_to_mirror_at(app: &TestApp) -> Option<(ReplicationFlow, i64)> {
     let replication: Replication = app.get("/api/v1/replication").await.json().await.ok()?;
-    replication
+    let now_ms = replication.now_ms;
+    let flow = replication
         .flows
         .into_iter()
-        .find(|f| f.source.alias == "main" && f.target.alias == "mirror")
+        .find(|f| f.source.alias == "main" && f.target.alias == "mirror")?;
+    Some((flow, now_ms))
+}
+
+/// Seconds since the newest heartbeats of the flow: (replicated through it, emitted by its
+/// heartbeat connector), once both are known.
+async fn heartbeat_ages(app: &TestApp) -> Option<(i64, i64)> {
+    let (flow, now_ms) = main_to_mirror_at(app).await?;
+    let beats = flow.heartbeats;
+    Some((
+        (now_ms - beats.newest_replicated_ms?) / 1000,
+        (now_ms - beats.newest_emitted_ms?) / 1000,
+    ))
+}
+
+/// Whether every incident of `rule` is resolved (and there was one).
+async fn all_resolved(app: &TestApp, rule: i64) -> Option<()> {
+    let incidents = incidents_of(&app.base_url, rule).await;
+    (!incidents.is_empty() && incidents.iter().all(|i| i.resolved_at.is_some())).then_some(())
 }
 
 /// `topic` as Plugboard reports it once `holds` says yes of it.
@@ -99,6 +123,12 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
                "connector_pattern": "mirror-source", "threshold": 0}),
     )
     .await;
+    let heartbeat_rule = create_rule(
+        &app.base_url,
+        json!({"name": "replication stalled", "kind": "replication_heartbeat_older_than",
+               "cluster": "mm", "connector_pattern": "mirror-source", "threshold": 5}),
+    )
+    .await;
     let topic = unique("mirrored-lag");
     create_topics(&stack_bootstrap(), std::slice::from_ref(&topic), 2).await;
     produce(&stack_bootstrap(), &topic, &[20, 10]);
@@ -118,6 +148,24 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
         ]
     );
     assert_eq!(flow.topics_pattern.as_deref(), Some("mirrored-.*"));
+    // Main's heartbeats (the stack's heartbeat connector from mirror to main writes them)
+    // arrive through the flow as main.heartbeats, a second or so old.
+    assert_eq!(flow.heartbeats.replicated_topic, "main.heartbeats");
+    eventually("fresh heartbeats through the flow", || async {
+        let (replicated, emitted) = heartbeat_ages(&app).await?;
+        (replicated < 5 && emitted < 5).then_some(())
+    })
+    .await;
+    // The heartbeat connector from mirror to main is a flow of its own, with no topics.
+    let replication: Replication = app.get("/api/v1/replication").await.json().await.unwrap();
+    let back = replication
+        .flows
+        .iter()
+        .find(|f| f.source.alias == "mirror" && f.target.alias == "main")
+        .expect("the heartbeats from mirror to main");
+    let names: Vec<&str> = back.connectors.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["mirror-heartbeat-back"]);
+    assert!(back.topics.is_empty() && back.groups.is_empty());
 
     // Everything replicated: lag 0, and the remote topic holds what the source holds, as two
     // clients of their own read the watermarks of each.
@@ -146,7 +194,8 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
     // That part runs on its own task, so that the flow, which the stack's other tests share, is
     // resumed whatever it finds.
     let app = Arc::new(app);
-    let paused = tokio::spawn(paused_phase(app.clone(), topic.clone(), rule, target_ends)).await;
+    let rules = (rule, heartbeat_rule);
+    let paused = tokio::spawn(paused_phase(app.clone(), topic.clone(), rules, target_ends)).await;
     let resume = "/api/v1/clusters/mm/connectors/mirror-source/resume";
     let resumed = app.send(Method::POST, resume, None).await.status();
     if let Err(failure) = paused {
@@ -154,12 +203,19 @@ async fn a_replicated_topic_shows_its_lag_which_grows_while_the_flow_is_paused_a
     }
     assert!(resumed.is_success());
     lagging(&app, &topic, &[0, 0]).await;
-    eventually("the incident resolved", || async {
-        let incidents = incidents_of(&app.base_url, rule).await;
-        incidents
-            .iter()
-            .all(|i| i.resolved_at.is_some())
-            .then_some(())
+    eventually("the lag incident resolved", || all_resolved(&app, rule)).await;
+    eventually("fresh replicated heartbeats again", || async {
+        let (replicated, _) = heartbeat_ages(&app).await?;
+        (replicated < 5).then_some(())
+    })
+    .await;
+    eventually("the heartbeat incident resolved", || {
+        all_resolved(&app, heartbeat_rule)
+    })
+    .await;
+    // The 8 records that caught up arrived on the remote topic at some rate.
+    topic_when(&app, &topic, "a throughput", |t| {
+        t.records_per_second.is_some_and(|rate| rate > 0.0)
     })
     .await;
     assert_eq!(
@@ -243,6 +299,22 @@ async fn a_groups_failover_offsets_are_kafkas_own_translation() {
         (translated == expected).then_some(found)
     })
     .await;
+    // Kafka's translation reads the checkpoints topic: so do Plugboard's checkpoints, each for
+    // the offset the group committed.
+    let checkpointed: BTreeMap<(String, i32), i64> = reported
+        .partitions
+        .iter()
+        .filter_map(|p| Some(((p.remote.clone(), p.partition), p.checkpoint?.downstream)))
+        .collect();
+    assert_eq!(checkpointed, expected);
+    for p in reported
+        .partitions
+        .iter()
+        .filter(|p| p.checkpoint.is_some())
+    {
+        assert_eq!(p.checkpoint.unwrap().upstream, p.source_committed);
+    }
+    assert!(reported.newest_checkpoint_ms.is_some());
     // Its lag on the target is what is left after the translated offset: 30 and 10 replicated.
     let ends = watermarks(&mirror_bootstrap(), &format!("main.{topic}"), 2);
     let lags: Vec<Option<u64>> = reported.partitions.iter().map(|p| p.target_lag).collect();
@@ -257,8 +329,15 @@ async fn a_groups_failover_offsets_are_kafkas_own_translation() {
 }
 
 /// Pauses the flow's source connector (its tasks too) and writes 5 and 3 records: the lag,
-/// Kafka's own watermarks and an alert incident all say 8 records are not replicated.
-async fn paused_phase(app: Arc<TestApp>, topic: String, rule: i64, target_ends: Vec<i64>) {
+/// Kafka's own watermarks and an alert incident all say 8 records are not replicated; and the
+/// heartbeats replicated through the flow grow old while its heartbeat connector's stay fresh,
+/// which opens the heartbeat rule's incident.
+async fn paused_phase(
+    app: Arc<TestApp>,
+    topic: String,
+    (rule, heartbeat_rule): (i64, i64),
+    target_ends: Vec<i64>,
+) {
     let pause = "/api/v1/clusters/mm/connectors/mirror-source/pause";
     assert!(
         app.send(Method::POST, pause, None)
@@ -301,5 +380,31 @@ async fn paused_phase(app: Arc<TestApp>, topic: String, rule: i64, target_ends: 
         watermarks(&mirror_bootstrap(), &behind.remote, 2),
         target_ends,
         "nothing more reached the target while paused"
+    );
+    let (replicated, emitted) = eventually("replicated heartbeats older than 5 s", || async {
+        let (replicated, emitted) = heartbeat_ages(&app).await?;
+        (replicated > 5).then_some((replicated, emitted))
+    })
+    .await;
+    assert!(
+        emitted < 5,
+        "the heartbeat connector still beats: {emitted} s"
+    );
+    let stalled = eventually("a heartbeat incident", || async {
+        let open = incidents_of(&app.base_url, heartbeat_rule).await;
+        open.into_iter().find(|i| i.resolved_at.is_none())
+    })
+    .await;
+    assert_eq!(stalled.subject, "mirror-source");
+    assert!(
+        stalled
+            .opening
+            .starts_with("main → mirror: newest replicated heartbeat (main.heartbeats)"),
+        "{}",
+        stalled.opening
+    );
+    assert!(
+        stalled.worst_value.is_some_and(|age| age > 5.0),
+        "{replicated} s"
     );
 }

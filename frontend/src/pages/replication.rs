@@ -1,7 +1,8 @@
 //! MirrorMaker 2 replication: every flow between Kafka clusters that a Connect cluster runs,
-//! drawn as a graph, then flow by flow: its three connectors and their states, its topic and
-//! group patterns, and each replicated topic with its name on the target and its lag, per
-//! partition on demand.
+//! drawn as a graph, then flow by flow: its three connectors and their states, how old its
+//! newest heartbeat and checkpoint are, its topic and group patterns, each replicated topic
+//! with its name on the target, its lag and throughput (per partition on demand), and each
+//! group as it would fail over.
 
 mod graph;
 
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::{ColumnHeads, StateBadge};
+use crate::components::{ColumnHeads, StateBadge, duration_text};
 use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
@@ -57,16 +58,75 @@ fn Flows(answer: Replication) -> impl IntoView {
         }
         .into_any();
     }
+    let now_ms = answer.now_ms;
     view! {
         {unreachable}
         <section class="card"><FlowGraph flows=answer.flows.clone() /></section>
-        {answer.flows.into_iter().map(|flow| view! { <FlowCard flow /> }).collect_view()}
+        {answer.flows.into_iter().map(|flow| view! { <FlowCard flow now_ms /> }).collect_view()}
     }
     .into_any()
 }
 
+/// How long before `now_ms` the time `at_ms` was, for people, and in whole seconds.
+fn age(now_ms: i64, at_ms: i64) -> (String, i64) {
+    let seconds = (now_ms - at_ms).max(0) / 1000;
+    (duration_text(seconds as f64), seconds)
+}
+
+/// The flow's newest heartbeat and checkpoint, and how old they are.
 #[component]
-fn FlowCard(flow: ReplicationFlow) -> impl IntoView {
+fn Liveness(flow: ReplicationFlow, now_ms: i64) -> impl IntoView {
+    let beats = flow.heartbeats;
+    let has_checkpoints = flow
+        .connectors
+        .iter()
+        .any(|c| c.role == MirrorRole::Checkpoint);
+    let (heartbeat, heartbeat_title) = match (beats.newest_replicated_ms, beats.newest_emitted_ms) {
+        (Some(at), _) => (
+            Some(at),
+            format!(
+                "the newest heartbeat of the source in {}: how far behind replication is",
+                beats.replicated_topic
+            ),
+        ),
+        (None, Some(at)) => (
+            Some(at),
+            format!(
+                "the heartbeat connector's own on the target: the source emits none, so {} does not show replication",
+                beats.replicated_topic
+            ),
+        ),
+        (None, None) => (None, "no heartbeat read on the target yet".to_owned()),
+    };
+    let shown = |at: Option<i64>| {
+        at.map_or_else(
+            || ("none yet".to_owned(), String::new()),
+            |at| {
+                let (text, seconds) = age(now_ms, at);
+                (format!("{text} ago"), seconds.to_string())
+            },
+        )
+    };
+    let (heartbeat_text, heartbeat_seconds) = shown(heartbeat);
+    let (checkpoint_text, checkpoint_seconds) = shown(flow.newest_checkpoint_ms);
+    let emitted_only = beats.newest_replicated_ms.is_none() && beats.newest_emitted_ms.is_some();
+    view! {
+        <p class="flow-liveness">
+            <span title=heartbeat_title>"Heartbeat "
+                <strong data-testid="flow-heartbeat-age" data-seconds=heartbeat_seconds>{heartbeat_text}</strong>
+                {emitted_only.then_some(" (emitted, not replicated)")}
+            </span>
+            {has_checkpoints.then(|| view! {
+                " · " <span>"Checkpoint "
+                    <strong data-testid="flow-checkpoint-age" data-seconds=checkpoint_seconds>{checkpoint_text}</strong>
+                </span>
+            })}
+        </p>
+    }
+}
+
+#[component]
+fn FlowCard(flow: ReplicationFlow, now_ms: i64) -> impl IntoView {
     let heading = format!("{} → {}", node_name(&flow.source), node_name(&flow.target));
     let aliases = format!(
         "aliases {} → {} · run by Connect cluster {}",
@@ -74,6 +134,7 @@ fn FlowCard(flow: ReplicationFlow) -> impl IntoView {
     );
     let lag = flow_lag(&flow).map_or_else(|| "unknown".to_owned(), |lag| lag.to_string());
     let cluster = flow.connect_cluster.clone();
+    let replicates = flow.connectors.iter().any(|c| c.role == MirrorRole::Source);
     let flow_key = format!(
         "{}/{}/{}",
         flow.connect_cluster, flow.source.alias, flow.target.alias
@@ -84,26 +145,44 @@ fn FlowCard(flow: ReplicationFlow) -> impl IntoView {
                 <h2>{heading}</h2>
                 <span class="muted small">{aliases}</span>
                 <span class="spacer"></span>
-                <span>"Lag " <strong data-testid="flow-lag">{lag}</strong></span>
+                {replicates.then(|| view! { <span>"Lag " <strong data-testid="flow-lag">{lag}</strong></span> })}
             </div>
+            <Liveness flow=flow.clone() now_ms />
             <ul class="flow-connectors">
                 {flow.connectors.into_iter().map(|connector| view! { <ConnectorItem cluster=cluster.clone() connector /> }).collect_view()}
             </ul>
-            <p class="muted small">
-                "Topics " <code>{flow.topics_pattern.unwrap_or_else(|| ".* (every topic)".into())}</code>
-                " · groups " <code>{flow.groups_pattern.unwrap_or_else(|| ".* (every group)".into())}</code>
-            </p>
             {flow.notes.into_iter().map(|note| view! { <p class="warning" data-testid="flow-note">{note}</p> }).collect_view()}
-            <div class="table-scroll">
-                <table data-testid="flow-topics">
-                    <ColumnHeads columns=&["Topic", "On the target", "Partitions", "Lag (records)"] />
-                    <tbody>
-                        {flow.topics.into_iter().map(|topic| view! { <TopicRow flow_key=flow_key.clone() topic /> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            {(!flow.groups.is_empty()).then(|| view! { <Failover groups=flow.groups /> })}
+            {if replicates {
+                view! { <FlowTopics flow_key topics=flow.topics topics_pattern=flow.topics_pattern groups_pattern=flow.groups_pattern /> }.into_any()
+            } else {
+                view! { <p class="muted small" data-testid="heartbeats-only">"Heartbeats only: no source connector, so no topic is replicated this way."</p> }.into_any()
+            }}
+            {(!flow.groups.is_empty()).then(|| view! { <Failover groups=flow.groups now_ms /> })}
         </section>
+    }
+}
+
+/// The flow's topic and group patterns, and each replicated topic.
+#[component]
+fn FlowTopics(
+    flow_key: String,
+    topics: Vec<ReplicatedTopic>,
+    topics_pattern: Option<String>,
+    groups_pattern: Option<String>,
+) -> impl IntoView {
+    view! {
+        <p class="muted small">
+            "Topics " <code>{topics_pattern.unwrap_or_else(|| ".* (every topic)".into())}</code>
+            " · groups " <code>{groups_pattern.unwrap_or_else(|| ".* (every group)".into())}</code>
+        </p>
+        <div class="table-scroll">
+            <table data-testid="flow-topics">
+                <ColumnHeads columns=&["Topic", "On the target", "Partitions", "Lag (records)", "Throughput"] />
+                <tbody>
+                    {topics.into_iter().map(|topic| view! { <TopicRow flow_key=flow_key.clone() topic /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -152,6 +231,9 @@ fn TopicRow(flow_key: String, topic: ReplicatedTopic) -> impl IntoView {
         .map_or_else(|| "?".to_owned(), |lag| lag.to_string());
     let partitions = topic.partitions.len();
     let details = topic.partitions.clone();
+    let throughput = topic
+        .records_per_second
+        .map_or_else(|| "—".to_owned(), |rate| format!("{rate:.1} records/s"));
     view! {
         <tr data-testid="flow-topic" data-topic=topic.topic.clone() class:problem=topic.lag.is_some_and(|l| l > 0)>
             <td><code>{topic.topic.clone()}</code></td>
@@ -162,9 +244,10 @@ fn TopicRow(flow_key: String, topic: ReplicatedTopic) -> impl IntoView {
                 </button>
             </td>
             <td class="number" data-testid="topic-lag">{lag}</td>
+            <td class="number" data-testid="topic-throughput">{throughput}</td>
         </tr>
         <Show when=open>
-            <tr class="details"><td colspan="4">
+            <tr class="details"><td colspan="5">
                 <table class="small" data-testid="partition-replication" data-topic=topic.topic.clone()>
                     <ColumnHeads columns=&["Partition", "Source end", "Target end", "Replicated to", "Lag"] />
                     <tbody>
@@ -189,23 +272,30 @@ fn TopicRow(flow_key: String, topic: ReplicatedTopic) -> impl IntoView {
 
 /// The groups the flow checkpoints, as they would fail over to the target now.
 #[component]
-fn Failover(groups: Vec<GroupFailover>) -> impl IntoView {
+fn Failover(groups: Vec<GroupFailover>, now_ms: i64) -> impl IntoView {
     view! {
         <h3>"Consumer groups on failover"</h3>
-        <p class="muted small">"Where each group would resume on the target now: its offsets there, translated by MirrorMaker 2, and what it would have left to read."</p>
+        <p class="muted small">"Where each group would resume on the target now: its offsets there, translated by MirrorMaker 2 (synced to the group, else its newest checkpoint), and what it would have left to read."</p>
         <div class="table-scroll">
             <table data-testid="flow-groups">
-                <ColumnHeads columns=&["Group", "Committed on the source → resumes on the target", "Lag on the target"] />
+                <ColumnHeads columns=&["Group", "Committed on the source → resumes on the target", "Newest checkpoint", "Lag on the target"] />
                 <tbody>
                     {groups.into_iter().map(|group| {
                         let lines = group.partitions.iter().map(|p| {
-                            let at = p.translated.map_or_else(|| "not translated yet".to_owned(), |t| t.to_string());
+                            let at = match (p.translated, p.checkpoint) {
+                                (Some(synced), _) => format!("{synced} (synced)"),
+                                (None, Some(c)) => format!("{} (checkpoint of {})", c.downstream, c.upstream),
+                                (None, None) => "not translated yet".to_owned(),
+                            };
                             view! { <div><code>{format!("{}-{}", p.topic, p.partition)}</code> " " {p.source_committed} " → " <code>{format!("{}-{}", p.remote, p.partition)}</code> " " {at}</div> }
                         }).collect_view();
+                        let checkpointed = group.newest_checkpoint_ms
+                            .map_or_else(|| "none".to_owned(), |at| format!("{} ago", age(now_ms, at).0));
                         view! {
                             <tr data-testid="flow-group" data-group=group.group>
                                 <td><code>{group.group.clone()}</code></td>
                                 <td class="small">{lines}</td>
+                                <td data-testid="group-checkpoint-age">{checkpointed}</td>
                                 <td class="number" data-testid="group-target-lag">{group.target_lag.map_or_else(|| "?".to_owned(), |l| l.to_string())}</td>
                             </tr>
                         }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use api_types::{
-    AlertRule, ConnectorState, FlowConnector, FlowEnd, Health, MirrorRole, PartitionReplication,
-    ReplicatedTopic, ReplicationFlow, RuleKind, TaskCounts,
+    AlertRule, ConnectorState, FlowConnector, FlowEnd, FlowHeartbeats, Health, MirrorRole,
+    PartitionReplication, ReplicatedTopic, ReplicationFlow, RuleKind, TaskCounts,
 };
 
 use super::judge;
@@ -13,13 +13,18 @@ use crate::alerts::incidents::Finding;
 use crate::alerts::round::{ClusterData, Verdicts};
 
 fn rule(threshold: f64, pattern: Option<&str>) -> AlertRule {
-    let mut rule = evaluate::tests::rule(RuleKind::ReplicationLagAbove, pattern);
+    rule_of(RuleKind::ReplicationLagAbove, threshold, pattern)
+}
+
+/// A rule of `kind` over flows.
+pub(crate) fn rule_of(kind: RuleKind, threshold: f64, pattern: Option<&str>) -> AlertRule {
+    let mut rule = evaluate::tests::rule(kind, pattern);
     rule.spec.threshold = Some(threshold);
     rule
 }
 
 /// A flow run by `source` whose topics lag by `lags` (`None`: not known).
-fn flow(source: &str, lags: &[Option<u64>]) -> ReplicationFlow {
+pub(crate) fn flow(source: &str, lags: &[Option<u64>]) -> ReplicationFlow {
     let end = |alias: &str| FlowEnd {
         alias: alias.into(),
         kafka: Some(alias.into()),
@@ -52,14 +57,27 @@ fn flow(source: &str, lags: &[Option<u64>]) -> ReplicationFlow {
                     lag: *lag,
                 }],
                 lag: *lag,
+                records_per_second: None,
             })
             .collect(),
         groups: Vec::new(),
+        heartbeats: FlowHeartbeats::default(),
+        newest_checkpoint_ms: None,
         notes: Vec::new(),
     }
 }
 
 fn verdicts(rule: &AlertRule, flows: &[ReplicationFlow]) -> Verdicts {
+    verdicts_at(rule, flows, 0, judge)
+}
+
+/// What `judged` makes of `flows` under `rule`, with the round's clock at `now_ms`.
+pub(crate) fn verdicts_at(
+    rule: &AlertRule,
+    flows: &[ReplicationFlow],
+    now_ms: i64,
+    judged: Judge,
+) -> Verdicts {
     let (samples, totals) = (HashMap::new(), HashMap::new());
     let data = ClusterData {
         cluster: "c",
@@ -68,6 +86,7 @@ fn verdicts(rule: &AlertRule, flows: &[ReplicationFlow]) -> Verdicts {
         samples: &samples,
         dead_letter_totals: &totals,
         flows,
+        now_ms,
     };
     let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
         rule_id: rule.id,
@@ -76,8 +95,12 @@ fn verdicts(rule: &AlertRule, flows: &[ReplicationFlow]) -> Verdicts {
         value,
         detail,
     };
-    judge(rule, &data, &finding)
+    judged(rule, &data, &finding)
 }
+
+/// A judge of flows.
+pub(crate) type Judge =
+    fn(&AlertRule, &ClusterData<'_>, &dyn Fn(&str, Option<f64>, String) -> Finding) -> Verdicts;
 
 #[test]
 fn a_flow_whose_topics_lag_more_than_the_threshold_in_all_is_a_finding_on_its_source_connector() {

@@ -1,26 +1,57 @@
-//! Consume rate of each group: how fast its committed offsets advanced over the last minutes.
+//! Rates over the last minutes: how fast each group's committed offsets advanced (its consume
+//! rate), and each topic's log-end offsets (its append rate: a replicated topic's throughput).
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::kafka::observation::GroupMeta;
+use crate::kafka::observation::{GroupMeta, Observation};
 
 /// How far back the rate looks.
 const WINDOW_MS: i64 = 5 * 60 * 1000;
 
-/// Committed-offset sums of recent cycles, to turn into records per second.
+/// Each group's consume rate and each topic's append rate, in records per second.
 #[derive(Default)]
-pub(crate) struct ConsumeRates {
+pub(crate) struct CycleRates {
+    consumed: Rates,
+    appended: Rates,
+}
+
+impl CycleRates {
+    /// Records the offsets of `observation` (taken at `at_ms`) and returns the rates by group
+    /// and by topic.
+    pub(crate) fn record(
+        &mut self,
+        at_ms: i64,
+        observation: &Observation,
+    ) -> (HashMap<String, f64>, HashMap<String, f64>) {
+        let mut appended: HashMap<String, i64> = HashMap::new();
+        for ((topic, _), end) in &observation.log_end {
+            *appended.entry(topic.clone()).or_default() += end;
+        }
+        (
+            self.consumed.record(at_ms, committed(&observation.groups)),
+            self.appended.record(at_ms, appended),
+        )
+    }
+}
+
+/// Each group's committed offsets, summed.
+fn committed(groups: &[GroupMeta]) -> HashMap<String, i64> {
+    groups
+        .iter()
+        .map(|g| (g.name.clone(), g.committed.iter().map(|c| c.2).sum()))
+        .collect()
+}
+
+/// Offset sums by name of recent cycles, to turn into records per second.
+#[derive(Default)]
+struct Rates {
     samples: VecDeque<(i64, HashMap<String, i64>)>,
 }
 
-impl ConsumeRates {
-    /// Records this cycle's committed offsets (taken at `at_ms`) and returns each group's rate
-    /// in records per second since the oldest sample of the window that has the group.
-    pub(crate) fn record(&mut self, at_ms: i64, groups: &[GroupMeta]) -> HashMap<String, f64> {
-        let sums: HashMap<String, i64> = groups
-            .iter()
-            .map(|g| (g.name.clone(), g.committed.iter().map(|c| c.2).sum()))
-            .collect();
+impl Rates {
+    /// Records this cycle's offset `sums` (taken at `at_ms`) and returns each name's rate in
+    /// records per second since the oldest sample of the window that has the name.
+    fn record(&mut self, at_ms: i64, sums: HashMap<String, i64>) -> HashMap<String, f64> {
         while self
             .samples
             .front()
@@ -60,20 +91,35 @@ mod tests {
         }
     }
 
+    fn observed(committed: &[i64], log_end: &[i64]) -> Observation {
+        Observation {
+            groups: vec![group(committed)],
+            log_end: log_end
+                .iter()
+                .enumerate()
+                .map(|(p, &end)| (("t".to_owned(), p as i32), end))
+                .collect(),
+            ..Observation::default()
+        }
+    }
+
     #[test]
     fn the_first_cycle_has_no_rate_and_later_ones_divide_progress_by_time() {
-        let mut rates = ConsumeRates::default();
-        assert!(rates.record(0, &[group(&[0, 0])]).is_empty());
-        let after_ten_seconds = rates.record(10_000, &[group(&[30, 20])]);
-        assert_eq!(after_ten_seconds["g"], 5.0);
+        let mut rates = CycleRates::default();
+        let (consumed, appended) = rates.record(0, &observed(&[0, 0], &[10, 0]));
+        assert!(consumed.is_empty() && appended.is_empty());
+        let (consumed, appended) = rates.record(10_000, &observed(&[30, 20], &[60, 50]));
+        assert_eq!(consumed["g"], 5.0);
+        assert_eq!(appended["t"], 10.0);
     }
 
     #[test]
     fn samples_older_than_the_window_are_forgotten() {
-        let mut rates = ConsumeRates::default();
-        rates.record(0, &[group(&[0])]);
-        rates.record(WINDOW_MS, &[group(&[600])]);
-        let later = rates.record(WINDOW_MS + 60_000, &[group(&[600])]);
-        assert_eq!(later["g"], 0.0);
+        let mut rates = CycleRates::default();
+        rates.record(0, &observed(&[0], &[0]));
+        rates.record(WINDOW_MS, &observed(&[600], &[900]));
+        let (consumed, appended) = rates.record(WINDOW_MS + 60_000, &observed(&[600], &[900]));
+        assert_eq!(consumed["g"], 0.0);
+        assert_eq!(appended["t"], 0.0);
     }
 }

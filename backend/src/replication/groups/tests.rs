@@ -4,6 +4,7 @@ use api_types::{ConnectorSummary, MirrorRole, PartitionReplication, ReplicatedTo
 
 use super::failovers;
 use crate::kafka::Snapshot;
+use crate::kafka::mirror_records::Checkpoint;
 use crate::kafka::observation::{GroupMeta, Observation};
 use crate::replication::flows::tests::summary;
 use crate::replication::flows::{FoundFlow, RemoteNaming};
@@ -14,20 +15,13 @@ fn checkpoint() -> (MirrorRole, ConnectorSummary) {
 }
 
 fn flow(groups: Option<&str>) -> FoundFlow {
+    let dotted = RemoteNaming::Prefixed {
+        separator: ".".into(),
+    };
     FoundFlow {
-        source_alias: "east".into(),
-        target_alias: "west".into(),
-        source_servers: None,
-        target_servers: None,
         connectors: vec![checkpoint()],
-        topics: None,
-        topics_exclude: None,
         groups: groups.map(str::to_owned),
-        groups_exclude: None,
-        naming: RemoteNaming::Prefixed {
-            separator: ".".into(),
-        },
-        source_connector: None,
+        ..FoundFlow::new("east".into(), "west".into(), dotted)
     }
 }
 
@@ -46,6 +40,7 @@ fn orders() -> ReplicatedTopic {
         on_target: Some(true),
         partitions: vec![partition(0, 100), partition(1, 50)],
         lag: Some(0),
+        records_per_second: None,
     }
 }
 
@@ -120,4 +115,59 @@ fn the_groups_pattern_chooses_and_a_flow_without_checkpoints_has_no_groups() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn without_synced_offsets_a_group_resumes_from_its_newest_checkpoint() {
+    let source = snapshot(&[("billing", &[("orders", 0, 90), ("orders", 1, 40)])]);
+    // sync.group.offsets.enabled off: the group has no offsets on the target, only checkpoints.
+    let mut target = snapshot(&[]);
+    let checkpoints = &mut target.observation.mirror.checkpoints;
+    for (partition, upstream, downstream, written_ms) in [(0, 90, 85, 1_000), (1, 40, 41, 2_000)] {
+        let key = (
+            "east.checkpoints.internal".to_owned(),
+            "billing".to_owned(),
+            "east.orders".to_owned(),
+            partition,
+        );
+        let seen = Checkpoint {
+            upstream,
+            downstream,
+            written_ms,
+        };
+        checkpoints.insert(key, seen);
+    }
+    // Another flow's checkpoints of the same group are not this flow's.
+    checkpoints.insert(
+        (
+            "north.checkpoints.internal".into(),
+            "billing".into(),
+            "east.orders".into(),
+            0,
+        ),
+        Checkpoint {
+            upstream: 1,
+            downstream: 1,
+            written_ms: 9_000,
+        },
+    );
+    let groups = failovers(&flow(None), &[orders()], &source, Some(&target)).unwrap();
+    let billing = &groups[0];
+    let rows: Vec<(Option<i64>, Option<i64>, Option<u64>)> = billing
+        .partitions
+        .iter()
+        .map(|p| {
+            (
+                p.translated,
+                p.checkpoint.map(|c| c.downstream),
+                p.target_lag,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [(None, Some(85), Some(15)), (None, Some(41), Some(9))]
+    );
+    assert_eq!(billing.target_lag, Some(24));
+    assert_eq!(billing.newest_checkpoint_ms, Some(2_000));
 }

@@ -8,20 +8,13 @@ use crate::kafka::observation::{Observation, PartitionMeta, TopicMeta};
 use crate::replication::flows::{FoundFlow, RemoteNaming};
 
 fn flow(topics: Option<&str>) -> FoundFlow {
+    let dotted = RemoteNaming::Prefixed {
+        separator: ".".into(),
+    };
     FoundFlow {
-        source_alias: "east".into(),
-        target_alias: "west".into(),
-        source_servers: None,
-        target_servers: None,
-        connectors: Vec::new(),
         topics: topics.map(str::to_owned),
-        topics_exclude: None,
-        groups: None,
-        groups_exclude: None,
-        naming: RemoteNaming::Prefixed {
-            separator: ".".into(),
-        },
         source_connector: Some("source".into()),
+        ..FoundFlow::new("east".into(), "west".into(), dotted)
     }
 }
 

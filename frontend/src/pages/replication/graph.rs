@@ -5,7 +5,7 @@
 
 use std::f64::consts::PI;
 
-use api_types::{FlowEnd, ReplicationFlow};
+use api_types::{FlowEnd, MirrorRole, ReplicationFlow};
 use leptos::prelude::*;
 
 const WIDTH: f64 = 640.0;
@@ -68,7 +68,12 @@ pub(super) fn FlowGraph(flows: Vec<ReplicationFlow>) -> impl IntoView {
                 "M {:.1} {:.1} Q {:.1} {:.1} {:.1} {:.1}",
                 start.0, start.1, control.0, control.1, end.0, end.1
             );
-            let label = flow_lag(flow).map_or_else(|| "lag ?".to_owned(), |lag| format!("lag {lag}"));
+            let replicates = flow.connectors.iter().any(|c| c.role == MirrorRole::Source);
+            let label = match flow_lag(flow) {
+                _ if !replicates => "heartbeats".to_owned(),
+                Some(lag) => format!("lag {lag}"),
+                None => "lag ?".to_owned(),
+            };
             let (lx, ly) = (
                 (start.0 + 2.0 * control.0 + end.0) / 4.0,
                 (start.1 + 2.0 * control.1 + end.1) / 4.0,
