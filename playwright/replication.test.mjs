@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL } from "./browser.mjs";
-import { browserForTests, createLineSource, uniqueName } from "./helpers.mjs";
+import { api, browserForTests, createConnector, createLineSource, uniqueName } from "./helpers.mjs";
 
 const SCREENSHOTS = new URL("./test-results/", import.meta.url).pathname;
 const created = [];
@@ -54,5 +54,38 @@ test("the replication page draws the flow and shows a replicated topic with its 
   const back = page.locator("[data-testid=flow][data-source=mirror][data-target=main]");
   await back.getByTestId("heartbeats-only").waitFor();
   await page.screenshot({ path: `${SCREENSHOTS}replication.png`, fullPage: true });
+
+  // A sink on the two-worker cluster (whose policy lets it name its group) reads the topic as
+  // group mirrored-*, which the flow checkpoints: its failover is prepared, confirmed with a
+  // reason, and recorded.
+  const group = `mirrored-${uniqueName("e2e-group")}`;
+  const sink = uniqueName("e2e-mm2-sink");
+  await createConnector(sink, {
+    "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+    "tasks.max": "1",
+    topics: topic,
+    file: `/tmp/${sink}.out`,
+    "consumer.override.group.id": group,
+  }, "pair");
+  try {
+    const groupRow = flow.locator(`[data-testid=flow-group][data-group="${group}"]`);
+    // Once MirrorMaker 2 checkpointed it (the group shows as soon as it commits on the source).
+    await groupRow.getByTestId("group-checkpoint-age").filter({ hasText: /ago$/ }).waitFor({ timeout: 60_000 });
+    await groupRow.getByTestId("prepare-failover").click();
+    const panel = page.locator(`[data-testid=failover-panel][data-group="${group}"]`);
+    await panel.getByTestId("failover-offset").first().waitFor({ timeout: 60_000 });
+    const planned = await panel.getByTestId("failover-to").allInnerTexts();
+    assert.ok(planned.length > 0 && planned.every((o) => /^\d+$/.test(o)), `${planned}`);
+    await panel.getByTestId("failover-reason").fill("drill");
+    await panel.getByTestId("failover-confirm").click();
+    await page.getByText(new RegExp(`Group ${group} failed over`)).waitFor();
+    await panel.waitFor({ state: "detached" });
+    const feed = await api("GET", "/history?connector=mirror-checkpoint&limit=20");
+    const event = feed.events.find((e) => e.action === "group_failover" && e.detail.group === group);
+    assert.equal(event?.reason, "drill");
+    assert.equal(event.outcome, "success");
+  } finally {
+    await api("DELETE", `/clusters/pair/connectors/${encodeURIComponent(sink)}`);
+  }
   await page.close();
 });

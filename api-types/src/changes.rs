@@ -35,11 +35,14 @@ pub enum Action {
     /// A plan of specs that compared stored secrets with the specs' values (which keys, never
     /// the values): recorded, since a plan tells whether a guessed secret is right.
     SecretsCompared,
+    /// A consumer group's offsets on a MirrorMaker 2 flow's target set to its newest
+    /// checkpoints (a failover), recorded under the flow's checkpoint connector.
+    GroupFailover,
 }
 
 impl Action {
     /// Every action, in the order the console lists them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Create,
         Action::Update,
         Action::Patch,
@@ -58,6 +61,7 @@ impl Action {
         Action::Replay,
         Action::RecordsRead,
         Action::SecretsCompared,
+        Action::GroupFailover,
     ];
 
     /// The role this action needs on the connector's cluster: the one table both the backend's
@@ -70,6 +74,7 @@ impl Action {
             Action::Create | Action::Update | Action::Patch | Action::Delete => Role::Editor,
             Action::OffsetsAlter | Action::OffsetsReset | Action::TopicsReset => Role::Editor,
             Action::Rollback | Action::Replay | Action::SecretsCompared => Role::Editor,
+            Action::GroupFailover => Role::Editor,
             // The least role that may; the `[access]` setting `read_records_role` decides.
             Action::RecordsRead => Role::Viewer,
         }
@@ -95,6 +100,7 @@ impl Action {
             Action::Replay => "replay",
             Action::RecordsRead => "records_read",
             Action::SecretsCompared => "secrets_compared",
+            Action::GroupFailover => "group_failover",
         }
     }
 

@@ -48,8 +48,10 @@ pub use records::{
     RecordHeader, RecordPage, RecordRef, RefusedTarget, ReplayReport, ReplayRequest,
 };
 pub use replication::{
-    CheckpointedOffset, FlowConnector, FlowEnd, FlowHeartbeats, GroupFailover, MirrorRole,
-    PartitionFailover, PartitionReplication, ReplicatedTopic, Replication, ReplicationFlow,
+    CheckpointedOffset, DraftedConnector, FailoverOffset, FailoverReport, FailoverRequest,
+    FlowCheck, FlowConnector, FlowDraft, FlowEnd, FlowHeartbeats, GroupFailover, KafkaClusterRef,
+    MirrorRole, PartitionFailover, PartitionReplication, ReplicatedTopic, Replication,
+    ReplicationFlow,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

@@ -16,6 +16,9 @@ pub struct Replication {
     /// counted to it.
     #[serde(default)]
     pub now_ms: i64,
+    /// The configured Kafka clusters, which a new flow can run between.
+    #[serde(default)]
+    pub kafka_clusters: Vec<KafkaClusterRef>,
 }
 
 /// Replication from one Kafka cluster alias to another, run by one Connect cluster.
@@ -158,6 +161,10 @@ pub struct GroupFailover {
     /// When MirrorMaker 2 last wrote a checkpoint of the group, ms.
     #[serde(default)]
     pub newest_checkpoint_ms: Option<i64>,
+    /// The group's state on the target (`Empty`, `Stable`, ...), when it is there: Kafka takes
+    /// offsets for a group only while it has no member.
+    #[serde(default)]
+    pub target_state: Option<String>,
 }
 
 /// One partition of a group's failover.
@@ -188,4 +195,113 @@ pub struct CheckpointedOffset {
     pub upstream: i64,
     pub downstream: i64,
     pub written_ms: i64,
+}
+
+/// A failover of one consumer group of a flow: its offsets on the target set to MirrorMaker 2's
+/// newest checkpoints of them (what `RemoteClusterUtils.translateOffsets` gives).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailoverRequest {
+    /// The flow's source alias.
+    pub source: String,
+    /// The flow's target alias.
+    pub target: String,
+    pub group: String,
+    /// Only say what would be set.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a failover sets (or, in a dry run, would set) on the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailoverReport {
+    pub group: String,
+    /// The id of the target's Kafka cluster.
+    pub target_kafka: String,
+    pub dry_run: bool,
+    /// Each partition of a remote topic the group resumes from.
+    pub offsets: Vec<FailoverOffset>,
+    /// The group's partitions with no checkpoint yet: left as they are.
+    pub untranslated: Vec<String>,
+    /// Why it cannot be done now (the group has members on the target, or no checkpoint).
+    pub blocked: Option<String>,
+}
+
+/// One partition of a failover: the group's offset on the target before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FailoverOffset {
+    /// The remote topic on the target.
+    pub topic: String,
+    pub partition: i32,
+    /// The group's committed offset there now, if any.
+    pub before: Option<i64>,
+    /// The checkpoint's offset it is set to.
+    pub offset: i64,
+    /// The group's offset on the source the checkpoint is for.
+    pub upstream: i64,
+}
+
+/// A configured Kafka cluster a flow can run between, as the flow form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KafkaClusterRef {
+    pub id: String,
+    pub name: String,
+    /// The alias a flow gives it by default: its first `mirror_aliases`, else its id.
+    pub alias: String,
+}
+
+/// A flow as the form describes it: its three connectors are built from it, with the two Kafka
+/// clusters' servers and client settings (secrets too, which stay on the server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowDraft {
+    /// The connectors are `<name>-source`, `<name>-checkpoint` and `<name>-heartbeat`.
+    pub name: String,
+    /// The ids of the configured Kafka clusters it replicates from and to.
+    pub source_kafka: String,
+    pub target_kafka: String,
+    pub source_alias: String,
+    pub target_alias: String,
+    /// Regular expressions, comma-separated, as MirrorMaker 2 takes them.
+    pub topics: String,
+    #[serde(default)]
+    pub topics_exclude: Option<String>,
+    pub groups: String,
+    #[serde(default)]
+    pub groups_exclude: Option<String>,
+    /// `sync.group.offsets.enabled`: translated offsets written to the groups on the target.
+    #[serde(default)]
+    pub sync_group_offsets: bool,
+    /// The replication factor of the remote topics and of MirrorMaker 2's own topics; the
+    /// target's default when absent.
+    #[serde(default)]
+    pub replication_factor: Option<u16>,
+}
+
+/// A drafted flow's connectors, each as Connect validated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowCheck {
+    pub connectors: Vec<DraftedConnector>,
+    /// Whether Connect found no error in any of them.
+    pub valid: bool,
+    /// What the draft did on its own (a producer pointed at the target, say).
+    pub notes: Vec<String>,
+}
+
+/// One of a drafted flow's connectors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftedConnector {
+    pub role: MirrorRole,
+    pub name: String,
+    /// Whether it exists (and is updated) or is created.
+    pub exists: bool,
+    /// Its config, secrets hidden.
+    pub config: std::collections::BTreeMap<String, String>,
+    /// Connect's errors by key.
+    pub errors: std::collections::BTreeMap<String, Vec<String>>,
 }

@@ -8,7 +8,11 @@
 //! - [`topics`]: the topics a flow replicates, and their lag per partition.
 //! - [`groups`]: the groups a flow checkpoints, as they would fail over to the target.
 //! - [`liveness`]: the newest heartbeats and checkpoints the target holds.
+//! - [`failover`]: a group set to its checkpoints on the target.
+//! - [`draft`]: a flow's three connectors built from the console's form.
 
+pub(crate) mod draft;
+pub(crate) mod failover;
 pub(crate) mod flows;
 pub(crate) mod groups;
 pub(crate) mod liveness;
@@ -19,7 +23,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api_types::{ClusterFailure, FlowConnector, FlowEnd, Replication, ReplicationFlow};
+use api_types::{
+    ClusterFailure, FlowConnector, FlowEnd, KafkaClusterRef, Replication, ReplicationFlow,
+};
 use futures::future::join_all;
 use plugboard_connect::{ClusterClient, Clusters, ConnectCall, ConnectorName, Freshness};
 use serde::Deserialize;
@@ -144,6 +150,16 @@ pub(crate) async fn replication(
         flows,
         unreachable,
         now_ms: crate::clock::now_ms(),
+        kafka_clusters: state
+            .kafka
+            .clusters
+            .iter()
+            .map(|k| KafkaClusterRef {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                alias: k.mirror_aliases.first().unwrap_or(&k.id).clone(),
+            })
+            .collect(),
     }
 }
 

@@ -84,6 +84,7 @@ pub(crate) fn failovers(
             Some(GroupFailover {
                 group: group.name.clone(),
                 target_lag: (!known.is_empty()).then(|| known.iter().sum()),
+                target_state: on_target.map(|g| g.state.clone()),
                 newest_checkpoint_ms: partitions
                     .iter()
                     .filter_map(|p| p.checkpoint.map(|c| c.written_ms))

@@ -1,4 +1,9 @@
-//! MirrorMaker 2 replication: every flow the Connect clusters the caller sees run.
+//! MirrorMaker 2 replication: every flow the Connect clusters the caller sees run, a flow
+//! created or edited from the console's form ([`flows`]), and a consumer group's failover to a
+//! flow's target ([`failover`]).
+
+mod failover;
+mod flows;
 
 use api_types::{Me, Replication};
 use axum::extract::State;
@@ -10,7 +15,11 @@ use crate::access::guard::sees;
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_replication))
+    OpenApiRouter::new()
+        .routes(routes!(get_replication))
+        .routes(routes!(failover::fail_over))
+        .routes(routes!(flows::check_flow))
+        .routes(routes!(flows::apply_flow))
 }
 
 /// Every MirrorMaker 2 flow (found by connector class) on the Connect clusters the caller has a

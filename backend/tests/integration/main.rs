@@ -20,6 +20,7 @@ mod kafka;
 mod kafka_security;
 mod limits;
 mod mirror;
+mod mirror_form;
 mod passthrough;
 mod read_paths;
 mod security;

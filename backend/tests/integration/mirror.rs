@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use api_types::{ConnectorState, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
+use api_types::{
+    ConnectorState, FailoverReport, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow,
+};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use reqwest::Method;
 use serde_json::json;
@@ -17,27 +19,33 @@ use crate::alerts::{create_rule, incidents_of};
 use crate::support::kafka_client::{TIMEOUT, client_config, commit, create_topics, produce};
 use crate::support::{TestApp, eventually, stack_bootstrap, unique};
 
-fn mirror_bootstrap() -> String {
+pub(crate) fn mirror_bootstrap() -> String {
     std::env::var("PLUGBOARD_TEST_MIRROR_BOOTSTRAP")
         .expect("PLUGBOARD_TEST_MIRROR_BOOTSTRAP is not set: run scripts/test.sh")
 }
 
 /// Held by each test while it uses the flow.
-static FLOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static FLOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn mirror_connect() -> String {
+pub(crate) fn mirror_connect() -> String {
     std::env::var("PLUGBOARD_TEST_MIRROR_CONNECT")
         .expect("PLUGBOARD_TEST_MIRROR_CONNECT is not set: run scripts/test.sh")
 }
 
 async fn app() -> TestApp {
+    app_with("kafka_poll_ms = 1000\nalert_interval_ms = 500", "").await
+}
+
+/// Plugboard with `settings`, both Kafka clusters (the main one with `primary_extra` lines) and
+/// the mirror's Connect cluster `mm`, which runs on the mirror (`dr`).
+pub(crate) async fn app_with(settings: &str, primary_extra: &str) -> TestApp {
     let urls: Vec<String> = mirror_connect()
         .split(',')
         .map(|u| format!("\"{u}\""))
         .collect();
     TestApp::start_from_file(&format!(
-        "kafka_poll_ms = 1000\ncache_ttl_ms = 1000\nalert_interval_ms = 500\n\
-         [[kafka_clusters]]\nid = \"primary\"\nbootstrap_servers = \"{}\"\n\
+        "cache_ttl_ms = 1000\n{settings}\n\
+         [[kafka_clusters]]\nid = \"primary\"\nbootstrap_servers = \"{}\"\n{primary_extra}\n\
          [[kafka_clusters]]\nid = \"dr\"\nbootstrap_servers = \"{}\"\n\
          [[clusters]]\nid = \"mm\"\nurls = [{}]\nkafka = \"dr\"\n",
         stack_bootstrap(),
@@ -326,6 +334,97 @@ async fn a_groups_failover_offsets_are_kafkas_own_translation() {
         .collect();
     assert_eq!(lags, left);
     assert_eq!(reported.target_lag, Some(left.iter().flatten().sum()));
+    fail_over(&app, &group, &expected).await;
+}
+
+/// The group's committed offsets on the mirror as a client of its own reads them.
+fn committed_on_mirror(group: &str, partitions: &[(String, i32)]) -> BTreeMap<(String, i32), i64> {
+    let consumer: BaseConsumer = client_config(&mirror_bootstrap())
+        .set("group.id", group)
+        .create()
+        .unwrap();
+    let mut list = rdkafka::TopicPartitionList::new();
+    for (topic, partition) in partitions {
+        list.add_partition(topic, *partition);
+    }
+    let held = consumer.committed_offsets(list, TIMEOUT).unwrap();
+    held.elements()
+        .iter()
+        .filter_map(|e| match e.offset() {
+            rdkafka::Offset::Offset(at) => Some(((e.topic().to_owned(), e.partition()), at)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Fails `group` over to the mirror: a dry run says what would be set and changes nothing;
+/// confirmed, the group's offsets there (set ahead first, where MirrorMaker 2's sync, which only
+/// moves a group forward, leaves them) become Kafka's own translation, and the history says who
+/// did it and why.
+async fn fail_over(app: &TestApp, group: &str, expected: &BTreeMap<(String, i32), i64>) {
+    let path = "/api/v1/clusters/mm/replication/failover";
+    let partitions: Vec<(String, i32)> = expected.keys().cloned().collect();
+    let remote = &partitions[0].0;
+    let ahead: Vec<i64> = watermarks(&mirror_bootstrap(), remote, 2);
+    commit(&mirror_bootstrap(), group, remote, &ahead);
+    eventually("Plugboard sees the group ahead on the target", || async {
+        let flow = main_to_mirror(app).await?;
+        let found = flow.groups.into_iter().find(|g| g.group == group)?;
+        let now: Vec<Option<i64>> = found.partitions.iter().map(|p| p.translated).collect();
+        (now == ahead.iter().copied().map(Some).collect::<Vec<_>>()).then_some(())
+    })
+    .await;
+
+    let asked = json!({"source": "main", "target": "mirror", "group": group, "dry_run": true});
+    let dry: FailoverReport = app
+        .send(Method::POST, path, Some(asked))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(dry.dry_run && dry.blocked.is_none(), "{dry:?}");
+    assert_eq!(dry.target_kafka, "dr");
+    let planned: BTreeMap<(String, i32), i64> = dry
+        .offsets
+        .iter()
+        .map(|o| ((o.topic.clone(), o.partition), o.offset))
+        .collect();
+    assert_eq!(&planned, expected);
+    let before: Vec<Option<i64>> = dry.offsets.iter().map(|o| o.before).collect();
+    assert_eq!(before, ahead.iter().copied().map(Some).collect::<Vec<_>>());
+    let held = committed_on_mirror(group, &partitions);
+    assert_eq!(
+        held.values().copied().collect::<Vec<_>>(),
+        ahead,
+        "a dry run sets nothing"
+    );
+
+    let confirmed = app
+        .http
+        .post(format!("{}{path}", app.base_url))
+        .header("x-plugboard-reason", "region east lost")
+        .json(&json!({"source": "main", "target": "mirror", "group": group}))
+        .send()
+        .await
+        .unwrap();
+    assert!(confirmed.status().is_success(), "{}", confirmed.status());
+    assert_eq!(&committed_on_mirror(group, &partitions), expected);
+    let feed: serde_json::Value = app
+        .get_json("/api/v1/history?connector=mirror-checkpoint&limit=5")
+        .await;
+    let event = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "group_failover" && e["detail"]["group"] == group)
+        .unwrap_or_else(|| panic!("a failover in the history: {feed}"));
+    assert_eq!(event["reason"], "region east lost");
+    assert_eq!(event["outcome"], "success");
+    assert_eq!(event["cluster"], "mm");
+
+    let unknown = json!({"source": "main", "target": "mirror", "group": "no-such-group"});
+    let refused = app.send(Method::POST, path, Some(unknown)).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::NOT_FOUND);
 }
 
 /// Pauses the flow's source connector (its tasks too) and writes 5 and 3 records: the lag,

@@ -2,10 +2,11 @@
 //! a cluster's topics, brokers and consumer groups, and MirrorMaker 2 replication.
 
 use api_types::{
-    ConnectorKafka, KafkaGroups, KafkaTopics, LagPoint, LagRange, Replication, TopicDetail,
+    ConnectorKafka, FailoverReport, FailoverRequest, KafkaGroups, KafkaTopics, LagPoint, LagRange,
+    Replication, TopicDetail,
 };
 
-use super::{ApiResult, cluster_path, connector_path, encode, get_json};
+use super::{ApiResult, Change, change_json, cluster_path, connector_path, encode, get_json};
 
 pub(crate) async fn connector_kafka(cluster: String, name: String) -> ApiResult<ConnectorKafka> {
     get_json(&format!("{}/kafka", connector_path(&cluster, &name))).await
@@ -43,4 +44,15 @@ pub(crate) async fn kafka_groups(cluster: String) -> ApiResult<KafkaGroups> {
 /// Every MirrorMaker 2 flow on the Connect clusters the user sees.
 pub(crate) async fn replication() -> ApiResult<Replication> {
     get_json("/api/v1/replication").await
+}
+
+/// A group's failover to the target of a flow `cluster` runs (or, `dry_run`, what it would
+/// set); `reason` goes to the history.
+pub(crate) async fn fail_over(
+    cluster: &str,
+    request: &FailoverRequest,
+    reason: Option<String>,
+) -> ApiResult<FailoverReport> {
+    let path = cluster_path(cluster, "replication/failover");
+    change_json(Change::Post, &path, request, reason).await
 }

@@ -4,14 +4,13 @@
 //! with its name on the target, its lag and throughput (per partition on demand), and each
 //! group as it would fail over.
 
+mod failover;
 mod graph;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use api_types::{
-    FlowConnector, GroupFailover, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow,
-};
+use api_types::{FlowConnector, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -20,6 +19,7 @@ use crate::components::{ColumnHeads, StateBadge, duration_text};
 use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
+use failover::{FailingOver, Failover, FailoverPanel};
 use graph::{FlowGraph, flow_lag, node_name};
 
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
@@ -34,8 +34,11 @@ pub(crate) fn ReplicationPage() -> impl IntoView {
     let replication = live(REFRESH_EVERY, || (), |()| api::replication());
     let answer: Memo<Option<Replication>> = Memo::new(move |_| replication.ok_map(Clone::clone));
     provide_context(ExpandedTopics(RwSignal::new(HashSet::new())));
+    // Outside the flows, which each refresh draws anew: an open failover stays open.
+    let FailingOver(failing_over) = FailingOver::provide();
     view! {
         <div class="title-row"><h1>"Replication"</h1><span class="muted">"MirrorMaker 2 flows between Kafka clusters"</span></div>
+        {move || failing_over.get().map(|chosen| view! { <FailoverPanel chosen /> })}
         {move || replication.error().map(|error| view! { <Failure error /> })}
         {move || answer.get().map(|answer| view! { <Flows answer /> })}
     }
@@ -68,7 +71,7 @@ fn Flows(answer: Replication) -> impl IntoView {
 }
 
 /// How long before `now_ms` the time `at_ms` was, for people, and in whole seconds.
-fn age(now_ms: i64, at_ms: i64) -> (String, i64) {
+pub(super) fn age(now_ms: i64, at_ms: i64) -> (String, i64) {
     let seconds = (now_ms - at_ms).max(0) / 1000;
     (duration_text(seconds as f64), seconds)
 }
@@ -157,7 +160,10 @@ fn FlowCard(flow: ReplicationFlow, now_ms: i64) -> impl IntoView {
             } else {
                 view! { <p class="muted small" data-testid="heartbeats-only">"Heartbeats only: no source connector, so no topic is replicated this way."</p> }.into_any()
             }}
-            {(!flow.groups.is_empty()).then(|| view! { <Failover groups=flow.groups now_ms /> })}
+            {(!flow.groups.is_empty()).then(|| {
+                let (source, target) = (flow.source.alias.clone(), flow.target.alias.clone());
+                view! { <Failover cluster=flow.connect_cluster source target groups=flow.groups now_ms /> }
+            })}
         </section>
     }
 }
@@ -267,41 +273,5 @@ fn TopicRow(flow_key: String, topic: ReplicatedTopic) -> impl IntoView {
                 </table>
             </td></tr>
         </Show>
-    }
-}
-
-/// The groups the flow checkpoints, as they would fail over to the target now.
-#[component]
-fn Failover(groups: Vec<GroupFailover>, now_ms: i64) -> impl IntoView {
-    view! {
-        <h3>"Consumer groups on failover"</h3>
-        <p class="muted small">"Where each group would resume on the target now: its offsets there, translated by MirrorMaker 2 (synced to the group, else its newest checkpoint), and what it would have left to read."</p>
-        <div class="table-scroll">
-            <table data-testid="flow-groups">
-                <ColumnHeads columns=&["Group", "Committed on the source → resumes on the target", "Newest checkpoint", "Lag on the target"] />
-                <tbody>
-                    {groups.into_iter().map(|group| {
-                        let lines = group.partitions.iter().map(|p| {
-                            let at = match (p.translated, p.checkpoint) {
-                                (Some(synced), _) => format!("{synced} (synced)"),
-                                (None, Some(c)) => format!("{} (checkpoint of {})", c.downstream, c.upstream),
-                                (None, None) => "not translated yet".to_owned(),
-                            };
-                            view! { <div><code>{format!("{}-{}", p.topic, p.partition)}</code> " " {p.source_committed} " → " <code>{format!("{}-{}", p.remote, p.partition)}</code> " " {at}</div> }
-                        }).collect_view();
-                        let checkpointed = group.newest_checkpoint_ms
-                            .map_or_else(|| "none".to_owned(), |at| format!("{} ago", age(now_ms, at).0));
-                        view! {
-                            <tr data-testid="flow-group" data-group=group.group>
-                                <td><code>{group.group.clone()}</code></td>
-                                <td class="small">{lines}</td>
-                                <td data-testid="group-checkpoint-age">{checkpointed}</td>
-                                <td class="number" data-testid="group-target-lag">{group.target_lag.map_or_else(|| "?".to_owned(), |l| l.to_string())}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }

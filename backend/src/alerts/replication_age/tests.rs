@@ -91,6 +91,7 @@ fn checkpointed(groups: &[Group<'_>]) -> ReplicationFlow {
             }],
             target_lag: None,
             newest_checkpoint_ms: checkpoint.map(|c| c.1),
+            target_state: None,
         })
         .collect();
     flow
