@@ -89,3 +89,53 @@ test("the replication page draws the flow and shows a replicated topic with its 
   }
   await page.close();
 });
+
+test("a flow is drafted in the form, checked by Connect, created, and edited", async () => {
+  const name = uniqueName("e2e-form");
+  const topic = `form-${name}`;
+  const page = await openPage();
+  await page.goto(`${BASE_URL}/replication`);
+  await page.getByTestId("new-flow").click();
+  const form = page.getByTestId("flow-form");
+  await form.getByTestId("flow-cluster").selectOption("dr");
+  await form.getByTestId("flow-name").fill(name);
+  await form.getByTestId("flow-source-kafka").selectOption("local");
+  // Choosing the cluster fills its alias in; aliases of its own keep this flow apart.
+  assert.equal(await form.getByTestId("flow-source-alias").inputValue(), "local");
+  await form.getByTestId("flow-source-alias").fill("e2esrc");
+  await form.getByTestId("flow-target-kafka").selectOption("mirror");
+  await form.getByTestId("flow-target-alias").fill("e2edst");
+  await form.getByTestId("flow-topics").fill(topic);
+  await form.getByTestId("flow-groups").fill(`${topic}-group`);
+  await form.getByTestId("flow-factor").fill("1");
+  try {
+    await form.getByTestId("flow-check").click();
+    await form.locator("[data-testid=flow-checked][data-valid=true]").waitFor();
+    const verdicts = await form.getByTestId("flow-checked-connector").evaluateAll(
+      (items) => items.map((i) => [i.dataset.name, i.dataset.verdict]));
+    assert.deepEqual(verdicts, ["source", "checkpoint", "heartbeat"].map((s) => [`${name}-${s}`, "valid"]));
+    await page.screenshot({ path: `${SCREENSHOTS}flow-form.png`, fullPage: true });
+    await form.getByTestId("flow-save").click();
+    await page.getByText("Flow e2esrc → e2edst saved").waitFor();
+    const flow = page.locator("[data-testid=flow][data-source=e2esrc][data-target=e2edst]");
+    await flow.waitFor({ timeout: 60_000 });
+    await flow.locator("[data-testid=flow-connector][data-role=heartbeats]").waitFor({ timeout: 60_000 });
+
+    // Edited: the form opens with the flow's settings, and saving changes its topics.
+    await flow.getByTestId("edit-flow").click();
+    assert.equal(await form.getByTestId("flow-topics").inputValue(), topic);
+    assert.equal(await form.getByTestId("flow-name").isDisabled(), true);
+    await form.locator("[data-testid=flow-checked][data-valid=true]").waitFor();
+    await form.getByTestId("flow-topics").fill(`${topic}, ${topic}-more`);
+    await form.getByTestId("flow-check").click();
+    await form.locator("[data-testid=flow-checked-connector][data-verdict=valid]").first().waitFor();
+    await form.getByTestId("flow-save").click();
+    await page.getByText("Flow e2esrc → e2edst saved").nth(0).waitFor();
+    await flow.getByText(`${topic}, ${topic}-more`).waitFor({ timeout: 30_000 });
+  } finally {
+    for (const suffix of ["source", "checkpoint", "heartbeat"]) {
+      await api("DELETE", `/clusters/dr/connectors/${name}-${suffix}`).catch(() => {});
+    }
+  }
+  await page.close();
+});

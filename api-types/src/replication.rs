@@ -35,6 +35,15 @@ pub struct ReplicationFlow {
     pub topics_pattern: Option<String>,
     /// The checkpoint connector's `groups` as written.
     pub groups_pattern: Option<String>,
+    /// The source connector's `topics.exclude` as written.
+    #[serde(default)]
+    pub topics_exclude: Option<String>,
+    /// The checkpoint connector's `groups.exclude` as written.
+    #[serde(default)]
+    pub groups_exclude: Option<String>,
+    /// The checkpoint connector's `sync.group.offsets.enabled` (false when not set).
+    #[serde(default)]
+    pub sync_group_offsets: bool,
     /// Each source topic the flow replicates, with its name on the target.
     pub topics: Vec<ReplicatedTopic>,
     /// Each consumer group the flow checkpoints, with where it would resume on the target.
@@ -275,8 +284,8 @@ pub struct FlowDraft {
     /// `sync.group.offsets.enabled`: translated offsets written to the groups on the target.
     #[serde(default)]
     pub sync_group_offsets: bool,
-    /// The replication factor of the remote topics and of MirrorMaker 2's own topics; the
-    /// target's default when absent.
+    /// The replication factor of the remote topics and of MirrorMaker 2's own topics; when
+    /// absent, what the connectors have (the target's default for new ones).
     #[serde(default)]
     pub replication_factor: Option<u16>,
 }

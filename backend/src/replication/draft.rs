@@ -100,18 +100,24 @@ pub(crate) fn build(
                 MirrorRole::Source => {
                     own("topics", Some(&draft.topics));
                     own("topics.exclude", written(&draft.topics_exclude));
-                    own("replication.factor", factor.as_deref());
-                    own("offset-syncs.topic.replication.factor", factor.as_deref());
+                    if let Some(factor) = &factor {
+                        own("replication.factor", Some(factor));
+                        own("offset-syncs.topic.replication.factor", Some(factor));
+                    }
                 }
                 MirrorRole::Checkpoint => {
                     own("groups", Some(&draft.groups));
                     own("groups.exclude", written(&draft.groups_exclude));
                     let sync = draft.sync_group_offsets.to_string();
                     own("sync.group.offsets.enabled", Some(&sync));
-                    own("checkpoints.topic.replication.factor", factor.as_deref());
+                    if let Some(factor) = &factor {
+                        own("checkpoints.topic.replication.factor", Some(factor));
+                    }
                 }
                 MirrorRole::Heartbeat => {
-                    own("heartbeats.topic.replication.factor", factor.as_deref());
+                    if let Some(factor) = &factor {
+                        own("heartbeats.topic.replication.factor", Some(factor));
+                    }
                 }
             }
             Drafted {

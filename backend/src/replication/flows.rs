@@ -20,6 +20,8 @@ pub(crate) struct FoundFlow {
     pub topics_exclude: Option<String>,
     pub groups: Option<String>,
     pub groups_exclude: Option<String>,
+    /// The checkpoint connector's `sync.group.offsets.enabled`.
+    pub sync_group_offsets: bool,
     pub naming: RemoteNaming,
     /// The source connector's name, whose stored offsets say what was replicated.
     pub source_connector: Option<String>,
@@ -38,6 +40,7 @@ impl FoundFlow {
             topics_exclude: None,
             groups: None,
             groups_exclude: None,
+            sync_group_offsets: false,
             naming,
             source_connector: None,
         }
@@ -139,6 +142,8 @@ pub(crate) fn find_flows(
             MirrorRole::Checkpoint => {
                 flow.groups = setting("groups");
                 flow.groups_exclude = setting("groups.exclude");
+                flow.sync_group_offsets = setting("sync.group.offsets.enabled")
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
             }
             MirrorRole::Heartbeat => {}
         }

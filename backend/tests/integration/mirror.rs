@@ -390,14 +390,16 @@ async fn fail_over(app: &TestApp, group: &str, expected: &BTreeMap<(String, i32)
         .map(|o| ((o.topic.clone(), o.partition), o.offset))
         .collect();
     assert_eq!(&planned, expected);
-    let before: Vec<Option<i64>> = dry.offsets.iter().map(|o| o.before).collect();
-    assert_eq!(before, ahead.iter().copied().map(Some).collect::<Vec<_>>());
+    // Each partition it sets (those MirrorMaker 2 translated) is, for now, where it was set ahead.
+    let ahead_at = |partition: i32| ahead[usize::try_from(partition).unwrap()];
+    for o in &dry.offsets {
+        assert_eq!(o.before, Some(ahead_at(o.partition)), "{o:?}");
+    }
     let held = committed_on_mirror(group, &partitions);
-    assert_eq!(
-        held.values().copied().collect::<Vec<_>>(),
-        ahead,
-        "a dry run sets nothing"
-    );
+    for ((_, partition), offset) in &held {
+        assert_eq!(*offset, ahead_at(*partition), "a dry run sets nothing");
+    }
+    assert_eq!(held.len(), partitions.len());
 
     let confirmed = app
         .http

@@ -2,8 +2,8 @@
 //! a cluster's topics, brokers and consumer groups, and MirrorMaker 2 replication.
 
 use api_types::{
-    ConnectorKafka, FailoverReport, FailoverRequest, KafkaGroups, KafkaTopics, LagPoint, LagRange,
-    Replication, TopicDetail,
+    ConnectorKafka, FailoverReport, FailoverRequest, FlowCheck, FlowDraft, KafkaGroups,
+    KafkaTopics, LagPoint, LagRange, Replication, TopicDetail,
 };
 
 use super::{ApiResult, Change, change_json, cluster_path, connector_path, encode, get_json};
@@ -55,4 +55,16 @@ pub(crate) async fn fail_over(
 ) -> ApiResult<FailoverReport> {
     let path = cluster_path(cluster, "replication/failover");
     change_json(Change::Post, &path, request, reason).await
+}
+
+/// Connect's validation of the three connectors a drafted flow makes on `cluster`.
+pub(crate) async fn check_flow(cluster: &str, draft: &FlowDraft) -> ApiResult<FlowCheck> {
+    let path = cluster_path(cluster, "replication/flows/check");
+    change_json(Change::Post, &path, draft, None).await
+}
+
+/// Creates the drafted flow on `cluster`, or updates its connectors that exist.
+pub(crate) async fn apply_flow(cluster: &str, draft: &FlowDraft) -> ApiResult<FlowCheck> {
+    let path = cluster_path(cluster, "replication/flows");
+    change_json(Change::Put, &path, draft, None).await
 }

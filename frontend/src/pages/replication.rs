@@ -5,12 +5,16 @@
 //! group as it would fail over.
 
 mod failover;
+mod flow_form;
 mod graph;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use api_types::{FlowConnector, MirrorRole, ReplicatedTopic, Replication, ReplicationFlow};
+use api_types::{
+    Action as ChangeAction, FlowConnector, MirrorRole, ReplicatedTopic, Replication,
+    ReplicationFlow,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -19,7 +23,9 @@ use crate::components::{ColumnHeads, StateBadge, duration_text};
 use crate::failure::Failure;
 use crate::links;
 use crate::live::live;
+use crate::session;
 use failover::{FailingOver, Failover, FailoverPanel};
+use flow_form::{Drafting, FlowForm, OpenForm, form_name};
 use graph::{FlowGraph, flow_lag, node_name};
 
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
@@ -36,8 +42,25 @@ pub(crate) fn ReplicationPage() -> impl IntoView {
     provide_context(ExpandedTopics(RwSignal::new(HashSet::new())));
     // Outside the flows, which each refresh draws anew: an open failover stays open.
     let FailingOver(failing_over) = FailingOver::provide();
+    let OpenForm(drafting) = OpenForm::provide();
+    let may_create = session::may_somewhere(ChangeAction::Create.role());
+    // A Memo: the list rarely changes, so the page's refreshes do not redraw an open form.
+    let kafka_clusters = Memo::new(move |_| {
+        answer.with(|a| {
+            a.as_ref()
+                .map(|a| a.kafka_clusters.clone())
+                .unwrap_or_default()
+        })
+    });
     view! {
-        <div class="title-row"><h1>"Replication"</h1><span class="muted">"MirrorMaker 2 flows between Kafka clusters"</span></div>
+        <div class="title-row">
+            <h1>"Replication"</h1><span class="muted">"MirrorMaker 2 flows between Kafka clusters"</span>
+            <span class="spacer"></span>
+            {may_create.then(|| view! {
+                <button type="button" class="primary" data-testid="new-flow" on:click=move |_| drafting.set(Some(Drafting::New))>"New flow"</button>
+            })}
+        </div>
+        {move || drafting.get().map(|open| view! { <FlowForm drafting=open kafka_clusters /> })}
         {move || failing_over.get().map(|chosen| view! { <FailoverPanel chosen /> })}
         {move || replication.error().map(|error| view! { <Failure error /> })}
         {move || answer.get().map(|answer| view! { <Flows answer /> })}
@@ -138,6 +161,10 @@ fn FlowCard(flow: ReplicationFlow, now_ms: i64) -> impl IntoView {
     let lag = flow_lag(&flow).map_or_else(|| "unknown".to_owned(), |lag| lag.to_string());
     let cluster = flow.connect_cluster.clone();
     let replicates = flow.connectors.iter().any(|c| c.role == MirrorRole::Source);
+    let OpenForm(drafting) = expect_context();
+    let editable = form_name(&flow).is_some()
+        && session::may(ChangeAction::Update.role(), Some(&flow.connect_cluster));
+    let edited = StoredValue::new(flow.clone());
     let flow_key = format!(
         "{}/{}/{}",
         flow.connect_cluster, flow.source.alias, flow.target.alias
@@ -149,6 +176,9 @@ fn FlowCard(flow: ReplicationFlow, now_ms: i64) -> impl IntoView {
                 <span class="muted small">{aliases}</span>
                 <span class="spacer"></span>
                 {replicates.then(|| view! { <span>"Lag " <strong data-testid="flow-lag">{lag}</strong></span> })}
+                {editable.then(|| view! {
+                    <button type="button" data-testid="edit-flow" on:click=move |_| drafting.set(Some(Drafting::Edit(Box::new(edited.get_value()))))>"Edit flow"</button>
+                })}
             </div>
             <Liveness flow=flow.clone() now_ms />
             <ul class="flow-connectors">

@@ -42,6 +42,9 @@ pub(crate) fn flow(source: &str, lags: &[Option<u64>]) -> ReplicationFlow {
         }],
         topics_pattern: None,
         groups_pattern: None,
+        topics_exclude: None,
+        groups_exclude: None,
+        sync_group_offsets: false,
         topics: lags
             .iter()
             .enumerate()

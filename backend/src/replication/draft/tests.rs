@@ -102,6 +102,7 @@ fn an_existing_connector_keeps_its_other_settings_and_a_connect_cluster_elsewher
         ("topics", "old.*"),
         ("topics.exclude", "old.private"),
         ("emit.checkpoints.interval.seconds", "5"),
+        ("replication.factor", "2"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -118,7 +119,10 @@ fn an_existing_connector_keeps_its_other_settings_and_a_connect_cluster_elsewher
         !source.contains_key("topics.exclude"),
         "the form's empty field clears it"
     );
-    assert!(!source.contains_key("replication.factor"));
+    assert_eq!(
+        source["replication.factor"], "2",
+        "no factor asked: the one set is kept"
+    );
     assert_eq!(source["producer.override.bootstrap.servers"], "b:9092");
     assert_eq!(source["producer.override.security.protocol"], "SSL");
     assert_eq!(notes.len(), 1);

@@ -56,9 +56,10 @@ fn the_three_connectors_of_an_alias_pair_are_one_flow_and_others_are_left_out() 
         ("target.cluster.alias", "west"),
     ];
     let mut configs = BTreeMap::new();
-    for name in ["a-heartbeat", "a-checkpoint"] {
-        configs.insert(name.to_owned(), config(&ends));
-    }
+    configs.insert("a-heartbeat".to_owned(), config(&ends));
+    let mut checkpoint = config(&ends);
+    checkpoint.insert("sync.group.offsets.enabled".into(), "TRUE".into());
+    configs.insert("a-checkpoint".to_owned(), checkpoint);
     let mut source = config(&ends);
     source.insert("topics".into(), "orders.*, payments".into());
     source.insert("source.cluster.bootstrap.servers".into(), "e1:9092".into());
@@ -93,7 +94,9 @@ fn the_three_connectors_of_an_alias_pair_are_one_flow_and_others_are_left_out() 
     assert_eq!(east.topics.as_deref(), Some("orders.*, payments"));
     assert_eq!(east.source_servers.as_deref(), Some("e1:9092"));
     assert_eq!(east.source_connector.as_deref(), Some("a-source"));
+    assert!(east.sync_group_offsets);
     assert_eq!(flows[1].source_alias, "west");
+    assert!(!flows[1].sync_group_offsets);
 }
 
 #[test]
