@@ -1,7 +1,9 @@
 //! Coalescing and brief caching of GETs to one cluster.
 //!
-//! Concurrent identical GETs share one upstream call. Successful list and status answers are
-//! then reused for the TTL, so many browser tabs polling do not multiply the load on Connect.
+//! Concurrent identical GETs share one upstream call. Successful answers of the connector list
+//! and of each connector's own reads (status, info, config, tasks, topics, offsets) are then
+//! reused for the TTL, so many browser tabs polling or opening one connector's page do not
+//! multiply the load on Connect.
 //! Any mutation sent through Plugboard clears everything, and an answer that was in flight
 //! while a mutation completed is not kept. Callers choose the paths, so the number of answers
 //! kept is capped ([`MAX_ENTRIES`]): past it, expired answers go, then the oldest.
@@ -42,10 +44,21 @@ enum Entry {
     InFlight(SharedFetch),
 }
 
-/// Whether answers to this path may be reused for the TTL: the connector list and statuses.
+/// A connector's own reads, after `/connectors/{name}`.
+const CONNECTOR_READS: [&str; 5] = ["", "/config", "/tasks", "/topics", "/offsets"];
+
+/// Whether answers to this path may be reused for the TTL: the connector list, statuses, and
+/// a connector's own reads (a connector's name never holds a raw `/`: it is percent-encoded).
 pub(crate) fn is_cacheable(path: &str) -> bool {
     let path = path.split('?').next().unwrap_or_default();
-    path == "/connectors" || path.ends_with("/status")
+    if path == "/connectors" || path.ends_with("/status") {
+        return true;
+    }
+    let Some(rest) = path.strip_prefix("/connectors/") else {
+        return false;
+    };
+    let after_name = rest.find('/').map_or("", |at| &rest[at..]);
+    !rest.is_empty() && CONNECTOR_READS.contains(&after_name)
 }
 
 impl GetCache {

@@ -139,7 +139,8 @@ impl ClusterClient {
         self.0.upstream_requests.load(Ordering::Relaxed)
     }
 
-    /// Sends a request: GETs are coalesced and, for lists and statuses, cached; anything else
+    /// Sends a request: GETs are coalesced and, for lists, statuses and a connector's own reads,
+    /// cached; anything else
     /// goes straight to a worker and then invalidates the cache.
     pub async fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
         if request.method == Method::GET {

@@ -6,7 +6,9 @@ use crate::support::{
     TestApp, cluster, create_sink, detail_when, eventually, file_sink_config, stack_urls,
     state_becomes, unique,
 };
-use api_types::{BulkOutcome, ConnectorList, Health, OffsetsOutcome, WorkerLoggers};
+use api_types::{
+    BulkOutcome, ConnectorList, ConnectorState, Health, OffsetsOutcome, WorkerLoggers,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -330,4 +332,63 @@ async fn plugins_validation_and_logger_levels_answer_through_the_own_api(stack: 
         stack_urls(stack),
         "one answer per worker, in order"
     );
+}
+
+/// Connect calls Plugboard has made to cluster `local`, as its metrics count them.
+async fn upstream_calls(app: &TestApp) -> u64 {
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("plugboard_upstream_requests_total{cluster=\"local\"} "))
+        .unwrap_or_else(|| panic!("no upstream count in {metrics}"))
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_connector_page_opened_again_and_again_costs_connect_one_round_of_calls() {
+    let urls: Vec<String> = stack_urls(STACK)
+        .iter()
+        .map(|u| format!("\"{u}\""))
+        .collect();
+    let app = TestApp::start_from_file(&format!(
+        "cache_ttl_ms = 60000\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
+        urls.join(", ")
+    ))
+    .await;
+    let name = unique("opened");
+    create_sink(&app, &name, file_sink_config(&name)).await;
+    let detail = format!("/api/v1/clusters/local/connectors/{name}");
+    // The first viewer's page asks Connect: info, status, topics and offsets (asked again while
+    // Connect cannot tell them yet, as its status just after the creation: only answers are
+    // kept, not failures).
+    detail_when(&app, &name, "status, topics and offsets", |d| {
+        d.summary.state != ConnectorState::Unassigned && d.topics.is_ok() && d.offsets.is_ok()
+    })
+    .await;
+    // Metrics list the connectors too (once, then from the cache).
+    upstream_calls(&app).await;
+    let after_first = upstream_calls(&app).await;
+
+    // Fifty more viewers, one after another, within the cache period.
+    for _ in 0..50 {
+        assert_eq!(app.get(&detail).await.status(), StatusCode::OK);
+    }
+
+    assert_eq!(
+        upstream_calls(&app).await,
+        after_first,
+        "no call per viewer"
+    );
+    // A change through Plugboard is seen by the next viewer: the cache is cleared.
+    let pause = format!("{detail}/pause");
+    assert!(
+        app.send(Method::POST, &pause, None)
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(app.get(&detail).await.status(), StatusCode::OK);
+    assert!(upstream_calls(&app).await > after_first + 1);
+    app.send(Method::DELETE, &detail, None).await;
 }

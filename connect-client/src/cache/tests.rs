@@ -149,12 +149,18 @@ async fn an_answer_in_flight_during_an_invalidation_is_not_stored() {
 }
 
 #[test]
-fn lists_and_statuses_are_cacheable_and_configs_are_not() {
+fn lists_statuses_and_a_connectors_own_reads_are_cacheable_and_others_are_not() {
     assert!(is_cacheable("/connectors?expand=status&expand=info"));
     assert!(is_cacheable("/connectors/a%2Fb/status"));
     assert!(is_cacheable("/connectors/a/tasks/0/status"));
-    assert!(!is_cacheable("/connectors/a/config"));
+    for read in ["", "/config", "/tasks", "/topics", "/offsets"] {
+        assert!(is_cacheable(&format!("/connectors/a%2Fb{read}")), "{read}");
+    }
+    assert!(!is_cacheable("/connectors/"));
+    assert!(!is_cacheable("/connectors/a/tasks-config"));
     assert!(!is_cacheable("/connector-plugins"));
+    assert!(!is_cacheable("/admin/loggers"));
+    assert!(!is_cacheable("/"));
 }
 
 #[tokio::test]
