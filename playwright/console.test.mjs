@@ -248,3 +248,25 @@ test("a connector that makes more tasks than tasks.max allows shows why it faile
   await explained.waitFor();
   assert.match(await explained.textContent(), /made 3 tasks while its tasks\.max is 1\. Raise tasks\.max to 3/);
 });
+
+test("a setting's documentation shows Connect's HTML formatted, and a plugin's other HTML as text", async () => {
+  const page = await openPage();
+  await openCreateForm(page);
+  // Connect's own documentation of topics.regex names a Java class in <code>.
+  const regexDoc = page.locator("[data-setting='topics.regex'] [data-testid=setting-doc]");
+  assert.equal(await regexDoc.locator("code").first().textContent(), "java.util.regex.Pattern");
+  assert.doesNotMatch(await regexDoc.textContent(), /<code>/);
+
+  // The tests' plugin documents a setting with bold, an image with a handler, a script and a
+  // javascript: link: bold shows, the link as its text, nothing else.
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}/new`);
+  await page.getByTestId("plugin-search").fill("VersionedSink");
+  await page.locator("[data-testid=plugin][data-class$=VersionedSink]").first().click();
+  const labelDoc = page.locator("[data-setting=label] [data-testid=setting-doc]");
+  await labelDoc.waitFor({ state: "attached" });
+  assert.equal(await labelDoc.locator("strong").textContent(), "never");
+  assert.equal(await labelDoc.locator("img, script, a, [onerror]").count(), 0);
+  assert.equal(await labelDoc.textContent(), "A label, never read. a link");
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await page.close();
+});

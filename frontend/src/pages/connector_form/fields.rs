@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::state::FormState;
 use crate::api::{SettingDefinition, SettingValue, Validation};
+use crate::components::DocText;
 
 /// Prefixes of keys Connect accepts without the plugin declaring them.
 const PASSTHROUGH_PREFIXES: [&str; 5] = [
@@ -134,7 +135,7 @@ fn Setting(
                 " " <span class=format!("importance {importance}")>{importance.clone()}</span>
             </label>
             <SettingInput form key=key.clone() kind=definition.kind id=input_id value check locked default=default />
-            {doc.map(|d| view! { <p class="doc">{d}</p> })}
+            {doc.map(|text| view! { <DocText text /> })}
             {move || errors().into_iter().map(|e| view! { <p class="error field-error" data-testid="field-error">{e}</p> }).collect_view()}
         </div>
     }

@@ -51,7 +51,10 @@ public class VersionedSink extends SinkConnector {
     @Override
     public ConfigDef config() {
         ConfigDef config = new ConfigDef()
-            .define("label", ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, "A label, unused")
+            // Documentation is a plugin author's HTML: the console shows <b> and no more.
+            .define("label", ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                "A label, <b>never</b> read. <img src=x onerror=\"window.pwned=1\">"
+                    + "<script>window.pwned=2</script><a href=\"javascript:window.pwned=3\">a link</a>")
             .define("extra.tasks", ConfigDef.Type.INT, 0, ConfigDef.Importance.LOW,
                 "How many tasks to make beyond tasks.max (to test its enforcement)");
         if (Build.VERSION.startsWith("1.")) {
