@@ -21,8 +21,6 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use decode::{checkpoint, heartbeat};
 
-use super::observation::TopicMeta;
-
 /// How long one poll waits for a record.
 const POLL: Duration = Duration::from_millis(100);
 /// Heartbeats read back from each partition's end when it is first seen: only the newest of
@@ -136,20 +134,18 @@ impl<C: ConsumerContext> MirrorRecordsReader<C> {
         &self.consumer
     }
 
-    /// Reads what MirrorMaker 2 wrote since the last call to each of its topics in `topics`, up
-    /// to the high watermarks in `log_end` or until `budget` has passed (the rest is read in the
-    /// next cycle). Topics that are gone are forgotten.
+    /// Reads what MirrorMaker 2 wrote since the last call to each of its topics among those
+    /// whose high watermarks `log_end` holds, up to them or until `budget` has passed (the rest
+    /// is read in the next cycle). Topics that are gone are forgotten.
     pub(crate) fn catch_up(
         &mut self,
-        topics: &[TopicMeta],
         log_end: &HashMap<(String, i32), i64>,
         budget: Duration,
     ) -> Result<(), String> {
-        let ends: HashMap<(String, i32), i64> = topics
+        let ends: HashMap<(String, i32), i64> = log_end
             .iter()
-            .filter(|t| kind_of(&t.name).is_some())
-            .flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.id)))
-            .filter_map(|key| log_end.get(&key).map(|end| (key, *end)))
+            .filter(|((topic, _), _)| kind_of(topic).is_some())
+            .map(|(key, end)| (key.clone(), *end))
             .collect();
         self.forget_gone(&ends)?;
         self.assign_new(&ends)?;

@@ -247,7 +247,7 @@ impl KafkaSource for RdKafkaSource {
         let groups = self.groups(&topics, &log_end)?;
         // What is not read this cycle is read in the next: MirrorMaker 2's records never fail
         // the snapshot.
-        if let Err(e) = self.mirror.catch_up(&topics, &log_end, self.timeout / 2) {
+        if let Err(e) = self.mirror.catch_up(&log_end, self.timeout / 2) {
             tracing::warn!("cannot read MirrorMaker 2's heartbeats and checkpoints: {e}");
         }
         Ok(Observation {
