@@ -162,6 +162,11 @@ test("stopped brokers show as unreachable over their last snapshot, and fresh da
   let stopped = false;
   try {
     const page = await openPage();
+    // What the app itself reports, to tell why if the page stops following the snapshots
+    // (seen once on CI: Plugboard read the brokers again, the page kept showing the outage).
+    const reported = [];
+    page.on("pageerror", (error) => reported.push(`page error: ${error.message}`));
+    page.on("console", (message) => { if (message.type() === "error") reported.push(`console: ${message.text()}`); });
     await page.goto(`${BASE_URL}/clusters/${OUTAGE_CLUSTER}/topics`);
     await page.getByTestId("kafka-fresh").waitFor();
     const brokers = await page.getByTestId("brokers").textContent();
@@ -177,7 +182,10 @@ test("stopped brokers show as unreachable over their last snapshot, and fresh da
 
     startBrokers();
     stopped = false;
-    await page.getByTestId("kafka-fresh").waitFor();
+    await page.getByTestId("kafka-fresh").waitFor().catch(async (error) => {
+      const answer = await api("GET", `/clusters/${OUTAGE_CLUSTER}/kafka/topics`).catch((e) => e.message);
+      throw new Error(`${error.message}\nPlugboard answers: ${JSON.stringify(answer?.status ?? answer)}\n${reported.join("\n")}`);
+    });
     assert.equal(await warning.count(), 0);
   } finally {
     if (stopped) startBrokers();
