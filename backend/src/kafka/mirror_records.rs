@@ -26,6 +26,10 @@ const POLL: Duration = Duration::from_millis(100);
 /// Heartbeats read back from each partition's end when it is first seen: only the newest of
 /// each pair of aliases counts, and one is written a second per flow.
 const HEARTBEATS_TAIL: i64 = 600;
+/// The most heartbeat keys, and the most checkpoint keys, kept: anyone who may write to a topic
+/// named like MirrorMaker 2's could otherwise grow them without end. Keys known are kept up to
+/// date; new ones past the cap are left out.
+const MAX_KEPT: usize = 100_000;
 /// How a heartbeats topic's name ends (`heartbeats`, `main.heartbeats`).
 const HEARTBEATS: &str = "heartbeats";
 /// How a checkpoints topic's name ends (`main.checkpoints.internal`; its separators are the
@@ -48,10 +52,11 @@ impl MirrorRecords {
         match kind_of(topic) {
             Some(Kind::Heartbeats) => {
                 if let Some((source, target, emitted_ms)) = heartbeat(key, value) {
-                    let newest = self
-                        .heartbeats
-                        .entry((topic.to_owned(), source, target))
-                        .or_insert(emitted_ms);
+                    let key = (topic.to_owned(), source, target);
+                    if self.heartbeats.len() >= MAX_KEPT && !self.heartbeats.contains_key(&key) {
+                        return;
+                    }
+                    let newest = self.heartbeats.entry(key).or_insert(emitted_ms);
                     *newest = (*newest).max(emitted_ms);
                 }
             }
@@ -64,8 +69,11 @@ impl MirrorRecords {
                         downstream,
                         written_ms: written_ms.unwrap_or_default(),
                     };
-                    self.checkpoints
-                        .insert((topic.to_owned(), group, of_topic, partition), seen);
+                    let key = (topic.to_owned(), group, of_topic, partition);
+                    if self.checkpoints.len() >= MAX_KEPT && !self.checkpoints.contains_key(&key) {
+                        return;
+                    }
+                    self.checkpoints.insert(key, seen);
                 }
             }
             None => {}
@@ -240,6 +248,32 @@ impl<C: ConsumerContext> MirrorRecordsReader<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_past_the_cap_are_left_out_and_known_ones_still_follow() {
+        let mut records = MirrorRecords::default();
+        for n in 0..MAX_KEPT {
+            let key = ("heartbeats".to_owned(), format!("a{n}"), "b".to_owned());
+            records.heartbeats.insert(key, 1);
+        }
+        let beat = |source: &str, at: i64| {
+            let mut key = Vec::new();
+            for text in [source, "b"] {
+                key.extend((text.len() as i16).to_be_bytes());
+                key.extend(text.as_bytes());
+            }
+            let mut value = 0i16.to_be_bytes().to_vec();
+            value.extend(at.to_be_bytes());
+            (key, value)
+        };
+        let (key, value) = beat("new", 5);
+        records.apply("heartbeats", &key, &value, None);
+        assert_eq!(records.heartbeats.len(), MAX_KEPT);
+        let (key, value) = beat("a7", 9);
+        records.apply("heartbeats", &key, &value, None);
+        let known = ("heartbeats".to_owned(), "a7".to_owned(), "b".to_owned());
+        assert_eq!(records.heartbeats[&known], 9);
+    }
 
     #[test]
     fn heartbeats_and_checkpoints_topics_are_told_from_others() {
