@@ -32,11 +32,19 @@ fn draft(name: &str, topics: &str) -> Value {
     })
 }
 
-/// `connector`'s config as the mirror Connect cluster itself holds it.
+/// `connector`'s config as the mirror Connect cluster itself holds it (asked again while the
+/// worker answers otherwise, as during the rebalance a new connector starts).
 async fn config_on_connect(connector: &str) -> BTreeMap<String, String> {
     let worker = mirror_connect().split(',').next().unwrap().to_owned();
     let url = format!("{worker}/connectors/{connector}/config");
-    reqwest::get(url).await.unwrap().json().await.unwrap()
+    eventually(&format!("{connector}'s config on Connect"), || async {
+        let answer = reqwest::get(&url).await.ok()?;
+        if !answer.status().is_success() {
+            return None;
+        }
+        answer.json().await.ok()
+    })
+    .await
 }
 
 async fn delete_all(app: &TestApp, name: &str) {
