@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use api_types::{Me, SignedInVia, role_on};
+use api_types::{Me, Role, SignedInVia, role_on};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
@@ -16,7 +16,7 @@ use sqlx::SqlitePool;
 
 use super::policy::{self, Need, RouteNeeds};
 use super::{Access, sessions, sha256_hex, tokens, users};
-use crate::config::Settings;
+use crate::config::{KafkaClusters, Settings};
 use crate::error::ApiError;
 use crate::random::hex;
 use crate::serve::ClientAddr;
@@ -223,6 +223,16 @@ fn refuse_cross_site(headers: &HeaderMap) -> Result<(), ApiError> {
 /// Whether the caller has any role on `cluster`, for lists cut to the caller's clusters.
 pub fn sees(me: &Me, cluster: &str) -> bool {
     role_on(&me.grants, Some(cluster)).is_some()
+}
+
+/// Whether `me` may name Kafka cluster `kafka_id` where `role` is needed: it holds the role
+/// on a Connect cluster that runs on that Kafka, or everywhere. A Kafka cluster that no
+/// Connect cluster of the caller's runs on is only for callers whose grant names no cluster.
+pub fn may_use_kafka(me: &Me, role: Role, kafka: &KafkaClusters, kafka_id: &str) -> bool {
+    me.may(role, None)
+        || kafka
+            .connect_ids()
+            .any(|(connect, runs_on)| runs_on == kafka_id && me.may(role, Some(connect)))
 }
 
 /// The clusters a caller whose grants all name clusters may see; `None` for every cluster.

@@ -5,13 +5,13 @@
 mod failover;
 mod flows;
 
-use api_types::{Me, Replication};
+use api_types::{Me, Replication, Role};
 use axum::extract::State;
 use axum::{Extension, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::access::guard::sees;
+use crate::access::guard::{may_use_kafka, sees};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -25,12 +25,19 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Every MirrorMaker 2 flow (found by connector class) on the Connect clusters the caller has a
 /// role on: its ends matched to the configured Kafka clusters, its connectors' states, and each
 /// replicated topic with its remote name and lag per partition. Read from the Kafka snapshots;
-/// each flow's stored source offsets are asked of Connect at most once per cache period.
+/// each flow's stored source offsets are asked of Connect at most once per cache period. The
+/// Kafka clusters a flow may be drafted between are those a Connect cluster of the caller's
+/// runs on (every one for a grant that names no cluster).
 #[utoipa::path(get, path = "/replication", responses((status = 200, body = api_types::Replication), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on any cluster"))))]
 async fn get_replication(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
 ) -> Json<Replication> {
     let sources = state.replication_sources();
-    Json(crate::replication::replication(&sources, |cluster| sees(&me, cluster)).await)
+    let mut replication = crate::replication::replication(&sources, |c| sees(&me, c)).await;
+    let kafka = &state.settings.kafka;
+    replication
+        .kafka_clusters
+        .retain(|k| may_use_kafka(&me, Role::Viewer, kafka, &k.id));
+    Json(replication)
 }

@@ -7,12 +7,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use api_types::{FlowCheck, MirrorRole, Replication};
+use api_types::{FlowCheck, Grant, MirrorRole, Replication, Role};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::access::{PASSWORD, everywhere, session};
 use crate::mirror::{FLOW, app_with, mirror_connect};
-use crate::support::{TestApp, eventually, stack_bootstrap, unique};
+use crate::support::{TestApp, eventually, stack_bootstrap, stack_urls, unique};
 
 /// A client setting of the source that Connect's MirrorMaker 2 takes (and ignores without
 /// SSL) and that is a secret.
@@ -190,4 +191,105 @@ async fn form_phase(app: Arc<TestApp>, name: String) {
         }
     }
     assert!(!feed.to_string().contains(SECRET), "nor in the history");
+}
+
+/// Plugboard that needs sign-in, with a second Connect cluster, `local`, that runs on the
+/// main Kafka cluster (`primary`), and users whose grants name one or both Connect clusters.
+async fn app_with_scoped_users() -> TestApp {
+    let local: Vec<String> = stack_urls("solo1")
+        .iter()
+        .map(|u| format!("\"{u}\""))
+        .collect();
+    let settings = format!(
+        "[access]\nrequire_login = true\n\
+         [[clusters]]\nid = \"local\"\nurls = [{}]\nkafka = \"primary\"\n",
+        local.join(", ")
+    );
+    let app = app_with(&settings, "").await;
+    let on = |role, clusters: &[&str]| {
+        vec![Grant {
+            role,
+            clusters: clusters.iter().map(|c| (*c).to_owned()).collect(),
+        }]
+    };
+    app.add_users(&[
+        ("mirror-editor", PASSWORD, on(Role::Editor, &["mm"])),
+        ("both-viewer", PASSWORD, on(Role::Viewer, &["mm", "local"])),
+        ("both-editor", PASSWORD, on(Role::Editor, &["mm", "local"])),
+        ("admin", PASSWORD, everywhere(Role::Admin)),
+    ])
+    .await;
+    app
+}
+
+#[tokio::test]
+async fn a_flow_may_only_name_kafka_clusters_the_caller_holds_a_connect_cluster_on() {
+    let app = app_with_scoped_users().await;
+    let name = unique("scoped-flow");
+    let check = "/api/v1/clusters/mm/replication/flows/check";
+    let apply = "/api/v1/clusters/mm/replication/flows";
+    let send = |user: &'static str, method: Method, path: &'static str, body: Option<Value>| {
+        let app = &app;
+        async move {
+            let mut request = session(app, user).await.request(app, method, path);
+            if let Some(body) = body {
+                request = request.json(&body);
+            }
+            request.send().await.unwrap()
+        }
+    };
+    let flow = || Some(draft(&name, "form-topic"));
+    let mut backwards = draft(&name, "form-topic");
+    backwards["source_kafka"] = json!("dr");
+    backwards["target_kafka"] = json!("primary");
+
+    // Editor on the mirror's Connect cluster only: the form offers its Kafka cluster alone,
+    // and `primary` is out of reach at either end, for a check as for a change.
+    for (user, offered) in [
+        ("mirror-editor", vec!["dr"]),
+        ("both-viewer", vec!["primary", "dr"]),
+    ] {
+        let answer = send(user, Method::GET, "/api/v1/replication", None).await;
+        let replication: Replication = answer.json().await.unwrap();
+        let ids: Vec<&str> = replication
+            .kafka_clusters
+            .iter()
+            .map(|k| k.id.as_str())
+            .collect();
+        assert_eq!(ids, offered, "{user}");
+    }
+    for body in [draft(&name, "form-topic"), backwards] {
+        for (method, path) in [(Method::POST, check), (Method::PUT, apply)] {
+            let refused = send("mirror-editor", method.clone(), path, Some(body.clone())).await;
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{method} {path}");
+            let why = refused.text().await.unwrap();
+            assert!(why.contains("Kafka cluster `primary`"), "{why}");
+        }
+    }
+    let admin = session(&app, "admin").await;
+    let source = format!("/api/v1/clusters/mm/connectors/{name}-source");
+    let absent = admin
+        .request(&app, Method::GET, &source)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        absent.status(),
+        StatusCode::NOT_FOUND,
+        "nothing was created"
+    );
+
+    // A viewer of both Connect clusters may check the flow, not create it.
+    let checked = send("both-viewer", Method::POST, check, flow()).await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let checked: FlowCheck = checked.json().await.unwrap();
+    assert!(checked.valid, "{checked:?}");
+    let refused = send("both-viewer", Method::PUT, apply, flow()).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // An editor of both, and an admin of everything, may check it.
+    for user in ["both-editor", "admin"] {
+        let checked = send(user, Method::POST, check, flow()).await;
+        assert_eq!(checked.status(), StatusCode::OK, "{user}");
+    }
 }

@@ -166,12 +166,17 @@ impl TestApp {
             state.settings = Arc::new(settings);
         })
         .await;
-        let db = plugboard::db::open(&app.database).await.unwrap();
+        app.add_users(users).await;
+        app
+    }
+
+    /// Adds the built-in users `users` (name, password, grants) to the app's database.
+    pub(crate) async fn add_users(&self, users: &[(&str, &str, Vec<api_types::Grant>)]) {
+        let db = plugboard::db::open(&self.database).await.unwrap();
         for (name, password, grants) in users {
             let hash = passwords::hash((*password).to_owned()).await.unwrap();
             users::create(&db, name, grants, &hash).await.unwrap();
         }
-        app
     }
 
     async fn start_with(

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use api_types::{DraftedConnector, FlowCheck, FlowDraft};
-use axum::Json;
+use api_types::{Action, DraftedConnector, FlowCheck, FlowDraft, Me, Role};
 use axum::extract::State;
+use axum::{Extension, Json};
 use serde_json::{Value, json};
 
+use crate::access::guard::may_use_kafka;
 use crate::error::ApiError;
 use crate::replication::draft::{Drafted, Ends, build};
 use crate::routes::{ApiJson, ApiPath, ChangeOrigin, change};
@@ -16,14 +17,33 @@ use crate::secrets;
 use crate::state::AppState;
 use plugboard_connect::{ClusterClient, ConnectCall, ConnectorName, PluginName};
 
+/// Who asks, and the role the route needs: a flow's ends must be Kafka clusters the caller may
+/// use with that role, or the check would try (and the flow copy) data of a Kafka cluster it
+/// has no Connect cluster on.
+struct Caller<'a> {
+    me: &'a Me,
+    role: Role,
+}
+
 /// The three connectors the form's `draft` makes on Connect cluster `cluster`, with notes, and
 /// which of them exist.
 async fn drafted(
     state: &AppState,
     client: &ClusterClient,
+    caller: &Caller<'_>,
     draft: &FlowDraft,
 ) -> Result<(Vec<Drafted>, Vec<String>, HashSet<String>), ApiError> {
     let kafka = &state.settings.kafka;
+    for id in [&draft.source_kafka, &draft.target_kafka] {
+        if !may_use_kafka(caller.me, caller.role, kafka, id) {
+            return Err(ApiError::Forbidden(format!(
+                "{} may not use Kafka cluster `{id}` in a flow: this needs role {} on a Connect \
+                 cluster that runs on it",
+                caller.me.name,
+                caller.role.as_str()
+            )));
+        }
+    }
     let configured = |id: &str| {
         kafka
             .get(id)
@@ -104,9 +124,10 @@ async fn validated(
 async fn check(
     state: &AppState,
     client: &ClusterClient,
+    caller: &Caller<'_>,
     draft: &FlowDraft,
 ) -> Result<(FlowCheck, Vec<Drafted>, HashSet<String>), ApiError> {
-    let (connectors, notes, existing) = drafted(state, client, draft).await?;
+    let (connectors, notes, existing) = drafted(state, client, caller, draft).await?;
     let mut checked = Vec::new();
     for connector in &connectors {
         checked.push(validated(client, connector, existing.contains(&connector.name)).await?);
@@ -125,11 +146,16 @@ async fn check(
 #[utoipa::path(post, path = "/clusters/{cluster}/replication/flows/check", params(("cluster" = String, Path, description = "The Connect cluster to run the flow")), request_body = api_types::FlowDraft, responses((status = 200, body = api_types::FlowCheck), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
 pub(super) async fn check_flow(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     ApiPath(cluster): ApiPath<String>,
     ApiJson(draft): ApiJson<FlowDraft>,
 ) -> Result<Json<FlowCheck>, ApiError> {
     let client = state.clusters.get(&cluster)?;
-    Ok(Json(check(&state, client, &draft).await?.0))
+    let caller = Caller {
+        me: &me,
+        role: Role::Viewer,
+    };
+    Ok(Json(check(&state, client, &caller, &draft).await?.0))
 }
 
 /// Creates the flow drafted in the form, or updates its connectors that exist (their other
@@ -139,12 +165,17 @@ pub(super) async fn check_flow(
 #[utoipa::path(put, path = "/clusters/{cluster}/replication/flows", params(("cluster" = String, Path, description = "The Connect cluster to run the flow")), request_body = api_types::FlowDraft, responses((status = 200, body = api_types::FlowCheck), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("create on cluster"))))]
 pub(super) async fn apply_flow(
     State(state): State<AppState>,
+    Extension(me): Extension<Me>,
     ApiPath(cluster): ApiPath<String>,
     origin: ChangeOrigin,
     ApiJson(draft): ApiJson<FlowDraft>,
 ) -> Result<Json<FlowCheck>, ApiError> {
     let client = state.writable_cluster(&cluster)?;
-    let (report, connectors, existing) = check(&state, client, &draft).await?;
+    let caller = Caller {
+        me: &me,
+        role: Action::Create.role(),
+    };
+    let (report, connectors, existing) = check(&state, client, &caller, &draft).await?;
     if !report.valid {
         let errors: Vec<String> = report
             .connectors
