@@ -34,15 +34,16 @@ cargo build --release -p plugboard   # embeds the browser app just built
 stack_start "$DATA_DIR"
 urls=$(cluster_urls local)
 start_plugboard() {
-  local port=$1 ttl=$2
-  printf '[[clusters]]\nid = "local"\nurls = ["%s"]\n' "$(cluster_urls local | sed 's/,/", "/g')" >"$DATA_DIR/p$port.toml"
+  local port=$1 ttl=$2 extra=${3:-}
+  printf '[[clusters]]\nid = "local"\nurls = ["%s"]\n%b' "$(cluster_urls local | sed 's/,/", "/g')" "$extra" >"$DATA_DIR/p$port.toml"
   RUST_LOG=warn "$CARGO_TARGET_DIR/release/plugboard" --config "$DATA_DIR/p$port.toml" --bind "127.0.0.1:$port" \
     --database "$DATA_DIR/p$port.db" --cache-ttl-ms "$ttl" >"$DATA_DIR/logs/plugboard-$port.log" 2>&1 &
   pids+=($!)
   wait_for_url "http://127.0.0.1:$port/readyz" 30 "$!" || die "plugboard on $port did not start"
 }
 start_plugboard 28080 2000
-start_plugboard 28081 0
+# Without cache, and with the request budget lifted: it measures the proxy's own cost per call.
+start_plugboard 28081 0 'max_calls_per_second = 1000000\nmax_concurrent_calls = 64\n'
 BENCH_CONNECT_URL="${urls%%,*}" BENCH_PLUGBOARD_URL=http://127.0.0.1:28080 \
   BENCH_PLUGBOARD_UNCACHED_URL=http://127.0.0.1:28081 cargo bench -p plugboard --bench gateway
 PLUGBOARD_URL=http://127.0.0.1:28080 node "$REPO_ROOT/playwright/bench-dashboard.mjs" 200

@@ -12,6 +12,7 @@ mod connectors;
 mod errors;
 mod history;
 mod kafka;
+mod live;
 mod plugins;
 mod records;
 mod replication;
@@ -42,6 +43,7 @@ pub use kafka::{
     LagPoint, LagRange, PartitionInfo, PartitionLag, PartitionProblem, TopicDetail, TopicLag,
     TopicSummary,
 };
+pub use live::{CHANGES_EVENT, ClusterRows, ListChange, RECONNECT_EVENT, SNAPSHOT_EVENT};
 pub use plugins::{InstalledPlugin, PluginInfo, WorkerPlugins, plugins_by_version};
 pub use records::{
     DeadLetters, DlqSummary, ErrorGroup, KafkaRecord, OriginRange, PartitionRange, Payload,

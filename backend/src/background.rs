@@ -1,6 +1,7 @@
 //! Plugboard's background work, started from this one place and stopped together: reconciling
 //! changes a previous run left without an outcome, the state timeline, history pruning, each
-//! cluster's Kafka snapshot loop and its lag history, and alert evaluation. Building the
+//! cluster's Kafka snapshot loop and its lag history, alert evaluation, and each Connect
+//! cluster's live list for the pages watching it. Building the
 //! [`AppState`] starts none of it; the server starts it beside itself, and tests that drive the
 //! app in process go without it.
 
@@ -56,6 +57,18 @@ impl Background {
             state.clone(),
             settings.alert_interval,
         ));
+        for client in state.clusters.all() {
+            let (shown, looked_at) = (state.clone(), client.clone());
+            let look = move || {
+                let (state, client) = (shown.clone(), looked_at.clone());
+                async move {
+                    let rows = crate::connector_rows::cluster_rows(&state, &client).await;
+                    rows.map_err(|e| e.to_string())
+                }
+            };
+            let feeds = state.live.clone();
+            work.spawn(feeds.follow(client.clone(), settings.live_poll, look));
+        }
         work
     }
 

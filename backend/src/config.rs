@@ -20,7 +20,7 @@ pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
 pub use file::{ClusterFile, ConfigFile, InternalTopicsFile};
 pub use flags::ServerFlags;
 pub use kafka::{KafkaCluster, KafkaClusterFile, KafkaClusters};
-pub use plugboard_connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
+pub use plugboard_connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics, RequestBudget};
 pub use references::resolve;
 
 /// The validated configuration the server runs with.
@@ -32,6 +32,8 @@ pub struct Settings {
     pub cache_ttl: Duration,
     /// How often states are polled for the state timeline.
     pub state_poll: Duration,
+    /// How often connector lists are read for live pages, while any is open.
+    pub live_poll: Duration,
     /// How often Kafka is read for lag and partition health.
     pub kafka_poll: Duration,
     /// Timeout of each call to Kafka.
@@ -82,6 +84,7 @@ const DEFAULT_DATABASE: &str = "plugboard.db";
 const DEFAULT_UPSTREAM_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_CACHE_TTL_MS: u64 = 2_000;
 const DEFAULT_STATE_POLL_MS: u64 = 10_000;
+const DEFAULT_LIVE_POLL_MS: u64 = 2_000;
 const DEFAULT_KAFKA_POLL_MS: u64 = 10_000;
 const DEFAULT_KAFKA_TIMEOUT_MS: u64 = 5_000;
 const DEFAULT_ALERT_INTERVAL_MS: u64 = 10_000;
@@ -119,6 +122,8 @@ impl Settings {
                 kafka_properties: BTreeMap::new(),
                 sink_group_pattern: None,
                 internal_topics: InternalTopicsFile::default(),
+                max_concurrent_calls: None,
+                max_calls_per_second: None,
             });
         } else if flags.bootstrap_servers.is_some() {
             bail!("--bootstrap-servers needs --connect-url (it belongs to the `default` cluster)");
@@ -163,6 +168,13 @@ impl Settings {
                     .state_poll_ms
                     .or(file.state_poll_ms)
                     .unwrap_or(DEFAULT_STATE_POLL_MS),
+            ),
+            live_poll: Duration::from_millis(
+                flags
+                    .live_poll_ms
+                    .or(file.live_poll_ms)
+                    .unwrap_or(DEFAULT_LIVE_POLL_MS)
+                    .max(100),
             ),
             kafka_poll: Duration::from_millis(
                 flags
@@ -251,6 +263,7 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         .iter()
         .map(|url| normalise_url(url).with_context(|| format!("cluster `{id}`")))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let budget = budget_of(&id, file.max_concurrent_calls, file.max_calls_per_second)?;
     let sink_group_pattern = file
         .sink_group_pattern
         .unwrap_or_else(|| DEFAULT_SINK_GROUP_PATTERN.into());
@@ -279,7 +292,25 @@ fn validate_cluster(file: ClusterFile) -> anyhow::Result<Cluster> {
         kafka_properties,
         sink_group_pattern,
         internal_topics: file.internal_topics.into(),
+        budget,
     })
+}
+
+/// A cluster's request budget: the defaults, with the file's limits where it sets them.
+fn budget_of(
+    id: &str,
+    max_concurrent: Option<usize>,
+    per_second: Option<u32>,
+) -> anyhow::Result<RequestBudget> {
+    let default = RequestBudget::default();
+    let budget = RequestBudget {
+        max_concurrent: max_concurrent.unwrap_or(default.max_concurrent),
+        per_second: per_second.unwrap_or(default.per_second),
+    };
+    if budget.max_concurrent == 0 || budget.per_second == 0 {
+        bail!("cluster `{id}`: max_concurrent_calls and max_calls_per_second must be at least 1");
+    }
+    Ok(budget)
 }
 
 /// Refuses an id that is empty or holds anything but letters, digits, `-` and `_`.

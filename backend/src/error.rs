@@ -87,6 +87,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(UpstreamError::Timeout { .. }) => StatusCode::GATEWAY_TIMEOUT,
+            Self::Upstream(UpstreamError::OverBudget { .. }) => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream(_) | Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             // A worker's own failure is a bad gateway from the caller's point of view.
             Self::Connect { status, .. } if status.is_server_error() => StatusCode::BAD_GATEWAY,
@@ -113,6 +114,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::DatabaseUnavailable => "database_unavailable",
             Self::Upstream(UpstreamError::Timeout { .. }) => "upstream_timeout",
+            Self::Upstream(UpstreamError::OverBudget { .. }) => "over_budget",
             Self::Upstream(_) => "upstream_unreachable",
             Self::BadGateway(_) => "bad_gateway",
             Self::Connect { status, .. } => match *status {
@@ -132,6 +134,7 @@ impl IntoResponse for ApiError {
                 Some(*retry_after_s)
             }
             Self::Busy => Some(1),
+            Self::Upstream(UpstreamError::OverBudget { retry_after_s, .. }) => Some(*retry_after_s),
             _ => None,
         };
         let allow = match &self {

@@ -8,6 +8,7 @@
 //! - [`cli`]: the command line: the server's flags, and the subcommands that run instead.
 //! - [`clock`]: the wall clock as Unix milliseconds.
 //! - [`config`]: command-line flags, environment and the TOML cluster file, validated into [`config::Settings`].
+//! - [`connector_rows`]: a cluster's connectors as the console shows them (lag, drift).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API (the `plugboard-connect`
 //!   crate, `connect-client/`).
 //! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
@@ -15,6 +16,8 @@
 //! - [`headers`]: security headers on every answer.
 //! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
 //! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
+//! - [`live`]: each cluster's connector list read once per period while pages watch it, and
+//!   pushed to them as server-sent events.
 //! - [`metrics`]: the histograms behind `/metrics`: answers by route, Connect calls by cluster.
 //! - [`random`]: random hex strings (session ids, tokens, request ids).
 //! - [`records`]: the record browser, dead letter queues and their replay.
@@ -37,11 +40,13 @@ pub mod cli;
 mod client_context;
 mod clock;
 pub mod config;
+mod connector_rows;
 pub mod db;
 mod error;
 mod headers;
 mod history;
 mod kafka;
+mod live;
 mod metrics;
 mod random;
 mod records;
@@ -108,6 +113,12 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let tls = state.settings.tls.clone();
     let limits = state.settings.limits;
+    // Open event streams end first, or the graceful shutdown would wait for them forever.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        live.close();
+    };
     let app = app(state);
     match tls {
         Some(files) => {

@@ -6,6 +6,7 @@ mod bulk;
 mod clusters;
 mod connector_actions;
 mod connectors;
+mod events;
 mod extract;
 mod health;
 mod history;
@@ -51,6 +52,7 @@ pub(crate) fn router() -> (Router<AppState>, RouteNeeds) {
     let (documented, document) = OpenApiRouter::with_openapi(openapi::described())
         .merge(clusters::router())
         .merge(connectors::router())
+        .merge(events::router())
         .merge(connector_actions::router())
         .merge(offsets::router())
         .merge(plugins::router())

@@ -38,6 +38,8 @@ pub struct AppState {
     pub replication: crate::replication::FlowCache,
     /// Spec plans per caller in the last minute.
     pub plans: Arc<crate::access::limiter::AttemptLimiter>,
+    /// Each cluster's connector list for the pages watching it live.
+    pub(crate) live: crate::live::LiveFeeds,
 }
 
 impl AppState {
@@ -85,7 +87,9 @@ impl AppState {
             settings.clusters.iter().map(|c| c.id.as_str()),
             settings.max_record_reads,
         );
+        let live = crate::live::LiveFeeds::new(settings.clusters.iter().map(|c| c.id.clone()));
         Ok(Self {
+            live,
             settings: Arc::new(settings),
             db,
             clusters,

@@ -1,6 +1,6 @@
 //! A Connect cluster as configured: its workers, how to reach and authenticate to them, and
 //! what Plugboard knows of its Kafka side (bootstrap servers, the sink group naming, the
-//! topics the workers keep their state in).
+//! topics the workers keep their state in), and how hard Plugboard may call it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +22,27 @@ pub struct Cluster {
     /// Contains `{name}`; see [`Cluster::sink_group`].
     pub sink_group_pattern: String,
     pub internal_topics: InternalTopics,
+    /// How hard Plugboard may call this cluster's workers.
+    pub budget: RequestBudget,
+}
+
+/// The most calls to one cluster in flight at once and started per second, whoever makes them
+/// (the console, the passthrough, the background loops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestBudget {
+    pub max_concurrent: usize,
+    pub per_second: u32,
+}
+
+impl Default for RequestBudget {
+    /// Room for a busy console and its scripts, far below what one worker serves: a worker
+    /// answers a list of a thousand connectors in tens of milliseconds.
+    fn default() -> Self {
+        Self {
+            max_concurrent: 8,
+            per_second: 100,
+        }
+    }
 }
 
 /// The topics a Connect cluster keeps its own state in (its workers' `*.storage.topic`).

@@ -6,6 +6,7 @@
 //! - [`listing`]: the connector list (one call per cluster) and one connector in detail.
 //! - [`upstream`]: one call to a cluster: worker failover, rebalance retries, timeouts.
 //! - [`settle`]: read-your-writes: a change answered once every worker shows it.
+//! - [`budget`]: the most calls in flight and per second to one cluster, from every caller.
 //! - [`cache`]: concurrent identical GETs share one call; list and status answers live briefly.
 //! - [`model`]: Connect's JSON bodies, and the summaries Plugboard computes from them.
 //! - [`probe`]: `GET /` of each worker for the cluster overview.
@@ -16,6 +17,7 @@
 //!
 //! Cluster credentials are attached here and nowhere else, so they never reach the browser.
 
+mod budget;
 mod cache;
 pub mod call;
 mod cluster;
@@ -42,7 +44,7 @@ use serde::de::DeserializeOwned;
 
 use cache::GetCache;
 pub use call::{ConnectCall, ConnectorName, LoggerName, PluginName, PluginVersion};
-pub use cluster::{Cluster, ClusterAuth, ClusterTls, InternalTopics};
+pub use cluster::{Cluster, ClusterAuth, ClusterTls, InternalTopics, RequestBudget};
 use declared::DeclaredKeys;
 pub use error::ConnectError;
 pub use listing::{Freshness, LiveConnector};
@@ -58,10 +60,16 @@ struct ClusterClientInner {
     http: reqwest::Client,
     timeout: Duration,
     cache: GetCache,
+    /// Woken by every change sent through this client, so live pages look again at once.
+    changed: tokio::sync::Notify,
+    /// Every call to a worker waits for its turn here.
+    budget: budget::Budget,
     /// Index of the worker URL that answered last; calls start there.
     preferred_worker: AtomicUsize,
     /// Every HTTP request sent to a worker of this cluster, for `/metrics` and benchmarks.
     upstream_requests: AtomicU64,
+    /// Calls refused because the cluster's request budget was spent, for `/metrics`.
+    refused_calls: AtomicU64,
     /// The PASSWORD-type keys of this cluster's plugins, asked once per plugin.
     declared_keys: DeclaredKeys,
     /// The Connect version the cluster runs, as last read.
@@ -105,12 +113,15 @@ impl ClusterClient {
     ) -> anyhow::Result<Self> {
         let http = tls::http_client(&cluster, options.timeout)?;
         Ok(Self(Arc::new(ClusterClientInner {
+            budget: budget::Budget::new(cluster.budget),
             cluster,
             http,
             timeout: options.timeout,
             cache: GetCache::new(options.cache_ttl),
+            changed: tokio::sync::Notify::new(),
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
+            refused_calls: AtomicU64::new(0),
             declared_keys: DeclaredKeys::default(),
             version: versions::VersionMemo::default(),
             context,
@@ -139,9 +150,20 @@ impl ClusterClient {
         self.0.upstream_requests.load(Ordering::Relaxed)
     }
 
+    /// Resolves after the next change sent through this client (at once if one was sent since
+    /// the last wait ended).
+    pub async fn changed(&self) {
+        self.0.changed.notified().await;
+    }
+
+    /// How many calls the cluster's request budget refused.
+    pub fn refused_calls(&self) -> u64 {
+        self.0.refused_calls.load(Ordering::Relaxed)
+    }
+
     /// Sends a request: GETs are coalesced and, for lists, statuses and a connector's own reads,
-    /// cached; anything else
-    /// goes straight to a worker and then invalidates the cache.
+    /// cached; anything else goes straight to a worker, then invalidates the cache and wakes
+    /// whoever waits on [`ClusterClient::changed`].
     pub async fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
         if request.method == Method::GET {
             let key = request.path.clone();
@@ -159,6 +181,7 @@ impl ClusterClient {
                 // Reads cached while the workers caught up may hold the old state.
                 self.0.cache.invalidate();
             }
+            self.0.changed.notify_one();
             response
         }
     }

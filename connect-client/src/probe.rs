@@ -20,6 +20,16 @@ impl ClusterClient {
     }
 
     async fn probe_worker(&self, url: &str) -> WorkerProbe {
+        let _turn = match self.admit().await {
+            Ok(turn) => turn,
+            Err(over) => {
+                return WorkerProbe {
+                    url: url.to_owned(),
+                    info: None,
+                    error: Some(over.to_string()),
+                };
+            }
+        };
         let request = authorize(
             self.0.http.get(format!("{url}/")),
             self.cluster().auth.as_ref(),

@@ -41,6 +41,9 @@ impl ClusterClient {
             async move {
                 let mut pause = FIRST_PAUSE;
                 loop {
+                    let Ok(_turn) = self.admit().await else {
+                        return;
+                    };
                     match self.send_to_worker(url, request).await {
                         Ok(seen) if shows(&seen, wanted) => return,
                         Ok(_) => {}

@@ -77,6 +77,7 @@ mod tests {
             kafka_properties: Default::default(),
             sink_group_pattern: "connect-{name}".into(),
             internal_topics: Default::default(),
+            budget: Default::default(),
         }
     }
 

@@ -75,6 +75,12 @@ pub enum UpstreamError {
         url: String,
         millis: u128,
     },
+    /// Plugboard's own limit on calls to the cluster is spent for longer than a caller waits.
+    #[error(
+        "cluster `{cluster}` is answering as many calls as Plugboard allows it; try again in \
+         {retry_after_s} s"
+    )]
+    OverBudget { cluster: String, retry_after_s: u64 },
     #[error("cluster `{cluster}`: the call to {url} failed: {reason}")]
     Failed {
         cluster: String,
@@ -99,7 +105,10 @@ impl ClusterClient {
         request: &UpstreamRequest,
     ) -> Vec<(String, Result<UpstreamResponse, String>)> {
         let calls = self.0.cluster.urls.iter().map(|url| async move {
-            let answer = self.send_to_worker(url, request).await;
+            let answer = match self.admit().await {
+                Ok(_turn) => self.send_to_worker(url, request).await,
+                Err(over) => return (url.clone(), Err(over.to_string())),
+            };
             (url.clone(), answer.map_err(|e| root_cause(&e)))
         });
         futures::future::join_all(calls).await
@@ -160,6 +169,7 @@ impl ClusterClient {
         let mut refusals = Vec::new();
         for index in (0..urls.len()).map(|i| (first + i) % urls.len()) {
             let url = &urls[index];
+            let _turn = self.admit().await?;
             match self.send_to_worker(url, request).await {
                 Ok(response) => {
                     self.0.preferred_worker.store(index, Ordering::Relaxed);
@@ -196,6 +206,19 @@ impl ClusterClient {
         })
     }
 
+    /// Waits for a call's turn in the cluster's request budget; the turn lasts as long as the
+    /// permit is held.
+    pub(super) async fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, UpstreamError> {
+        self.0.budget.admit().await.map_err(|over| {
+            self.0.refused_calls.fetch_add(1, Ordering::Relaxed);
+            UpstreamError::OverBudget {
+                cluster: self.id().to_owned(),
+                retry_after_s: over.retry_after_s,
+            }
+        })
+    }
+
+    /// One HTTP request to the worker at `base_url`, its turn in the budget already taken.
     pub(super) async fn send_to_worker(
         &self,
         base_url: &str,

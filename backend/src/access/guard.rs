@@ -20,6 +20,7 @@ use crate::config::{KafkaClusters, Settings};
 use crate::error::ApiError;
 use crate::random::hex;
 use crate::serve::ClientAddr;
+use crate::state::AppState;
 
 /// The header the console sends its session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -94,7 +95,14 @@ async fn admit(guard: &Guard, asked: &Asked, need: &Need) -> Result<Option<Me>, 
         // The browser app's files and health checks: nobody needs to be known.
         return Ok(None);
     }
-    let me = identify(guard, headers, asked.peer).await?;
+    let me = identify(
+        &guard.settings,
+        &guard.access,
+        &guard.db,
+        headers,
+        asked.peer,
+    )
+    .await?;
     if *need == Need::Nothing {
         return Ok(me);
     }
@@ -121,12 +129,13 @@ async fn admit(guard: &Guard, asked: &Asked, need: &Need) -> Result<Option<Me>, 
 /// Who is calling: a token, then the trusted proxy's header, then a session; when nobody
 /// signs in, anyone else is the open caller.
 async fn identify(
-    guard: &Guard,
+    server: &Settings,
+    access: &Access,
+    db: &SqlitePool,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
 ) -> Result<Option<Me>, ApiError> {
-    let (access, settings) = (&guard.access, &guard.settings.access);
-    let db = &guard.db;
+    let settings = &server.access;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(token) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
         let user = tokens::user_of(db, token.trim()).await?.ok_or_else(|| {
@@ -161,8 +170,20 @@ async fn identify(
     if settings.login_required {
         Ok(None)
     } else {
-        Ok(Some(access.open_caller(&guard.settings.actor)))
+        Ok(Some(access.open_caller(&server.actor)))
     }
+}
+
+/// Whether the caller of a long answer (an event stream) is still who it was, with the same
+/// grants: its session not ended, its token not revoked, its user neither removed nor changed.
+pub(crate) async fn still_the_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    me: &Me,
+) -> bool {
+    let now = identify(&state.settings, &state.access, &state.db, headers, peer).await;
+    matches!(now, Ok(Some(now)) if now.name == me.name && now.grants == me.grants)
 }
 
 /// The user `name` with its grants, if it exists.

@@ -19,6 +19,7 @@ pub struct ConfigFile {
     pub upstream_timeout_ms: Option<u64>,
     pub cache_ttl_ms: Option<u64>,
     pub state_poll_ms: Option<u64>,
+    pub live_poll_ms: Option<u64>,
     pub kafka_poll_ms: Option<u64>,
     pub kafka_timeout_ms: Option<u64>,
     pub alert_interval_ms: Option<u64>,
@@ -65,6 +66,10 @@ pub struct ClusterFile {
     /// when not Connect's defaults.
     #[serde(default)]
     pub internal_topics: InternalTopicsFile,
+    /// The most calls to this cluster in flight at once (default 8).
+    pub max_concurrent_calls: Option<usize>,
+    /// The most calls to this cluster started per second (default 100).
+    pub max_calls_per_second: Option<u32>,
 }
 
 /// `internal_topics` of a cluster as written; each name defaults to Connect's.

@@ -32,6 +32,10 @@ pub struct ServerFlags {
     /// [default: 10000].
     #[arg(long, env = "PLUGBOARD_STATE_POLL_MS")]
     pub state_poll_ms: Option<u64>,
+    /// How often each cluster's connector list is read for the pages open on it (only while
+    /// one is), in milliseconds [default: 2000].
+    #[arg(long, env = "PLUGBOARD_LIVE_POLL_MS")]
+    pub live_poll_ms: Option<u64>,
     /// How often each cluster's brokers, partitions, groups and offsets are read, in
     /// milliseconds [default: 10000].
     #[arg(long, env = "PLUGBOARD_KAFKA_POLL_MS")]

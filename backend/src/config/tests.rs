@@ -123,3 +123,20 @@ fn a_sink_group_pattern_without_name_is_refused() {
     let err = Settings::merge(cli(&[]), file(text)).unwrap_err();
     assert!(err.to_string().contains("{name}"), "{err}");
 }
+
+#[test]
+fn a_request_budget_defaults_per_cluster_and_must_let_calls_through() {
+    let text = "[[clusters]]\nid = \"a\"\nurls = [\"http://x\"]\n\
+                [[clusters]]\nid = \"b\"\nurls = [\"http://y\"]\nmax_calls_per_second = 5\n";
+    let settings = Settings::merge(cli(&[]), file(text)).unwrap();
+    assert_eq!(
+        settings.cluster("a").unwrap().budget,
+        RequestBudget::default()
+    );
+    let b = settings.cluster("b").unwrap().budget;
+    assert_eq!((b.max_concurrent, b.per_second), (8, 5));
+
+    let text = "[[clusters]]\nid = \"c\"\nurls = [\"http://x\"]\nmax_concurrent_calls = 0";
+    let err = Settings::merge(cli(&[]), file(text)).unwrap_err();
+    assert!(err.to_string().starts_with("cluster `c`: "), "{err}");
+}

@@ -166,6 +166,8 @@ mod tests {
             kafka_properties: Default::default(),
             sink_group_pattern: None,
             internal_topics: Default::default(),
+            max_concurrent_calls: None,
+            max_calls_per_second: None,
         }])
         .unwrap();
         assert_eq!(

@@ -24,8 +24,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-struct ListQuery {
-    cluster: Option<String>,
+pub(super) struct ListQuery {
+    /// Only this cluster.
+    pub(super) cluster: Option<String>,
 }
 
 /// Every connector of every cluster the caller has a role on (or of `?cluster=`). A cluster
@@ -36,21 +37,7 @@ async fn list_connectors(
     Extension(me): Extension<Me>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ConnectorList>, ApiError> {
-    let clients: Vec<&ClusterClient> = match &query.cluster {
-        Some(id) if !sees(&me, id) => {
-            return Err(ApiError::Forbidden(format!(
-                "{} has no role on cluster `{id}`",
-                me.name
-            )));
-        }
-        Some(id) => vec![state.clusters.get(id)?],
-        None => state
-            .clusters
-            .all()
-            .iter()
-            .filter(|client| sees(&me, client.id()))
-            .collect(),
-    };
+    let clients = visible_clusters(&state, &me, query.cluster.as_deref())?;
     let mut list = list_of(&clients, Freshness::Cached).await;
     state.kafka.fill_lag(&mut list.connectors);
     crate::specs::drift::mark(&state, &mut list.connectors).await;
@@ -64,9 +51,7 @@ async fn list_cluster_connectors(
     ApiPath(cluster_id): ApiPath<String>,
 ) -> Result<Json<ConnectorList>, ApiError> {
     let client = state.clusters.get(&cluster_id)?;
-    let mut connectors = client.connector_summaries(Freshness::Cached).await?;
-    state.kafka.fill_lag(&mut connectors);
-    crate::specs::drift::mark(&state, &mut connectors).await;
+    let connectors = crate::connector_rows::cluster_rows(&state, client).await?;
     Ok(Json(ConnectorList {
         connectors,
         unreachable: Vec::new(),
@@ -84,6 +69,28 @@ async fn get_connector(
     crate::secrets::learn_config(&detail.config, &declared);
     crate::secrets::mask(&mut detail.config, &declared);
     Ok(Json(detail))
+}
+
+/// The cluster `only` (403 when the caller has no role on it), or every cluster the caller
+/// has a role on.
+pub(super) fn visible_clusters<'a>(
+    state: &'a AppState,
+    me: &Me,
+    only: Option<&str>,
+) -> Result<Vec<&'a ClusterClient>, ApiError> {
+    match only {
+        Some(id) if !sees(me, id) => Err(ApiError::Forbidden(format!(
+            "{} has no role on cluster `{id}`",
+            me.name
+        ))),
+        Some(id) => Ok(vec![state.clusters.get(id)?]),
+        None => Ok(state
+            .clusters
+            .all()
+            .iter()
+            .filter(|client| sees(me, client.id()))
+            .collect()),
+    }
 }
 
 /// The connector list of these clusters, asked at once.

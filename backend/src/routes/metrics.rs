@@ -28,6 +28,9 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(get_metrics))
 }
 
+/// A per-cluster counter of the Connect client.
+type Count = fn(&ClusterClient) -> u64;
+
 async fn get_metrics(
     State(state): State<AppState>,
     Extension(me): Extension<Me>,
@@ -39,19 +42,24 @@ async fn get_metrics(
         .filter(|client| sees(&me, client.id()))
         .collect();
     let mut text = String::new();
-    help(
-        &mut text,
-        "plugboard_upstream_requests_total",
-        "counter",
-        "HTTP requests sent to Connect workers.",
-    );
-    for client in &visible {
-        let _ = writeln!(
-            text,
-            "plugboard_upstream_requests_total{{cluster=\"{}\"}} {}",
-            client.id(),
-            client.upstream_requests()
-        );
+    let counters: [(&str, &str, Count); 2] = [
+        (
+            "plugboard_upstream_requests_total",
+            "HTTP requests sent to Connect workers.",
+            ClusterClient::upstream_requests,
+        ),
+        (
+            "plugboard_upstream_refused_total",
+            "Calls to Connect refused (429) because the cluster's request budget was spent.",
+            ClusterClient::refused_calls,
+        ),
+    ];
+    for (name, about, count) in counters {
+        help(&mut text, name, "counter", about);
+        for client in &visible {
+            let cluster = label(client.id());
+            let _ = writeln!(text, "{name}{{cluster=\"{cluster}\"}} {}", count(client));
+        }
     }
     help(
         &mut text,

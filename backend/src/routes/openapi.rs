@@ -19,7 +19,7 @@ use crate::state::AppState;
         title = "Plugboard",
         description = "A console and gateway for Kafka Connect: its own API, used by its console. Every error has the shape {\"error\": {\"code\", \"message\"}}."
     ),
-    components(schemas(api_types::LagRange))
+    components(schemas(api_types::LagRange, api_types::ListChange))
 )]
 struct ApiDoc;
 

@@ -282,6 +282,11 @@ async fn the_openapi_document_is_3_1_and_every_path_in_it_is_routed() {
             .map(|part| if part.starts_with('{') { "1" } else { part })
             .collect::<Vec<_>>()
             .join("/");
+        // The event stream answers for minutes; asked for a cluster that is not there, at once.
+        let path = match path.as_str() {
+            "/api/v1/events" => "/api/v1/events?cluster=1".to_owned(),
+            _ => path,
+        };
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
             let (_, _, answer) = send(&app, &method, &path, "{}").await;

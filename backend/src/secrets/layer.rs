@@ -18,7 +18,9 @@ use super::known;
 /// a streaming answer must be served outside this layer.
 pub async fn scrub_answers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if !(path.starts_with("/api/") || path == "/metrics") {
+    // The event stream scrubs each event itself (crate::live::stream).
+    let streams = path == "/api/v1/events";
+    if streams || !(path.starts_with("/api/") || path == "/metrics") {
         return next.run(request).await;
     }
     known::with_request_scope(async move {

@@ -51,6 +51,11 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// The session's cookie header, for requests built by hand.
+    pub(crate) fn cookie(&self) -> String {
+        self.cookie.clone()
+    }
+
     /// A request with the session's cookie and its CSRF token, as the console sends changes.
     pub(crate) fn request(
         &self,

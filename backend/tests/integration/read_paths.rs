@@ -31,6 +31,7 @@ fn with_kafka(topics: InternalTopics) -> Cluster {
     Cluster {
         bootstrap_servers: Some(stack_bootstrap()),
         internal_topics: topics,
+        budget: Default::default(),
         ..cluster("local", stack_urls(STACK))
     }
 }

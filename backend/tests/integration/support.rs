@@ -116,6 +116,7 @@ pub(crate) fn cluster(id: &str, urls: Vec<String>) -> Cluster {
         kafka_properties: Default::default(),
         sink_group_pattern: "connect-{name}".into(),
         internal_topics: Default::default(),
+        budget: Default::default(),
     }
 }
 
@@ -192,6 +193,7 @@ impl TestApp {
             upstream_timeout,
             cache_ttl: Duration::from_secs(2),
             state_poll: Duration::from_millis(500),
+            live_poll: Duration::from_millis(500),
             kafka_poll: Duration::from_millis(1000),
             kafka_timeout: Duration::from_secs(5),
             alert_interval: Duration::from_millis(500),

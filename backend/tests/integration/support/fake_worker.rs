@@ -49,6 +49,9 @@ struct Script {
     method: Method,
     answers: Arc<Mutex<VecDeque<Answer>>>,
     hits: Arc<AtomicUsize>,
+    /// Requests of the scripted method being answered now, and the most there ever were.
+    in_flight: Arc<AtomicUsize>,
+    most_in_flight: Arc<AtomicUsize>,
 }
 
 pub(crate) struct FakeWorker {
@@ -63,12 +66,19 @@ impl FakeWorker {
             method,
             answers: Arc::new(Mutex::new(answers.into())),
             hits: Arc::default(),
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
         };
         let app = Router::new().fallback(answer).with_state(script.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { url, script }
+    }
+
+    /// The most requests of the scripted method this worker answered at the same time.
+    pub(crate) fn most_in_flight(&self) -> usize {
+        self.script.most_in_flight.load(Ordering::SeqCst)
     }
 
     /// How many requests of the scripted method reached this worker.
@@ -98,7 +108,10 @@ async fn answer(State(script): State<Script>, method: Method) -> impl IntoRespon
                 .expect("the script has at least one answer")
         }
     };
+    let now = script.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    script.most_in_flight.fetch_max(now, Ordering::SeqCst);
     tokio::time::sleep(next.delay).await;
+    script.in_flight.fetch_sub(1, Ordering::SeqCst);
     (
         StatusCode::from_u16(next.status).unwrap(),
         [("content-type", "application/json")],
