@@ -1,21 +1,11 @@
 // Benchmark, not a test: how long Chromium takes from navigation start to a dashboard showing
-// every connector, with an empty cache each time (a new browser context: HTML, JS, wasm and
-// the list all fetched afresh) and then warm (reloads in one context). Prints the numbers.
+// every connector, with an empty cache each time and then warm. Prints the numbers.
 // Usage: PLUGBOARD_URL=http://127.0.0.1:28080 node bench-dashboard.mjs 200
-import { BASE_URL, launchChromium } from "./browser.mjs";
+import { launchChromium } from "./browser.mjs";
+import { coldAndWarm } from "./bench-render.mjs";
 
 const expected = Number(process.argv[2] ?? 200);
 const RUNS = 15;
-
-async function timeToRows(page) {
-  await page.goto(`${BASE_URL}/`, { waitUntil: "commit" });
-  await page.waitForFunction(
-    (n) => document.querySelectorAll("[data-testid=connector-row]").length >= n,
-    expected,
-    { polling: "raf", timeout: 60_000 },
-  );
-  return page.evaluate(() => performance.now());
-}
 
 function summary(label, samples) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -24,17 +14,7 @@ function summary(label, samples) {
 }
 
 const browser = await launchChromium();
-const cold = [];
-for (let i = 0; i < RUNS; i++) {
-  const context = await browser.newContext();
-  cold.push(await timeToRows(await context.newPage()));
-  await context.close();
-}
-const context = await browser.newContext();
-const page = await context.newPage();
-await timeToRows(page);
-const warm = [];
-for (let i = 0; i < RUNS; i++) warm.push(await timeToRows(page));
+const { cold, warm } = await coldAndWarm(browser, expected, RUNS);
 await browser.close();
 
 console.log(`\nDashboard rendered with ${expected}+ connector rows, from navigation start (loopback):`);

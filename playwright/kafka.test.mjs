@@ -29,6 +29,11 @@ test("a sink's lag, its topic's partitions and records, and the groups and topic
   await createLineSource(`${name}-src`, topic, 40);
   await createSink(name);
 
+  // A lag rule covering the sink: its threshold is drawn on the lag chart.
+  const rule = await api("POST", "/alerts/rules", {
+    name: `${name}-lag`, kind: "lag_above", cluster: CLUSTER, connector_pattern: name, threshold: 25,
+  });
+
   const page = await openPage();
   await page.goto(`${BASE_URL}${connectorPath(name)}`);
   await waitForHeaderState(page, "RUNNING");
@@ -42,7 +47,23 @@ test("a sink's lag, its topic's partitions and records, and the groups and topic
   await health.getByTestId("partition-row").nth(1).waitFor();
   assert.equal(await health.locator("tr.problem").count(), 0);
   assert.match(await health.textContent(), /all in sync/);
-  await page.getByTestId("lag-chart").waitFor();
+  const chart = page.getByTestId("lag-chart");
+  await page.waitForFunction(() => Number(document.querySelector("[data-testid=lag-chart]")?.dataset.points) > 0);
+  assert.equal(await chart.getByTestId("lag-threshold").getAttribute("data-records"), "25");
+  assert.match(await chart.getByTestId("lag-threshold").textContent(), new RegExp(`${name}-lag: 25`));
+  // Axes: zero to a round value above the threshold; the range's start, middle and now.
+  assert.deepEqual(await chart.getByTestId("lag-value-tick").allTextContents(), ["0", "25", "50"]);
+  assert.equal(await chart.getByTestId("lag-time-tick").count(), 3);
+  // The value under the pointer, with its time: the newest point's, at the right end.
+  const box = await chart.locator("svg").boundingBox();
+  await chart.locator("svg").hover({ position: { x: box.width - 12, y: box.height / 2 } });
+  const lag = await chart.getByTestId("lag-pointer").getAttribute("data-lag");
+  assert.match(lag, /^\d+$/);
+  assert.match(await chart.getByTestId("lag-pointer").textContent(), new RegExp(`\\d\\d:\\d\\d:\\d\\d · ${lag} records`));
+  await page.mouse.move(0, 0);
+  await chart.getByTestId("lag-pointer").waitFor({ state: "detached" });
+  await chart.screenshot({ path: `${SCREENSHOTS}lag-chart.png` });
+  await api("DELETE", `/alerts/rules/${rule.id}`);
   await panel.screenshot({ path: `${SCREENSHOTS}lag-panel.png` });
 
   await page.goto(`${BASE_URL}/clusters/${CLUSTER}`);

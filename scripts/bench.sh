@@ -7,12 +7,17 @@
 # costs of the security boundary (scrubbing a large answer by value, parsing a passthrough
 # call, refusing a sign-in for a known and an unknown user); and reading records: a dead letter
 # queue's summary and pages of a large topic, with Plugboard's resident memory, and 80 reads at
-# once; and the replication page with 50 MirrorMaker 2 flows and 500 replicated topics.
+# once; and the replication page with 50 MirrorMaker 2 flows and 500 replicated topics; and
+# last the console at 1,000 connectors on two Connect clusters (10,000 on a fake worker): the
+# list's p50/p99 and memory at each size, the dashboard cold and warm, Connect's calls with 1,
+# 10 and 100 open dashboards, a change on a worker to the pages, the first visit's bytes.
+# `scripts/bench.sh scale` runs that last part alone.
 # The broker is Apache Kafka (one broker of the version scripts/maven/kafka-4 pins).
 # Not a test: it asserts nothing about time.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-export KAFKA_PORT=29092 KAFKA_BROKERS=1 CONNECT_CLUSTERS="local:28083,28084"
+only=${1:-all}
+export KAFKA_PORT=29092 KAFKA_BROKERS=1 CONNECT_CLUSTERS="local:28083,28084 second:28085"
 source "$REPO_ROOT/scripts/lib/stack.sh"
 cd "$REPO_ROOT"
 
@@ -41,6 +46,18 @@ start_plugboard() {
   pids+=($!)
   wait_for_url "http://127.0.0.1:$port/readyz" 30 "$!" || die "plugboard on $port did not start"
 }
+scale() {
+  local second
+  second=$(cluster_urls second)
+  BENCH_SCALE_FIRST_URL="${urls%%,*}" BENCH_SCALE_SECOND_URL="$second" cargo bench -p plugboard --bench scale
+  start_plugboard 28082 2000 "[[clusters]]\nid = \"second\"\nurls = [\"$second\"]\n"
+  PLUGBOARD_URL=http://127.0.0.1:28082 BENCH_PLUGBOARD_PID="${pids[-1]}" BENCH_SCALE_FIRST_URL="${urls%%,*}" \
+    node "$REPO_ROOT/playwright/bench-scale.mjs" 1000
+}
+if [ "$only" = scale ]; then
+  scale
+  exit 0
+fi
 start_plugboard 28080 2000
 # Without cache, and with the request budget lifted: it measures the proxy's own cost per call.
 start_plugboard 28081 0 'max_calls_per_second = 1000000\nmax_concurrent_calls = 64\n'
@@ -52,3 +69,4 @@ cargo bench -p plugboard --bench kafka
 cargo bench -p plugboard --bench security
 cargo bench -p plugboard --bench records
 cargo bench -p plugboard --bench replication
+scale

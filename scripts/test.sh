@@ -169,6 +169,7 @@ TOML
   start_login_plugboard
   # Files run side by side: each uses connectors of its own.
   PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" PLUGBOARD_OUTAGE_KAFKA_DIR="$DATA_DIR/kafka-isr" \
+    PLUGBOARD_LOCAL_WORKER="$(cluster_urls solo1 | cut -d, -f1)" \
     PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=3 \
     "$REPO_ROOT"/playwright/*.test.mjs
 }

@@ -150,6 +150,38 @@ pub struct RuleSpec {
     pub max_restarts: u32,
 }
 
+impl RuleSpec {
+    /// Whether the rule applies to `cluster` and (for connector rules) `connector`.
+    pub fn covers(&self, cluster: &str, connector: Option<&str>) -> bool {
+        let cluster_ok = self.cluster.as_deref().is_none_or(|c| c == cluster);
+        let connector_ok = match (&self.connector_pattern, connector) {
+            (Some(pattern), Some(name)) => name_matches(pattern, name),
+            _ => true,
+        };
+        cluster_ok && connector_ok
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = parts.collect();
+    let Some(last) = parts.pop() else {
+        return rest.is_empty();
+    };
+    for part in parts {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 fn default_max_restarts() -> u32 {
     3
 }
@@ -199,4 +231,20 @@ pub struct AlertSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SilenceRequest {
     pub minutes: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn star_patterns_match_any_run_of_characters() {
+        assert!(name_matches("orders-*", "orders-sink"));
+        assert!(name_matches("*-sink", "orders-sink"));
+        assert!(name_matches("o*s*k", "orders-sink"));
+        assert!(name_matches("exact", "exact"));
+        assert!(!name_matches("exact", "exact-not"));
+        assert!(!name_matches("orders-*", "payments-sink"));
+        assert!(!name_matches("a*a", "a"));
+    }
 }

@@ -28,6 +28,7 @@ pub use actions::{
 };
 pub use alerts::{
     AlertRule, AlertSummary, Incident, RuleKind, RuleSpec, SilenceRequest, WebhookFormat,
+    name_matches,
 };
 pub use changes::{Action, Outcome, Source};
 pub use clusters::{ClusterOverview, WorkerInfo, WorkerProbe};

@@ -8,6 +8,7 @@
 
 mod common;
 mod fill;
+mod process;
 
 use std::time::{Duration, Instant};
 
@@ -16,8 +17,9 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::{Offset, TopicPartitionList};
 
-use common::{bench_broker, client, resident_kib, start_plugboard, threads};
+use common::{bench_broker, client};
 use fill::fill;
+use process::{resident_kib, start_plugboard, threads};
 
 const GROUPS: usize = 500;
 const PARTITIONS_PER_TOPIC: i32 = 50;

@@ -9,6 +9,7 @@
 //! many records each bounded read got; asserts only that the sizes are what was produced.
 
 mod common;
+mod process;
 
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,8 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use serde_json::json;
 
-use common::{bench_broker, client, resident_kib, start_plugboard, threads};
+use common::{bench_broker, client};
+use process::{resident_kib, start_plugboard, threads};
 
 /// Sizes: `BENCH_DEAD_LETTERS` and `BENCH_RECORDS` override the defaults (100,000 and
 /// 1,000,000).

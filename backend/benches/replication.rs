@@ -13,6 +13,7 @@
 
 mod common;
 mod fill;
+mod process;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,8 +26,9 @@ use axum::routing::get;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use serde_json::{Value, json};
 
-use common::{bench_broker, client, resident_kib, start_plugboard, threads};
+use common::{bench_broker, client};
 use fill::fill;
+use process::{resident_kib, start_plugboard, threads};
 
 const FLOWS: usize = 50;
 const TOPICS_PER_FLOW: usize = 10;

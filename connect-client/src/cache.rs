@@ -62,6 +62,11 @@ pub(crate) fn is_cacheable(path: &str) -> bool {
 }
 
 impl GetCache {
+    /// How long answers are reused.
+    pub(crate) fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     pub(crate) fn new(ttl: Duration) -> Self {
         Self {
             ttl,

@@ -60,6 +60,8 @@ struct ClusterClientInner {
     http: reqwest::Client,
     timeout: Duration,
     cache: GetCache,
+    /// The last overview of the workers and when it was probed (see [`probe`]).
+    overview: tokio::sync::Mutex<Option<(std::time::Instant, api_types::ClusterOverview)>>,
     /// Woken by every change sent through this client, so live pages look again at once.
     changed: tokio::sync::Notify,
     /// Every call to a worker waits for its turn here.
@@ -119,6 +121,7 @@ impl ClusterClient {
             timeout: options.timeout,
             cache: GetCache::new(options.cache_ttl),
             changed: tokio::sync::Notify::new(),
+            overview: tokio::sync::Mutex::default(),
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
             refused_calls: AtomicU64::new(0),

@@ -1,4 +1,5 @@
-//! `GET /` of every worker of a cluster, for the cluster overview.
+//! `GET /` of every worker of a cluster, for the cluster overview: asked at most once per cache
+//! period whatever the number of pages that show it, concurrent askers sharing one round.
 
 use api_types::{ClusterOverview, WorkerInfo, WorkerProbe};
 use futures::future::join_all;
@@ -7,8 +8,21 @@ use super::ClusterClient;
 use super::upstream::{authorize, root_cause};
 
 impl ClusterClient {
-    /// Probes every worker at once; unlike [`ClusterClient::send`], each worker is asked itself.
+    /// The overview of the cluster, probed at most once per cache period.
     pub async fn overview(&self) -> ClusterOverview {
+        let mut last = self.0.overview.lock().await;
+        if let Some((at, overview)) = &*last
+            && at.elapsed() < self.0.cache.ttl()
+        {
+            return overview.clone();
+        }
+        let overview = self.probe_workers().await;
+        *last = Some((std::time::Instant::now(), overview.clone()));
+        overview
+    }
+
+    /// Probes every worker at once; unlike [`ClusterClient::send`], each worker is asked itself.
+    async fn probe_workers(&self) -> ClusterOverview {
         let cluster = self.cluster();
         let probes = cluster.urls.iter().map(|url| self.probe_worker(url));
         ClusterOverview {

@@ -7,6 +7,7 @@ mod diff_table;
 mod doc_text;
 mod history_list;
 mod kafka;
+mod lag_chart;
 mod list_parts;
 mod user_menu;
 
@@ -16,6 +17,7 @@ pub(crate) use confirm::TypeToConfirm;
 pub(crate) use diff_table::DiffTable;
 pub(crate) use doc_text::DocText;
 pub(crate) use history_list::{HistoryList, readable_ms, readable_time};
-pub(crate) use kafka::{KafkaFreshness, LagChart, PartitionTable, duration_text};
+pub(crate) use kafka::{KafkaFreshness, PartitionTable, duration_text};
+pub(crate) use lag_chart::{LagChart, Threshold};
 pub(crate) use list_parts::{ColumnHeads, SearchBox};
 pub(crate) use user_menu::UserMenu;

@@ -3,7 +3,7 @@
 //! Layout: [`api`] has one async fn per backend endpoint; [`app`] is the shell and the router;
 //! [`clusters`] is the cluster list the shell shares with the pages;
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
-//! polls without flicker; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
+//! polls without flicker; [`stream`] keeps the connector list current from the server's events; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
 //! [`failure`] shows a failed call (and acts on one saying the session ended);
 //! [`session`] knows who is signed in and what they may do.
 
@@ -20,6 +20,7 @@ mod links;
 mod live;
 mod pages;
 mod session;
+mod stream;
 mod timing;
 mod toasts;
 

@@ -8,7 +8,6 @@ use api_types::{AlertRule, ConnectorState, ConnectorSummary, DriftStatus, RuleKi
 
 use super::incidents::Finding;
 use super::round::{ClusterData, Verdicts};
-use super::rules::covers;
 use super::trend::{Sample, Trend, judge};
 use crate::kafka::Snapshot;
 
@@ -18,7 +17,7 @@ const DEFAULT_SAMPLES: usize = 5;
 
 pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdicts> {
     let spec = &rule.spec;
-    if !covers(spec, data.cluster, None) {
+    if !spec.covers(data.cluster, None) {
         return Some(Verdicts::default());
     }
     let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
@@ -64,7 +63,7 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
     }
     let in_scope = connectors
         .iter()
-        .filter(|c| covers(spec, data.cluster, Some(&c.name)));
+        .filter(|c| spec.covers(data.cluster, Some(&c.name)));
     let snapshot = || data.kafka.and_then(|k| k.snapshot.as_deref());
     let mut verdicts = Verdicts::default();
     for connector in in_scope {

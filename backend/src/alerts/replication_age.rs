@@ -6,7 +6,6 @@ use api_types::{AlertRule, FlowConnector, MirrorRole, ReplicationFlow};
 
 use super::incidents::Finding;
 use super::round::{ClusterData, Verdicts};
-use super::rules::covers;
 
 /// Groups named in one finding's detail; the rest are counted.
 const GROUPS_NAMED: usize = 3;
@@ -108,7 +107,9 @@ fn covered<'a>(
 ) -> impl Iterator<Item = (&'a ReplicationFlow, &'a FlowConnector)> + 'a {
     data.flows.iter().filter_map(move |flow| {
         let subject = named(flow)?;
-        covers(&rule.spec, data.cluster, Some(&subject.name)).then_some((flow, subject))
+        rule.spec
+            .covers(data.cluster, Some(&subject.name))
+            .then_some((flow, subject))
     })
 }
 

@@ -5,7 +5,6 @@ use api_types::{AlertRule, MirrorRole};
 
 use super::incidents::Finding;
 use super::round::{ClusterData, Verdicts};
-use super::rules::covers;
 
 /// Each flow whose source connector the rule covers, with more records not yet replicated
 /// than the threshold; a flow whose lag cannot be told (its Kafka not read) is unsure.
@@ -22,7 +21,7 @@ pub(crate) fn judge(
             .connectors
             .iter()
             .find(|c| c.role == MirrorRole::Source);
-        let Some(source) = source.filter(|c| covers(spec, data.cluster, Some(&c.name))) else {
+        let Some(source) = source.filter(|c| spec.covers(data.cluster, Some(&c.name))) else {
             continue;
         };
         let lags: Vec<u64> = flow.topics.iter().filter_map(|t| t.lag).collect();

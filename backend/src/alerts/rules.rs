@@ -30,36 +30,6 @@ pub(crate) fn problem(spec: &RuleSpec) -> Option<String> {
     None
 }
 
-/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
-pub(crate) fn matches(pattern: &str, name: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or_default();
-    let Some(mut rest) = name.strip_prefix(first) else {
-        return false;
-    };
-    let mut parts: Vec<&str> = parts.collect();
-    let Some(last) = parts.pop() else {
-        return rest.is_empty();
-    };
-    for part in parts {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
-}
-
-/// Whether `rule` applies to `cluster` and (for connector rules) `connector`.
-pub(crate) fn covers(rule: &RuleSpec, cluster: &str, connector: Option<&str>) -> bool {
-    let cluster_ok = rule.cluster.as_deref().is_none_or(|c| c == cluster);
-    let connector_ok = match (&rule.connector_pattern, connector) {
-        (Some(pattern), Some(name)) => matches(pattern, name),
-        _ => true,
-    };
-    cluster_ok && connector_ok
-}
-
 #[derive(FromRow)]
 struct RuleRow {
     id: i64,
@@ -186,20 +156,4 @@ pub(crate) async fn delete(db: &SqlitePool, id: i64) -> Result<(), StoreError> {
         return Err(StoreError::NotFound(format!("no alert rule {id}")));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn star_patterns_match_any_run_of_characters() {
-        assert!(matches("orders-*", "orders-sink"));
-        assert!(matches("*-sink", "orders-sink"));
-        assert!(matches("o*s*k", "orders-sink"));
-        assert!(matches("exact", "exact"));
-        assert!(!matches("exact", "exact-not"));
-        assert!(!matches("orders-*", "payments-sink"));
-        assert!(!matches("a*a", "a"));
-    }
 }

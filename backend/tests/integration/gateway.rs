@@ -345,17 +345,22 @@ async fn upstream_calls(app: &TestApp) -> u64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_connector_page_opened_again_and_again_costs_connect_one_round_of_calls() {
+/// Plugboard on cluster `local` with a cache period longer than any test.
+async fn app_with_long_cache() -> TestApp {
     let urls: Vec<String> = stack_urls(STACK)
         .iter()
         .map(|u| format!("\"{u}\""))
         .collect();
-    let app = TestApp::start_from_file(&format!(
+    TestApp::start_from_file(&format!(
         "cache_ttl_ms = 60000\n[[clusters]]\nid = \"local\"\nurls = [{}]\n",
         urls.join(", ")
     ))
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_connector_page_opened_again_and_again_costs_connect_one_round_of_calls() {
+    let app = app_with_long_cache().await;
     let name = unique("opened");
     create_sink(&app, &name, file_sink_config(&name)).await;
     let detail = format!("/api/v1/clusters/local/connectors/{name}");
@@ -391,4 +396,25 @@ async fn a_connector_page_opened_again_and_again_costs_connect_one_round_of_call
     assert_eq!(app.get(&detail).await.status(), StatusCode::OK);
     assert!(upstream_calls(&app).await > after_first + 1);
     app.send(Method::DELETE, &detail, None).await;
+}
+
+#[tokio::test]
+async fn many_pages_opening_at_once_cost_each_worker_one_probe() {
+    let app = app_with_long_cache().await;
+    upstream_calls(&app).await;
+    let before = upstream_calls(&app).await;
+
+    // Thirty pages load the cluster list at once, then thirty more one after another.
+    let at_once = (0..30).map(|_| app.get("/api/v1/clusters"));
+    let mut answers = futures::future::join_all(at_once).await;
+    for _ in 0..30 {
+        answers.push(app.get("/api/v1/clusters").await);
+    }
+
+    assert!(answers.iter().all(|a| a.status() == StatusCode::OK));
+    assert_eq!(
+        upstream_calls(&app).await - before,
+        stack_urls(STACK).len() as u64,
+        "one probe of each worker"
+    );
 }

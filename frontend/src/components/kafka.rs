@@ -1,7 +1,7 @@
 //! Pieces of the Kafka views: the snapshot's freshness (or why Kafka cannot be read), a table
-//! of partitions with replication problems highlighted, and a lag chart.
+//! of partitions with replication problems highlighted.
 
-use api_types::{KafkaStatus, LagPoint, PartitionInfo, PartitionProblem};
+use api_types::{KafkaStatus, PartitionInfo, PartitionProblem};
 use leptos::prelude::*;
 
 use super::readable_time;
@@ -94,37 +94,5 @@ pub(crate) fn PartitionTable(partitions: Vec<PartitionInfo>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-const CHART_WIDTH: f64 = 600.0;
-const CHART_HEIGHT: f64 = 140.0;
-
-/// Lag over time as a line, scaled to the highest point, over `span_ms` up to now.
-#[component]
-pub(crate) fn LagChart(points: Vec<LagPoint>, span_ms: i64) -> impl IntoView {
-    let now = js_sys::Date::now() as i64;
-    let start = now - span_ms;
-    let top = points.iter().map(|p| p.lag).max().unwrap_or(0).max(1) as f64;
-    let line = points
-        .iter()
-        .map(|p| {
-            let x = (p.at_ms - start) as f64 / span_ms as f64 * CHART_WIDTH;
-            let y = CHART_HEIGHT - p.lag as f64 / top * (CHART_HEIGHT - 4.0);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let count = points.len();
-    view! {
-        <figure class="lag-chart" data-testid="lag-chart" data-points=count>
-            <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") preserveAspectRatio="none" role="img"
-                aria-label=format!("Lag over time, highest {top}")>
-                <polyline points=line fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke" />
-            </svg>
-            <figcaption class="muted small">
-                {if count == 0 { "No lag recorded in this range yet.".to_owned() } else { format!("Highest: {top} records · {count} points") }}
-            </figcaption>
-        </figure>
     }
 }

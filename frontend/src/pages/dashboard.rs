@@ -6,7 +6,6 @@ mod filters;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::time::Duration;
 
 use api_types::{Action as ChangeAction, ConnectorList, ConnectorSummary, Health};
 use leptos::prelude::*;
@@ -18,22 +17,19 @@ use crate::clusters::ClusterList;
 use crate::components::{ClusterCard, health_label};
 use crate::failure::Failure;
 use crate::links;
-use crate::live::live;
 use crate::session;
+use crate::stream::{POLL_EVERY, live_list};
 use bulk::BulkBar;
 use filters::{FilterBar, Filters};
 use table::ConnectorTable;
 
 pub(crate) use filters::short_class;
 
-/// How often the list is fetched again; Plugboard caches upstream answers for 2 s.
-const REFRESH_EVERY: Duration = Duration::from_secs(5);
-
 #[component]
 pub(crate) fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster"));
-    let list = live(REFRESH_EVERY, move || cluster.get(), api::list_connectors);
+    let list = live_list(cluster);
     let filters = Filters::from_url();
     let selection = RwSignal::new(HashSet::new());
     let loaded = move || list.value.get().and_then(Result::ok);
@@ -65,6 +61,9 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         {move || cluster.get().map(|id| view! { <SelectedCluster id /> })}
         <div class="title-row">
             <h1>"Connectors"</h1>
+            <Show when=move || list.streaming.get()>
+                <span class="badge ok" data-testid="live-badge" title="Changes are pushed to this page as Plugboard sees them">"live"</span>
+            </Show>
             {session::may_somewhere(ChangeAction::Create.role()).then_some(move || create_in().map(|id| view! {
                 <A href=links::new_connector(&id, None) attr:class="button primary" attr:data-testid="new-connector">"New connector"</A>
             }))}
@@ -78,6 +77,11 @@ pub(crate) fn DashboardPage() -> impl IntoView {
             Some(Err(error)) => view! { <Failure error /> }.into_any(),
             Some(Ok(list)) => view! { <Unreachable list /> }.into_any(),
         }}
+        <Show when=move || list.value.with(Option::is_some) && !list.streaming.get()>
+            <p class="warning" data-testid="live-off">
+                {format!("Live updates are off (the event stream is not connected); the list is fetched every {} s.", POLL_EVERY.as_secs())}
+            </p>
+        </Show>
         <HealthCounts all filters />
         <FilterBar filters clusters=distinct(|c| c.cluster.clone()) plugins=distinct(|c| c.class.clone()) show_cluster />
         {selectable.then(|| view! {

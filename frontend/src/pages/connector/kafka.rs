@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::REFRESH_EVERY;
 use crate::api;
-use crate::components::{KafkaFreshness, LagChart, PartitionTable, duration_text};
+use crate::components::{KafkaFreshness, LagChart, PartitionTable, Threshold, duration_text};
 use crate::failure::Failure;
 use crate::live::live;
 use crate::pages::alerts::NewRuleForm;
@@ -26,7 +26,7 @@ pub(crate) fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
     let answer: Memo<Option<ConnectorKafka>> = Memo::new(move |_| kafka.ok_map(Clone::clone));
     let group_name =
         Memo::new(move |_| answer.with(|a| a.as_ref().and_then(|k| k.group_name.clone())));
-    let rule_preset = (RuleKind::LagAbove, cluster.clone(), name);
+    let rule_preset = (RuleKind::LagAbove, cluster.clone(), name.clone());
     view! {
         {move || kafka.error().map(|error| view! { <section class="card"><h2>"Kafka"</h2><Failure error quiet=true testid="kafka-error" /></section> })}
         {move || answer.get().map(|k| view! {
@@ -46,7 +46,7 @@ pub(crate) fn KafkaPanels(cluster: String, name: String) -> impl IntoView {
                 })}
             </section>
         })}
-        {move || group_name.get().map(|group| view! { <LagHistory cluster=cluster.clone() group /> })}
+        {move || group_name.get().map(|group| view! { <LagHistory cluster=cluster.clone() connector=name.clone() group /> })}
         {move || answer.get().map(|k| view! { <TopicHealth topics=k.topics.clone() missing=k.missing_topics /> })}
     }
 }
@@ -84,8 +84,9 @@ fn GroupLag(group: GroupDetail) -> impl IntoView {
 }
 
 #[component]
-fn LagHistory(cluster: String, group: String) -> impl IntoView {
+fn LagHistory(cluster: String, connector: String, group: String) -> impl IntoView {
     let range = RwSignal::new(LagRange::Hour);
+    let thresholds = lag_thresholds(cluster.clone(), connector);
     let points = live(
         REFRESH_EVERY,
         move || range.get(),
@@ -104,9 +105,32 @@ fn LagHistory(cluster: String, group: String) -> impl IntoView {
                 </div>
             </div>
             {move || points.error().map(|error| view! { <Failure error /> })}
-            {move || points.ok_map(Clone::clone).map(|p| view! { <LagChart points=p span_ms=range.get_untracked().millis() /> })}
+            {move || points.ok_map(Clone::clone).map(|p| view! {
+                <LagChart points=p span_ms=range.get_untracked().millis() thresholds=thresholds.get().unwrap_or_default() />
+            })}
         </section>
     }
+}
+
+/// The thresholds of the `lag_above` rules that cover `connector` on `cluster`, asked once.
+fn lag_thresholds(cluster: String, connector: String) -> LocalResource<Vec<Threshold>> {
+    LocalResource::new(move || {
+        let (cluster, connector) = (cluster.clone(), connector.clone());
+        async move {
+            let rules = api::list_rules().await.unwrap_or_default();
+            rules
+                .into_iter()
+                .filter(|r| r.spec.kind == RuleKind::LagAbove)
+                .filter(|r| r.spec.covers(&cluster, Some(&connector)))
+                .filter_map(|r| {
+                    Some(Threshold {
+                        records: r.spec.threshold?,
+                        rule: r.spec.name,
+                    })
+                })
+                .collect()
+        }
+    })
 }
 
 #[component]

@@ -1,0 +1,113 @@
+// Benchmark, not a test (run by scripts/bench.sh after backend/benches/scale.rs has put 1,000
+// connectors on two real Connect clusters): in Chromium, the first visit's bytes, the dashboard
+// at 1,000 rows cold and warm, Connect's calls per minute with 1, 10 and 100 open dashboards,
+// the time from a pause made on a worker to 20 open pages showing it, and Plugboard's resident
+// memory. Prints a table.
+// Usage: PLUGBOARD_URL=... BENCH_PLUGBOARD_PID=... BENCH_SCALE_FIRST_URL=... node bench-scale.mjs 1000
+import { readFileSync } from "node:fs";
+import { BASE_URL, launchChromium } from "./browser.mjs";
+import { coldAndWarm, dashboardShown as shownWith } from "./bench-render.mjs";
+
+const expected = Number(process.argv[2] ?? 1000);
+const PID = process.env.BENCH_PLUGBOARD_PID;
+const WORKER = process.env.BENCH_SCALE_FIRST_URL;
+// A running sink of the first cluster (backend/benches/scale.rs makes scale-a-0800 and on).
+const PAUSED = "scale-a-0800";
+const RUNS = 10;
+const WINDOW_MS = 30_000;
+
+function residentMib() {
+  const status = readFileSync(`/proc/${PID}/status`, "utf8");
+  return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024);
+}
+
+/// Every call Plugboard has made to the workers of any cluster.
+async function upstreamCalls() {
+  const text = await (await fetch(`${BASE_URL}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("plugboard_upstream_requests_total{"))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
+
+function dashboardShown(page) {
+  return shownWith(page, expected);
+}
+
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.round((sorted.length - 1) * p)];
+  return { p50: at(0.5), max: sorted.at(-1) };
+}
+
+const table = [];
+const row = (what, value, source = "real stack, Chromium") => table.push([what, value, source]);
+const browser = await launchChromium();
+
+// The first visit: what the browser downloads (compressed, as sent) before the rows show.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await dashboardShown(page);
+  const bytes = await page.evaluate(() => {
+    const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+    const sum = (list) => list.reduce((total, e) => total + e.transferSize, 0);
+    const api = entries.filter((e) => new URL(e.name).pathname.startsWith("/api/"));
+    return { assets: sum(entries.filter((e) => !api.includes(e))), data: sum(api) };
+  });
+  row("first visit: app download", `${(bytes.assets / 1024).toFixed(0)} KiB`);
+  row("first visit: API answers (not the stream)", `${(bytes.data / 1024).toFixed(0)} KiB`);
+  await context.close();
+}
+
+// The dashboard at 1,000 rows: cold (a new context each time), then warm (reloads).
+{
+  const { cold, warm } = await coldAndWarm(browser, expected, RUNS);
+  const c = percentiles(cold);
+  const w = percentiles(warm);
+  row(`dashboard, ${expected} rows, cold (p50 / max of ${RUNS})`, `${c.p50.toFixed(0)} / ${c.max.toFixed(0)} ms`);
+  row(`dashboard, ${expected} rows, warm (p50 / max of ${RUNS})`, `${w.p50.toFixed(0)} / ${w.max.toFixed(0)} ms`);
+}
+
+// Connect's calls per minute with 1, 10 and 100 dashboards open (their streams live).
+const context = await browser.newContext();
+const pages = [];
+for (const open of [1, 10, 100]) {
+  while (pages.length < open) {
+    const page = await context.newPage();
+    await dashboardShown(page);
+    await page.getByTestId("live-badge").waitFor();
+    pages.push(page);
+  }
+  const before = await upstreamCalls();
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const calls = (await upstreamCalls()) - before - 1; // less the /metrics read's own list
+  row(`Connect calls per minute, ${open} open dashboard${open === 1 ? "" : "s"}`, `${Math.round((calls * 60_000) / WINDOW_MS)}`);
+  if (open === 100) row("Plugboard resident memory, 100 dashboards open", `${residentMib()} MiB`, "real stack");
+}
+
+// A pause made on the worker, to 20 open pages showing it.
+{
+  const watching = pages.slice(0, 20);
+  const badge = `[data-testid=connector-row][data-name="${PAUSED}"] [data-testid=health-badge]`;
+  const paused = await fetch(`${WORKER}/connectors/${PAUSED}/pause`, { method: "PUT" });
+  if (paused.status !== 202) throw new Error(`pause answered ${paused.status}`);
+  const start = Date.now();
+  const delays = await Promise.all(
+    watching.map(async (page) => {
+      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.health === "paused", badge, { polling: 50, timeout: 60_000 });
+      return Date.now() - start;
+    }),
+  );
+  await fetch(`${WORKER}/connectors/${PAUSED}/resume`, { method: "PUT" });
+  const d = percentiles(delays);
+  row("pause on the worker to 20 pages showing it (p50 / max)", `${d.p50} / ${d.max} ms (live poll 2 s)`);
+}
+await browser.close();
+
+const width = Math.max(...table.map(([what]) => what.length));
+const valueWidth = Math.max(...table.map(([, value]) => value.length));
+console.log(`\nThe console at ${expected} connectors (two Connect clusters):`);
+for (const [what, value, source] of table) {
+  console.log(`  ${what.padEnd(width)}  ${value.padStart(valueWidth)}   ${source}`);
+}
