@@ -54,3 +54,27 @@ test("a page whose event stream cannot connect says so and still shows the list 
   await rowOf(page, name).waitFor();
   assert.equal(await page.getByTestId("live-badge").count(), 0);
 });
+
+test("a tab that is not shown closes its stream, and opens it again when shown", async () => {
+  const name = uniqueName("hidden");
+  created.push(name);
+  await createSink(name);
+  const page = await openPage();
+  const streams = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname === "/api/v1/events") streams.push(request);
+  });
+  await page.goto(`${BASE_URL}/clusters/${CLUSTER}`);
+  await page.getByTestId("live-badge").waitFor();
+  const shown = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, "hidden", { value: h, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+
+  await shown(true);
+  await page.getByTestId("live-badge").waitFor({ state: "detached" });
+  await shown(false);
+  await page.getByTestId("live-badge").waitFor();
+  await rowOf(page, name).waitFor();
+  assert.equal(streams.length, 2, "a stream before hiding, a new one once shown again");
+});

@@ -1,7 +1,9 @@
 //! The connector list kept current by Plugboard's event stream (`/api/v1/events`): a whole
 //! list when the stream opens, then each cluster's changes as Plugboard sees them. While the
 //! stream is down (before its first list, after an error, behind a proxy that holds it back)
-//! the list is fetched on a timer instead, and the page says so.
+//! the list is fetched on a timer instead, and the page says so. A tab that is not shown closes
+//! its stream and fetches nothing: browsers allow six connections to a host over HTTP/1.1,
+//! and a stream holds one for as long as it is open, so tabs in the background must not.
 
 use std::time::Duration;
 
@@ -72,9 +74,15 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
     };
     let connection = StoredValue::new_local(None::<Connection>);
     let shown_cluster = StoredValue::new(None::<Option<String>>);
+    let hidden = page_hidden();
     Effect::new(move |_| {
         let id = cluster.get();
         list.reconnects.track();
+        if hidden.get() {
+            connection.set_value(None);
+            list.streaming.set(false);
+            return;
+        }
         if shown_cluster.get_value().as_ref() != Some(&id) {
             list.value.set(None);
             list.streaming.set(false);
@@ -90,7 +98,7 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
     });
     match set_interval_with_handle(
         move || {
-            if !list.streaming.get_untracked() {
+            if !list.streaming.get_untracked() && !hidden.get_untracked() {
                 list.fetch(false);
             }
         },
@@ -100,6 +108,29 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
         Err(e) => leptos::logging::warn!("polling fallback is off: {e:?}"),
     }
     list
+}
+
+/// Whether the page is hidden (a tab in the background, a minimised window), kept current.
+fn page_hidden() -> RwSignal<bool> {
+    let document = document();
+    let hidden = RwSignal::new(document.hidden());
+    let watched = document.clone();
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        hidden.try_set(watched.hidden());
+    });
+    let callback: js_sys::Function = on_change.into_js_value().unchecked_into();
+    if document
+        .add_event_listener_with_callback("visibilitychange", &callback)
+        .is_ok()
+    {
+        let listening = StoredValue::new_local((document, callback));
+        on_cleanup(move || {
+            listening.try_with_value(|(document, callback)| {
+                document.remove_event_listener_with_callback("visibilitychange", callback)
+            });
+        });
+    }
+    hidden
 }
 
 /// Opens the stream and wires its events to `list`; `None` when the browser cannot.
