@@ -1,5 +1,8 @@
-//! `GET /` of every worker of a cluster, for the cluster overview: asked at most once per cache
-//! period whatever the number of pages that show it, concurrent askers sharing one round.
+//! `GET /` of every worker of a cluster, for the cluster overview: asked at most once per
+//! [`OVERVIEW_TTL`] (or cache period, if longer) whatever the number of pages that show it,
+//! concurrent askers sharing one round.
+
+use std::time::Duration;
 
 use api_types::{ClusterOverview, WorkerInfo, WorkerProbe};
 use futures::future::join_all;
@@ -7,12 +10,16 @@ use futures::future::join_all;
 use super::ClusterClient;
 use super::upstream::{authorize, root_cause};
 
+/// How long an overview is reused: every open console asks for it every 10 s (to notice a
+/// session that ended), so that many consoles cost the workers what one does.
+const OVERVIEW_TTL: Duration = Duration::from_secs(10);
+
 impl ClusterClient {
-    /// The overview of the cluster, probed at most once per cache period.
+    /// The overview of the cluster, probed at most once per [`OVERVIEW_TTL`] or cache period.
     pub async fn overview(&self) -> ClusterOverview {
         let mut last = self.0.overview.lock().await;
         if let Some((at, overview)) = &*last
-            && at.elapsed() < self.0.cache.ttl()
+            && at.elapsed() < self.0.cache.ttl().max(OVERVIEW_TTL)
         {
             return overview.clone();
         }
