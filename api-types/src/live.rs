@@ -56,7 +56,9 @@ impl ListChange {
             .map(|name| (*name).to_owned())
             .collect();
         let unreachable = after.as_ref().err().cloned();
-        let same = upserted.is_empty() && removed.is_empty() && unreachable == before.clone().err();
+        let same = upserted.is_empty()
+            && removed.is_empty()
+            && unreachable.as_ref() == before.as_ref().err();
         (!same).then(|| Self {
             cluster: cluster.to_owned(),
             upserted,

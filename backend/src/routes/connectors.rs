@@ -37,7 +37,7 @@ async fn list_connectors(
     Extension(me): Extension<Me>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ConnectorList>, ApiError> {
-    let clients = visible_clusters(&state, &me, query.cluster.as_deref())?;
+    let clients = listed_clients(&state, &me, query.cluster.as_deref())?;
     let mut list = list_of(&clients, Freshness::Cached).await;
     state.kafka.fill_lag(&mut list.connectors);
     crate::specs::drift::mark(&state, &mut list.connectors).await;
@@ -73,7 +73,7 @@ async fn get_connector(
 
 /// The cluster `only` (403 when the caller has no role on it), or every cluster the caller
 /// has a role on.
-pub(super) fn visible_clusters<'a>(
+pub(super) fn listed_clients<'a>(
     state: &'a AppState,
     me: &Me,
     only: Option<&str>,

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ApiQuery;
-use super::connectors::{ListQuery, visible_clusters};
+use super::connectors::{ListQuery, listed_clients};
 use crate::access::guard::still_the_caller;
 use crate::error::ApiError;
 use crate::serve::ClientAddr;
@@ -33,7 +33,7 @@ async fn stream_events(
     peer: Option<Extension<ConnectInfo<ClientAddr>>>,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let clusters = visible_clusters(&state, &me, query.cluster.as_deref())?
+    let clusters = listed_clients(&state, &me, query.cluster.as_deref())?
         .iter()
         .map(|client| client.id().to_owned())
         .collect();
