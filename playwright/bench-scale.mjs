@@ -82,7 +82,7 @@ const browser = await launchChromium();
     await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     typed.push(Date.now() - start);
   }
-  await page.waitForFunction(() => document.querySelectorAll("[data-testid=connector-row]").length === 100);
+  await page.locator('[data-testid=connector-table][data-rows="100"]').waitFor();
   const t = percentiles(typed);
   row(`a keystroke in the search box to the next frame (p50 / max of ${typed.length})`, `${t.p50} / ${t.max} ms`);
   await context.close();
@@ -109,13 +109,20 @@ for (const open of [1, 10, 100]) {
 // A pause made on the worker, to 20 open pages showing it.
 {
   const watching = pages.slice(0, 20);
-  const badge = `[data-testid=connector-row][data-name="${PAUSED}"] [data-testid=health-badge]`;
+  // The count of paused connectors (the row itself may be off screen, and then not rendered).
+  const count = "[data-testid=health-count][data-health=paused] strong";
+  const pausedNow = (page) => page.evaluate((sel) => Number(document.querySelector(sel)?.textContent ?? 0), count);
+  const before = await Promise.all(watching.map(pausedNow));
   const paused = await fetch(`${WORKER}/connectors/${PAUSED}/pause`, { method: "PUT" });
   if (paused.status !== 202) throw new Error(`pause answered ${paused.status}`);
   const start = Date.now();
   const delays = await Promise.all(
-    watching.map(async (page) => {
-      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.health === "paused", badge, { polling: 50, timeout: 60_000 });
+    watching.map(async (page, i) => {
+      await page.waitForFunction(
+        ([sel, n]) => Number(document.querySelector(sel)?.textContent ?? 0) === n,
+        [count, before[i] + 1],
+        { polling: 50, timeout: 60_000 },
+      );
       return Date.now() - start;
     }),
   );

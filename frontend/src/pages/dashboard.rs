@@ -4,6 +4,7 @@
 mod bulk;
 mod filters;
 mod table;
+mod window;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -34,7 +35,9 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     let selection = RwSignal::new(HashSet::new());
     let loaded = move || list.value.get().and_then(Result::ok);
     let all = Signal::derive(move || loaded().map(|l| l.connectors).unwrap_or_default());
-    let shown = Signal::derive(move || {
+    // A memo: the table reads the shown rows from several places (its window, its spacers and
+    // "select all"), and a thousand rows are filtered and sorted once per change, not per read.
+    let shown = Memo::new(move |_| {
         let mut rows: Vec<ConnectorSummary> = all
             .get()
             .into_iter()
@@ -87,7 +90,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         {selectable.then(|| view! {
             <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
         })}
-        <ConnectorTable rows=shown selection selectable show_cluster />
+        <ConnectorTable rows=shown.into() selection selectable show_cluster />
         <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
             <p class="card empty" data-testid="no-connectors">
                 {move || if all.with(Vec::is_empty) { "No connectors yet." } else { "No connector matches these filters." }}

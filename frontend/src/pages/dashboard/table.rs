@@ -1,5 +1,6 @@
 //! The connector table: one row per connector, keyed so that a refresh re-renders only the rows
-//! that changed and leaves scroll position, focus and selection alone.
+//! that changed and leaves scroll position, focus and selection alone; a long table renders only
+//! the rows on screen.
 
 use std::collections::HashSet;
 
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::filters::{kind_word, short_class};
+use super::window::{RowWindow, WHOLE_UP_TO};
 use crate::components::{DriftBadge, HealthBadge};
 use crate::links;
 
@@ -46,9 +48,39 @@ pub(crate) fn ConnectorTable(
             }
         });
     };
+    let window = RowWindow::follow();
+    let total = Memo::new(move |_| rows.with(Vec::len));
+    let range = Memo::new(move |_| window.range(total.get()));
+    // The table's place on the page moves as the rows (and what is above them) change.
+    Effect::new(move |_| {
+        rows.track();
+        window.measure_after_layout();
+    });
+    let on_screen = move || {
+        let range = range.get();
+        rows.with(|rows| rows.get(range).map(<[_]>::to_vec).unwrap_or_default())
+    };
+    let columns = 7 + usize::from(selectable) + usize::from(show_cluster);
+    let spacer = move |rows: Memo<usize>| {
+        view! {
+            <Show when=move || { rows.get() > 0 }>
+                <tr class="spacer" aria-hidden="true">
+                    <td colspan=columns style:height=move || window.height_of(rows.get())></td>
+                </tr>
+            </Show>
+        }
+    };
+    let above = Memo::new(move |_| range.get().start);
+    let below = Memo::new(move |_| total.get().saturating_sub(range.get().end));
     view! {
         <div class="table-scroll">
-            <table class="connectors" data-testid="connector-table">
+            <table
+                class="connectors"
+                class:windowed={move || total.get() > WHOLE_UP_TO}
+                data-testid="connector-table"
+                data-rows=move || total.get().to_string()
+                aria-rowcount=move || (total.get() + 1).to_string()
+            >
                 <thead>
                     <tr>
                         {selectable.then(|| view! {
@@ -72,14 +104,18 @@ pub(crate) fn ConnectorTable(
                         <th scope="col" title="Records a sink's consumer group is behind, from the latest Kafka snapshot">"Lag"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    <For
-                        each=move || rows.get()
+                <tbody node_ref=window.body()>
+                    {spacer(above)}
+                    <ForEnumerate
+                        each=on_screen
                         key=|c| serde_json::to_string(c).unwrap_or_default()
-                        let(connector)
-                    >
-                        <ConnectorRow connector selection selectable show_cluster />
-                    </For>
+                        children=move |index, connector| {
+                            // Row 1 is the header (aria-rowindex counts from 1).
+                            let row_index = Signal::derive(move || above.get() + index.get() + 2);
+                            view! { <ConnectorRow connector row_index selection selectable show_cluster /> }
+                        }
+                    />
+                    {spacer(below)}
                 </tbody>
             </table>
         </div>
@@ -89,6 +125,8 @@ pub(crate) fn ConnectorTable(
 #[component]
 fn ConnectorRow(
     connector: ConnectorSummary,
+    /// Its place in the whole table, for assistive technology (only some rows are rendered).
+    row_index: Signal<usize>,
     selection: Selection,
     selectable: bool,
     show_cluster: bool,
@@ -120,7 +158,7 @@ fn ConnectorRow(
     });
     let name = connector.name.clone();
     view! {
-        <tr data-testid="connector-row" data-name=connector.name.clone() data-cluster=connector.cluster.clone()>
+        <tr data-testid="connector-row" data-name=connector.name.clone() data-cluster=connector.cluster.clone() aria-rowindex=row_index>
             {selectable.then(|| view! {
                 <td class="check">
                     <input
