@@ -76,3 +76,20 @@ test("a cluster-wide level change shows on each worker", async () => {
     await page.getByRole("button", { name: "Refresh" }).click();
   }
 });
+
+test("the dashboard loads only the main module; another page's module comes on its first visit", async () => {
+  const page = await newPage(browser);
+  const modules = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith(".wasm")) modules.push(path);
+  });
+  await page.goto(`${BASE_URL}/`);
+  await page.getByTestId("connector-table").waitFor();
+  assert.equal(modules.length, 1, `the dashboard fetched ${modules.join(", ")}`);
+  assert.match(modules[0], /^\/plugboard_frontend_\w+_bg\.wasm$/);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();
+  await page.getByRole("heading", { name: "Change history" }).waitFor();
+  assert.ok(modules.some((m) => m.includes("history_route")), `the history page fetched ${modules.slice(1).join(", ")}`);
+});

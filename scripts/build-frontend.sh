@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the browser app into frontend/dist: Rust -> wasm32, wasm-bindgen, wasm-opt, then the
-# static files. Every file but index.html gets its content's hash in its name (so it can be
-# cached for good), and every file a gzip and a Brotli variant beside it (so nothing is
-# compressed per request). The backend serves that folder (and embeds it in release builds).
+# Builds the browser app into frontend/dist: Rust -> wasm32, wasm-split (the pages but the
+# dashboard in modules of their own, loaded when visited), wasm-bindgen, wasm-opt, then the
+# static files. Every file but index.html gets a hash in its name (so it can be cached for
+# good), and every file a gzip and a Brotli variant beside it (so nothing is compressed per
+# request). The backend serves that folder (and embeds it in release builds).
 # When nothing that goes into it changed since the last build, the folder is kept as it is, or
 # copied from the last build of any clone (kept in the cache folder: CI builds a fresh clone).
 set -euo pipefail
@@ -30,14 +31,39 @@ if [ -f "$last_build/$inputs/index.html" ]; then
   say "browser app unchanged since the last build (in $last_build): copied"
   exit 0
 fi
-rm -rf "$dist.new"
-mkdir -p "$dist.new"
-wasm-bindgen --target web --no-typescript --out-dir "$dist.new" \
-  "$wasm_built"
-# Size first; the flags name the wasm features rustc emits by default.
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-reference-types --enable-mutable-globals \
-  --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \
-  "$dist.new/plugboard_frontend_bg.wasm" -o "$dist.new/plugboard_frontend_bg.wasm"
+rm -rf "$dist.new" "$dist.split"
+mkdir -p "$dist.new" "$dist.split"
+# Every file of a build is named with the build's id (from what it is made of), so the files can
+# be cached for good: the main module and the lazily loaded ones name each other, which rules
+# out naming each by its own content.
+id=${inputs:0:12}
+main=plugboard_frontend_$id
+# wasm-split cuts each lazily loaded page (frontend/src/pages/lazy.rs) out of the linked wasm,
+# with the code only it uses, and code several share into chunks of their own; it writes the
+# main module for wasm-bindgen and the loader of the rest (__wasm_split.js), which imports
+# the main module's JavaScript.
+"$WASM_SPLIT" "$wasm_built" "$dist.split" --out-name "$main" --target web
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$dist.new" --out-name "$main" "$dist.split/$main.wasm"
+rm "$dist.split/$main.wasm"
+sed -i "s|from \"./__wasm_split.js\"|from \"./__wasm_split.$id.js\"|" "$dist.new/$main.js"
+sed -E "s|\./([A-Za-z0-9_]+)\.wasm\"|./\1.$id.wasm\"|" "$dist.split/__wasm_split.js" >"$dist.new/__wasm_split.$id.js"
+rm "$dist.split/__wasm_split.js"
+for part in "$dist.split"/*.wasm; do
+  name=$(basename "$part" .wasm)
+  mv "$part" "$dist.new/$name.$id.wasm"
+done
+rmdir "$dist.split"
+# Size first, as `wasm-opt -Oz` (binaryen's, from npm), in two processes side by side: the main
+# module, and all the others (most are small: code a few pages share), since a process per
+# module would spend most of a second starting. Binaryen warns of the name subsection
+# wasm-split copies into each module, which it drops.
+binaryen_js=$PLUGBOARD_CACHE/binaryen/node_modules/binaryen/index.js
+optimise() { node "$REPO_ROOT/scripts/lib/wasm-opt-all.mjs" "$binaryen_js" "$@" 2> >(grep -v "unknown name subsection" >&2); }
+optimise "$dist.new/${main}_bg.wasm" &
+optimising_main=$!
+optimise $(ls "$dist.new"/*.wasm | grep -v "/${main}_bg.wasm$")
+wait "$optimising_main"
 cp "$REPO_ROOT"/style/plugboard.css "$dist.new/"
 
 # hashed FILE: renames FILE to STEM.HASH.EXT (12 hex digits of its SHA-256); prints the new name.
@@ -48,10 +74,8 @@ hashed() {
   mv "$file" "$(dirname "$file")/${name%.*}.$hash.${name##*.}"
   echo "${name%.*}.$hash.${name##*.}"
 }
-js=$(hashed "$dist.new/plugboard_frontend.js")
-wasm=$(hashed "$dist.new/plugboard_frontend_bg.wasm")
 css=$(hashed "$dist.new/plugboard.css")
-sed -e "s|/plugboard_frontend.js|/$js|" -e "s|/plugboard_frontend_bg.wasm|/$wasm|" \
+sed -e "s|/plugboard_frontend.js|/$main.js|" -e "s|/plugboard_frontend_bg.wasm|/${main}_bg.wasm|" \
   "$REPO_ROOT/frontend/boot.js" >"$dist.new/boot.js"
 boot=$(hashed "$dist.new/boot.js")
 sed -e "s|/plugboard.css|/$css|" -e "s|/boot.js|/$boot|" \
@@ -66,7 +90,11 @@ echo "$inputs" >"$stamp"
 rm -rf "$last_build"
 mkdir -p "$last_build"
 cp -r "$dist" "$last_build/$inputs"
+# What the first page needs: the page, its script and style, and the main module with the
+# loader of the rest (the pages' modules come when they are visited).
 first_visit=0
-for file in "$dist"/*.br; do first_visit=$((first_visit + $(wc -c <"$file"))); done
-say "browser app built: $(du -h "$dist/$wasm" | cut -f1) of wasm;" \
-  "a first visit downloads $((first_visit / 1024)) KiB (Brotli)"
+for file in index.html "$boot" "$css" "$main.js" "${main}_bg.wasm" "__wasm_split.$id.js"; do
+  first_visit=$((first_visit + $(wc -c <"$dist/$file.br")))
+done
+say "browser app built: $(du -h "$dist/${main}_bg.wasm" | cut -f1) of wasm in the main module," \
+  "$(ls "$dist"/*.wasm | wc -l) modules in all; a first visit downloads $((first_visit / 1024)) KiB (Brotli)"

@@ -90,6 +90,13 @@ ensure_wasm_toolchain() {
   fi
   wasm-bindgen --version >/dev/null 2>&1 || die "wasm-bindgen-cli $wanted did not install (see above)"
   say "wasm-bindgen: $(wasm-bindgen --version)"
+  if [ ! -x "$WASM_SPLIT" ]; then
+    [ -n "$WASM_SPLIT_VERSION" ] || die "Cargo.lock names no wasm_split_helpers version"
+    say "installing wasm-split $WASM_SPLIT_VERSION (must match wasm_split_helpers in Cargo.lock)"
+    cargo install --debug --root "${WASM_SPLIT%/bin/*}" wasm_split_cli_support \
+      --version "=$WASM_SPLIT_VERSION" --features build-binary --locked \
+      || die "wasm-split $WASM_SPLIT_VERSION did not install (see above)"
+  fi
   # binaryen's wasm-opt shrinks the browser's download. From npm, because Debian's (108) is too
   # old for what wasm-bindgen emits now (it breaks the externref table).
   if [ ! -x "$WASM_OPT" ]; then

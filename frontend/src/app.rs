@@ -5,7 +5,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::api;
 use crate::clusters::ClusterList;
@@ -13,9 +13,9 @@ use crate::components::UserMenu;
 use crate::failure;
 use crate::links;
 use crate::pages::{
-    AccessPage, AlertsPage, ConnectorPage, DashboardPage, EditConnectorPage, GroupsPage,
-    HistoryPage, LoggersPage, NewConnectorPage, NotFoundPage, OverviewPage, PluginsPage,
-    RecordsPage, ReplicationPage, SignInPage, TopicsPage, first_cluster,
+    AccessRoute, AlertsRoute, ConnectorRoute, DashboardPage, EditConnectorRoute, GroupsRoute,
+    HistoryRoute, LoggersRoute, NewConnectorRoute, NotFoundPage, OverviewRoute, PluginsRoute,
+    RecordsRoute, ReplicationRoute, SignInPage, TopicsRoute, first_cluster,
 };
 use crate::session::SignedIn;
 use crate::toasts::{Toaster, Toasts};
@@ -64,20 +64,20 @@ fn Console() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=DashboardPage />
-                    <Route path=path!("/clusters") view=OverviewPage />
-                    <Route path=path!("/history") view=HistoryPage />
-                    <Route path=path!("/alerts") view=AlertsPage />
-                    <Route path=path!("/access") view=AccessPage />
-                    <Route path=path!("/replication") view=ReplicationPage />
+                    <Route path=path!("/clusters") view={Lazy::<OverviewRoute>::new()} />
+                    <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
+                    <Route path=path!("/alerts") view={Lazy::<AlertsRoute>::new()} />
+                    <Route path=path!("/access") view={Lazy::<AccessRoute>::new()} />
+                    <Route path=path!("/replication") view={Lazy::<ReplicationRoute>::new()} />
                     <Route path=path!("/clusters/:cluster") view=DashboardPage />
-                    <Route path=path!("/clusters/:cluster/new") view=NewConnectorPage />
-                    <Route path=path!("/clusters/:cluster/plugins") view=PluginsPage />
-                    <Route path=path!("/clusters/:cluster/loggers") view=LoggersPage />
-                    <Route path=path!("/clusters/:cluster/topics") view=TopicsPage />
-                    <Route path=path!("/clusters/:cluster/groups") view=GroupsPage />
-                    <Route path=path!("/clusters/:cluster/topics/:topic/records") view=RecordsPage />
-                    <Route path=path!("/clusters/:cluster/connectors/:name") view=ConnectorPage />
-                    <Route path=path!("/clusters/:cluster/connectors/:name/edit") view=EditConnectorPage />
+                    <Route path=path!("/clusters/:cluster/new") view={Lazy::<NewConnectorRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/plugins") view={Lazy::<PluginsRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/loggers") view={Lazy::<LoggersRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/topics") view={Lazy::<TopicsRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/groups") view={Lazy::<GroupsRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/topics/:topic/records") view={Lazy::<RecordsRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/connectors/:name") view={Lazy::<ConnectorRoute>::new()} />
+                    <Route path=path!("/clusters/:cluster/connectors/:name/edit") view={Lazy::<EditConnectorRoute>::new()} />
                 </Routes>
             </main>
             <Toasts />

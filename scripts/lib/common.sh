@@ -19,6 +19,10 @@ KAFKA_CLASSPATH=$PLUGBOARD_CACHE/kafka-$(pom_version kafka-4)
 CONNECT_LEGACY_CLASSPATH=$PLUGBOARD_CACHE/connect-$(pom_version connect-3.9)
 # wasm-opt from the binaryen npm package (scripts/install-deps.sh installs it).
 WASM_OPT=$PLUGBOARD_CACHE/binaryen/node_modules/.bin/wasm-opt
+# wasm-split (of the wasm_split_cli_support crate at the version Cargo.lock has of its runtime
+# half, wasm_split_helpers), which cuts the browser app's lazily loaded pages out of its wasm.
+WASM_SPLIT_VERSION=$(awk '/^name = "wasm_split_helpers"$/ { getline; gsub(/[^0-9.]/, ""); print }' "$REPO_ROOT/Cargo.lock")
+WASM_SPLIT=$PLUGBOARD_CACHE/wasm-split-$WASM_SPLIT_VERSION/bin/wasm-split-cli
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[plugboard]\033[0m %s\n' "$*" >&2 || true; }

@@ -78,9 +78,11 @@ impl RowWindow {
         )
     }
 
-    /// The height of `rows` rows, for a spacer that stands in for them.
+    /// The height of `rows` rows, for a spacer that stands in for them (in whole pixels: the
+    /// main module then needs no code to print fractions).
     pub(crate) fn height_of(self, rows: usize) -> String {
-        format!("{}px", rows as f64 * self.row_px.get())
+        let px = (rows as f64 * self.row_px.get()).round() as u64;
+        format!("{px}px")
     }
 }
 
