@@ -47,7 +47,9 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
   --out-dir "$dist.new" --out-name "$main" "$dist.split/$main.wasm"
 rm "$dist.split/$main.wasm"
 sed -i "s|from \"./__wasm_split.js\"|from \"./__wasm_split.$id.js\"|" "$dist.new/$main.js"
-sed -E "s|\./([A-Za-z0-9_]+)\.wasm\"|./\1.$id.wasm\"|" "$dist.split/__wasm_split.js" >"$dist.new/__wasm_split.$id.js"
+# (Less the comment before each module that lists what needs it: it is in the first download.)
+sed -E -e '/^\/\*.*\*\/$/d' -e "s|\./([A-Za-z0-9_]+)\.wasm\"|./\1.$id.wasm\"|" \
+  "$dist.split/__wasm_split.js" >"$dist.new/__wasm_split.$id.js"
 rm "$dist.split/__wasm_split.js"
 for part in "$dist.split"/*.wasm; do
   name=$(basename "$part" .wasm)

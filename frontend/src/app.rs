@@ -10,6 +10,7 @@ use leptos_router::{Lazy, path};
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::UserMenu;
+use crate::deferred::{later, lazy_views};
 use crate::failure;
 use crate::links;
 use crate::pages::{
@@ -39,8 +40,19 @@ pub(crate) fn App() -> impl IntoView {
     move || match (asked.get().is_some(), present.get()) {
         (false, _) => ().into_any(),
         (true, true) => view! { <Console /> }.into_any(),
-        (true, false) => view! { <SignInPage /> }.into_any(),
+        (true, false) => later(sign_in()).into_any(),
     }
+}
+
+lazy_views! {
+    /// Where toasts appear (the toaster itself is in the main module: pages report through it).
+    toasts => Toasts,
+    user_menu => UserMenu,
+    alert_banner => AlertBanner,
+    /// The page for a URL the app does not know.
+    not_found => NotFoundPage,
+    /// The sign-in form (most visits are signed in, or need no login).
+    sign_in => SignInPage,
 }
 
 /// The console for a signed-in user: header, pages and toasts.
@@ -62,7 +74,7 @@ fn Console() -> impl IntoView {
         <Router>
             <Header />
             <main class="page">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Routes fallback=|| later(not_found())>
                     <Route path=path!("/") view=DashboardPage />
                     <Route path=path!("/clusters") view={Lazy::<OverviewRoute>::new()} />
                     <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />
@@ -80,7 +92,7 @@ fn Console() -> impl IntoView {
                     <Route path=path!("/clusters/:cluster/connectors/:name/edit") view={Lazy::<EditConnectorRoute>::new()} />
                 </Routes>
             </main>
-            <Toasts />
+            {later(toasts())}
         </Router>
     }
 }
@@ -121,9 +133,9 @@ fn Header() -> impl IntoView {
                 <A href="/alerts">"Alerts"</A>
                 <A href="/access">"Access"</A>
             </nav>
-            <AlertBanner />
+            {later(alert_banner())}
             <ClusterSwitcher />
-            <UserMenu />
+            {later(user_menu())}
         </header>
     }
 }

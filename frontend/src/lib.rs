@@ -4,6 +4,7 @@
 //! [`clusters`] is the cluster list the shell shares with the pages;
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
 //! polls without flicker; [`stream`] keeps the connector list current from the server's events; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
+//! [`deferred`] loads parts of a page after it;
 //! [`failure`] shows a failed call (and acts on one saying the session ended);
 //! [`session`] knows who is signed in and what they may do.
 
@@ -15,6 +16,7 @@ mod api;
 mod app;
 mod clusters;
 mod components;
+mod deferred;
 mod failure;
 mod links;
 mod live;

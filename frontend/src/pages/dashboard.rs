@@ -16,12 +16,12 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::{ClusterCard, health_label};
+use crate::deferred::later;
 use crate::failure::Failure;
 use crate::links;
 use crate::session;
 use crate::stream::{POLL_EVERY, live_list};
-use bulk::BulkBar;
-use filters::{FilterBar, Filters};
+use filters::Filters;
 use table::ConnectorTable;
 
 pub(crate) use filters::short_class;
@@ -86,9 +86,9 @@ pub(crate) fn DashboardPage() -> impl IntoView {
             </p>
         </Show>
         <HealthCounts all filters />
-        <FilterBar filters clusters=distinct(|c| c.cluster.clone()) plugins=distinct(|c| c.class.clone()) show_cluster />
+        {later(filters::bar(filters, distinct(|c| c.cluster.clone()), distinct(|c| c.class.clone()), show_cluster))}
         {selectable.then(|| view! {
-            <BulkBar selection on_done=Callback::new(move |_| list.refresh()) />
+            {later(bulk::bar(selection, Callback::new(move |_| list.refresh())))}
         })}
         <ConnectorTable rows=shown.into() selection selectable show_cluster />
         <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
@@ -120,10 +120,17 @@ fn SelectedCluster(id: String) -> impl IntoView {
     move || {
         let list = clusters.get().and_then(Result::ok).unwrap_or_default();
         match list.into_iter().find(|c| c.id == id) {
-            Some(cluster) => view! { <ClusterCard cluster /> }.into_any(),
+            Some(cluster) => later(cluster_card(cluster)).into_any(),
             None => view! { <p class="error">"No cluster is configured with the id " <code>{id.clone()}</code></p> }.into_any(),
         }
     }
+}
+
+/// The cluster's card, in a module of its own (it is shown only when the page is limited to
+/// one cluster).
+#[leptos::lazy]
+async fn cluster_card(cluster: api_types::ClusterOverview) -> AnyView {
+    view! { <ClusterCard cluster /> }.into_any()
 }
 
 /// Clusters that did not answer, with the reason; the rest of the list still shows.

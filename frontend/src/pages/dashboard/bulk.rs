@@ -19,9 +19,15 @@ fn words(action: ConnectorAction) -> (&'static str, &'static str) {
     }
 }
 
+/// The bulk bar, in a module of its own.
+#[leptos::lazy]
+pub(crate) async fn bar(selection: Selection, on_done: Callback<()>) -> AnyView {
+    view! { <BulkBar selection on_done /> }.into_any()
+}
+
 /// Shown while at least one connector is selected; `on_done` refreshes the list.
 #[component]
-pub(crate) fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
+fn BulkBar(selection: Selection, on_done: Callback<()>) -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     let outcomes = RwSignal::new(None::<Vec<BulkOutcome>>);
     let confirming_delete = RwSignal::new(false);

@@ -112,9 +112,20 @@ pub(crate) fn kind_word(kind: ConnectorKind) -> &'static str {
     }
 }
 
+/// The filter bar, in a module of its own.
+#[leptos::lazy]
+pub(crate) async fn bar(
+    filters: Filters,
+    clusters: Signal<Vec<String>>,
+    plugins: Signal<Vec<String>>,
+    show_cluster: bool,
+) -> AnyView {
+    view! { <FilterBar filters clusters plugins show_cluster /> }.into_any()
+}
+
 /// The filter controls. `clusters` and `plugins` are the choices seen in the current list.
 #[component]
-pub(crate) fn FilterBar(
+fn FilterBar(
     filters: Filters,
     clusters: Signal<Vec<String>>,
     plugins: Signal<Vec<String>>,
