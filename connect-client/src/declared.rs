@@ -85,6 +85,13 @@ impl ClusterClient {
 
     /// [`ClusterClient::declared_secret_keys`] from the plugins already asked about, without
     /// calling Connect (for paths that must cost no extra call, such as the connector list).
+    /// How many plugins' PASSWORD keys are known: what [`Self::known_secret_keys`] answers can
+    /// only change when this does.
+    pub(crate) fn plugins_with_known_keys(&self) -> usize {
+        let memo = self.declared_keys().0.lock().expect("memo lock");
+        memo.values().filter(|keys| keys.is_some()).count()
+    }
+
     pub fn known_secret_keys(&self, config: &BTreeMap<String, String>) -> HashSet<String> {
         let memo = self.declared_keys().0.lock().expect("memo lock");
         let mut keys = HashSet::new();

@@ -64,6 +64,9 @@ struct ClusterClientInner {
     overview: tokio::sync::Mutex<Option<(std::time::Instant, api_types::ClusterOverview)>>,
     /// Woken by every change sent through this client, so live pages look again at once.
     changed: tokio::sync::Notify,
+    /// The rows of the last connector list and the answer they were read from (see
+    /// [`listing`]): a list answered from the cache is not parsed again.
+    summaries: listing::SummaryMemo,
     /// Every call to a worker waits for its turn here.
     budget: budget::Budget,
     /// Index of the worker URL that answered last; calls start there.
@@ -122,6 +125,7 @@ impl ClusterClient {
             cache: GetCache::new(options.cache_ttl),
             changed: tokio::sync::Notify::new(),
             overview: tokio::sync::Mutex::default(),
+            summaries: listing::SummaryMemo::default(),
             preferred_worker: AtomicUsize::new(0),
             upstream_requests: AtomicU64::new(0),
             refused_calls: AtomicU64::new(0),
