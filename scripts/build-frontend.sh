@@ -64,7 +64,9 @@ binaryen_js=$PLUGBOARD_CACHE/binaryen/node_modules/binaryen/index.js
 optimise() { node "$REPO_ROOT/scripts/lib/wasm-opt-all.mjs" "$binaryen_js" "$@" 2> >(grep -v "unknown name subsection" >&2); }
 optimise "$dist.new/${main}_bg.wasm" &
 optimising_main=$!
-optimise $(ls "$dist.new"/*.wasm | grep -v "/${main}_bg.wasm$")
+others=()
+for part in "$dist.new"/*.wasm; do [ "$part" = "$dist.new/${main}_bg.wasm" ] || others+=("$part"); done
+optimise "${others[@]}"
 wait "$optimising_main"
 cp "$REPO_ROOT"/style/plugboard.css "$dist.new/"
 

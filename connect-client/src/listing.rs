@@ -1,6 +1,7 @@
 //! Reading connectors: the whole list in one call per cluster, and one connector in detail.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use api_types::{ConnectorDetail, ConnectorState, ConnectorSummary};
 use bytes::Bytes;
@@ -215,18 +216,22 @@ type ReadFrom = (Bytes, usize);
 
 /// The rows of the last connector list, with what they were read from.
 #[derive(Default)]
-pub(crate) struct SummaryMemo(std::sync::Mutex<Option<(ReadFrom, Vec<ConnectorSummary>)>>);
+pub(crate) struct SummaryMemo(std::sync::Mutex<Option<(ReadFrom, Arc<[ConnectorSummary]>)>>);
 
 impl SummaryMemo {
-    /// The rows read before, if they were read from `read_from`.
+    /// The rows read before, if they were read from `read_from`. The lock is held only to
+    /// take a handle: the body is compared (by address first: the cache hands out the same
+    /// bytes) and the rows copied outside it.
     fn rows_of(&self, read_from: &ReadFrom) -> Option<Vec<ConnectorSummary>> {
-        let kept = self
+        let (kept_from, rows) = self
             .0
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.as_ref()
-            .filter(|(kept_from, _)| kept_from == read_from)
-            .map(|(_, rows)| rows.clone())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()?;
+        let same_body = (kept_from.0.as_ptr() == read_from.0.as_ptr()
+            && kept_from.0.len() == read_from.0.len())
+            || kept_from.0 == read_from.0;
+        (same_body && kept_from.1 == read_from.1).then(|| rows.to_vec())
     }
 
     fn keep(&self, read_from: ReadFrom, rows: &[ConnectorSummary]) {
@@ -234,6 +239,6 @@ impl SummaryMemo {
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *kept = Some((read_from, rows.to_vec()));
+        *kept = Some((read_from, Arc::from(rows)));
     }
 }
