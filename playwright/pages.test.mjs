@@ -77,6 +77,19 @@ test("a cluster-wide level change shows on each worker", async () => {
   }
 });
 
+test("the dashboard's list is fetched once, at the start, by the page's own hint", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await page.getByTestId("connector-row").first().waitFor();
+  // The stream opens once the list has answered: by then any second fetch has answered too.
+  await page.getByTestId("live-badge").waitFor();
+  // Asked for in the first 5 s (after that, while the stream is not yet open, the page polls).
+  const lists = await page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => new URL(e.name).pathname === "/api/v1/connectors" && e.startTime < 5000)
+    .map((e) => e.initiatorType));
+  assert.deepEqual(lists, ["link"], "one fetch, started by the page's preload hint, whose answer the dashboard took");
+});
+
 test("the dashboard loads no other page's module; a page's module comes on its first visit", async () => {
   const page = await newPage(browser);
   const modules = [];

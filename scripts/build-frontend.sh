@@ -82,8 +82,15 @@ css=$(hashed "$dist.new/plugboard.css")
 sed -e "s|/plugboard_frontend.js|/$main.js|" -e "s|/plugboard_frontend_bg.wasm|/${main}_bg.wasm|" \
   "$REPO_ROOT/frontend/boot.js" >"$dist.new/boot.js"
 boot=$(hashed "$dist.new/boot.js")
-sed -e "s|/plugboard.css|/$css|" -e "s|/boot.js|/$boot|" \
+# The page names boot.js and, so that the browser fetches them at once rather than one after
+# the other, what boot.js loads: the main module, its loader of the rest, and its wasm.
+sed -e "s|/plugboard.css|/$css|" -e "s|/boot.js|/$boot|" -e "s|/plugboard_frontend.js|/$main.js|" \
+  -e "s|/__wasm_split.js|/__wasm_split.$id.js|" -e "s|/plugboard_frontend_bg.wasm|/${main}_bg.wasm|" \
   "$REPO_ROOT/frontend/index.html" >"$dist.new/index.html"
+# The page of `/` for a caller Plugboard knows (backend/src/spa.rs): it also names the list the
+# dashboard shows first, for the browser to fetch beside the code.
+sed -e 's|</head>|  <link rel="preload" href="/api/v1/connectors" as="fetch" crossorigin="anonymous">\n  </head>|' \
+  "$dist.new/index.html" >"$dist.new/dashboard.html"
 for file in "$dist.new"/*; do
   gzip -9 -k -n "$file"
   brotli -q 11 -k "$file"
@@ -97,7 +104,7 @@ cp -r "$dist" "$last_build/$inputs"
 # What the first page needs: the page, its script and style, and the main module with the
 # loader of the rest (the pages' modules come when they are visited).
 first_visit=0
-for file in index.html "$boot" "$css" "$main.js" "${main}_bg.wasm" "__wasm_split.$id.js"; do
+for file in dashboard.html "$boot" "$css" "$main.js" "${main}_bg.wasm" "__wasm_split.$id.js"; do
   first_visit=$((first_visit + $(wc -c <"$dist/$file.br")))
 done
 say "browser app built: $(du -h "$dist/${main}_bg.wasm" | cut -f1) of wasm in the main module," \

@@ -8,7 +8,15 @@
 //! so it is cached for good (`immutable`); `index.html`, which names them, is revalidated with
 //! its ETag (a reload costs a 304). The Brotli or gzip variant made at build time is sent when
 //! the browser accepts it.
+//!
+//! The dashboard's page (`/`), asked for by a caller the access guard knows, also tells the
+//! browser to fetch the connector list at once, beside the app's code, so the list is there
+//! when the dashboard asks for it instead of after the app has started. A caller who is not
+//! signed in gets no such hint: the answer would be a refusal the dashboard must not reuse
+//! once signed in.
 
+use api_types::Me;
+use axum::Extension;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
@@ -20,16 +28,31 @@ struct Assets;
 
 const INDEX: &str = "index.html";
 const FOREVER: &str = "public, max-age=31536000, immutable";
+/// `index.html` with a hint in its head to fetch the connector list at once, beside the app's
+/// code (the dashboard's own request for the same URL takes the answer); made by
+/// scripts/build-frontend.sh, served for `/` only, and with an ETag of its own, so a page
+/// cached before signing in is not taken for this one.
+const DASHBOARD: &str = "dashboard.html";
 
-/// The asset at the request path, or `index.html` for client-side routes.
-pub(crate) async fn serve_asset(uri: Uri, headers: HeaderMap) -> Response {
+/// The asset at the request path, or `index.html` for client-side routes (the dashboard's
+/// page for `/` when the caller is known).
+pub(crate) async fn serve_asset(
+    uri: Uri,
+    headers: HeaderMap,
+    caller: Option<Extension<Me>>,
+) -> Response {
     let path = uri.path().trim_start_matches('/');
+    let page = if path.is_empty() && caller.is_some() {
+        DASHBOARD
+    } else {
+        INDEX
+    };
     let name = match Assets::get(path) {
-        Some(_) if !path.is_empty() => path,
-        _ if Assets::get(INDEX).is_some() => INDEX,
+        Some(_) if !path.is_empty() && path != DASHBOARD => path,
+        _ if Assets::get(page).is_some() => page,
         _ => return app_not_built(),
     };
-    let hashed = name != INDEX;
+    let hashed = name != INDEX && name != DASHBOARD;
     let etag = Assets::get(name).map(|file| etag_of(&file.metadata.sha256_hash()));
     if !hashed && etag.is_some() && if_none_match(&headers) == etag.as_deref() {
         return (StatusCode::NOT_MODIFIED, caching(hashed, etag.as_deref())).into_response();

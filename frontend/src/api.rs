@@ -58,9 +58,23 @@ pub(crate) async fn list_clusters() -> ApiResult<Vec<ClusterOverview>> {
     get_json("/api/v1/clusters").await
 }
 
-/// A path segment as the browser sends it: `/`, `%`, spaces and unicode percent-encoded.
+/// A path segment as the browser sends it: `/`, `%`, spaces and unicode percent-encoded (what
+/// `encodeURIComponent` keeps is kept; done here, as a call into JavaScript per link would cost
+/// a table of rows more than the rows themselves).
 pub(crate) fn encode(segment: &str) -> String {
-    String::from(js_sys::encode_uri_component(segment))
+    const KEPT: &[u8] = b"-_.!~*'()";
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = String::with_capacity(segment.len());
+    for &byte in segment.as_bytes() {
+        if byte.is_ascii_alphanumeric() || KEPT.contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    encoded
 }
 
 /// `/api/v1/clusters/{cluster}/{rest}`, the cluster encoded.
@@ -159,11 +173,13 @@ async fn checked(sent: Result<Response, gloo_net::Error>) -> ApiResult<Response>
 
 /// Reads the answer as JSON; an empty body (Connect's 204) reads as `null`.
 async fn read_json<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Unreadable(format!("unexpected answer from Plugboard: {e}")))?;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::Unreadable(format!("unexpected answer from Plugboard: {e}"))
+    };
+    // Read as bytes and checked as UTF-8 here: as text, a large list would go through a
+    // JavaScript string copied into wasm character by character.
+    let bytes = response.binary().await.map_err(|e| unreadable(&e))?;
+    let text = String::from_utf8(bytes).map_err(|e| unreadable(&e))?;
     let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text)
-        .map_err(|e| ApiError::Unreadable(format!("unexpected answer from Plugboard: {e}")))
+    serde_json::from_str(text).map_err(|e| unreadable(&e))
 }

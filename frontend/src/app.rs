@@ -10,7 +10,7 @@ use leptos_router::{Lazy, path};
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::UserMenu;
-use crate::deferred::{later, lazy_views};
+use crate::deferred::{ContentShown, later, lazy_views, page_content};
 use crate::failure;
 use crate::links;
 use crate::pages::{
@@ -29,6 +29,7 @@ const REFRESH_EVERY: Duration = Duration::from_secs(10);
 pub(crate) fn App() -> impl IntoView {
     let SignedIn(signed_in) = SignedIn::provide();
     Toaster::provide();
+    ContentShown::provide();
     // Asked once, the user set before the answer counts as in: nobody signed in (or no
     // answer) shows the sign-in form.
     let asked = LocalResource::new(move || async move {
@@ -40,7 +41,7 @@ pub(crate) fn App() -> impl IntoView {
     move || match (asked.get().is_some(), present.get()) {
         (false, _) => ().into_any(),
         (true, true) => view! { <Console /> }.into_any(),
-        (true, false) => later(sign_in()).into_any(),
+        (true, false) => page_content(sign_in()).into_any(),
     }
 }
 
@@ -74,7 +75,7 @@ fn Console() -> impl IntoView {
         <Router>
             <Header />
             <main class="page">
-                <Routes fallback=|| later(not_found())>
+                <Routes fallback=|| page_content(not_found())>
                     <Route path=path!("/") view=DashboardPage />
                     <Route path=path!("/clusters") view={Lazy::<OverviewRoute>::new()} />
                     <Route path=path!("/history") view={Lazy::<HistoryRoute>::new()} />

@@ -1,5 +1,6 @@
-//! The connector list kept current by Plugboard's event stream (`/api/v1/events`): a whole
-//! list when the stream opens, then each cluster's changes as Plugboard sees them. While the
+//! The connector list kept current by Plugboard's event stream (`/api/v1/events`), opened once
+//! the list has been fetched: a whole list when the stream opens, then each cluster's changes
+//! as Plugboard sees them. While the
 //! stream is down (before its first list, after an error, behind a proxy that holds it back)
 //! the list is fetched on a timer instead, and the page says so. A tab that is not shown closes
 //! its stream and fetches nothing: browsers allow six connections to a host over HTTP/1.1,
@@ -74,12 +75,17 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
     };
     let connection = StoredValue::new_local(None::<Connection>);
     let shown_cluster = StoredValue::new(None::<Option<String>>);
+    // Bumped each time the effect below runs, so a fetch it started for an earlier cluster or
+    // connection does not open a stream.
+    let generation = StoredValue::new(0_u64);
     let hidden = page_hidden();
     Effect::new(move |_| {
         let id = cluster.get();
         list.reconnects.track();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        connection.set_value(None);
         if hidden.get() {
-            connection.set_value(None);
             list.streaming.set(false);
             return;
         }
@@ -88,10 +94,25 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
             list.streaming.set(false);
             shown_cluster.set_value(Some(id.clone()));
         }
-        connection.set_value(None);
-        connection.set_value(open(id.as_deref(), list));
-        // Asked once beside the stream too: whichever answers first is shown.
-        list.fetch(false);
+        // The list is fetched first (the page may have had it preloaded), and the stream opened
+        // once it has answered: the stream begins with the whole list again, and reading that
+        // beside the first answer would hold up the first rows.
+        let answer = api::list_connectors(id.clone());
+        spawn_local(async move {
+            let answer = answer.await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            if !list.streaming.get_untracked() {
+                list.value.set(Some(answer));
+            }
+            // The stream's module is fetched once the first rows are on screen.
+            crate::deferred::after_next_paint().await;
+            let opened = open(id, list).await;
+            if generation.try_get_value() == Some(mine) {
+                connection.set_value(opened);
+            }
+        });
     });
     on_cleanup(move || {
         connection.try_set_value(None);
@@ -134,9 +155,11 @@ fn page_hidden() -> RwSignal<bool> {
 }
 
 /// Opens the stream and wires its events to `list`; `None` when the browser cannot.
-fn open(cluster: Option<&str>, list: LiveList) -> Option<Connection> {
+/// (In a module of its own: the first rows do not need it.)
+#[leptos::lazy]
+async fn open(cluster: Option<String>, list: LiveList) -> Option<Connection> {
     let url = match cluster {
-        Some(id) => format!("/api/v1/events?cluster={}", api::encode(id)),
+        Some(id) => format!("/api/v1/events?cluster={}", api::encode(&id)),
         None => "/api/v1/events".to_owned(),
     };
     let source = EventSource::new(&url).ok()?;

@@ -92,8 +92,14 @@ async fn admit(guard: &Guard, asked: &Asked, need: &Need) -> Result<Option<Me>, 
         refuse_cross_site(headers)?;
     }
     if *need == Need::Nothing && !asked.path.starts_with("/api/") {
-        // The browser app's files and health checks: nobody needs to be known.
-        return Ok(None);
+        // The browser app's files and health checks: nobody needs to be known. The dashboard's
+        // page is told who asks (if anyone known), to hint at the list it will fetch (spa.rs).
+        if asked.path != "/" {
+            return Ok(None);
+        }
+        let db = &guard.db;
+        let known = identify(&guard.settings, &guard.access, db, headers, asked.peer).await;
+        return Ok(known.unwrap_or(None));
     }
     let me = identify(
         &guard.settings,

@@ -8,7 +8,7 @@ mod window;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use api_types::{Action as ChangeAction, ConnectorList, ConnectorSummary, Health};
+use api_types::{Action as ChangeAction, ClusterFailure, ConnectorSummary, Health};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api;
 use crate::clusters::ClusterList;
 use crate::components::{ClusterCard, health_label};
-use crate::deferred::later;
+use crate::deferred::{content_shown, later};
 use crate::failure::Failure;
 use crate::links;
 use crate::session;
@@ -31,27 +31,37 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
     let cluster = Memo::new(move |_| params.read().get("cluster"));
     let list = live_list(cluster);
+    // The first answer (rows or why not) is the page's content: the parts that come later wait
+    // for it.
+    Effect::new(move |said: Option<bool>| {
+        let answered = said == Some(true) || list.value.with(Option::is_some);
+        if answered && said != Some(true) {
+            content_shown();
+        }
+        answered
+    });
     let filters = Filters::from_url();
     let selection = RwSignal::new(HashSet::new());
-    let loaded = move || list.value.get().and_then(Result::ok);
-    let all = Signal::derive(move || loaded().map(|l| l.connectors).unwrap_or_default());
-    // A memo: the table reads the shown rows from several places (its window, its spacers and
-    // "select all"), and a thousand rows are filtered and sorted once per change, not per read.
+    let loaded = move || list.value.with(|v| matches!(v, Some(Ok(_))));
+    // Memos, read without copying: a thousand rows are copied once per answer, and filtered
+    // and sorted once per change (the table reads the shown rows from its window, its spacers
+    // and "select all").
+    let all = Memo::new(move |_| {
+        list.value.with(|v| match v {
+            Some(Ok(list)) => list.connectors.clone(),
+            _ => Vec::new(),
+        })
+    });
     let shown = Memo::new(move |_| {
-        let mut rows: Vec<ConnectorSummary> = all
-            .get()
-            .into_iter()
-            .filter(|c| filters.matches(c))
-            .collect();
+        let passes = filters.matcher();
+        let mut rows: Vec<ConnectorSummary> =
+            all.with(|all| all.iter().filter(|c| passes(c)).cloned().collect());
         filters.sort(&mut rows);
         rows
     });
     let distinct = move |pick: fn(&ConnectorSummary) -> String| {
         Signal::derive(move || {
-            all.get()
-                .iter()
-                .map(pick)
-                .collect::<BTreeSet<_>>()
+            all.with(|all| all.iter().map(pick).collect::<BTreeSet<_>>())
                 .into_iter()
                 .collect()
         })
@@ -75,23 +85,23 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                    title="Every connector of this cluster as specs for connectors as code (secrets as ${env:...} references)">"Export specs"</a>
             })}
         </div>
-        {move || match list.value.get() {
+        {move || list.value.with(|answer| match answer {
             None => view! { <p class="muted">"Asking the workers…"</p> }.into_any(),
-            Some(Err(error)) => view! { <Failure error /> }.into_any(),
-            Some(Ok(list)) => view! { <Unreachable list /> }.into_any(),
-        }}
+            Some(Err(error)) => view! { <Failure error=error.clone() /> }.into_any(),
+            Some(Ok(list)) => view! { <Unreachable failures=list.unreachable.clone() /> }.into_any(),
+        })}
         <Show when=move || list.value.with(Option::is_some) && !list.streaming.get()>
             <p class="warning" data-testid="live-off">
                 {format!("Live updates are off (the event stream is not connected); the list is fetched every {} s.", POLL_EVERY.as_secs())}
             </p>
         </Show>
-        <HealthCounts all filters />
+        <HealthCounts all=all.into() filters />
         {later(filters::bar(filters, distinct(|c| c.cluster.clone()), distinct(|c| c.class.clone()), show_cluster))}
         {selectable.then(|| view! {
             {later(bulk::bar(selection, Callback::new(move |_| list.refresh())))}
         })}
         <ConnectorTable rows=shown.into() selection selectable show_cluster />
-        <Show when=move || loaded().is_some() && shown.with(Vec::is_empty)>
+        <Show when=move || loaded() && shown.with(Vec::is_empty)>
             <p class="card empty" data-testid="no-connectors">
                 {move || if all.with(Vec::is_empty) { "No connectors yet." } else { "No connector matches these filters." }}
             </p>
@@ -135,8 +145,8 @@ async fn cluster_card(cluster: api_types::ClusterOverview) -> AnyView {
 
 /// Clusters that did not answer, with the reason; the rest of the list still shows.
 #[component]
-fn Unreachable(list: ConnectorList) -> impl IntoView {
-    list.unreachable
+fn Unreachable(failures: Vec<ClusterFailure>) -> impl IntoView {
+    failures
         .into_iter()
         .map(|failure| {
             view! {
@@ -153,9 +163,11 @@ fn Unreachable(list: ConnectorList) -> impl IntoView {
 fn HealthCounts(all: Signal<Vec<ConnectorSummary>>, filters: Filters) -> impl IntoView {
     let counts = move || {
         let mut counts: BTreeMap<Health, usize> = BTreeMap::new();
-        for connector in all.get() {
-            *counts.entry(connector.health).or_default() += 1;
-        }
+        all.with(|all| {
+            for connector in all {
+                *counts.entry(connector.health).or_default() += 1;
+            }
+        });
         counts
     };
     view! {

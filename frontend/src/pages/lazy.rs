@@ -11,7 +11,8 @@ use super::{
 };
 
 /// A route type per page: `Lazy::<HistoryRoute>::new()` renders `HistoryPage` once its module
-/// is loaded. A page asks for its own data when it renders, so `data` has nothing to start.
+/// is loaded. A page asks for its own data when it renders, so `data` has nothing to start; once
+/// it is on screen, the shell's parts that come later may load.
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         #[doc = concat!("The route of [`", stringify!($page), "`], loaded on first use.")]
@@ -24,6 +25,7 @@ macro_rules! lazy_pages {
             }
 
             fn view(_this: Self) -> AnyView {
+                crate::deferred::content_shown();
                 $page().into_any()
             }
         }

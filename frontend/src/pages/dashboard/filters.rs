@@ -78,18 +78,21 @@ impl Filters {
         query_string(&pairs)
     }
 
-    /// Whether a connector passes every filter that is set (tracks the filters).
-    pub(crate) fn matches(&self, connector: &ConnectorSummary) -> bool {
+    /// Whether a connector passes every filter that is set, the filters read once (tracked)
+    /// for however many connectors are asked about.
+    pub(crate) fn matcher(&self) -> impl Fn(&ConnectorSummary) -> bool + use<> {
         let text = self.text.get().to_lowercase();
         let health = self.health.get();
         let kind = self.kind.get();
         let cluster = self.cluster.get();
         let plugin = self.plugin.get();
-        (text.is_empty() || connector.name.to_lowercase().contains(&text))
-            && (health.is_empty() || health_label(connector.health).0 == health)
-            && (kind.is_empty() || kind_word(connector.kind) == kind)
-            && (cluster.is_empty() || connector.cluster == cluster)
-            && (plugin.is_empty() || connector.class == plugin)
+        move |connector| {
+            (text.is_empty() || connector.name.to_lowercase().contains(&text))
+                && (health.is_empty() || health_label(connector.health).0 == health)
+                && (kind.is_empty() || kind_word(connector.kind) == kind)
+                && (cluster.is_empty() || connector.cluster == cluster)
+                && (plugin.is_empty() || connector.class == plugin)
+        }
     }
 
     /// Sorts by the chosen order: problems first (then by name), or by name only.

@@ -32,12 +32,13 @@ pub(crate) fn ConnectorTable(
     show_cluster: bool,
 ) -> impl IntoView {
     let all_selected = move || {
-        let rows = rows.get();
-        !rows.is_empty() && selection.with(|s| rows.iter().all(|c| s.contains(&reference(c))))
+        rows.with(|rows| {
+            !rows.is_empty() && selection.with(|s| rows.iter().all(|c| s.contains(&reference(c))))
+        })
     };
     let toggle_all = move |ev| {
         let on = event_target_checked(&ev);
-        let shown: Vec<_> = rows.get_untracked().iter().map(reference).collect();
+        let shown: Vec<_> = rows.with_untracked(|rows| rows.iter().map(reference).collect());
         selection.update(|s| {
             for r in shown {
                 if on {
@@ -108,7 +109,7 @@ pub(crate) fn ConnectorTable(
                     {spacer(above)}
                     <ForEnumerate
                         each=on_screen
-                        key=|c| serde_json::to_string(c).unwrap_or_default()
+                        key=ConnectorSummary::clone
                         children=move |index, connector| {
                             // Row 1 is the header (aria-rowindex counts from 1).
                             let row_index = Signal::derive(move || above.get() + index.get() + 2);

@@ -10,8 +10,9 @@ use leptos::{ev, html, prelude::*};
 pub(crate) const WHOLE_UP_TO: usize = 100;
 /// Rows rendered beyond each edge of the screen, so that a scroll finds them already there.
 const MARGIN: usize = 20;
-/// The row height assumed until a row has been measured, in CSS pixels.
-const ROW_GUESS_PX: f64 = 52.0;
+/// The row height assumed until a row has been measured, in CSS pixels: the stylesheet's
+/// 3.5rem at the default font size, so the first measure usually changes nothing.
+const ROW_GUESS_PX: f64 = 56.0;
 
 /// Where the viewport is over a table body, measured on scroll, resize and each change of rows.
 #[derive(Clone, Copy)]
