@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use api_types::{ConnectorRef, ConnectorSummary};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::filters::{kind_word, short_class};
 use super::window::{RowWindow, WHOLE_UP_TO};
@@ -172,7 +171,9 @@ fn ConnectorRow(
                 </td>
             })}
             <td class="name">
-                <A href=href>{name}</A>
+                // A plain link (the router takes its clicks): the router's link component
+                // follows the location in each of the rows, which a screenful can do without.
+                <a href=href>{name}</a>
                 {connector.drift.map(|status| view! { " " <DriftBadge status /> })}
                 {cause}
             </td>
