@@ -1,5 +1,5 @@
 //! What the server gives its Connect clients ([`plugboard_connect::ClientContext`]): the id of
-//! the request being served, a memory for the secrets they meet (scrubbed from everything that
+//! the request being served and when it began, a memory for the secrets they meet (scrubbed from everything that
 //! leaves Plugboard, see [`crate::secrets`]), and the histogram of their calls' durations.
 
 use std::collections::{BTreeMap, HashSet};
@@ -25,6 +25,10 @@ impl ClientContext for ServerContext {
 
     fn declared_keys(&self, keys: &HashSet<String>) {
         crate::secrets::known::note_secret_keys(keys);
+    }
+
+    fn request_began(&self) -> Option<std::time::Instant> {
+        crate::requests::current_began()
     }
 
     fn call_took(&self, cluster: &str, seconds: f64) {

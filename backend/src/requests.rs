@@ -17,10 +17,10 @@ use axum::response::Response;
 pub(crate) use plugboard_connect::REQUEST_ID;
 
 /// What the access log line needs that only the handlers learn.
-#[derive(Default)]
 struct Current {
     id: String,
     actor: Option<String>,
+    began: Instant,
 }
 
 tokio::task_local! {
@@ -30,6 +30,11 @@ tokio::task_local! {
 /// The id of the request being served, if any (background work has none).
 pub(crate) fn current_id() -> Option<String> {
     CURRENT.try_with(|c| c.borrow().id.clone()).ok()
+}
+
+/// When the request being served began, if any (its calls share one wait for the budget).
+pub(crate) fn current_began() -> Option<Instant> {
+    CURRENT.try_with(|c| c.borrow().began).ok()
 }
 
 /// Names the caller of the request being served, for its access log line.
@@ -62,6 +67,7 @@ pub(crate) async fn track(request: Request, next: Next) -> Response {
     let current = RefCell::new(Current {
         id: id.clone(),
         actor: None,
+        began: started,
     });
     let (mut response, actor) = CURRENT
         .scope(current, async move {

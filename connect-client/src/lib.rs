@@ -108,6 +108,11 @@ pub trait ClientContext: Send + Sync {
     fn declared_keys(&self, keys: &HashSet<String>);
     /// One call to a worker of `cluster` took `seconds`.
     fn call_took(&self, cluster: &str, seconds: f64);
+    /// When the request being served began, if any: its calls together wait for the request
+    /// budget no longer than one call may, from then.
+    fn request_began(&self) -> Option<std::time::Instant> {
+        None
+    }
 }
 
 impl ClusterClient {

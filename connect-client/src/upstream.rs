@@ -206,10 +206,14 @@ impl ClusterClient {
         })
     }
 
-    /// Waits for a call's turn in the cluster's request budget; the turn lasts as long as the
-    /// permit is held.
+    /// Waits for a call's turn in the cluster's request budget (within what is left of its
+    /// request's wait, if it serves one); the turn lasts as long as the permit is held.
     pub(super) async fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, UpstreamError> {
-        self.0.budget.admit().await.map_err(|over| {
+        let until = self
+            .context()
+            .request_began()
+            .map(crate::budget::wait_until);
+        self.0.budget.admit(until).await.map_err(|over| {
             self.0.refused_calls.fetch_add(1, Ordering::Relaxed);
             UpstreamError::OverBudget {
                 cluster: self.id().to_owned(),
