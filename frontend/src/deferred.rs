@@ -30,21 +30,10 @@ impl ContentShown {
 pub(crate) fn content_shown() {
     if let Some(ContentShown(shown)) = use_context() {
         leptos::task::spawn_local(async move {
-            after_next_paint().await;
+            crate::timing::after_next_paint().await;
             open(shown);
         });
     }
-}
-
-/// Resolves once the browser has painted what is in the page now (the task after the next
-/// animation frame).
-pub(crate) async fn after_next_paint() {
-    let painted = js_sys::Promise::new(&mut |resolve, _| {
-        request_animation_frame(move || {
-            set_timeout(move || drop(resolve.call0(&resolve)), Duration::ZERO);
-        });
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
 }
 
 fn open(shown: RwSignal<bool>) {

@@ -107,7 +107,7 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
                 list.value.set(Some(answer));
             }
             // The stream's module is fetched once the first rows are on screen.
-            crate::deferred::after_next_paint().await;
+            crate::timing::after_next_paint().await;
             let opened = open(id, list).await;
             if generation.try_get_value() == Some(mine) {
                 connection.set_value(opened);

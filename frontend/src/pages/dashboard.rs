@@ -33,12 +33,11 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     let list = live_list(cluster);
     // The first answer (rows or why not) is the page's content: the parts that come later wait
     // for it.
-    Effect::new(move |said: Option<bool>| {
-        let answered = said == Some(true) || list.value.with(Option::is_some);
-        if answered && said != Some(true) {
+    let answered = Memo::new(move |_| list.value.with(Option::is_some));
+    Effect::new(move |_| {
+        if answered.get() {
             content_shown();
         }
-        answered
     });
     let filters = Filters::from_url();
     let selection = RwSignal::new(HashSet::new());
