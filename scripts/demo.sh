@@ -2,12 +2,15 @@
 # Runs Plugboard against a live local demo stack: three Apache Kafka 4 brokers (and their
 # controller), two Kafka Connect workers and a file pipeline that keeps producing, and a second
 # Kafka cluster (one broker) that a MirrorMaker 2 flow replicates the pipeline's topic and its
-# sinks' groups into, run by a Connect worker of its own. Installs whatever is missing first.
+# sinks' groups into, run by a Connect worker of its own; and a database pipeline: PostgreSQL
+# tables replicated into MariaDB by Debezium's source and JDBC sink, while a generator writes.
+# Installs whatever is missing first.
 # Ctrl-C stops everything.
 # Usage: scripts/demo.sh [--wipe]   (--wipe deletes the demo data in .demo-data first)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-export MIRROR_KAFKA_PORT=${MIRROR_KAFKA_PORT:-9292} MIRROR_CONNECT_CLUSTER=${MIRROR_CONNECT_CLUSTER:-dr:8085}
+export MIRROR_KAFKA_PORT=${MIRROR_KAFKA_PORT:-9292} MIRROR_CONNECT_CLUSTER=${MIRROR_CONNECT_CLUSTER:-dr:8085} \
+  STACK_DATABASES=1
 source "$REPO_ROOT/scripts/lib/stack.sh"
 
 DATA_DIR=${PLUGBOARD_DEMO_DATA:-$REPO_ROOT/.demo-data}
@@ -42,6 +45,7 @@ cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 stack_start "$DATA_DIR"
 stack_seed_pipeline "$DATA_DIR"
 stack_seed_mirror 'demo-lines' 'connect-demo-.*'
+stack_seed_database_pipeline local
 wait "$build_pid" || die "the browser app did not build (see above)"
 build_pid=
 # Again, in case the app was finished after the backend (a debug build serves it from disk

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Plugboard's demo and tests need, each piece only when it is missing: a JDK 17
-# and Maven, Apache Kafka 4 (broker, tools, Connect) and Connect 3.9 from Maven Central (the
-# poms in scripts/maven), the wasm32 target, wasm-bindgen-cli at Cargo.lock's version and
-# binaryen's wasm-opt, and (with --browser, for the tests) Chromium, the Playwright npm
-# packages and a venv with the kafka-connect-py client and schemathesis. Also the C libraries
-# librdkafka is built with (OpenSSL, Cyrus SASL, libcurl).
+# and Maven, Apache Kafka 4 (broker, tools, Connect), Connect 3.9 and Debezium's connectors
+# from Maven Central (the poms in scripts/maven), PostgreSQL 15 and MariaDB, the wasm32
+# target, wasm-bindgen-cli at Cargo.lock's version and binaryen's wasm-opt, and (with
+# --browser, for the tests) Chromium, the Playwright npm packages and a venv with the
+# kafka-connect-py client and schemathesis. Also the C libraries librdkafka is built with
+# (OpenSSL, Cyrus SASL, libcurl).
 # Usage: scripts/install-deps.sh [--browser]
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -52,13 +53,15 @@ java_major() {
 
 # fetch_classpath POM_DIR DEST: every runtime jar of scripts/maven/POM_DIR/pom.xml, with its
 # dependencies, copied by Maven into DEST (once; its `.complete` marks a whole download).
+# The Connect plugins' folders are named by their versions; a folder of another version is
+# removed, so that a worker never loads two versions of one plugin by accident.
 fetch_classpath() {
   local pom=$REPO_ROOT/scripts/maven/$1/pom.xml dest=$2
   if [ -f "$dest/.complete" ]; then
     say "$1 jars: $dest"
     return
   fi
-  say "fetching $1 from Maven Central (about 50 MB)"
+  say "fetching $1 from Maven Central"
   rm -rf "$dest"
   mkdir -p "$dest"
   if ! mvn -B -q -Dstyle.color=never -f "$pom" "$DEPENDENCY_PLUGIN:copy-dependencies" \
@@ -68,6 +71,31 @@ fetch_classpath() {
   fi
   touch "$dest/.complete"
   say "$1 jars: $(ls "$dest" | wc -l) in $dest"
+}
+
+# The Connect plugins of CONNECT_PLUGIN_POMS, each NAME-VERSION in CONNECT_PLUGINS.
+fetch_connect_plugins() {
+  local name wanted=() dir
+  for name in $CONNECT_PLUGIN_POMS; do
+    wanted+=("$CONNECT_PLUGINS/$name-$(pom_version "$name")")
+    fetch_classpath "$name" "${wanted[-1]}"
+  done
+  for dir in "$CONNECT_PLUGINS"/*; do
+    [[ " ${wanted[*]} " == *" $dir "* ]] || rm -rf "$dir"
+  done
+}
+
+# The database pipeline's servers: PostgreSQL 15 (Debezium reads its logical replication) and
+# MariaDB (the JDBC sink writes into it), from Debian's packages; the stack runs its own
+# instances, so the packages' own services are not needed.
+ensure_databases() {
+  local missing=()
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  command -v psql >/dev/null || missing+=(postgresql-client-15)
+  command -v mariadbd >/dev/null || missing+=(mariadb-server)
+  command -v mariadb >/dev/null || missing+=(mariadb-client)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  say "databases: $(/usr/lib/postgresql/15/bin/postgres --version); $(mariadbd --version | cut -d' ' -f2-4)"
 }
 
 ensure_wasm_toolchain() {
@@ -139,6 +167,8 @@ ensure_browser() {
 ensure_tools
 fetch_classpath kafka-4 "$KAFKA_CLASSPATH"
 fetch_classpath connect-3.9 "$CONNECT_LEGACY_CLASSPATH"
+fetch_connect_plugins
+ensure_databases
 ensure_wasm_toolchain
 if [ "${1:-}" = "--browser" ]; then
   ensure_browser

@@ -14,11 +14,13 @@ source "$(dirname "$0")/lib/common.sh"
 # sized for a 2-core machine: small heaps, the serial collector and the client compiler.
 # A third Kafka cluster of one broker, `mirror`, receives a MirrorMaker 2 flow from the main
 # one, run by the Connect cluster `mirror` on it: topics and groups named mirrored-*.
+# PostgreSQL and MariaDB run for the database pipeline's tests (Debezium's connectors).
 light="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 export KAFKA_PORT=19092 KAFKA_BROKERS=1 KAFKA_SECURE=1 ISR_KAFKA_PORT=19192 \
   CONNECT_CLUSTERS="solo1:18083 solo2:18085 pair:18086,18087" \
   CONNECT_LEGACY_CLUSTER="legacy:18089,18090" CONNECT_HTTPS_CLUSTER="secure:18088" STACK_TEST_PLUGIN=1 \
   CONNECT_ALLOWLIST_CLUSTER=solo1 MIRROR_KAFKA_PORT=19292 MIRROR_CONNECT_CLUSTER="mirror:18091" \
+  STACK_DATABASES=1 POSTGRES_PORT=19442 MARIADB_PORT=19316 \
   CONNECT_JAVA_OPTS="-Xms64m -Xmx384m $light" KAFKA_JAVA_OPTS="-Xms64m -Xmx320m $light" \
   CONTROLLER_JAVA_OPTS="-Xms32m -Xmx160m $light"
 source "$REPO_ROOT/scripts/lib/stack.sh"
@@ -116,6 +118,9 @@ cargo_tests() {
     PLUGBOARD_TEST_MIRROR_BOOTSTRAP="$(kafka_bootstrap "$MIRROR_KAFKA_PORT" 1)" \
     PLUGBOARD_TEST_MIRROR_CONNECT="$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}")" \
     PLUGBOARD_TEST_KAFKA_CLASSPATH="$KAFKA_CLASSPATH" \
+    PLUGBOARD_TEST_POSTGRES_PORT="$POSTGRES_PORT" PLUGBOARD_TEST_POSTGRES_SOCKET="$DATA_DIR/postgres" \
+    PLUGBOARD_TEST_MARIADB_PORT="$MARIADB_PORT" PLUGBOARD_TEST_MARIADB_SOCKET="$DATA_DIR/mariadb/mariadb.sock" \
+    PLUGBOARD_TEST_DATABASE_PASSWORDS="$(database_passwords)" \
     cargo test -- --test-threads=5
 }
 
@@ -170,6 +175,9 @@ TOML
   # Files run side by side: each uses connectors of its own.
   PLUGBOARD_URL="http://127.0.0.1:$PLUGBOARD_PORT" PLUGBOARD_OUTAGE_KAFKA_DIR="$DATA_DIR/kafka-isr" \
     PLUGBOARD_LOCAL_WORKER="$(cluster_urls solo1 | cut -d, -f1)" \
+    PLUGBOARD_POSTGRES_PORT="$POSTGRES_PORT" PLUGBOARD_POSTGRES_SOCKET="$DATA_DIR/postgres" \
+    PLUGBOARD_MARIADB_PORT="$MARIADB_PORT" PLUGBOARD_MARIADB_SOCKET="$DATA_DIR/mariadb/mariadb.sock" \
+    PLUGBOARD_DATABASE_PASSWORDS="$(database_passwords)" \
     PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=3 \
     "$REPO_ROOT"/playwright/*.test.mjs
 }

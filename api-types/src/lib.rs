@@ -9,6 +9,7 @@ mod alerts;
 mod changes;
 mod clusters;
 mod connectors;
+mod debezium;
 mod errors;
 mod history;
 mod kafka;
@@ -37,6 +38,7 @@ pub use connectors::{
     ConnectorSummary, Health, InitialState, NewConnector, RestartScope, TaskCounts, TaskDetail,
     failure_explained, trace_headline,
 };
+pub use debezium::{DebeziumCard, DebeziumLint, DebeziumLintKind};
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};
 pub use kafka::{

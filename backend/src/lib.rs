@@ -42,6 +42,7 @@ mod clock;
 pub mod config;
 mod connector_rows;
 pub mod db;
+mod debezium;
 mod error;
 mod headers;
 mod history;

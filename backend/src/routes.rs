@@ -6,6 +6,7 @@ mod bulk;
 mod clusters;
 mod connector_actions;
 mod connectors;
+mod debezium;
 mod events;
 mod extract;
 mod health;
@@ -65,6 +66,7 @@ pub(crate) fn router() -> (Router<AppState>, RouteNeeds) {
         .merge(specs::router())
         .merge(records::router())
         .merge(replication::router())
+        .merge(debezium::router())
         .split_for_parts();
     let needs = RouteNeeds::from_document(&document)
         .unwrap_or_else(|missing| panic!("every route declares what it needs: {missing}"));

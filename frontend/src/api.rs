@@ -8,6 +8,7 @@
 mod access;
 mod alerts;
 mod connectors;
+mod debezium;
 mod history;
 mod kafka;
 mod plugins;
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 pub(crate) use access::*;
 pub(crate) use alerts::*;
 pub(crate) use connectors::*;
+pub(crate) use debezium::*;
 pub(crate) use history::*;
 pub(crate) use kafka::*;
 pub(crate) use plugins::*;

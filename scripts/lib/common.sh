@@ -9,14 +9,18 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PLUGBOARD_CACHE/target}
 # The browser app's build has a target directory of its own, so that it can run while the
 # backend compiles (cargo locks a target directory for the whole of a build).
 WASM_TARGET_DIR=$CARGO_TARGET_DIR/wasm
-# pom_version NAME: the version scripts/maven/NAME/pom.xml pins.
+# pom_version NAME: the version scripts/maven/NAME/pom.xml pins (the project's own).
 pom_version() {
-  sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$REPO_ROOT/scripts/maven/$1/pom.xml"
+  sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$REPO_ROOT/scripts/maven/$1/pom.xml"
 }
 # The jars of Apache Kafka 4 (brokers, tools, Connect) and of Connect 3.9, each a classpath
 # folder fetched by scripts/install-deps.sh with Maven.
 KAFKA_CLASSPATH=$PLUGBOARD_CACHE/kafka-$(pom_version kafka-4)
 CONNECT_LEGACY_CLASSPATH=$PLUGBOARD_CACHE/connect-$(pom_version connect-3.9)
+# Connect plugins from Maven Central (Debezium's PostgreSQL source and JDBC sink), each a folder
+# of its own in this plugin path folder, which the Connect 4 workers load.
+CONNECT_PLUGINS=$PLUGBOARD_CACHE/connect-plugins
+CONNECT_PLUGIN_POMS="debezium-postgres debezium-jdbc"
 # wasm-opt from the binaryen npm package (scripts/install-deps.sh installs it).
 WASM_OPT=$PLUGBOARD_CACHE/binaryen/node_modules/.bin/wasm-opt
 # wasm-split (of the wasm_split_cli_support crate at the version Cargo.lock has of its runtime

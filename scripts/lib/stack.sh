@@ -30,12 +30,17 @@
 # controller in one process) runs there, and MIRROR_CONNECT_CLUSTER=id:port[,port...] is a
 # Connect 4 cluster whose workers run on that Kafka: the cluster that runs MirrorMaker 2 flows
 # into it (stack_seed_mirror), as Connect-hosted MirrorMaker 2 must run on its target.
+# With STACK_DATABASES=1, PostgreSQL and MariaDB run too (scripts/lib/databases.sh), and
+# stack_seed_database_pipeline replicates a table of one into the other through Debezium's
+# connectors, which the Connect 4 workers load from CONNECT_PLUGINS.
 # With STACK_TEST_PLUGIN=1 the workers also load the tests' own plugin (backend/tests/plugin: a
 # converter and a transform that declare PASSWORD settings, and a sink installed in two
 # versions side by side), compiled here with javac.
 # Every process started here is recorded in STACK_PIDS and ended by stack_stop. Each runs in a
 # session of its own (setsid), so a Ctrl-C in the terminal reaches only the calling script,
 # which then stops the workers before the brokers they need for a clean shutdown.
+
+source "$REPO_ROOT/scripts/lib/databases.sh"
 
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_BROKERS=${KAFKA_BROKERS:-3}
@@ -89,6 +94,7 @@ stack_start() {
   for ((port = KAFKA_PORT; port < KAFKA_PORT + KAFKA_BROKERS; port++)); do all_ports+=("$port"); done
   all_ports+=($((KAFKA_PORT + 9)))
   if [ -n "${MIRROR_KAFKA_PORT:-}" ]; then all_ports+=("$MIRROR_KAFKA_PORT" $((MIRROR_KAFKA_PORT + 9))); fi
+  if [ "${STACK_DATABASES:-0}" = 1 ]; then all_ports+=("$POSTGRES_PORT" "$MARIADB_PORT"); fi
   for cluster in $(connect_cluster_specs); do
     all_ports+=($(echo "${cluster#*:}" | tr ',' ' '))
   done
@@ -107,6 +113,7 @@ stack_start() {
   if [ -n "${ISR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" isr "$ISR_KAFKA_PORT" 3; fi
   if [ -n "${MIRROR_KAFKA_PORT:-}" ]; then kafka_cluster_wait "$data" mirror "$MIRROR_KAFKA_PORT" 1; fi
   if [ "${STACK_TEST_PLUGIN:-0}" = 1 ]; then build_test_plugin "$data/plugins"; fi
+  if [ "${STACK_DATABASES:-0}" = 1 ]; then databases_start "$data"; fi
   connect_start "$data"
 }
 
@@ -549,7 +556,7 @@ status.storage.replication.factor=$replicas
 offset.flush.interval.ms=2000
 rest.advertised.host.name=127.0.0.1
 rest.advertised.port=$port
-plugin.path=$data/plugins
+plugin.path=$data/plugins$([ "$spec" = "${CONNECT_LEGACY_CLUSTER:-}" ] || echo ",$CONNECT_PLUGINS")
 # Every plugin here has a ServiceLoader manifest; scanning the classpath (the default) is slow.
 plugin.discovery=service_load
 # Production's default (5 min) holds lost or new work back after a rebalance; a local stack

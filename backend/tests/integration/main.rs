@@ -13,6 +13,7 @@ mod assets;
 mod budget;
 mod connect_tls;
 mod connect_versions;
+mod database_pipeline;
 mod dlq;
 mod faults;
 mod gateway;

@@ -31,6 +31,7 @@ macro_rules! on_connect_4_and_3_9 {
 }
 
 pub(crate) mod brokers;
+pub(crate) mod databases;
 pub(crate) mod fake_worker;
 pub(crate) mod kafka_client;
 mod process;

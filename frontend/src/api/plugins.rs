@@ -25,22 +25,18 @@ impl Validation {
     /// errors of all of a key's entries count.
     pub(crate) fn values_by_key(&self) -> BTreeMap<String, SettingValue> {
         let mut values: BTreeMap<String, SettingValue> = BTreeMap::new();
-        for check in &self.configs {
-            match values.get_mut(&check.value.name) {
+        for value in self.configs.iter().filter_map(|c| c.value.as_ref()) {
+            match values.get_mut(&value.name) {
                 Some(seen) => {
-                    let new = check
-                        .value
-                        .errors
-                        .iter()
-                        .filter(|e| !seen.errors.contains(e));
+                    let new = value.errors.iter().filter(|e| !seen.errors.contains(e));
                     let new: Vec<String> = new.cloned().collect();
                     seen.errors.extend(new);
                     if seen.recommended_values.is_empty() {
-                        seen.recommended_values = check.value.recommended_values.clone();
+                        seen.recommended_values = value.recommended_values.clone();
                     }
                 }
                 None => {
-                    values.insert(check.value.name.clone(), check.value.clone());
+                    values.insert(value.name.clone(), value.clone());
                 }
             }
         }
@@ -57,11 +53,13 @@ impl Validation {
 }
 
 /// A setting's definition (none for one of the two entries of a client override) and what
-/// validate says about the value given.
+/// validate says about the value given (none for a setting a plugin declares but does not
+/// check, as Debezium's PostgreSQL source does with an internal one).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct SettingCheck {
     pub definition: Option<SettingDefinition>,
-    pub value: SettingValue,
+    #[serde(default)]
+    pub value: Option<SettingValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

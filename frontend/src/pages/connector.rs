@@ -1,9 +1,10 @@
 //! The connector page: state and worker of the connector and each task, traces, config, topics,
-//! offsets, and every action. Each part re-renders only when its own data changed, so open
-//! traces and menus stay open across the live refresh.
+//! offsets, a Debezium source's card, and every action. Each part re-renders only when its own
+//! data changed, so open traces and menus stay open across the live refresh.
 
 mod actions;
 mod dead_letters;
+mod debezium;
 mod drift;
 mod kafka;
 mod offsets;
@@ -29,6 +30,7 @@ use crate::live::live;
 use crate::session;
 use actions::{ActionBar, Actions, PageAction};
 use dead_letters::DeadLettersCard;
+use debezium::{DebeziumPanel, is_debezium_source};
 use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
@@ -94,6 +96,17 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
             offsets.map(|offsets| view! { <OffsetsPanel cluster name offsets on_changed=Callback::new(move |_| detail.refresh()) /> })
         }
     };
+    let debezium = Memo::new(move |_| {
+        summary.with(|s| s.as_ref().is_some_and(|s| is_debezium_source(&s.class)))
+    });
+    let debezium_panel = {
+        let (cluster, name) = (cluster.clone(), name.clone());
+        move || {
+            debezium
+                .get()
+                .then(|| view! { <DebeziumPanel cluster=cluster.clone() name=name.clone() /> })
+        }
+    };
     let breadcrumb = (links::dashboard(Some(&cluster)), cluster.clone());
     let action_name = name.clone();
     view! {
@@ -122,6 +135,7 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
                 <TaskTable tasks connector_version=summary.with(|s| s.as_ref().and_then(|s| s.version.clone())) busy on_restart=can_operate.then(|| Callback::new(move |id| actions.run(PageAction::RestartTask(id)))) />
             })}
         </section>
+        {debezium_panel}
         <PluginVersionCard cluster=cluster.clone() name=name.clone() detail can_edit />
         <DriftCard cluster=cluster.clone() name=name.clone() />
         <ConfigAndTopics detail />
