@@ -11,6 +11,8 @@ function setting(name) {
 
 export const POSTGRES_PORT = () => setting("PLUGBOARD_POSTGRES_PORT");
 export const MARIADB_PORT = () => setting("PLUGBOARD_MARIADB_PORT");
+/** The bootstrap servers of the Kafka the test cluster's workers use. */
+export const KAFKA_BOOTSTRAP = () => setting("PLUGBOARD_KAFKA_BOOTSTRAP");
 
 /** The password of one of the stack's database users (`debezium`, `sink`). */
 export function passwordOf(user) {

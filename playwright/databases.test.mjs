@@ -2,12 +2,17 @@
 // and Debezium's JDBC sink (into MariaDB) made from the generated form alone (Connect's groups,
 // recommended values as choices, PASSWORD settings as password inputs, validation errors at
 // their fields, a chosen converter's own settings), an edit that keeps the hidden password
-// the connector runs with, the source's Debezium card, and rows arriving in MariaDB.
+// the connector runs with, the source's Debezium card, rows arriving in MariaDB, a snapshot
+// followed on the page, and an incremental snapshot steered by signals from the console.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL } from "./browser.mjs";
-import { CLUSTER, browserForTests, connectorPath, getConnector, uniqueName, waitForHeaderState } from "./helpers.mjs";
-import { MARIADB_PORT, POSTGRES_PORT, dropTable, mariadb, newTable, passwordOf, postgres } from "./databases.mjs";
+import {
+  CLUSTER, browserForTests, connectorPath, createConnector, getConnector, uniqueName, waitForHeaderState,
+} from "./helpers.mjs";
+import {
+  KAFKA_BOOTSTRAP, MARIADB_PORT, POSTGRES_PORT, dropTable, mariadb, newTable, passwordOf, postgres,
+} from "./databases.mjs";
 
 const created = [];
 const openPage = browserForTests(created);
@@ -51,6 +56,21 @@ async function submitAndOpen(page, name) {
   await page.getByTestId("submit").click();
   await page.waitForURL(`${BASE_URL}${connectorPath(name)}`);
   await waitForHeaderState(page, "RUNNING");
+}
+
+/** Debezium's source of `table` (through its publication and slot of the same name) with its
+ *  notifications to a topic of their own, and `extra` settings. */
+function debeziumSource(table, extra) {
+  return {
+    "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
+    "tasks.max": "1", "plugin.name": "pgoutput",
+    "database.hostname": "127.0.0.1", "database.port": POSTGRES_PORT(),
+    "database.user": "debezium", "database.password": passwordOf("debezium"), "database.dbname": "shop",
+    "topic.prefix": table, "slot.name": table, "publication.name": table,
+    "publication.autocreate.mode": "disabled", "table.include.list": `public.${table}`,
+    "notification.enabled.channels": "sink", "notification.sink.topic.name": `${table}-notifications`,
+    ...extra,
+  };
 }
 
 async function mariadbHolds(table, expected) {
@@ -148,6 +168,67 @@ test("Debezium's source and the JDBC sink are made from the form alone, an edit 
     await mariadbHolds(table, "1\tone\n2\ttwo, edited\n3\tthree\n4\tfour\n");
   } finally {
     for (const name of [source, sink]) await fetch(`${BASE_URL}/api/v1${connectorPath(name)}`, { method: "DELETE" });
+    await dropTable(table);
+  }
+});
+
+test("a Debezium source's page follows its snapshot from the notifications to its completion", async () => {
+  const page = await openPage();
+  const table = newTable("e2e_snapshot");
+  const source = uniqueName("e2e-snapshots");
+  created.push(source);
+  try {
+    await createConnector(source, debeziumSource(table, {}));
+    await page.goto(`${BASE_URL}${connectorPath(source)}`);
+    const card = page.getByTestId("snapshots-card");
+    const done = card.locator("[data-testid=snapshot][data-kind=Initial][data-state=completed]");
+    await done.waitFor();
+    assert.equal(await done.getByTestId("snapshot-summary").textContent().then((t) => t.split(",").slice(0, 2).join(",")),
+      "1 of 1 tables done, 3 rows");
+    assert.equal(await done.locator(`[data-testid=snapshot-table][data-table="public.${table}"] td`).nth(3).textContent(), "SUCCEEDED");
+    // Its card no longer says notifications are off.
+    assert.equal(await page.locator("[data-lint=NotificationsOff]").count(), 0);
+  } finally {
+    await fetch(`${BASE_URL}/api/v1${connectorPath(source)}`, { method: "DELETE" });
+    await dropTable(table);
+  }
+});
+
+test("an incremental snapshot is started, paused, resumed and stopped from the console", async () => {
+  const page = await openPage();
+  const table = newTable("e2e_signals");
+  const signalTable = `${table}_signal`;
+  // 5,000 rows read a row per chunk: long enough to pause, resume and stop by hand.
+  postgres(`INSERT INTO ${table} SELECT n, 'n' || n FROM generate_series(4, 5000) n;
+    CREATE TABLE ${signalTable} (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048));
+    GRANT INSERT, UPDATE, DELETE ON ${signalTable} TO debezium;
+    ALTER PUBLICATION ${table} ADD TABLE ${signalTable};`);
+  const source = uniqueName("e2e-signals");
+  created.push(source);
+  try {
+    await createConnector(source, debeziumSource(table, {
+      "snapshot.mode": "no_data", "incremental.snapshot.chunk.size": "1",
+      "signal.enabled.channels": "source,kafka", "signal.kafka.topic": `${table}-signals`,
+      "signal.kafka.bootstrap.servers": KAFKA_BOOTSTRAP(), "signal.data.collection": `public.${signalTable}`,
+    }));
+    await page.goto(`${BASE_URL}${connectorPath(source)}`);
+    await waitForHeaderState(page, "RUNNING");
+    const controls = page.getByTestId("signal-controls");
+    await controls.getByTestId("signal-tables").fill(`public.${table}`);
+    await controls.getByTestId("signal-execute").click();
+    const id = await controls.getByTestId("signal-sent").textContent();
+    const run = (state) => page.locator(`[data-testid=snapshot][data-state=${state}]`, {
+      has: page.locator("[data-testid=snapshot-id]", { hasText: id }),
+    });
+    await run("running").waitFor();
+    await controls.getByTestId("signal-pause").click();
+    await run("paused").waitFor();
+    await controls.getByTestId("signal-resume").click();
+    await run("running").waitFor();
+    await controls.getByTestId("signal-stop").click();
+    await run("aborted").waitFor();
+  } finally {
+    await fetch(`${BASE_URL}/api/v1${connectorPath(source)}`, { method: "DELETE" });
     await dropTable(table);
   }
 });

@@ -17,15 +17,25 @@ function sinkConfig(name) {
   return { "connector.class": SINK, "tasks.max": "1", topics: `${name}-topic`, file: `/tmp/${name}.out` };
 }
 
+/** A call to Plugboard's API for a test's set-up. A 429 (a cluster answering as many calls as
+ *  Plugboard allows it, as when a test makes many connectors at once on a loaded machine) is
+ *  tried again after its Retry-After, as a well-behaved client does, a few times. */
 export async function api(method, path, body) {
-  const response = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${BASE_URL}/api/v1${path}`, {
+      method,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (response.status === 429 && attempt < 10) {
+      const seconds = Number(response.headers.get("retry-after")) || 1;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      continue;
+    }
+    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
 }
 
 export function connectorPath(name, cluster = CLUSTER) {

@@ -177,7 +177,7 @@ TOML
     PLUGBOARD_LOCAL_WORKER="$(cluster_urls solo1 | cut -d, -f1)" \
     PLUGBOARD_POSTGRES_PORT="$POSTGRES_PORT" PLUGBOARD_POSTGRES_SOCKET="$DATA_DIR/postgres" \
     PLUGBOARD_MARIADB_PORT="$MARIADB_PORT" PLUGBOARD_MARIADB_SOCKET="$DATA_DIR/mariadb/mariadb.sock" \
-    PLUGBOARD_DATABASE_PASSWORDS="$(database_passwords)" \
+    PLUGBOARD_DATABASE_PASSWORDS="$(database_passwords)" PLUGBOARD_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
     PLUGBOARD_LOGIN_URL="http://127.0.0.1:$LOGIN_PORT" node --test --test-concurrency=3 \
     "$REPO_ROOT"/playwright/*.test.mjs
 }

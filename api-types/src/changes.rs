@@ -38,11 +38,14 @@ pub enum Action {
     /// A consumer group's offsets on a MirrorMaker 2 flow's target set to its newest
     /// checkpoints (a failover), recorded under the flow's checkpoint connector.
     GroupFailover,
+    /// A signal sent to a Debezium connector's signal topic (an incremental snapshot started,
+    /// stopped, paused or resumed).
+    DebeziumSignal,
 }
 
 impl Action {
     /// Every action, in the order the console lists them.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::Create,
         Action::Update,
         Action::Patch,
@@ -62,6 +65,7 @@ impl Action {
         Action::RecordsRead,
         Action::SecretsCompared,
         Action::GroupFailover,
+        Action::DebeziumSignal,
     ];
 
     /// The role this action needs on the connector's cluster: the one table both the backend's
@@ -69,7 +73,7 @@ impl Action {
     pub fn role(self) -> Role {
         match self {
             Action::Pause | Action::Resume | Action::Stop | Action::Restart => Role::Operator,
-            Action::TaskRestart => Role::Operator,
+            Action::TaskRestart | Action::DebeziumSignal => Role::Operator,
             Action::LoggerChange | Action::Request => Role::Admin,
             Action::Create | Action::Update | Action::Patch | Action::Delete => Role::Editor,
             Action::OffsetsAlter | Action::OffsetsReset | Action::TopicsReset => Role::Editor,
@@ -101,6 +105,7 @@ impl Action {
             Action::RecordsRead => "records_read",
             Action::SecretsCompared => "secrets_compared",
             Action::GroupFailover => "group_failover",
+            Action::DebeziumSignal => "debezium_signal",
         }
     }
 

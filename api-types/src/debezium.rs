@@ -59,3 +59,119 @@ pub enum DebeziumLintKind {
     /// No heartbeat: while the captured tables are idle, the slot holds back WAL.
     NoHeartbeat,
 }
+
+/// The snapshots a Debezium connector reported on its notification topic, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DebeziumSnapshots {
+    /// The notification topic read; none when notifications do not go to Kafka.
+    pub topic: Option<String>,
+    /// Plugboard's clock when it answered, ms.
+    pub now_ms: i64,
+    /// Newest first; the last [`SNAPSHOTS_KEPT`] at most.
+    pub snapshots: Vec<SnapshotRun>,
+}
+
+/// How many past snapshots an answer lists at most.
+pub const SNAPSHOTS_KEPT: usize = 20;
+
+/// One initial or incremental snapshot, as its notifications tell it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SnapshotRun {
+    pub kind: SnapshotKind,
+    pub state: SnapshotState,
+    /// An incremental snapshot's id: the id of the signal that started it.
+    pub id: Option<String>,
+    /// When its first notification was sent, ms since the epoch.
+    pub started_ms: i64,
+    /// When its latest notification was sent.
+    pub last_event_ms: i64,
+    /// Its tables in the order they were read, with their progress.
+    pub tables: Vec<TableProgress>,
+    /// How many tables it reads in all, as far as its notifications said.
+    pub tables_total: usize,
+    pub rows_scanned: u64,
+    /// Rows scanned per second between its first and latest notification.
+    pub rows_per_second: Option<f64>,
+    /// Running, but no notification came for longer than Debezium's progress should take.
+    pub stalled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TableProgress {
+    pub table: String,
+    /// Rows read, once the table is done.
+    pub rows_scanned: Option<u64>,
+    /// Chunks (incremental) or progress notifications (initial) seen for it.
+    pub chunks: u32,
+    pub done: bool,
+    /// How its scan ended (`SUCCEEDED`, ...), once done.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotKind {
+    Initial,
+    Incremental,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotState {
+    Running,
+    Paused,
+    Completed,
+    Aborted,
+    /// Not taken, as `snapshot.mode` said (an initial snapshot with `no_data`, say).
+    Skipped,
+}
+
+/// A signal to a Debezium connector, sent to its Kafka signal topic: start, stop, pause or
+/// resume an incremental snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DebeziumSignal {
+    pub kind: SignalKind,
+    /// The tables (`schema.table`) to snapshot, or to stop snapshotting (none: the whole
+    /// snapshot); pause and resume take none.
+    #[serde(default)]
+    pub tables: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    ExecuteSnapshot,
+    StopSnapshot,
+    PauseSnapshot,
+    ResumeSnapshot,
+}
+
+impl SignalKind {
+    /// The signal's `type` as Debezium reads it.
+    pub fn debezium_type(self) -> &'static str {
+        match self {
+            SignalKind::ExecuteSnapshot => "execute-snapshot",
+            SignalKind::StopSnapshot => "stop-snapshot",
+            SignalKind::PauseSnapshot => "pause-snapshot",
+            SignalKind::ResumeSnapshot => "resume-snapshot",
+        }
+    }
+}
+
+/// A signal sent: its new id (an incremental snapshot it starts carries it in every
+/// notification), and where it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignalSent {
+    pub id: String,
+    pub topic: String,
+    /// The record's key: the connector's `topic.prefix`, which Debezium matches.
+    pub key: String,
+}

@@ -38,7 +38,11 @@ pub use connectors::{
     ConnectorSummary, Health, InitialState, NewConnector, RestartScope, TaskCounts, TaskDetail,
     failure_explained, trace_headline,
 };
-pub use debezium::{DebeziumCard, DebeziumLint, DebeziumLintKind};
+pub use debezium::{
+    DebeziumCard, DebeziumLint, DebeziumLintKind, DebeziumSignal, DebeziumSnapshots,
+    SNAPSHOTS_KEPT, SignalKind, SignalSent, SnapshotKind, SnapshotRun, SnapshotState,
+    TableProgress,
+};
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};
 pub use kafka::{

@@ -63,6 +63,7 @@ pub mod telemetry;
 #[cfg(test)]
 mod test_support;
 mod tls;
+mod ttl_cache;
 
 use std::future::Future;
 

@@ -17,15 +17,14 @@ pub(crate) mod masked;
 pub(crate) mod read;
 pub(crate) mod replay;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use api_types::DlqSummary;
 use rdkafka::ClientConfig;
 
 use crate::config::Cluster;
 use crate::error::ApiError;
+use crate::ttl_cache::TtlCache;
 
 /// A client config for the cluster's Kafka, or why there is none.
 pub(crate) fn kafka_config(cluster: &Cluster) -> Result<ClientConfig, ApiError> {
@@ -47,42 +46,29 @@ const SUMMARIES_KEPT: usize = 1_000;
 /// Cluster, topic, and whether the summary holds the groups.
 type SummaryKey = (String, String, bool);
 
-/// Dead letter summaries by [`SummaryKey`], with when each was read; cheap to clone.
-#[derive(Clone, Default)]
-pub struct SummaryCache(Arc<Mutex<HashMap<SummaryKey, (Instant, DlqSummary)>>>);
+/// Dead letter summaries by [`SummaryKey`]; cheap to clone.
+#[derive(Clone)]
+pub struct SummaryCache(TtlCache<SummaryKey, DlqSummary>);
+
+impl Default for SummaryCache {
+    fn default() -> Self {
+        Self(TtlCache::new(SUMMARY_TTL, SUMMARIES_KEPT))
+    }
+}
 
 impl SummaryCache {
     pub fn get(&self, cluster: &str, topic: &str, groups: bool) -> Option<DlqSummary> {
-        let cache = self
-            .0
-            .lock()
-            .expect("never poisoned: no panics under the lock");
-        let key = (cluster.to_owned(), topic.to_owned(), groups);
-        cache
-            .get(&key)
-            .filter(|(at, _)| at.elapsed() < SUMMARY_TTL)
-            .map(|(_, summary)| summary.clone())
+        self.0.get(&(cluster.to_owned(), topic.to_owned(), groups))
     }
 
     pub fn put(&self, cluster: &str, topic: &str, groups: bool, summary: DlqSummary) {
-        let mut cache = self
-            .0
-            .lock()
-            .expect("never poisoned: no panics under the lock");
-        cache.retain(|_, (at, _)| at.elapsed() < SUMMARY_TTL);
-        if cache.len() < SUMMARIES_KEPT {
-            let key = (cluster.to_owned(), topic.to_owned(), groups);
-            cache.insert(key, (Instant::now(), summary));
-        }
+        self.0
+            .put((cluster.to_owned(), topic.to_owned(), groups), summary);
     }
 
     /// Forgets `topic`'s summaries (after a replay changed what they say).
     pub fn forget(&self, cluster: &str, topic: &str) {
-        let mut cache = self
-            .0
-            .lock()
-            .expect("never poisoned: no panics under the lock");
-        cache.retain(|(c, t, _), _| !(c == cluster && t == topic));
+        self.0.forget(|(c, t, _)| c == cluster && t == topic);
     }
 }
 

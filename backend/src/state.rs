@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use sqlx::SqlitePool;
 
@@ -32,6 +33,10 @@ pub struct AppState {
     pub upstream_durations: Arc<BTreeMap<String, Histograms>>,
     /// Dead letter summaries shared by every open page of a sink for a few seconds.
     pub dead_letters: crate::records::SummaryCache,
+    /// Debezium snapshots by cluster, notification topic and topic prefix, shared by every
+    /// open page of a connector for a few seconds.
+    pub debezium_snapshots:
+        crate::ttl_cache::TtlCache<(String, String, String), Vec<api_types::SnapshotRun>>,
     /// Permits for reads of record contents, per cluster.
     pub record_reads: crate::records::gate::ReadGate,
     /// MirrorMaker 2 flows as last worked out, shared for a cache period.
@@ -100,6 +105,7 @@ impl AppState {
             http_durations: Arc::default(),
             upstream_durations,
             dead_letters: Default::default(),
+            debezium_snapshots: crate::ttl_cache::TtlCache::new(Duration::from_secs(5), 1_000),
             record_reads,
             replication: Default::default(),
             plans: Arc::default(),

@@ -264,8 +264,15 @@ pub(crate) fn refused_targets<'t>(
 
 /// Counts deliveries that failed.
 #[derive(Default)]
-struct Deliveries {
+pub(crate) struct Deliveries {
     failed: Mutex<u64>,
+}
+
+impl Deliveries {
+    /// How many deliveries failed so far.
+    pub(crate) fn failed(&self) -> u64 {
+        *self.failed.lock().expect("never poisoned")
+    }
 }
 
 impl ClientContext for Deliveries {}
@@ -320,7 +327,7 @@ pub(crate) fn produce(
     // What is still queued when the flush gives up was not delivered either.
     let _ = producer.flush(FLUSH_WITHIN);
     let undelivered = u64::try_from(producer.in_flight_count()).unwrap_or(0);
-    let failed = *producer.context().failed.lock().expect("never poisoned") + refused + undelivered;
+    let failed = producer.context().failed() + refused + undelivered;
     let sent = sends.len() as u64;
     Ok((sent.saturating_sub(failed), failed.min(sent)))
 }

@@ -1,5 +1,5 @@
 //! The connector page: state and worker of the connector and each task, traces, config, topics,
-//! offsets, a Debezium source's card, and every action. Each part re-renders only when its own
+//! offsets, a Debezium source's card and snapshots, and every action. Each part re-renders only when its own
 //! data changed, so open traces and menus stay open across the live refresh.
 
 mod actions;
@@ -8,6 +8,8 @@ mod debezium;
 mod drift;
 mod kafka;
 mod offsets;
+mod signals;
+mod snapshots;
 mod tasks;
 mod timeline;
 mod version;
@@ -34,6 +36,7 @@ use debezium::{DebeziumPanel, is_debezium_source};
 use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
+use snapshots::SnapshotsPanel;
 use tasks::{TaskTable, Trace};
 use timeline::StateTimeline;
 use version::PluginVersionCard;
@@ -102,9 +105,12 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
     let debezium_panel = {
         let (cluster, name) = (cluster.clone(), name.clone());
         move || {
-            debezium
-                .get()
-                .then(|| view! { <DebeziumPanel cluster=cluster.clone() name=name.clone() /> })
+            debezium.get().then(|| {
+                view! {
+                    <DebeziumPanel cluster=cluster.clone() name=name.clone() />
+                    <SnapshotsPanel cluster=cluster.clone() name=name.clone() />
+                }
+            })
         }
     };
     let breadcrumb = (links::dashboard(Some(&cluster)), cluster.clone());
