@@ -5,6 +5,28 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The package of Debezium's connectors (its JDBC sink lives there too).
+const DEBEZIUM_CONNECTORS: &str = "io.debezium.connector.";
+
+/// The database a Debezium source connector class reads ("PostgreSQL", "MySQL", ...), or
+/// `None` when the class is no Debezium source connector (its JDBC sink is none).
+pub fn debezium_database(class: &str) -> Option<&'static str> {
+    let package = class.strip_prefix(DEBEZIUM_CONNECTORS)?.split('.').next()?;
+    Some(match package {
+        "postgresql" => "PostgreSQL",
+        "mysql" => "MySQL",
+        "mariadb" => "MariaDB",
+        "sqlserver" => "SQL Server",
+        "oracle" => "Oracle",
+        "db2" => "Db2",
+        "mongodb" => "MongoDB",
+        "informix" => "Informix",
+        "spanner" => "Spanner",
+        "vitess" => "Vitess",
+        _ => return None,
+    })
+}
+
 /// What a Debezium connector's config says about where it reads and how it can be watched
 /// and steered; values the config leaves out are Debezium's defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,7 +41,7 @@ pub use connectors::{
 pub use debezium::{
     DebeziumCard, DebeziumLint, DebeziumLintKind, DebeziumSignal, DebeziumSnapshots,
     SNAPSHOTS_KEPT, SignalKind, SignalSent, SnapshotKind, SnapshotRun, SnapshotState,
-    TableProgress,
+    TableProgress, debezium_database,
 };
 pub use errors::{ErrorBody, ErrorDetail};
 pub use history::{ConfigChange, HistoryEvent, HistoryPage, RollbackRequest, StateTransition};

@@ -162,7 +162,8 @@ shop_generator() {
       pg_sql shop -c "INSERT INTO orders (customer_id, product_id, quantity, placed_at)
         VALUES (1 + floor(random() * 20), 1 + floor(random() * 10), 1 + floor(random() * 3), now());
         UPDATE customers SET email = 'customer' || id || '+' || floor(random() * 1000) || '@example.com',
-          updated_at = now() WHERE id = 1 + floor(random() * 20)::int;" >/dev/null 2>&1 || true
+          updated_at = now() WHERE id = 1 + floor(random() * 20)::int;" >/dev/null 2>&1 \
+        || say "the shop generator could not write to PostgreSQL; it tries again in 1 s"
       sleep 1
     done
   ) &

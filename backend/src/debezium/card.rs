@@ -6,30 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use api_types::{DebeziumCard, DebeziumLint, DebeziumLintKind};
+use api_types::{DebeziumCard, DebeziumLint, DebeziumLintKind, debezium_database};
 use plugboard_connect::model::split_list;
-
-/// The package of Debezium's source connectors (its JDBC sink lives there too).
-const DEBEZIUM_CONNECTORS: &str = "io.debezium.connector.";
-
-/// The database a Debezium source connector class reads, or `None` when the class is no
-/// Debezium source connector.
-pub(crate) fn database_of(class: &str) -> Option<&'static str> {
-    let package = class.strip_prefix(DEBEZIUM_CONNECTORS)?.split('.').next()?;
-    Some(match package {
-        "postgresql" => "PostgreSQL",
-        "mysql" => "MySQL",
-        "mariadb" => "MariaDB",
-        "sqlserver" => "SQL Server",
-        "oracle" => "Oracle",
-        "db2" => "Db2",
-        "mongodb" => "MongoDB",
-        "informix" => "Informix",
-        "spanner" => "Spanner",
-        "vitess" => "Vitess",
-        _ => return None,
-    })
-}
 
 /// The card of the Debezium source connector configured by `config`; `signal_partitions`
 /// answers how many partitions a topic has, when Kafka is known. `None` for any other
@@ -38,7 +16,7 @@ pub(crate) fn card(
     config: &BTreeMap<String, String>,
     signal_partitions: impl Fn(&str) -> Option<usize>,
 ) -> Option<DebeziumCard> {
-    let database = database_of(config.get("connector.class")?)?;
+    let database = debezium_database(config.get("connector.class")?)?;
     let set = |key: &str| {
         config
             .get(key)

@@ -5,7 +5,9 @@
 use api_types::{Action, DebeziumCard, DebeziumSignal, DebeziumSnapshots, Outcome, SignalSent};
 use axum::Json;
 use axum::extract::State;
-use plugboard_connect::ConnectorName;
+use std::collections::BTreeMap;
+
+use plugboard_connect::{ClusterClient, ConnectorName};
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,7 +17,7 @@ use crate::debezium::card::card;
 use crate::debezium::signals::{destination, send, signal_value};
 use crate::debezium::snapshots::{read_notifications, snapshots};
 use crate::error::ApiError;
-use crate::records::kafka_config;
+use crate::records::{internal, kafka_config};
 use crate::state::AppState;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -23,6 +25,32 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_debezium_card))
         .routes(routes!(get_debezium_snapshots))
         .routes(routes!(send_debezium_signal))
+}
+
+/// The connector's config as a worker has it now (its secrets told to the masking).
+async fn live_config(
+    client: &ClusterClient,
+    cluster: &str,
+    name: &ConnectorName,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    client
+        .live_config(name)
+        .await
+        .ok_or_else(|| ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`")))
+}
+
+/// Refuses a topic that is one of Connect's own (a connector's config names it, so an editor
+/// could point notifications or signals there): its config topic holds secrets in clear, and
+/// none of them is Plugboard's to read for a card or to write a signal into.
+fn not_connects_own(state: &AppState, topic: &str) -> Result<(), ApiError> {
+    match internal::by_name(&state.settings.clusters, topic) {
+        Some(kind) => Err(ApiError::Forbidden(format!(
+            "`{topic}` is a Kafka Connect {} topic: Plugboard neither reads it as notifications \
+             nor writes signals into it",
+            kind.as_str()
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn not_debezium(name: &ConnectorName) -> ApiError {
@@ -37,7 +65,7 @@ async fn get_debezium_card(
     ConnectorPath { cluster, name }: ConnectorPath,
 ) -> Result<Json<DebeziumCard>, ApiError> {
     let client = state.clusters.get(&cluster)?;
-    let (_, config, _) = client.connector_links(&name).await?;
+    let config = live_config(client, &cluster, &name).await?;
     let snapshot = state.kafka.snapshot(&cluster);
     let partitions = |topic: &str| Some(snapshot.as_deref()?.topic(topic)?.partitions.len());
     card(&config, partitions)
@@ -55,9 +83,7 @@ async fn get_debezium_snapshots(
     ConnectorPath { cluster, name }: ConnectorPath,
 ) -> Result<Json<DebeziumSnapshots>, ApiError> {
     let client = state.clusters.get(&cluster)?;
-    let config = client.live_config(&name).await.ok_or_else(|| {
-        ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
-    })?;
+    let config = live_config(client, &cluster, &name).await?;
     let card = card(&config, |_| None).ok_or_else(|| not_debezium(&name))?;
     let now_ms = crate::clock::now_ms();
     let Some(topic) = card.notifications_topic else {
@@ -67,6 +93,7 @@ async fn get_debezium_snapshots(
             snapshots: Vec::new(),
         }));
     };
+    not_connects_own(&state, &topic)?;
     let prefix = card.topic_prefix.unwrap_or_default();
     let key = (cluster.clone(), topic.clone(), prefix.clone());
     let runs = match state.debezium_snapshots.get(&key) {
@@ -103,9 +130,7 @@ async fn send_debezium_signal(
     ApiJson(signal): ApiJson<DebeziumSignal>,
 ) -> Result<Json<SignalSent>, ApiError> {
     let client = state.writable_cluster(&cluster)?;
-    let config = client.live_config(&name).await.ok_or_else(|| {
-        ApiError::NotFound(format!("no connector `{name}` on cluster `{cluster}`"))
-    })?;
+    let config = live_config(client, &cluster, &name).await?;
     let card = card(&config, |_| None).ok_or_else(|| not_debezium(&name))?;
     let kafka = kafka_config(client.cluster())?;
     let cluster_servers = client
@@ -118,12 +143,16 @@ async fn send_debezium_signal(
         .map(String::as_str);
     let (topic, key) =
         destination(&card, theirs, &cluster_servers).map_err(ApiError::BadRequest)?;
+    not_connects_own(&state, &topic)?;
     let id = format!("plugboard-{}", crate::random::random_hex(8));
     let value = signal_value(&id, &signal).map_err(ApiError::BadRequest)?;
     let (to, keyed, sent_value) = (topic.clone(), key.clone(), value.clone());
+    // A producer per signal, so signals share the cluster's permits for Kafka reads and writes.
+    let permit = state.record_reads.enter(&cluster)?;
     let sent = tokio::task::spawn_blocking(move || send(&kafka, &to, &keyed, &sent_value))
         .await
         .map_err(|e| ApiError::KafkaUnavailable(e.to_string()))?;
+    drop(permit);
     let detail = json!({
         "topic": topic,
         "id": id,

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use crate::support::databases::{mariadb, mariadb_port, password_of, postgres, postgres_port};
 use crate::support::kafka_client::{TextRecord, create_topics, produce_records};
 use crate::support::{
-    TestApp, cluster, delete_connector, eventually, stack_bootstrap, stack_urls, unique,
+    TestApp, cluster, create_sink, delete_connector, eventually, stack_bootstrap, stack_urls,
+    unique,
 };
 
 /// The stack cluster these tests use (see [`crate::support`]).
@@ -76,22 +77,6 @@ fn sink_config(table: &str) -> Value {
     }))
 }
 
-async fn create(app: &TestApp, name: &str, config: Value) {
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/clusters/local/connectors",
-            Some(json!({"name": name, "config": config})),
-        )
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "{}",
-        response.text().await.unwrap()
-    );
-}
-
 /// MariaDB's copy of `table` as `id<TAB>note` lines, once it equals `expected`.
 async fn mariadb_holds(table: &str, expected: &str) {
     eventually(
@@ -137,8 +122,8 @@ async fn rows_written_in_postgresql_arrive_in_mariadb_through_connectors_made_in
     let app = TestApp::start(vec![cluster("local", stack_urls(STACK))]).await;
     let table = new_table("pipeline");
     let (source, sink) = (format!("{table}-source"), format!("{table}-sink"));
-    create(&app, &source, source_config(&table)).await;
-    create(&app, &sink, sink_config(&table)).await;
+    create_sink(&app, &source, source_config(&table)).await;
+    create_sink(&app, &sink, sink_config(&table)).await;
 
     // The initial snapshot, then changes streamed from the slot: an insert, an update, a delete.
     mariadb_holds(&table, "1\tone\n2\ttwo\n3\tthree\n").await;
@@ -179,7 +164,7 @@ async fn the_debezium_card_names_slot_publication_and_topics_and_lints_what_hurt
     config["signal.kafka.topic"] = json!(signals);
     config["signal.kafka.bootstrap.servers"] = json!(stack_bootstrap());
     let source = format!("{table}-source");
-    create(&app, &source, config).await;
+    create_sink(&app, &source, config).await;
 
     let path = format!("/api/v1/clusters/local/connectors/{source}/debezium");
     // The partitions are known once Plugboard has read Kafka since the topic was made.
@@ -212,7 +197,7 @@ async fn the_debezium_card_names_slot_publication_and_topics_and_lints_what_hurt
     );
     // Any other connector has no card.
     let sink = format!("{table}-sink");
-    create(&app, &sink, sink_config(&table)).await;
+    create_sink(&app, &sink, sink_config(&table)).await;
     let other = app
         .get(&format!(
             "/api/v1/clusters/local/connectors/{sink}/debezium"
@@ -290,7 +275,7 @@ async fn snapshots_are_followed_from_debeziums_notifications_an_incremental_one_
         others[0], others[1]
     ));
     let source = format!("{table}-source");
-    create(&app, &source, config).await;
+    create_sink(&app, &source, config).await;
 
     let answer = snapshots_when(&app, &source, "the initial snapshot to complete", |a| {
         a.snapshots
@@ -401,7 +386,7 @@ async fn an_incremental_snapshot_is_started_paused_resumed_and_stopped_by_signal
     config["snapshot.mode"] = json!("no_data");
     config["incremental.snapshot.chunk.size"] = json!("1");
     let source = format!("{table}-source");
-    create(&app, &source, config).await;
+    create_sink(&app, &source, config).await;
 
     let id = signal(
         &app,
@@ -475,4 +460,45 @@ async fn an_incremental_snapshot_is_started_paused_resumed_and_stopped_by_signal
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
 
     clean_up(&app, &[&source], &table, &[signal_table]).await;
+}
+
+#[tokio::test]
+async fn connects_own_topics_are_neither_read_as_notifications_nor_sent_signals() {
+    let app = app_reading_kafka().await;
+    let table = new_table("own_topics");
+    // A config that points notifications and signals at Connect's config topic (the name
+    // Plugboard knows for the cluster), made paused (KIP-980): it never reads or writes.
+    let mut config = source_config(&table);
+    config["notification.enabled.channels"] = json!("sink");
+    config["notification.sink.topic.name"] = json!("connect-configs");
+    config["signal.enabled.channels"] = json!("source,kafka");
+    config["signal.kafka.topic"] = json!("connect-configs");
+    let source = format!("{table}-source");
+    let created = app
+        .send(
+            Method::POST,
+            "/api/v1/clusters/local/connectors",
+            Some(json!({"name": source, "config": config, "initial_state": "PAUSED"})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+
+    let read = app
+        .get(&format!(
+            "/api/v1/clusters/local/connectors/{source}/debezium/snapshots"
+        ))
+        .await;
+    assert_eq!(read.status(), StatusCode::FORBIDDEN);
+    let sent = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/clusters/local/connectors/{source}/debezium/signals"),
+            Some(json!({"kind": "execute_snapshot", "tables": [format!("public.{table}")]})),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::FORBIDDEN);
+    assert!(sent.text().await.unwrap().contains("connect-configs"));
+
+    delete_connector(&app, &source).await;
+    postgres(&format!("DROP PUBLICATION {table}; DROP TABLE {table};")).unwrap();
 }

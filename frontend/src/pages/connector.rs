@@ -32,7 +32,7 @@ use crate::live::live;
 use crate::session;
 use actions::{ActionBar, Actions, PageAction};
 use dead_letters::DeadLettersCard;
-use debezium::{DebeziumPanel, is_debezium_source};
+use debezium::DebeziumPanel;
 use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
@@ -100,7 +100,10 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
         }
     };
     let debezium = Memo::new(move |_| {
-        summary.with(|s| s.as_ref().is_some_and(|s| is_debezium_source(&s.class)))
+        summary.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| api_types::debezium_database(&s.class).is_some())
+        })
     });
     let debezium_panel = {
         let (cluster, name) = (cluster.clone(), name.clone());

@@ -13,11 +13,6 @@ use crate::live::live;
 /// A config changes rarely, and the card reads only the config and a topic's partitions.
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
-/// Whether `class` is one of Debezium's source connectors (its JDBC sink has no card).
-pub(crate) fn is_debezium_source(class: &str) -> bool {
-    class.starts_with("io.debezium.connector.") && !class.starts_with("io.debezium.connector.jdbc.")
-}
-
 #[component]
 pub(crate) fn DebeziumPanel(cluster: String, name: String) -> impl IntoView {
     let card = live(
