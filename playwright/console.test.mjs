@@ -159,6 +159,11 @@ test("a bulk pause of two connectors reports each one and pauses both", async ()
   for (const name of names) await createSink(name);
 
   await page.goto(`${BASE_URL}/?q=${prefix}`);
+  // Selected once both run: a row whose state changes is drawn again, and a click on the row
+  // being replaced would be lost.
+  for (const name of names) {
+    await page.locator(`[data-testid=connector-row][data-name="${name}"] [data-health=healthy]`).waitFor();
+  }
   for (const name of names) {
     await page.locator(`[data-testid=connector-row][data-name="${name}"] [data-testid=select-row]`).check();
   }

@@ -3,7 +3,8 @@
 // recommended values as choices, PASSWORD settings as password inputs, validation errors at
 // their fields, a chosen converter's own settings), an edit that keeps the hidden password
 // the connector runs with, the source's Debezium card, rows arriving in MariaDB, a snapshot
-// followed on the page, and an incremental snapshot steered by signals from the console.
+// followed on the page, an incremental snapshot steered by signals from the console, and the
+// slot card with the guard a resume passes when the slot moved past the offset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL } from "./browser.mjs";
@@ -227,6 +228,48 @@ test("an incremental snapshot is started, paused, resumed and stopped from the c
     await run("running").waitFor();
     await controls.getByTestId("signal-stop").click();
     await run("aborted").waitFor();
+  } finally {
+    await fetch(`${BASE_URL}/api/v1${connectorPath(source)}`, { method: "DELETE" });
+    await dropTable(table);
+  }
+});
+
+test("a stopped source whose slot moved past its offset: the slot card shows the gap, and Resume says so before it acts", async () => {
+  const page = await openPage();
+  const table = newTable("e2e_slot");
+  const source = uniqueName("e2e-slot");
+  created.push(source);
+  try {
+    await createConnector(source, debeziumSource(table, {}));
+    await page.goto(`${BASE_URL}${connectorPath(source)}`);
+    await waitForHeaderState(page, "RUNNING");
+    const card = page.getByTestId("slot-card");
+    await card.locator("[data-testid=slot-active][data-active=true]").waitFor();
+    assert.match(await card.getByTestId("slot-access").textContent(), /monitoring role plugboard_monitor/);
+    await card.getByTestId("offset-lsn").waitFor();
+    // The slot watch's readings make its chart.
+    await card.getByTestId("slot-chart").waitFor();
+
+    // Stopped from the page; then the slot is advanced behind the connector's back.
+    await page.getByTestId("stop").click();
+    await waitForHeaderState(page, "STOPPED");
+    await card.locator("[data-testid=slot-active][data-active=false]").waitFor();
+    postgres(`INSERT INTO ${table} SELECT n, 'while stopped' FROM generate_series(10, 500) n;
+      SELECT pg_replication_slot_advance('${table}', pg_current_wal_lsn());`);
+    await card.locator("[data-testid=slot-guard][data-verdict=skips_events]").waitFor();
+
+    // Resume says what it would skip and waits; Cancel leaves the connector stopped.
+    await page.getByTestId("resume").click();
+    const guard = page.getByTestId("resume-guard");
+    await guard.waitFor();
+    assert.match(await guard.textContent(), /never be sent again/);
+    await guard.getByTestId("guard-cancel").click();
+    await guard.waitFor({ state: "detached" });
+    assert.equal((await getConnector(source)).summary.state, "STOPPED");
+    // Told to go on, it resumes.
+    await page.getByTestId("resume").click();
+    await guard.getByTestId("guard-proceed").click();
+    await waitForHeaderState(page, "RUNNING");
   } finally {
     await fetch(`${BASE_URL}/api/v1${connectorPath(source)}`, { method: "DELETE" });
     await dropTable(table);

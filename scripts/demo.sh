@@ -52,6 +52,9 @@ build_pid=
 # only if it was there when compiled).
 cargo build --manifest-path "$REPO_ROOT/Cargo.toml" -p plugboard
 cat >"$DATA_DIR/plugboard.toml" <<TOML
+# The shop database's slot is read every 5 s, so its chart moves while you watch.
+slot_poll_ms = 5000
+
 [[kafka_clusters]]
 id = "main"
 name = "Main Kafka"
@@ -73,6 +76,8 @@ id = "${MIRROR_CONNECT_CLUSTER%%:*}"
 name = "MirrorMaker 2 (on the mirror)"
 urls = [$(cluster_urls "${MIRROR_CONNECT_CLUSTER%%:*}" | sed 's/[^,]*/"&"/g; s/,/, /g')]
 kafka = "mirror"
+
+$(source_database_toml "$DATA_DIR")
 TOML
 "$CARGO_TARGET_DIR/debug/plugboard" --bind 127.0.0.1:8080 --database "$DATA_DIR/plugboard.db" \
   --config "$DATA_DIR/plugboard.toml" &

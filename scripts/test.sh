@@ -129,6 +129,9 @@ toml_urls() { printf '"%s"' "$(cluster_urls "$1" | sed 's/,/", "/g')"; }
 
 browser_tests() {
   cat >"$DATA_DIR/plugboard.toml" <<TOML
+# The slot card's chart fills within seconds (playwright/databases.test.mjs).
+slot_poll_ms = 2000
+
 [[clusters]]
 id = "local"
 name = "Local stack"
@@ -164,6 +167,9 @@ id = "dr"
 name = "MirrorMaker 2"
 urls = [$(toml_urls "${MIRROR_CONNECT_CLUSTER%%:*}")]
 kafka = "mirror"
+
+# The database the Debezium source of playwright/databases.test.mjs reads.
+$(source_database_toml "$DATA_DIR")
 TOML
   "$CARGO_TARGET_DIR/debug/plugboard" --config "$DATA_DIR/plugboard.toml" \
     --bind "127.0.0.1:$PLUGBOARD_PORT" --database "$DATA_DIR/plugboard.db" \
@@ -186,7 +192,7 @@ TOML
 # admin and a viewer made by the `plugboard user` subcommand (playwright/access.test.mjs).
 start_login_plugboard() {
   local config="$DATA_DIR/login.toml" database="$DATA_DIR/login.db" binary="$CARGO_TARGET_DIR/debug/plugboard"
-  { printf '[access]\nrequire_login = true\n\n'; cat "$DATA_DIR/plugboard.toml"; } >"$config"
+  { cat "$DATA_DIR/plugboard.toml"; printf '\n[access]\nrequire_login = true\n'; } >"$config"
   local role
   for role in admin viewer; do
     printf '%s\n' "$E2E_PASSWORD" | "$binary" --config "$config" --database "$database" user add "$role" --role "$role"

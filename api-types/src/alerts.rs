@@ -38,10 +38,17 @@ pub enum RuleKind {
     /// checkpoint, and that checkpoint is older than `threshold` seconds: a failover now would
     /// resume it from stale offsets (named by the flow's checkpoint connector).
     ReplicationCheckpointsOlderThan,
+    /// A Debezium PostgreSQL source's replication slot retains more than `threshold` MiB of
+    /// WAL (read from its configured source database).
+    SlotWalAbove,
+    /// A Debezium PostgreSQL source runs, but nothing reads its slot (or it has none).
+    SlotInactive,
+    /// A Debezium PostgreSQL source is paused or stopped while its slot holds WAL back.
+    SlotHeldWhileStopped,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 12] = [
+    pub const ALL: [RuleKind; 15] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -54,6 +61,9 @@ impl RuleKind {
         RuleKind::ReplicationLagAbove,
         RuleKind::ReplicationHeartbeatOlderThan,
         RuleKind::ReplicationCheckpointsOlderThan,
+        RuleKind::SlotWalAbove,
+        RuleKind::SlotInactive,
+        RuleKind::SlotHeldWhileStopped,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +80,9 @@ impl RuleKind {
             RuleKind::ReplicationLagAbove => "replication_lag_above",
             RuleKind::ReplicationHeartbeatOlderThan => "replication_heartbeat_older_than",
             RuleKind::ReplicationCheckpointsOlderThan => "replication_checkpoints_older_than",
+            RuleKind::SlotWalAbove => "slot_wal_above",
+            RuleKind::SlotInactive => "slot_inactive",
+            RuleKind::SlotHeldWhileStopped => "slot_held_while_stopped",
         }
     }
 
@@ -87,6 +100,25 @@ impl RuleKind {
                 | RuleKind::ReplicationLagAbove
                 | RuleKind::ReplicationHeartbeatOlderThan
                 | RuleKind::ReplicationCheckpointsOlderThan
+                | RuleKind::SlotWalAbove
+        )
+    }
+
+    /// How long a condition of this kind must hold at the least, whatever the rule's
+    /// `for_seconds`: a stop or a task's restart lets go of a slot for a moment, and the
+    /// connector list may be a few seconds older than the slot's reading.
+    pub fn settle_seconds(self) -> u32 {
+        match self {
+            RuleKind::SlotInactive => 15,
+            _ => 0,
+        }
+    }
+
+    /// Whether the rule judges Debezium's replication slots.
+    pub fn judges_slots(self) -> bool {
+        matches!(
+            self,
+            RuleKind::SlotWalAbove | RuleKind::SlotInactive | RuleKind::SlotHeldWhileStopped
         )
     }
 

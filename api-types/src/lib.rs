@@ -17,6 +17,7 @@ mod live;
 mod plugins;
 mod records;
 mod replication;
+mod slots;
 mod specs;
 
 pub use access::{
@@ -61,6 +62,10 @@ pub use replication::{
     FlowCheck, FlowConnector, FlowDraft, FlowEnd, FlowHeartbeats, GroupFailover, KafkaClusterRef,
     MirrorRole, PartitionFailover, PartitionReplication, ReplicatedTopic, Replication,
     ReplicationFlow,
+};
+pub use slots::{
+    DatabaseAccess, GuardVerdict, OffsetPosition, OrphanedSlot, PublicationCheck, ResumeGuard,
+    SlotHealth, SlotSample, SlotStatus,
 };
 pub use specs::{
     AppliedSpecs, AppliedStep, ApplyReport, ApplyRequest, ChangeKind, ClusterDrift, ConnectorDrift,

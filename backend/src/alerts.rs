@@ -4,7 +4,8 @@
 //!
 //! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
 //! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
-//!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows.
+//!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows; [`slots`] judges
+//!   Debezium's replication slots.
 //! - [`round`]: what a round knows of a cluster, and the verdicts of a rule on it.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
@@ -17,6 +18,7 @@ pub(crate) mod replication_age;
 pub(crate) mod replication_lag;
 pub(crate) mod round;
 pub(crate) mod rules;
+pub(crate) mod slots;
 pub(crate) mod trend;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -147,8 +149,9 @@ async fn evaluate_round(
         return Ok(());
     }
     let mut rounds: Vec<ClusterRound> = Vec::new();
-    // MirrorMaker 2 flows are worked out only when a rule judges them.
+    // MirrorMaker 2 flows and Debezium's slots are worked out only when a rule judges them.
     let judges_flows = rules.iter().any(|r| r.spec.kind.judges_flows());
+    let judges_slots = rules.iter().any(|r| r.spec.kind.judges_slots());
     for client in state.clusters.all() {
         let id = client.id().to_owned();
         let mut connectors = client
@@ -176,11 +179,17 @@ async fn evaluate_round(
         } else {
             Vec::new()
         };
+        let slots = if judges_slots {
+            slots::source_slots(state, client).await
+        } else {
+            HashMap::new()
+        };
         rounds.push(ClusterRound {
             id,
             connectors,
             view,
             flows,
+            slots,
         });
     }
     // Each cluster's samples once per round, not once per rule.
@@ -200,6 +209,7 @@ async fn evaluate_round(
                 kafka: round.view.as_deref(),
                 samples: cluster_samples,
                 dead_letter_totals,
+                slots: &round.slots,
                 flows: &round.flows,
                 now_ms: now,
             };
@@ -249,6 +259,8 @@ struct ClusterRound {
     view: Option<Arc<KafkaView>>,
     /// The MirrorMaker 2 flows the cluster runs (only when a rule judges them).
     flows: Vec<ReplicationFlow>,
+    /// Its Debezium PostgreSQL sources' slots (only when a rule judges them).
+    slots: HashMap<String, round::SourceSlot>,
 }
 
 fn lists_by_cluster(rounds: &[ClusterRound]) -> HashMap<String, Vec<ConnectorSummary>> {
@@ -267,7 +279,7 @@ async fn apply(
     round: &RuleRound,
     now: i64,
 ) -> sqlx::Result<()> {
-    let hold_ms = i64::from(rule.spec.for_seconds) * 1000;
+    let hold_ms = i64::from(rule.spec.for_seconds.max(rule.spec.kind.settle_seconds())) * 1000;
     for finding in &round.found {
         let since = incidents::condition_since(&state.db, finding, now).await?;
         if now - since < hold_ms {

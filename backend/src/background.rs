@@ -1,6 +1,7 @@
 //! Plugboard's background work, started from this one place and stopped together: reconciling
 //! changes a previous run left without an outcome, the state timeline, history pruning, each
-//! cluster's Kafka snapshot loop and its lag history, alert evaluation, and each Connect
+//! cluster's Kafka snapshot loop and its lag history, the watch of Debezium's replication
+//! slots, alert evaluation, and each Connect
 //! cluster's live list for the pages watching it. Building the
 //! [`AppState`] starts none of it; the server starts it beside itself, and tests that drive the
 //! app in process go without it.
@@ -53,6 +54,12 @@ impl Background {
                 started.views,
             ));
         }
+        work.spawn(crate::debezium::slot_watch::watch_forever(
+            state.db.clone(),
+            state.source_databases.clone(),
+            state.slot_watch.clone(),
+            settings.slot_poll,
+        ));
         work.spawn(crate::alerts::evaluate_forever(
             state.clone(),
             settings.alert_interval,

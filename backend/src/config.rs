@@ -4,6 +4,7 @@
 //! binary starts with no file at all: loopback bind, `plugboard.db` in the working directory.
 
 mod access;
+mod databases;
 mod file;
 mod flags;
 mod kafka;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 pub use access::{AccessSettings, InternalTopicsView, TlsFiles, TrustedHeader};
+pub use databases::{DatabaseCredentials, SourceDatabase, SourceDatabaseFile};
 pub use file::{ClusterFile, ConfigFile, InternalTopicsFile};
 pub use flags::ServerFlags;
 pub use kafka::{KafkaCluster, KafkaClusterFile, KafkaClusters};
@@ -36,6 +38,8 @@ pub struct Settings {
     pub live_poll: Duration,
     /// How often Kafka is read for lag and partition health.
     pub kafka_poll: Duration,
+    /// How often source databases are read for their replication slots.
+    pub slot_poll: Duration,
     /// Timeout of each call to Kafka.
     pub kafka_timeout: Duration,
     /// How often alert rules are judged.
@@ -54,6 +58,8 @@ pub struct Settings {
     /// Every Kafka cluster Plugboard reads: those named on their own and each Connect
     /// cluster's.
     pub kafka: KafkaClusters,
+    /// The databases Debezium's PostgreSQL sources read, which Plugboard may watch.
+    pub source_databases: Vec<SourceDatabase>,
 }
 
 /// What one connection and all of them may take of the server.
@@ -87,6 +93,7 @@ const DEFAULT_STATE_POLL_MS: u64 = 10_000;
 const DEFAULT_LIVE_POLL_MS: u64 = 2_000;
 const DEFAULT_KAFKA_POLL_MS: u64 = 10_000;
 const DEFAULT_KAFKA_TIMEOUT_MS: u64 = 5_000;
+const DEFAULT_SLOT_POLL_MS: u64 = 30_000;
 const DEFAULT_ALERT_INTERVAL_MS: u64 = 10_000;
 const DEFAULT_RETENTION_DAYS: u32 = 365;
 const DEFAULT_SINK_GROUP_PATTERN: &str = "connect-{name}";
@@ -135,6 +142,7 @@ impl Settings {
         let mut clusters = validate_clusters(cluster_files)?;
         let named = kafka::validate_kafka_clusters(file.kafka_clusters)?;
         let kafka = kafka::attach(named, &mut clusters, &references)?;
+        let source_databases = databases::validate_source_databases(file.source_databases)?;
         let timeout_ms = flags
             .upstream_timeout_ms
             .or(file.upstream_timeout_ms)
@@ -183,6 +191,9 @@ impl Settings {
                     .unwrap_or(DEFAULT_KAFKA_POLL_MS)
                     .max(100),
             ),
+            slot_poll: Duration::from_millis(
+                file.slot_poll_ms.unwrap_or(DEFAULT_SLOT_POLL_MS).max(100),
+            ),
             kafka_timeout: Duration::from_millis(
                 flags
                     .kafka_timeout_ms
@@ -230,6 +241,7 @@ impl Settings {
             },
             clusters,
             kafka,
+            source_databases,
         })
     }
 

@@ -30,7 +30,7 @@ pub mod shapes;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::config::{Cluster, ClusterAuth, KafkaCluster};
+use crate::config::{Cluster, ClusterAuth, DatabaseCredentials, KafkaCluster, SourceDatabase};
 use crate::error::ApiError;
 pub use answer::{mask_answer, mask_validation};
 pub use keys::{hides, looks_secret};
@@ -78,6 +78,13 @@ pub fn learn_cluster_credentials(cluster: &Cluster) {
 /// whether or not a Connect cluster runs on it.
 pub fn learn_kafka_credentials(kafka: &KafkaCluster) {
     learn_config(&kafka.properties, &HashSet::new());
+}
+
+/// Makes a source database's monitoring password a known secret.
+pub fn learn_database_credentials(database: &SourceDatabase) {
+    if let DatabaseCredentials::Monitoring { password, .. } = &database.credentials {
+        known::learn(Some(password.as_str()));
+    }
 }
 
 /// Whether any of `values` holds the placeholder.

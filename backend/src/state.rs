@@ -37,6 +37,16 @@ pub struct AppState {
     /// open page of a connector for a few seconds.
     pub debezium_snapshots:
         crate::ttl_cache::TtlCache<(String, String, String), Vec<api_types::SnapshotRun>>,
+    /// The source databases of Debezium's PostgreSQL sources Plugboard may read.
+    pub(crate) source_databases: crate::debezium::postgres::SourceDatabases,
+    /// Readings of a source database by database id, user and publication, shared by every
+    /// open page for a few seconds.
+    pub(crate) slot_readings: crate::ttl_cache::TtlCache<
+        (String, String, String),
+        Result<crate::debezium::postgres::DatabaseReading, crate::debezium::postgres::ReadProblem>,
+    >,
+    /// The latest reading of each source database the slot watch reads.
+    pub(crate) slot_watch: crate::debezium::slot_watch::SlotWatch,
     /// Permits for reads of record contents, per cluster.
     pub record_reads: crate::records::gate::ReadGate,
     /// MirrorMaker 2 flows as last worked out, shared for a cache period.
@@ -69,6 +79,9 @@ impl AppState {
         for kafka in &settings.kafka.clusters {
             crate::secrets::learn_kafka_credentials(kafka);
         }
+        for database in &settings.source_databases {
+            crate::secrets::learn_database_credentials(database);
+        }
         let upstream_durations: Arc<BTreeMap<String, Histograms>> = Arc::new(
             (settings.clusters.iter())
                 .map(|c| (c.id.clone(), Histograms::default()))
@@ -93,8 +106,13 @@ impl AppState {
             settings.max_record_reads,
         );
         let live = crate::live::LiveFeeds::new(settings.clusters.iter().map(|c| c.id.clone()));
+        let source_databases =
+            crate::debezium::postgres::SourceDatabases::new(&settings.source_databases);
         Ok(Self {
             live,
+            source_databases,
+            slot_readings: crate::ttl_cache::TtlCache::new(Duration::from_secs(5), 1_000),
+            slot_watch: Default::default(),
             settings: Arc::new(settings),
             db,
             clusters,

@@ -29,6 +29,23 @@ database_passwords() {
     "$SINK_DB_PASSWORD" "$MONITOR_DB_USER" "$MONITOR_DB_PASSWORD"
 }
 
+# source_database_toml DATA_DIR: the [[source_databases]] table of the stack's database `shop`
+# for Plugboard's config, read by the monitoring role, whose password Plugboard takes from a
+# file in DATA_DIR.
+source_database_toml() {
+  printf '%s\n' "$MONITOR_DB_PASSWORD" >"$1/monitor-password"
+  chmod 600 "$1/monitor-password"
+  cat <<TOML
+[[source_databases]]
+id = "shop"
+host = "127.0.0.1"
+port = $POSTGRES_PORT
+dbname = "shop"
+user = "$MONITOR_DB_USER"
+password = "\${file:$1/monitor-password}"
+TOML
+}
+
 # What runs PostgreSQL's commands as the `postgres` user when this is root (nothing otherwise).
 AS_POSTGRES=()
 [ "$(id -u)" = 0 ] && AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --init-groups --)
@@ -120,7 +137,7 @@ db_seed_shop() {
   if ! pg_sql postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'shop'" | grep -q 1; then
     pg_sql postgres <<SQL
 CREATE ROLE $DEBEZIUM_DB_USER LOGIN REPLICATION PASSWORD '$DEBEZIUM_DB_PASSWORD';
-CREATE ROLE $MONITOR_DB_USER LOGIN PASSWORD '$MONITOR_DB_PASSWORD';
+CREATE ROLE $MONITOR_DB_USER LOGIN CONNECTION LIMIT 4 PASSWORD '$MONITOR_DB_PASSWORD';
 GRANT pg_monitor TO $MONITOR_DB_USER;
 CREATE DATABASE shop;
 SQL

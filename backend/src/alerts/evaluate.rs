@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use api_types::{AlertRule, ConnectorState, ConnectorSummary, DriftStatus, RuleKind};
 
 use super::incidents::Finding;
-use super::round::{ClusterData, Verdicts};
+use super::round::{ClusterData, Verdicts, in_transition};
 use super::trend::{Sample, Trend, judge};
 use crate::kafka::Snapshot;
 
@@ -59,6 +59,9 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
         RuleKind::ReplicationCheckpointsOlderThan => {
             return Some(super::replication_age::checkpoints(rule, data, &finding));
         }
+        kind if kind.judges_slots() => {
+            return Some(super::slots::judge(rule, data, connectors, &finding));
+        }
         _ => {}
     }
     let in_scope = connectors
@@ -90,16 +93,6 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
         }
     }
     Some(verdicts)
-}
-
-/// A connector or task being restarted or waiting for a worker: right after a restart of a
-/// failed task, this is what Connect shows until the task runs or fails again.
-fn in_transition(c: &ConnectorSummary) -> bool {
-    matches!(
-        c.state,
-        ConnectorState::Restarting | ConnectorState::Unassigned
-    ) || c.tasks.restarting > 0
-        || c.tasks.unassigned > 0
 }
 
 /// How many records the connector's dead letter queue received over the rule's window of
@@ -236,7 +229,10 @@ fn kafka_problem(
         | RuleKind::DlqGrowth
         | RuleKind::ReplicationLagAbove
         | RuleKind::ReplicationHeartbeatOlderThan
-        | RuleKind::ReplicationCheckpointsOlderThan => None,
+        | RuleKind::ReplicationCheckpointsOlderThan
+        | RuleKind::SlotWalAbove
+        | RuleKind::SlotInactive
+        | RuleKind::SlotHeldWhileStopped => None,
     }
 }
 
@@ -270,7 +266,12 @@ pub(crate) mod tests {
         }
     }
 
-    fn connector(name: &str, state: &str, running: u32, failed: u32) -> ConnectorSummary {
+    pub(crate) fn connector(
+        name: &str,
+        state: &str,
+        running: u32,
+        failed: u32,
+    ) -> ConnectorSummary {
         ConnectorSummary {
             cluster: "c".into(),
             name: name.into(),
@@ -318,6 +319,7 @@ pub(crate) mod tests {
                 kafka,
                 samples: &samples,
                 dead_letter_totals,
+                slots: &HashMap::new(),
                 flows: &[],
                 now_ms: 0,
             },

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use api_types::{ConnectorSummary, ReplicationFlow};
+use api_types::{ConnectorState, ConnectorSummary, ReplicationFlow};
 
 use super::incidents::Finding;
 use super::trend::Sample;
+use crate::debezium::slot_watch::LatestSlots;
 use crate::kafka::KafkaView;
 
 /// What is known of one cluster in this round.
@@ -20,6 +21,9 @@ pub(crate) struct ClusterData<'a> {
     pub samples: &'a HashMap<String, Vec<Sample>>,
     /// Recent totals of records in each dead letter topic, oldest first.
     pub dead_letter_totals: &'a HashMap<String, Vec<i64>>,
+    /// The Debezium PostgreSQL sources on a watched database, by connector name (empty unless
+    /// a rule judges slots).
+    pub slots: &'a HashMap<String, SourceSlot>,
     /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
     pub flows: &'a [ReplicationFlow],
     /// The round's clock, ms: what ages are counted to.
@@ -34,4 +38,22 @@ pub(crate) struct Verdicts {
     /// Subjects in the middle of a change (a task restarting or not yet assigned), which are
     /// neither failing nor shown to have recovered: their incidents neither open nor resolve.
     pub unsure: Vec<String>,
+}
+
+/// A Debezium PostgreSQL source's slot and its database's latest reading.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SourceSlot {
+    pub slot_name: String,
+    /// `None` until the slot watch has read the database.
+    pub reading: Option<LatestSlots>,
+}
+
+/// A connector or task being restarted or waiting for a worker: right after a restart of a
+/// failed task, this is what Connect shows until the task runs or fails again.
+pub(crate) fn in_transition(c: &ConnectorSummary) -> bool {
+    matches!(
+        c.state,
+        ConnectorState::Restarting | ConnectorState::Unassigned
+    ) || c.tasks.restarting > 0
+        || c.tasks.unassigned > 0
 }

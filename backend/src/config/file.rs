@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub state_poll_ms: Option<u64>,
     pub live_poll_ms: Option<u64>,
     pub kafka_poll_ms: Option<u64>,
+    /// How often each source database with a monitoring role is read for its slots.
+    pub slot_poll_ms: Option<u64>,
     pub kafka_timeout_ms: Option<u64>,
     pub alert_interval_ms: Option<u64>,
     pub actor: Option<String>,
@@ -39,6 +41,9 @@ pub struct ConfigFile {
     /// Kafka clusters named on their own (see [`super::kafka`]).
     #[serde(default)]
     pub kafka_clusters: Vec<super::KafkaClusterFile>,
+    /// Databases Debezium's PostgreSQL sources read (see [`super::databases`]).
+    #[serde(default)]
+    pub source_databases: Vec<super::SourceDatabaseFile>,
 }
 
 /// One `[[clusters]]` table.

@@ -9,6 +9,23 @@ use std::collections::BTreeMap;
 use api_types::{DebeziumCard, DebeziumLint, DebeziumLintKind, debezium_database};
 use plugboard_connect::model::split_list;
 
+/// The replication slot of the Debezium PostgreSQL source configured by `config` (its
+/// `slot.name`, or Debezium's default); `None` for any other connector.
+pub(crate) fn postgres_slot(config: &BTreeMap<String, String>) -> Option<String> {
+    let database = debezium_database(config.get("connector.class")?)?;
+    (database == "PostgreSQL").then(|| {
+        config
+            .get("slot.name")
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .unwrap_or(DEFAULT_SLOT)
+            .to_owned()
+    })
+}
+
+/// Debezium's slot name when the config gives none.
+const DEFAULT_SLOT: &str = "debezium";
+
 /// The card of the Debezium source connector configured by `config`; `signal_partitions`
 /// answers how many partitions a topic has, when Kafka is known. `None` for any other
 /// connector.
@@ -93,7 +110,7 @@ pub(crate) fn card(
     Some(DebeziumCard {
         database: database.to_owned(),
         topic_prefix,
-        slot: or_default("slot.name", "debezium"),
+        slot: or_default("slot.name", DEFAULT_SLOT),
         publication: or_default("publication.name", "dbz_publication"),
         decoder: or_default("plugin.name", "decoderbufs"),
         tables: listed("table.include.list"),

@@ -1,6 +1,6 @@
 //! A Debezium source connector's card (the database it reads, its slot and publication, the
 //! topics it talks through, and what in its config makes it hard to run), its snapshots, and
-//! the signals that steer its incremental snapshots.
+//! the signals that steer its incremental snapshots; for PostgreSQL, its slot ([`slot`]).
 
 use api_types::{Action, DebeziumCard, DebeziumSignal, DebeziumSnapshots, Outcome, SignalSent};
 use axum::Json;
@@ -20,8 +20,11 @@ use crate::error::ApiError;
 use crate::records::{internal, kafka_config};
 use crate::state::AppState;
 
+mod slot;
+
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(slot::router())
         .routes(routes!(get_debezium_card))
         .routes(routes!(get_debezium_snapshots))
         .routes(routes!(send_debezium_signal))

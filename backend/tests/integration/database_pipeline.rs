@@ -11,7 +11,9 @@ use plugboard::config::Cluster;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::databases::{mariadb, mariadb_port, password_of, postgres, postgres_port};
+use crate::support::databases::{
+    clean_up, mariadb, mariadb_port, new_table, password_of, postgres, source_config, with_schemas,
+};
 use crate::support::kafka_client::{TextRecord, create_topics, produce_records};
 use crate::support::{
     TestApp, cluster, create_sink, delete_connector, eventually, stack_bootstrap, stack_urls,
@@ -28,35 +30,6 @@ async fn app_reading_kafka() -> TestApp {
         ..cluster("local", stack_urls(STACK))
     }])
     .await
-}
-
-/// Change events carry their schemas: the JDBC sink needs them to make and fill its tables.
-fn with_schemas(mut config: Value) -> Value {
-    for side in ["key", "value"] {
-        config[format!("{side}.converter")] = json!("org.apache.kafka.connect.json.JsonConverter");
-        config[format!("{side}.converter.schemas.enable")] = json!("true");
-    }
-    config
-}
-
-/// Debezium's PostgreSQL source reading `table` (in schema public) through the publication and
-/// slot of the same name, into the topic `{table}.public.{table}`.
-fn source_config(table: &str) -> Value {
-    with_schemas(json!({
-        "connector.class": "io.debezium.connector.postgresql.PostgresConnector",
-        "tasks.max": "1",
-        "plugin.name": "pgoutput",
-        "database.hostname": "127.0.0.1",
-        "database.port": postgres_port(),
-        "database.user": "debezium",
-        "database.password": password_of("debezium"),
-        "database.dbname": "shop",
-        "topic.prefix": table,
-        "slot.name": table,
-        "publication.name": table,
-        "publication.autocreate.mode": "disabled",
-        "table.include.list": format!("public.{table}"),
-    }))
 }
 
 /// Debezium's JDBC sink writing the source's topic into MariaDB's table `table`, as upserts
@@ -87,34 +60,6 @@ async fn mariadb_holds(table: &str, expected: &str) {
         },
     )
     .await;
-}
-
-/// A table of the test's own in PostgreSQL, with three rows and a publication of the same
-/// name; its name is a PostgreSQL identifier (and slot name): lower case, digits, underscores.
-fn new_table(label: &str) -> String {
-    let table = unique(label).replace('-', "_");
-    postgres(&format!(
-        "CREATE TABLE {table} (id int PRIMARY KEY, note text NOT NULL);
-         CREATE PUBLICATION {table} FOR TABLE {table};
-         INSERT INTO {table} VALUES (1, 'one'), (2, 'two'), (3, 'three');"
-    ))
-    .unwrap();
-    table
-}
-
-/// Deletes the connectors, then the slot named `table` (which outlives its connector in
-/// PostgreSQL, and can be dropped once the task has let go of it), the publication of that
-/// name and the tables `table` and `others`.
-async fn clean_up(app: &TestApp, connectors: &[&String], table: &str, others: &[String]) {
-    for name in connectors {
-        delete_connector(app, name).await;
-    }
-    eventually("the test's replication slot to be dropped", || async {
-        postgres(&format!("SELECT pg_drop_replication_slot('{table}')")).ok()
-    })
-    .await;
-    let tables = [&[table.to_owned()], others].concat().join(", ");
-    postgres(&format!("DROP PUBLICATION {table}; DROP TABLE {tables};")).unwrap();
 }
 
 #[tokio::test]

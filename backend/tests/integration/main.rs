@@ -27,6 +27,7 @@ mod mirror_form;
 mod passthrough;
 mod read_paths;
 mod security;
+mod slot_health;
 mod specs;
 mod stack;
 mod startup;

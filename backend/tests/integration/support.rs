@@ -143,7 +143,16 @@ impl TestApp {
         clusters: Vec<Cluster>,
         upstream_timeout: Duration,
     ) -> Self {
-        Self::start_with(clusters, upstream_timeout, |_| {}).await
+        Self::start_with(clusters, upstream_timeout, Vec::new(), |_| {}).await
+    }
+
+    /// Plugboard that may read the source databases `databases` (see
+    /// [`plugboard::config::SourceDatabase`]).
+    pub(crate) async fn start_with_databases(
+        clusters: Vec<Cluster>,
+        databases: Vec<plugboard::config::SourceDatabase>,
+    ) -> Self {
+        Self::start_with(clusters, Duration::from_secs(60), databases, |_| {}).await
     }
 
     /// Plugboard that requires login, as it does off loopback, with the built-in users
@@ -161,7 +170,7 @@ impl TestApp {
         users: &[(&str, &str, Vec<api_types::Grant>)],
         adjust: impl FnOnce(&mut AccessSettings),
     ) -> Self {
-        let app = Self::start_with(clusters, Duration::from_secs(60), |state| {
+        let app = Self::start_with(clusters, Duration::from_secs(60), Vec::new(), |state| {
             let mut settings = (*state.settings).clone();
             settings.access.login_required = true;
             adjust(&mut settings.access);
@@ -184,6 +193,7 @@ impl TestApp {
     async fn start_with(
         clusters: Vec<Cluster>,
         upstream_timeout: Duration,
+        source_databases: Vec<plugboard::config::SourceDatabase>,
         adjust: impl FnOnce(&mut AppState),
     ) -> Self {
         let dir = ScratchDir::new("app");
@@ -197,6 +207,7 @@ impl TestApp {
             live_poll: Duration::from_millis(500),
             kafka_poll: Duration::from_millis(1000),
             kafka_timeout: Duration::from_secs(5),
+            slot_poll: Duration::from_millis(500),
             alert_interval: Duration::from_millis(500),
             actor: "test-suite".into(),
             history_retention_days: None,
@@ -218,6 +229,7 @@ impl TestApp {
             tls: None,
             kafka: plugboard::config::KafkaClusters::inline(&clusters),
             clusters,
+            source_databases,
         };
         Self::serve(settings, dir, database, adjust).await
     }
@@ -405,7 +417,17 @@ pub(crate) fn file_sink_config(topic: &str) -> Value {
 
 /// Creates connector `name` in the cluster `local` through Plugboard's API.
 pub(crate) async fn create_sink(app: &TestApp, name: &str, config: Value) {
-    let body = json!({"name": name, "config": config});
+    create_connector(app, json!({"name": name, "config": config})).await;
+}
+
+/// Creates connector `name` in the cluster `local` stopped (KIP-980): it neither runs nor
+/// makes anything, and its config is there to read.
+pub(crate) async fn create_stopped(app: &TestApp, name: &str, config: Value) {
+    let body = json!({"name": name, "config": config, "initial_state": "STOPPED"});
+    create_connector(app, body).await;
+}
+
+async fn create_connector(app: &TestApp, body: Value) {
     let response = app
         .send(
             Method::POST,

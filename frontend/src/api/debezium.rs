@@ -1,6 +1,6 @@
 //! A Debezium source connector's card, snapshots and signals.
 
-use api_types::{DebeziumCard, DebeziumSignal, DebeziumSnapshots, SignalSent};
+use api_types::{DebeziumCard, DebeziumSignal, DebeziumSnapshots, SignalSent, SlotHealth};
 
 use super::{ApiResult, Change, change_json, connector_path, get_json};
 
@@ -27,4 +27,13 @@ pub(crate) async fn send_debezium_signal(
 ) -> ApiResult<SignalSent> {
     let path = format!("{}/debezium/signals", connector_path(cluster, name));
     change_json(Change::Post, &path, signal, None).await
+}
+
+/// The connector's replication slot, publication and stored offset, as its database shows them.
+pub(crate) async fn debezium_slot(cluster: String, name: String) -> ApiResult<SlotHealth> {
+    get_json(&format!(
+        "{}/debezium/slot",
+        connector_path(&cluster, &name)
+    ))
+    .await
 }

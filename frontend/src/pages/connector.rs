@@ -9,6 +9,8 @@ mod drift;
 mod kafka;
 mod offsets;
 mod signals;
+mod slot;
+mod slot_chart;
 mod snapshots;
 mod tasks;
 mod timeline;
@@ -36,6 +38,7 @@ use debezium::DebeziumPanel;
 use drift::DriftCard;
 use kafka::KafkaPanels;
 use offsets::OffsetsPanel;
+use slot::SlotPanel;
 use snapshots::SnapshotsPanel;
 use tasks::{TaskTable, Trace};
 use timeline::StateTimeline;
@@ -69,9 +72,16 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
     let error = Memo::new(move |_| detail.error());
     let trace = Memo::new(move |_| detail.ok_map(|d| d.trace.clone()).flatten());
     let state = Signal::derive(move || summary.with(|s| s.as_ref().map(|s| s.state)));
+    let postgres_source = Signal::derive(move || {
+        summary.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| api_types::debezium_database(&s.class) == Some("PostgreSQL"))
+        })
+    });
     let actions = Actions::new(
         cluster.clone(),
         name.clone(),
+        postgres_source,
         Callback::new(move |_| detail.refresh()),
     );
     let ClusterList(clusters) = expect_context();
@@ -102,15 +112,18 @@ fn ConnectorView(cluster: String, name: String) -> impl IntoView {
     let debezium = Memo::new(move |_| {
         summary.with(|s| {
             s.as_ref()
-                .is_some_and(|s| api_types::debezium_database(&s.class).is_some())
+                .and_then(|s| api_types::debezium_database(&s.class))
         })
     });
     let debezium_panel = {
         let (cluster, name) = (cluster.clone(), name.clone());
         move || {
-            debezium.get().then(|| {
+            debezium.get().map(|database| {
+                let slot = (database == "PostgreSQL")
+                    .then(|| view! { <SlotPanel cluster=cluster.clone() name=name.clone() /> });
                 view! {
                     <DebeziumPanel cluster=cluster.clone() name=name.clone() />
+                    {slot}
                     <SnapshotsPanel cluster=cluster.clone() name=name.clone() />
                 }
             })

@@ -88,6 +88,7 @@ pub(crate) fn verdicts_at(
         kafka: None,
         samples: &samples,
         dead_letter_totals: &totals,
+        slots: &HashMap::new(),
         flows,
         now_ms,
     };

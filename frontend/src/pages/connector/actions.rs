@@ -1,13 +1,16 @@
 //! The connector page's buttons: pause, resume, stop, restart (three scopes), task restart,
-//! delete. Each shows progress, then a toast with the outcome and the state it led to.
+//! delete. Each shows progress, then a toast with the outcome and the state it led to. On a
+//! Debezium PostgreSQL source, a resume or restart first asks the slot's guard, and when it
+//! would skip changes says so and waits to be told to go on.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use api_types::{ConnectorAction, ConnectorState, RestartScope};
+use api_types::{ConnectorAction, ConnectorState, GuardVerdict, RestartScope, ResumeGuard};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use super::slot::GuardNote;
 use crate::api::{self, ApiResult};
 use crate::components::TypeToConfirm;
 use crate::links;
@@ -47,6 +50,15 @@ impl PageAction {
             }
         };
         (format!("{doing}…"), done.to_owned())
+    }
+
+    /// Whether the action starts the connector's streaming again (what the slot guard is for).
+    fn restarts_streaming(self) -> bool {
+        matches!(
+            self,
+            Self::Connector(ConnectorAction::Resume | ConnectorAction::Restart(_))
+                | Self::RestartTask(_)
+        )
     }
 
     /// The connector state the action leads to, when it leads to one.
@@ -105,11 +117,22 @@ type GoTo = Rc<dyn Fn(&str)>;
 #[derive(Clone, Copy)]
 pub(crate) struct Actions {
     action: Action<PageAction, ()>,
+    /// Asks the slot's guard before an action that restarts streaming.
+    check: Action<PageAction, ()>,
+    /// An action held back because the guard says it skips changes, with what it says.
+    held: RwSignal<Option<(PageAction, ResumeGuard)>>,
+    /// Whether the connector is a Debezium PostgreSQL source, whose slot guards a resume.
+    guarded: Signal<bool>,
 }
 
 impl Actions {
     /// Call inside a component: it takes the toaster and the router from the context.
-    pub(crate) fn new(cluster: String, name: String, on_changed: Callback<()>) -> Self {
+    pub(crate) fn new(
+        cluster: String,
+        name: String,
+        guarded: Signal<bool>,
+        on_changed: Callback<()>,
+    ) -> Self {
         let navigate = use_navigate();
         let go_to: GoTo = Rc::new(move |path| navigate(path, Default::default()));
         let go_to = StoredValue::new_local(go_to);
@@ -137,11 +160,35 @@ impl Actions {
                 }
             }
         });
-        Self { action }
+        let held = RwSignal::new(None);
+        let check = Action::new_local(move |&wanted: &PageAction| {
+            let (cluster, name) = (cluster.get_value(), name.get_value());
+            async move {
+                // A slot that cannot be read does not hold the action back: its card says why.
+                let guard = api::debezium_slot(cluster, name)
+                    .await
+                    .ok()
+                    .and_then(|health| health.guard)
+                    .filter(|guard| guard.verdict == GuardVerdict::SkipsEvents);
+                match guard {
+                    Some(guard) => held.set(Some((wanted, guard))),
+                    None => {
+                        action.dispatch_local(wanted);
+                    }
+                }
+            }
+        });
+        Self {
+            action,
+            check,
+            held,
+            guarded,
+        }
     }
 
     pub(crate) fn busy(&self) -> Signal<bool> {
-        self.action.pending().into()
+        let (action, check) = (self.action, self.check);
+        Signal::derive(move || action.pending().get() || check.pending().get())
     }
 
     /// What the running action is doing, as a sentence (tracked).
@@ -153,7 +200,42 @@ impl Actions {
     }
 
     pub(crate) fn run(&self, action: impl Into<PageAction>) {
-        self.action.dispatch_local(action.into());
+        let action = action.into();
+        self.held.set(None);
+        if action.restarts_streaming() && self.guarded.get_untracked() {
+            self.check.dispatch_local(action);
+        } else {
+            self.action.dispatch_local(action);
+        }
+    }
+
+    /// Runs the action the guard held back, as the user asked.
+    fn run_anyway(&self) {
+        if let Some((action, _)) = self.held.get_untracked() {
+            self.held.set(None);
+            self.action.dispatch_local(action);
+        }
+    }
+}
+
+/// The guard's warning before a resume or restart that would skip changes, with the choice.
+#[component]
+fn HeldAction(actions: Actions) -> impl IntoView {
+    move || {
+        actions.held.get().map(|(action, guard)| {
+            let (doing, _) = action.words();
+            view! {
+                <div class="confirm" role="alertdialog" data-testid="resume-guard">
+                    <GuardNote guard />
+                    <div class="button-row">
+                        <button class="danger" on:click=move |_| actions.run_anyway() data-testid="guard-proceed">
+                            {format!("{} anyway", doing.trim_end_matches('…'))}
+                        </button>
+                        <button on:click=move |_| actions.held.set(None) data-testid="guard-cancel">"Cancel"</button>
+                    </div>
+                </div>
+            }
+        })
     }
 }
 
@@ -215,6 +297,7 @@ pub(crate) fn ActionBar(
             })}
             {move || actions.progress().map(|text| view! { <span class="progress" role="status"><span class="spinner"></span>{text}</span> })}
         </div>
+        <HeldAction actions />
         <Show when=move || confirming_delete.get()>
             <TypeToConfirm
                 prompt=confirm_prompt.clone()

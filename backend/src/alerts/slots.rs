@@ -1,0 +1,127 @@
+//! Debezium PostgreSQL sources judged by their replication slots, as the slot watch last read
+//! their databases: a slot retaining more WAL than a threshold, a slot nothing reads while its
+//! connector runs, and a slot holding WAL back while its connector is paused or stopped. Only
+//! sources on a database read with a monitoring role are judged; a database not read yet (or
+//! unreadable) leaves its sources' incidents as they are.
+
+use std::collections::HashMap;
+
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, RuleKind, SlotStatus};
+use plugboard_connect::{ClusterClient, Freshness};
+
+use super::incidents::Finding;
+use super::round::{ClusterData, SourceSlot, Verdicts, in_transition};
+use crate::config::DatabaseCredentials;
+use crate::debezium::card::postgres_slot;
+use crate::state::AppState;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// The Debezium PostgreSQL sources of `client`'s cluster on a watched database, by connector
+/// name, from the same cached call as the connector list.
+pub(crate) async fn source_slots(
+    state: &AppState,
+    client: &ClusterClient,
+) -> HashMap<String, SourceSlot> {
+    let Ok(connectors) = client.live_connectors(Freshness::Cached).await else {
+        return HashMap::new();
+    };
+    connectors
+        .into_iter()
+        .filter_map(|(name, connector)| {
+            let slot_name = postgres_slot(&connector.config)?;
+            let database = state.source_databases.of_connector(&connector.config)?;
+            let watched = matches!(database.credentials, DatabaseCredentials::Monitoring { .. });
+            watched.then(|| {
+                let reading = state.slot_watch.latest(&database.id);
+                (name, SourceSlot { slot_name, reading })
+            })
+        })
+        .collect()
+}
+
+/// The connectors in `rule`'s scope whose slot meets its condition.
+pub(crate) fn judge(
+    rule: &AlertRule,
+    data: &ClusterData<'_>,
+    connectors: &[ConnectorSummary],
+    finding: &dyn Fn(&str, Option<f64>, String) -> Finding,
+) -> Verdicts {
+    let mut verdicts = Verdicts::default();
+    let in_scope = connectors
+        .iter()
+        .filter(|c| rule.spec.covers(data.cluster, Some(&c.name)));
+    for connector in in_scope {
+        let Some(source) = data.slots.get(&connector.name) else {
+            continue;
+        };
+        let Some(Ok(slots)) = &source.reading else {
+            verdicts.unsure.push(connector.name.clone());
+            continue;
+        };
+        let slot = slots.iter().find(|s| s.name == source.slot_name);
+        match condition(rule, connector, &source.slot_name, slot) {
+            Some((value, detail)) => verdicts
+                .holding
+                .push(finding(&connector.name, value, detail)),
+            None if rule.spec.kind == RuleKind::SlotInactive && in_transition(connector) => {
+                verdicts.unsure.push(connector.name.clone());
+            }
+            None => {}
+        }
+    }
+    verdicts
+}
+
+fn condition(
+    rule: &AlertRule,
+    connector: &ConnectorSummary,
+    slot_name: &str,
+    slot: Option<&SlotStatus>,
+) -> Option<(Option<f64>, String)> {
+    let retained_mib = slot.and_then(|s| s.retained_bytes).map(|b| b as f64 / MIB);
+    match rule.spec.kind {
+        RuleKind::SlotWalAbove => {
+            let threshold = rule.spec.threshold.unwrap_or(0.0);
+            let mib = retained_mib.filter(|mib| *mib > threshold)?;
+            Some((
+                Some(mib),
+                format!("slot {slot_name} retains {mib:.1} MiB of WAL, above {threshold} MiB"),
+            ))
+        }
+        RuleKind::SlotInactive => {
+            let tasks = &connector.tasks;
+            let runs = connector.state == ConnectorState::Running
+                && tasks.total > 0
+                && tasks.running == tasks.total;
+            let detail = match slot {
+                _ if !runs => return None,
+                None => format!("the connector runs, but the database has no slot {slot_name}"),
+                Some(slot) if !slot.active => {
+                    format!("the connector runs, but nothing reads its slot {slot_name}")
+                }
+                Some(_) => return None,
+            };
+            Some((None, detail))
+        }
+        RuleKind::SlotHeldWhileStopped => {
+            let idle = matches!(
+                connector.state,
+                ConnectorState::Paused | ConnectorState::Stopped
+            );
+            let slot = slot.filter(|_| idle)?;
+            let held = retained_mib.map_or_else(String::new, |mib| format!(" ({mib:.1} MiB)"));
+            Some((
+                retained_mib,
+                format!(
+                    "the connector is {}, while its slot {} holds WAL back{held}",
+                    connector.state, slot.name
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
