@@ -45,10 +45,16 @@ pub enum RuleKind {
     SlotInactive,
     /// A Debezium PostgreSQL source is paused or stopped while its slot holds WAL back.
     SlotHeldWhileStopped,
+    /// A Debezium source with heartbeats on whose heartbeat topic has had no new record for
+    /// three of its heartbeat intervals (counted over Kafka snapshots).
+    DebeziumHeartbeatStale,
+    /// A Debezium source's newest snapshot runs, but its notifications have been quiet for
+    /// more than `threshold` seconds.
+    DebeziumSnapshotStalled,
 }
 
 impl RuleKind {
-    pub const ALL: [RuleKind; 15] = [
+    pub const ALL: [RuleKind; 17] = [
         RuleKind::NotRunning,
         RuleKind::Failed,
         RuleKind::LagAbove,
@@ -64,6 +70,8 @@ impl RuleKind {
         RuleKind::SlotWalAbove,
         RuleKind::SlotInactive,
         RuleKind::SlotHeldWhileStopped,
+        RuleKind::DebeziumHeartbeatStale,
+        RuleKind::DebeziumSnapshotStalled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +91,8 @@ impl RuleKind {
             RuleKind::SlotWalAbove => "slot_wal_above",
             RuleKind::SlotInactive => "slot_inactive",
             RuleKind::SlotHeldWhileStopped => "slot_held_while_stopped",
+            RuleKind::DebeziumHeartbeatStale => "debezium_heartbeat_stale",
+            RuleKind::DebeziumSnapshotStalled => "debezium_snapshot_stalled",
         }
     }
 
@@ -101,6 +111,7 @@ impl RuleKind {
                 | RuleKind::ReplicationHeartbeatOlderThan
                 | RuleKind::ReplicationCheckpointsOlderThan
                 | RuleKind::SlotWalAbove
+                | RuleKind::DebeziumSnapshotStalled
         )
     }
 
@@ -120,6 +131,15 @@ impl RuleKind {
             self,
             RuleKind::SlotWalAbove | RuleKind::SlotInactive | RuleKind::SlotHeldWhileStopped
         )
+    }
+
+    /// Whether the rule judges Debezium's sources (their slots or heartbeats).
+    pub fn judges_debezium(self) -> bool {
+        self.judges_slots()
+            || matches!(
+                self,
+                RuleKind::DebeziumHeartbeatStale | RuleKind::DebeziumSnapshotStalled
+            )
     }
 
     /// Whether the rule judges MirrorMaker 2 flows.

@@ -4,14 +4,17 @@
 //!
 //! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
 //! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
-//!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows; [`slots`] judges
-//!   Debezium's replication slots.
+//!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows; [`slots`],
+//!   [`heartbeats`] and [`snapshot_stall`] judge Debezium's sources, as [`debezium`] gathers
+//!   them.
 //! - [`round`]: what a round knows of a cluster, and the verdicts of a rule on it.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
 //! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
 
 pub(crate) mod auto_restart;
+pub(crate) mod debezium;
 pub(crate) mod evaluate;
+pub(crate) mod heartbeats;
 pub(crate) mod incidents;
 pub(crate) mod notify;
 pub(crate) mod replication_age;
@@ -19,22 +22,24 @@ pub(crate) mod replication_lag;
 pub(crate) mod round;
 pub(crate) mod rules;
 pub(crate) mod slots;
+pub(crate) mod snapshot_stall;
 pub(crate) mod trend;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{AlertRule, ConnectorSummary, ReplicationFlow};
+use api_types::{AlertRule, ConnectorSummary, ReplicationFlow, RuleKind};
 
 use crate::clock::now_ms;
 use crate::kafka::KafkaView;
 use crate::state::AppState;
+use debezium::DebeziumSources;
 use evaluate::MAX_SAMPLES;
 use incidents::{Finding, Held};
 use notify::Event;
 use plugboard_connect::Freshness;
-use round::ClusterData;
+use round::{ClusterData, HeartbeatWatch};
 use trend::Sample;
 
 /// Recent samples of each group, by (cluster, group), and the snapshot they were taken from.
@@ -43,13 +48,25 @@ struct Samples {
     by_group: HashMap<(String, String), VecDeque<Sample>>,
     /// Records in each dead letter topic (the sum of its partitions' log-end offsets).
     dead_letter_totals: HashMap<(String, String), VecDeque<i64>>,
+    /// Each Debezium heartbeat topic's records, and the snapshot time since which that total
+    /// has stood still.
+    heartbeat_totals: HashMap<(String, String), (i64, i64)>,
+    /// Debezium's notifications, read again only when their topic grew.
+    notifications: snapshot_stall::NotificationCache,
     taken_at: HashMap<String, i64>,
 }
 
 impl Samples {
-    /// Takes the samples of a new snapshot of `cluster`: each group's, and each of
-    /// `dead_letter_topics`' total.
-    fn record(&mut self, cluster: &str, view: &KafkaView, dead_letter_topics: &[&str]) {
+    /// Takes the samples of a new snapshot of `cluster`: each group's, each of
+    /// `dead_letter_topics`' total, and each of `heartbeat_topics`' total with since when it
+    /// stands still.
+    fn record(
+        &mut self,
+        cluster: &str,
+        view: &KafkaView,
+        dead_letter_topics: &[&str],
+        heartbeat_topics: &[&str],
+    ) {
         let Some(snapshot) = &view.snapshot else {
             return;
         };
@@ -58,15 +75,32 @@ impl Samples {
         }
         self.taken_at
             .insert(cluster.to_owned(), snapshot.taken_at_ms);
+        let total_of = |topic: &str| {
+            let meta = snapshot.topic(topic)?;
+            let log_end = &snapshot.observation.log_end;
+            Some(
+                (meta.partitions.iter())
+                    .filter_map(|p| log_end.get(&(meta.name.clone(), p.id)))
+                    .sum::<i64>(),
+            )
+        };
+        for topic in heartbeat_topics {
+            // A topic not made yet has had no heartbeat at all.
+            let total = total_of(topic).unwrap_or(0);
+            let key = (cluster.to_owned(), (*topic).to_owned());
+            let taken_at = snapshot.taken_at_ms;
+            let entry = self
+                .heartbeat_totals
+                .entry(key)
+                .or_insert((total, taken_at));
+            if entry.0 != total {
+                *entry = (total, taken_at);
+            }
+        }
         for topic in dead_letter_topics {
-            let Some(meta) = snapshot.topic(topic) else {
+            let Some(total) = total_of(topic) else {
                 continue;
             };
-            let total: i64 = meta
-                .partitions
-                .iter()
-                .filter_map(|p| snapshot.observation.log_end.get(&(meta.name.clone(), p.id)))
-                .sum();
             let totals = self
                 .dead_letter_totals
                 .entry((cluster.to_owned(), (*topic).to_owned()))
@@ -101,6 +135,27 @@ impl Samples {
 
     fn dead_letters_of(&self, cluster: &str) -> HashMap<String, Vec<i64>> {
         of(&self.dead_letter_totals, cluster)
+    }
+
+    /// Each of `heartbeats` (connector to topic and interval) with since when its topic's
+    /// records stand still on `cluster`.
+    fn heartbeats_of(
+        &self,
+        cluster: &str,
+        heartbeats: &HashMap<String, (String, u64)>,
+    ) -> HashMap<String, HeartbeatWatch> {
+        heartbeats
+            .iter()
+            .map(|(connector, (topic, interval_ms))| {
+                let key = (cluster.to_owned(), topic.clone());
+                let watch = HeartbeatWatch {
+                    topic: topic.clone(),
+                    interval_ms: *interval_ms,
+                    still_since_ms: self.heartbeat_totals.get(&key).map(|(_, since)| *since),
+                };
+                (connector.clone(), watch)
+            })
+            .collect()
     }
 }
 
@@ -149,9 +204,10 @@ async fn evaluate_round(
         return Ok(());
     }
     let mut rounds: Vec<ClusterRound> = Vec::new();
-    // MirrorMaker 2 flows and Debezium's slots are worked out only when a rule judges them.
+    // MirrorMaker 2 flows and Debezium's sources are worked out only when a rule judges them.
     let judges_flows = rules.iter().any(|r| r.spec.kind.judges_flows());
-    let judges_slots = rules.iter().any(|r| r.spec.kind.judges_slots());
+    let judges_debezium = rules.iter().any(|r| r.spec.kind.judges_debezium());
+    let judges_stalls = (rules.iter()).any(|r| r.spec.kind == RuleKind::DebeziumSnapshotStalled);
     for client in state.clusters.all() {
         let id = client.id().to_owned();
         let mut connectors = client
@@ -161,6 +217,11 @@ async fn evaluate_round(
         if let Ok(list) = &mut connectors {
             crate::specs::drift::mark(state, list).await;
         }
+        let debezium = if judges_debezium {
+            DebeziumSources::gather(state, client).await
+        } else {
+            DebeziumSources::default()
+        };
         let view = state.kafka.view(&id);
         if let Some(view) = &view {
             let dead_letter_topics: Vec<&str> = connectors
@@ -169,7 +230,24 @@ async fn evaluate_round(
                 .iter()
                 .filter_map(|c| c.dead_letter_topic.as_deref())
                 .collect();
-            samples.record(&id, view, &dead_letter_topics);
+            let heartbeat_topics: Vec<&str> = debezium
+                .heartbeats
+                .values()
+                .map(|(t, _)| t.as_str())
+                .collect();
+            samples.record(&id, view, &dead_letter_topics, &heartbeat_topics);
+        }
+        let heartbeats = samples.heartbeats_of(&id, &debezium.heartbeats);
+        let mut snapshot_runs = HashMap::new();
+        for (connector, (topic, prefix)) in debezium.notifications.iter().filter(|_| judges_stalls)
+        {
+            let source = (topic.as_str(), prefix.as_str());
+            let runs = (samples.notifications)
+                .runs(state, client, view.as_deref(), source, now_ms())
+                .await;
+            if let Some(runs) = runs {
+                snapshot_runs.insert(connector.clone(), runs);
+            }
         }
         let flows = if judges_flows {
             let sources = state.replication_sources();
@@ -179,17 +257,14 @@ async fn evaluate_round(
         } else {
             Vec::new()
         };
-        let slots = if judges_slots {
-            slots::source_slots(state, client).await
-        } else {
-            HashMap::new()
-        };
         rounds.push(ClusterRound {
             id,
             connectors,
             view,
             flows,
-            slots,
+            slots: debezium.slots,
+            heartbeats,
+            snapshot_runs,
         });
     }
     // Each cluster's samples once per round, not once per rule.
@@ -210,6 +285,8 @@ async fn evaluate_round(
                 samples: cluster_samples,
                 dead_letter_totals,
                 slots: &round.slots,
+                heartbeats: &round.heartbeats,
+                snapshot_runs: &round.snapshot_runs,
                 flows: &round.flows,
                 now_ms: now,
             };
@@ -261,6 +338,10 @@ struct ClusterRound {
     flows: Vec<ReplicationFlow>,
     /// Its Debezium PostgreSQL sources' slots (only when a rule judges them).
     slots: HashMap<String, round::SourceSlot>,
+    /// Its Debezium sources' heartbeats (only when a rule judges them).
+    heartbeats: HashMap<String, HeartbeatWatch>,
+    /// Its Debezium sources' snapshots (only when a rule judges them).
+    snapshot_runs: HashMap<String, Vec<api_types::SnapshotRun>>,
 }
 
 fn lists_by_cluster(rounds: &[ClusterRound]) -> HashMap<String, Vec<ConnectorSummary>> {

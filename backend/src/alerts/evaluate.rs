@@ -62,6 +62,14 @@ pub(crate) fn findings(rule: &AlertRule, data: &ClusterData<'_>) -> Option<Verdi
         kind if kind.judges_slots() => {
             return Some(super::slots::judge(rule, data, connectors, &finding));
         }
+        RuleKind::DebeziumHeartbeatStale => {
+            return Some(super::heartbeats::judge(rule, data, connectors, &finding));
+        }
+        RuleKind::DebeziumSnapshotStalled => {
+            return Some(super::snapshot_stall::judge(
+                rule, data, connectors, &finding,
+            ));
+        }
         _ => {}
     }
     let in_scope = connectors
@@ -232,7 +240,9 @@ fn kafka_problem(
         | RuleKind::ReplicationCheckpointsOlderThan
         | RuleKind::SlotWalAbove
         | RuleKind::SlotInactive
-        | RuleKind::SlotHeldWhileStopped => None,
+        | RuleKind::SlotHeldWhileStopped
+        | RuleKind::DebeziumHeartbeatStale
+        | RuleKind::DebeziumSnapshotStalled => None,
     }
 }
 
@@ -242,6 +252,53 @@ pub(crate) mod tests {
     use api_types::{ConnectorKind, Health, RuleSpec, TaskCounts, WebhookFormat};
 
     use super::*;
+
+    /// What a round knows of Debezium's sources, for tests of their judges to fill.
+    #[derive(Default)]
+    pub(crate) struct DebeziumMaps {
+        pub slots: HashMap<String, crate::alerts::round::SourceSlot>,
+        pub heartbeats: HashMap<String, crate::alerts::round::HeartbeatWatch>,
+        pub snapshot_runs: HashMap<String, Vec<api_types::SnapshotRun>>,
+    }
+
+    /// A judge of Debezium's sources, as `slots`, `heartbeats` and `snapshot_stall` have one.
+    pub(crate) type DebeziumJudge = fn(
+        &AlertRule,
+        &ClusterData<'_>,
+        &[ConnectorSummary],
+        &dyn Fn(&str, Option<f64>, String) -> Finding,
+    ) -> Verdicts;
+
+    /// What `judge` makes of `connectors` of cluster "c" at `now_ms` under `rule`, with
+    /// `debezium` known of them (and nothing else).
+    pub(crate) fn judge_debezium(
+        judge: DebeziumJudge,
+        rule: &AlertRule,
+        connectors: &[ConnectorSummary],
+        debezium: &DebeziumMaps,
+        now_ms: i64,
+    ) -> Verdicts {
+        let data = ClusterData {
+            cluster: "c",
+            connectors: Ok(connectors),
+            kafka: None,
+            samples: &HashMap::new(),
+            dead_letter_totals: &HashMap::new(),
+            slots: &debezium.slots,
+            heartbeats: &debezium.heartbeats,
+            snapshot_runs: &debezium.snapshot_runs,
+            flows: &[],
+            now_ms,
+        };
+        let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
+            rule_id: rule.id,
+            cluster: "c".to_owned(),
+            subject: subject.to_owned(),
+            value,
+            detail,
+        };
+        judge(rule, &data, connectors, &finding)
+    }
 
     /// A rule of `kind` with threshold 5, on every cluster, for `pattern`'s connectors.
     pub(crate) fn rule(kind: RuleKind, pattern: Option<&str>) -> AlertRule {
@@ -320,6 +377,8 @@ pub(crate) mod tests {
                 samples: &samples,
                 dead_letter_totals,
                 slots: &HashMap::new(),
+                heartbeats: &HashMap::new(),
+                snapshot_runs: &HashMap::new(),
                 flows: &[],
                 now_ms: 0,
             },

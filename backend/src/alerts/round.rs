@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{ConnectorState, ConnectorSummary, ReplicationFlow};
+use api_types::{AlertRule, ConnectorState, ConnectorSummary, ReplicationFlow, SnapshotRun};
 
 use super::incidents::Finding;
 use super::trend::Sample;
@@ -24,6 +24,12 @@ pub(crate) struct ClusterData<'a> {
     /// The Debezium PostgreSQL sources on a watched database, by connector name (empty unless
     /// a rule judges slots).
     pub slots: &'a HashMap<String, SourceSlot>,
+    /// The Debezium sources with heartbeats on, by connector name (empty unless a rule judges
+    /// heartbeats).
+    pub heartbeats: &'a HashMap<String, HeartbeatWatch>,
+    /// The snapshots of the Debezium sources that notify to Kafka, newest first, by connector
+    /// name (empty unless a rule judges them).
+    pub snapshot_runs: &'a HashMap<String, Vec<SnapshotRun>>,
     /// The MirrorMaker 2 flows the cluster runs (empty unless a rule judges them).
     pub flows: &'a [ReplicationFlow],
     /// The round's clock, ms: what ages are counted to.
@@ -40,12 +46,36 @@ pub(crate) struct Verdicts {
     pub unsure: Vec<String>,
 }
 
+/// The connectors in `rule`'s scope on this cluster that `of` has an entry for, with it.
+pub(crate) fn covered<'c, T>(
+    rule: &'c AlertRule,
+    data: &'c ClusterData<'_>,
+    connectors: &'c [ConnectorSummary],
+    of: &'c HashMap<String, T>,
+) -> impl Iterator<Item = (&'c ConnectorSummary, &'c T)> {
+    connectors
+        .iter()
+        .filter(|c| rule.spec.covers(data.cluster, Some(&c.name)))
+        .filter_map(|c| Some((c, of.get(&c.name)?)))
+}
+
 /// A Debezium PostgreSQL source's slot and its database's latest reading.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SourceSlot {
     pub slot_name: String,
     /// `None` until the slot watch has read the database.
     pub reading: Option<LatestSlots>,
+}
+
+/// A Debezium source's heartbeat topic as the Kafka snapshots have seen it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HeartbeatWatch {
+    pub topic: String,
+    pub interval_ms: u64,
+    /// The snapshot time (ms) since which the topic's records stand still: when it last grew,
+    /// or when it was first seen. `None` when no snapshot has been taken since the source
+    /// was seen.
+    pub still_since_ms: Option<i64>,
 }
 
 /// A connector or task being restarted or waiting for a worker: right after a restart of a

@@ -4,41 +4,12 @@
 //! sources on a database read with a monitoring role are judged; a database not read yet (or
 //! unreadable) leaves its sources' incidents as they are.
 
-use std::collections::HashMap;
-
 use api_types::{AlertRule, ConnectorState, ConnectorSummary, RuleKind, SlotStatus};
-use plugboard_connect::{ClusterClient, Freshness};
 
 use super::incidents::Finding;
-use super::round::{ClusterData, SourceSlot, Verdicts, in_transition};
-use crate::config::DatabaseCredentials;
-use crate::debezium::card::postgres_slot;
-use crate::state::AppState;
+use super::round::{ClusterData, Verdicts, covered, in_transition};
 
 const MIB: f64 = 1024.0 * 1024.0;
-
-/// The Debezium PostgreSQL sources of `client`'s cluster on a watched database, by connector
-/// name, from the same cached call as the connector list.
-pub(crate) async fn source_slots(
-    state: &AppState,
-    client: &ClusterClient,
-) -> HashMap<String, SourceSlot> {
-    let Ok(connectors) = client.live_connectors(Freshness::Cached).await else {
-        return HashMap::new();
-    };
-    connectors
-        .into_iter()
-        .filter_map(|(name, connector)| {
-            let slot_name = postgres_slot(&connector.config)?;
-            let database = state.source_databases.of_connector(&connector.config)?;
-            let watched = matches!(database.credentials, DatabaseCredentials::Monitoring { .. });
-            watched.then(|| {
-                let reading = state.slot_watch.latest(&database.id);
-                (name, SourceSlot { slot_name, reading })
-            })
-        })
-        .collect()
-}
 
 /// The connectors in `rule`'s scope whose slot meets its condition.
 pub(crate) fn judge(
@@ -48,13 +19,7 @@ pub(crate) fn judge(
     finding: &dyn Fn(&str, Option<f64>, String) -> Finding,
 ) -> Verdicts {
     let mut verdicts = Verdicts::default();
-    let in_scope = connectors
-        .iter()
-        .filter(|c| rule.spec.covers(data.cluster, Some(&c.name)));
-    for connector in in_scope {
-        let Some(source) = data.slots.get(&connector.name) else {
-            continue;
-        };
+    for (connector, source) in covered(rule, data, connectors, data.slots) {
         let Some(Ok(slots)) = &source.reading else {
             verdicts.unsure.push(connector.name.clone());
             continue;

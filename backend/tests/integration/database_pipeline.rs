@@ -24,7 +24,7 @@ use crate::support::{
 const STACK: &str = "solo2";
 
 /// Plugboard on the stack's cluster, reading its Kafka.
-async fn app_reading_kafka() -> TestApp {
+pub(crate) async fn app_reading_kafka() -> TestApp {
     TestApp::start(vec![Cluster {
         bootstrap_servers: Some(stack_bootstrap()),
         ..cluster("local", stack_urls(STACK))
@@ -284,8 +284,29 @@ async fn snapshots_are_followed_from_debeziums_notifications_an_incremental_one_
     clean_up(&app, &[&source], &table, &all).await;
 }
 
+/// A source steered by signals ([`steerable_source`]) of a new table of `rows` rows, read a
+/// row per chunk and with no initial snapshot: its incremental snapshots run long. Answers the
+/// table, the source's name and its signal table.
+pub(crate) async fn slow_incremental_source(
+    app: &TestApp,
+    label: &str,
+    rows: u32,
+) -> (String, String, String) {
+    let table = new_table(label);
+    postgres(&format!(
+        "INSERT INTO {table} SELECT n, 'n' || n FROM generate_series(4, {rows}) n;"
+    ))
+    .unwrap();
+    let (mut config, signal_table, ..) = steerable_source(&table).await;
+    config["snapshot.mode"] = json!("no_data");
+    config["incremental.snapshot.chunk.size"] = json!("1");
+    let source = format!("{table}-source");
+    create_sink(app, &source, config).await;
+    (table, source, signal_table)
+}
+
 /// Sends a signal through Plugboard's API; answers its id.
-async fn signal(app: &TestApp, source: &str, kind: &str, tables: &[String]) -> String {
+pub(crate) async fn signal(app: &TestApp, source: &str, kind: &str, tables: &[String]) -> String {
     let response = app
         .send(
             Method::POST,
@@ -298,7 +319,7 @@ async fn signal(app: &TestApp, source: &str, kind: &str, tables: &[String]) -> S
 }
 
 /// The snapshot `id` once `done` accepts it.
-async fn run_when(
+pub(crate) async fn run_when(
     app: &TestApp,
     source: &str,
     id: &str,
@@ -322,16 +343,7 @@ async fn run_when(
 async fn an_incremental_snapshot_is_started_paused_resumed_and_stopped_by_signals_from_plugboard() {
     let app = app_reading_kafka().await;
     // 5,000 rows read a row per chunk: the snapshot runs long enough to be paused and stopped.
-    let table = new_table("signals");
-    postgres(&format!(
-        "INSERT INTO {table} SELECT n, 'n' || n FROM generate_series(4, 5000) n;"
-    ))
-    .unwrap();
-    let (mut config, signal_table, ..) = steerable_source(&table).await;
-    config["snapshot.mode"] = json!("no_data");
-    config["incremental.snapshot.chunk.size"] = json!("1");
-    let source = format!("{table}-source");
-    create_sink(&app, &source, config).await;
+    let (table, source, signal_table) = slow_incremental_source(&app, "signals", 5_000).await;
 
     let id = signal(
         &app,

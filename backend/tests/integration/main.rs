@@ -14,6 +14,7 @@ mod budget;
 mod connect_tls;
 mod connect_versions;
 mod database_pipeline;
+mod debezium_alerts;
 mod dlq;
 mod faults;
 mod gateway;

@@ -9,14 +9,16 @@ use std::time::Duration;
 
 use api_types::{DatabaseAccess, GuardVerdict, SlotHealth};
 use plugboard::config::{DatabaseCredentials, SourceDatabase};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::alerts::{a_few_rounds, create_rule, incidents_of};
 use crate::support::databases::{
     clean_up, new_table, password_of, postgres, postgres_port, source_config,
 };
-use crate::support::{TestApp, cluster, create_sink, create_stopped, eventually, stack_urls};
+use crate::support::{
+    TestApp, cluster, create_sink, create_stopped, eventually, stack_urls, stop_connector,
+};
 
 /// The stack cluster these tests use (see [`crate::support`]).
 const STACK: &str = "solo2";
@@ -64,18 +66,6 @@ async fn running_source(label: &str) -> (TestApp, String, String) {
     let source = format!("{table}-source");
     create_sink(&app, &source, source_config(&table)).await;
     (app, table, source)
-}
-
-/// Stops connector `name` through Plugboard's API.
-async fn stop(app: &TestApp, name: &str) {
-    let stop = app
-        .send(
-            Method::POST,
-            &format!("/api/v1/clusters/local/connectors/{name}/stop"),
-            None,
-        )
-        .await;
-    assert!(stop.status().is_success(), "{:?}", stop.text().await);
 }
 
 #[tokio::test]
@@ -126,7 +116,7 @@ async fn the_slot_its_offset_and_the_resume_guard_are_read_with_a_monitoring_rol
 
     // Stopped, then the slot moved past the offset behind the connector's back (as a DBA
     // advancing a slot to free disk does): a resume would skip what was written in between.
-    stop(&app, &source).await;
+    stop_connector(&app, &source).await;
     eventually("the slot to be let go", || async {
         let health = slot_health(&app, &source).await;
         health.slot.is_some_and(|s| !s.active).then_some(())
@@ -270,7 +260,7 @@ async fn a_source_stopped_while_200_mb_are_written_grows_its_slot_and_fires_the_
         );
     }
 
-    stop(&app, &source).await;
+    stop_connector(&app, &source).await;
     let stopped_at = tokio::time::Instant::now();
     let held = eventually("the held-while-stopped incident", || async {
         incidents_of(&app.base_url, held_rule).await.pop()

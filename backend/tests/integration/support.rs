@@ -505,6 +505,18 @@ pub(crate) async fn pause_connector(app: &TestApp, name: &str) {
     state_becomes(app, name, "PAUSED").await;
 }
 
+/// Stops connector `name` of the cluster `local` through Plugboard's API, and waits until it is.
+pub(crate) async fn stop_connector(app: &TestApp, name: &str) {
+    let path = format!("/api/v1/clusters/local/connectors/{name}/stop");
+    let response = app.send(Method::POST, &path, None).await;
+    assert!(
+        response.status().is_success(),
+        "{:?}",
+        response.text().await
+    );
+    state_becomes(app, name, "STOPPED").await;
+}
+
 /// A self-signed certificate for 127.0.0.1 and its key, made with openssl in `dir` (as
 /// `cert.pem` and `key.pem`); it is its own CA.
 pub(crate) fn self_signed_certificate(

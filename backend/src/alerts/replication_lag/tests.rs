@@ -89,6 +89,8 @@ pub(crate) fn verdicts_at(
         samples: &samples,
         dead_letter_totals: &totals,
         slots: &HashMap::new(),
+        heartbeats: &HashMap::new(),
+        snapshot_runs: &HashMap::new(),
         flows,
         now_ms,
     };

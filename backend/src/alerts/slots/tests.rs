@@ -1,7 +1,6 @@
-use std::collections::HashMap;
-
 use super::*;
-use crate::alerts::evaluate::tests::{connector, rule};
+use crate::alerts::evaluate::tests::{DebeziumMaps, connector, judge_debezium, rule};
+use crate::alerts::round::SourceSlot;
 
 fn slot(name: &str, active: bool, retained_mib: i64) -> SlotStatus {
     SlotStatus {
@@ -24,7 +23,7 @@ fn judged(
     connectors: &[ConnectorSummary],
     slots: &[SlotStatus],
 ) -> (Vec<(String, String)>, Vec<String>) {
-    let sources: HashMap<String, SourceSlot> = connectors
+    let slots = connectors
         .iter()
         .filter(|c| c.name != "plain")
         .map(|c| {
@@ -36,25 +35,11 @@ fn judged(
             (c.name.clone(), source)
         })
         .collect();
-    let data = ClusterData {
-        cluster: "c",
-        connectors: Ok(connectors),
-        kafka: None,
-        samples: &HashMap::new(),
-        dead_letter_totals: &HashMap::new(),
-        slots: &sources,
-        flows: &[],
-        now_ms: 0,
+    let debezium = DebeziumMaps {
+        slots,
+        ..DebeziumMaps::default()
     };
-    let rule = rule(kind, None);
-    let finding = |subject: &str, value: Option<f64>, detail: String| Finding {
-        rule_id: rule.id,
-        cluster: "c".to_owned(),
-        subject: subject.to_owned(),
-        value,
-        detail,
-    };
-    let verdicts = judge(&rule, &data, connectors, &finding);
+    let verdicts = judge_debezium(judge, &rule(kind, None), connectors, &debezium, 0);
     let holding = verdicts
         .holding
         .into_iter()

@@ -135,6 +135,19 @@ pub(crate) fn produce_records(bootstrap: &str, topic: &str, records: &[TextRecor
     delivered(&producer);
 }
 
+/// The log-end offset of partition 0 of `topic`, or `None` while the topic does not exist.
+pub(crate) fn end_offset(bootstrap: &str, topic: &str) -> Option<i64> {
+    let consumer: BaseConsumer = client_config(bootstrap)
+        .set("group.id", "plugboard-tests-independent")
+        .create()
+        .unwrap();
+    consumer
+        .fetch_watermarks(topic, 0, Duration::from_secs(2))
+        .ok()
+        .map(|(_, high)| high)
+        .filter(|high| *high > 0)
+}
+
 /// Every record of partition 0 of `topic`, read with a consumer of the test's own (not
 /// Plugboard's code): the independent count.
 pub(crate) fn read_all(bootstrap: &str, topic: &str) -> Vec<TextRecord> {
