@@ -173,25 +173,39 @@ test("Debezium's source and the JDBC sink are made from the form alone, an edit 
   }
 });
 
-test("a Debezium source's page follows its snapshot from the notifications to its completion", async () => {
+test("a Debezium source's page follows its snapshot of three tables from the notifications to its completion", async () => {
   const page = await openPage();
   const table = newTable("e2e_snapshot");
+  // Two more tables, of 4 and 5 rows, in the same publication.
+  const others = [`${table}_b`, `${table}_c`];
+  postgres(`CREATE TABLE ${others[0]} (id int PRIMARY KEY, note text NOT NULL);
+    INSERT INTO ${others[0]} SELECT n, 'b' || n FROM generate_series(1, 4) n;
+    CREATE TABLE ${others[1]} (id int PRIMARY KEY, note text NOT NULL);
+    INSERT INTO ${others[1]} SELECT n, 'c' || n FROM generate_series(1, 5) n;
+    ALTER PUBLICATION ${table} ADD TABLE ${others[0]}, ${others[1]};`);
   const source = uniqueName("e2e-snapshots");
   created.push(source);
   try {
-    await createConnector(source, debeziumSource(table, {}));
+    await createConnector(source, debeziumSource(table, {
+      "table.include.list": [table, ...others].map((t) => `public.${t}`).join(","),
+    }));
     await page.goto(`${BASE_URL}${connectorPath(source)}`);
     const card = page.getByTestId("snapshots-card");
     const done = card.locator("[data-testid=snapshot][data-kind=Initial][data-state=completed]");
     await done.waitFor();
     assert.equal(await done.getByTestId("snapshot-summary").textContent().then((t) => t.split(",").slice(0, 2).join(",")),
-      "1 of 1 tables done, 3 rows");
-    assert.equal(await done.locator(`[data-testid=snapshot-table][data-table="public.${table}"] td`).nth(3).textContent(), "SUCCEEDED");
+      "3 of 3 tables done, 12 rows");
+    for (const [name, rows] of [[table, "3"], [others[0], "4"], [others[1], "5"]]) {
+      const cells = done.locator(`[data-testid=snapshot-table][data-table="public.${name}"] td`);
+      assert.equal(await cells.nth(1).textContent(), rows, name);
+      assert.equal(await cells.nth(3).textContent(), "SUCCEEDED", name);
+    }
     // Its card no longer says notifications are off.
     assert.equal(await page.locator("[data-lint=NotificationsOff]").count(), 0);
   } finally {
     await fetch(`${BASE_URL}/api/v1${connectorPath(source)}`, { method: "DELETE" });
     await dropTable(table);
+    postgres(`DROP TABLE ${others.join(", ")};`);
   }
 });
 
