@@ -217,11 +217,13 @@ async fn evaluate_round(
         if let Ok(list) = &mut connectors {
             crate::specs::drift::mark(state, list).await;
         }
-        let debezium = if judges_debezium {
+        let gathered = if judges_debezium {
             DebeziumSources::gather(state, client).await
         } else {
-            DebeziumSources::default()
+            None
         };
+        let answered = gathered.is_some();
+        let debezium = gathered.unwrap_or_default();
         let view = state.kafka.view(&id);
         if let Some(view) = &view {
             let dead_letter_topics: Vec<&str> = connectors
@@ -248,6 +250,15 @@ async fn evaluate_round(
             if let Some(runs) = runs {
                 snapshot_runs.insert(connector.clone(), runs);
             }
+        }
+        // Notifications of sources gone (or of every source, once no rule judges stalls) are
+        // not kept: each source's can be thousands.
+        if !judges_stalls || answered {
+            let topics: HashSet<&str> = (debezium.notifications.values())
+                .filter(|_| judges_stalls)
+                .map(|(topic, _)| topic.as_str())
+                .collect();
+            samples.notifications.keep_only(&id, &topics);
         }
         let flows = if judges_flows {
             let sources = state.replication_sources();

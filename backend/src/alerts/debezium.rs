@@ -23,12 +23,10 @@ pub(crate) struct DebeziumSources {
 }
 
 impl DebeziumSources {
-    /// Gathers `client`'s cluster's Debezium sources; none when Connect does not answer.
-    pub(crate) async fn gather(state: &AppState, client: &ClusterClient) -> Self {
+    /// Gathers `client`'s cluster's Debezium sources; `None` when Connect does not answer.
+    pub(crate) async fn gather(state: &AppState, client: &ClusterClient) -> Option<Self> {
         let mut sources = Self::default();
-        let Ok(connectors) = client.live_connectors(Freshness::Cached).await else {
-            return sources;
-        };
+        let connectors = client.live_connectors(Freshness::Cached).await.ok()?;
         for (name, connector) in connectors {
             let config = &connector.config;
             let Some(card) = card(config, |_| None) else {
@@ -54,6 +52,6 @@ impl DebeziumSources {
                     .insert(name, SourceSlot { slot_name, reading });
             }
         }
-        sources
+        Some(sources)
     }
 }

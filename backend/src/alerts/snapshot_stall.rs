@@ -3,7 +3,7 @@
 //! table read that hangs). Each source's notification topic is read again only when Kafka's
 //! snapshot shows it grew, so judging costs no Kafka read while nothing moves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use api_types::{AlertRule, ConnectorSummary, SnapshotKind, SnapshotRun, SnapshotState};
@@ -65,6 +65,11 @@ impl NotificationCache {
             }
         };
         Some(snapshots(&notifications, prefix, now_ms))
+    }
+
+    /// Forgets what was read of `cluster`'s topics but `topics`.
+    pub(crate) fn keep_only(&mut self, cluster: &str, topics: &HashSet<&str>) {
+        (self.read).retain(|(c, topic), _| c != cluster || topics.contains(topic.as_str()));
     }
 }
 
@@ -150,6 +155,20 @@ mod tests {
                 .holding
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn only_the_topics_still_judged_are_kept() {
+        let mut cache = NotificationCache::default();
+        for (cluster, topic) in [("a", "kept"), ("a", "gone"), ("b", "gone")] {
+            let key = (cluster.to_owned(), topic.to_owned());
+            cache.read.insert(key, (1, Arc::new(Vec::new())));
+        }
+        cache.keep_only("a", &HashSet::from(["kept"]));
+        let mut left: Vec<_> = cache.read.keys().cloned().collect();
+        left.sort();
+        let pair = |c: &str, t: &str| (c.to_owned(), t.to_owned());
+        assert_eq!(left, [pair("a", "kept"), pair("b", "gone")]);
     }
 
     #[test]
