@@ -1,14 +1,18 @@
 //! Reading a Debezium source's PostgreSQL database, safely: a fixed list of queries (no SQL
 //! from anyone), each connection read-only with a statement and lock timeout and a small
 //! limit on their number, and the role checked for `pg_monitor` first, so that a role without
-//! it gets a sentence saying what to grant rather than whatever the catalog refuses.
+//! it gets a sentence saying what to grant rather than whatever the catalog refuses. Readings
+//! with connectors' own credentials take a permit each, so pages cannot open more connections
+//! than the database's `max_connections`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use api_types::{DatabaseAccess, SlotStatus};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection, Postgres, Transaction};
+use tokio::sync::Semaphore;
 
 use crate::config::{DatabaseCredentials, SourceDatabase};
 
@@ -33,10 +37,18 @@ pub(crate) struct DatabaseReading {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ReadProblem(pub String);
 
-/// The source databases Plugboard may read, with one small pool each for a monitoring role.
+/// How Plugboard reaches one source database: a small pool for its monitoring role, or, with
+/// connectors' credentials, permits for as many connections at once as the pool would hold.
+#[derive(Clone)]
+enum Reach {
+    Pool(PgPool),
+    Connections(Arc<Semaphore>),
+}
+
+/// The source databases Plugboard may read, each reached with at most its `max_connections`.
 #[derive(Clone, Default)]
 pub(crate) struct SourceDatabases {
-    pools: BTreeMap<String, (SourceDatabase, Option<PgPool>)>,
+    pools: BTreeMap<String, (SourceDatabase, Reach)>,
 }
 
 impl SourceDatabases {
@@ -45,17 +57,19 @@ impl SourceDatabases {
         let pools = databases
             .iter()
             .map(|database| {
-                let pool = match &database.credentials {
-                    DatabaseCredentials::Monitoring { user, password } => Some(
+                let reach = match &database.credentials {
+                    DatabaseCredentials::Monitoring { user, password } => Reach::Pool(
                         PgPoolOptions::new()
                             .max_connections(database.max_connections)
                             .acquire_timeout(CONNECT_TIMEOUT)
                             .idle_timeout(Duration::from_secs(60))
                             .connect_lazy_with(options(database, user, password)),
                     ),
-                    DatabaseCredentials::Connector => None,
+                    DatabaseCredentials::Connector => Reach::Connections(Arc::new(Semaphore::new(
+                        database.max_connections as usize,
+                    ))),
                 };
-                (database.id.clone(), (database.clone(), pool))
+                (database.id.clone(), (database.clone(), reach))
             })
             .collect();
         Self { pools }
@@ -81,7 +95,7 @@ impl SourceDatabases {
     pub(crate) fn monitored(&self) -> impl Iterator<Item = &SourceDatabase> {
         self.pools
             .values()
-            .filter(|(_, pool)| pool.is_some())
+            .filter(|(_, reach)| matches!(reach, Reach::Pool(_)))
             .map(|(database, _)| database)
     }
 
@@ -110,16 +124,15 @@ impl SourceDatabases {
         publication: Option<&str>,
     ) -> Result<DatabaseReading, ReadProblem> {
         let place = format!("source database `{}`", database.id);
-        match self
-            .pools
-            .get(&database.id)
-            .and_then(|(_, pool)| pool.as_ref())
-        {
-            Some(pool) => {
+        let Some((_, reach)) = self.pools.get(&database.id) else {
+            return Err(ReadProblem(format!("{place} is not configured")));
+        };
+        match reach {
+            Reach::Pool(pool) => {
                 let mut transaction = pool.begin().await.map_err(|e| unreachable(&place, &e))?;
                 read_in(&mut transaction, &place, publication).await
             }
-            None => {
+            Reach::Connections(permits) => {
                 let user = config.get("database.user").map_or("", String::as_str);
                 let password = config.get("database.password").map_or("", String::as_str);
                 if crate::secrets::holds_placeholder([password].into_iter())
@@ -131,6 +144,11 @@ impl SourceDatabases {
                          monitoring role for the database instead"
                     )));
                 }
+                // However many pages ask at once, no more connections than the pool would hold.
+                let _permit = tokio::time::timeout(CONNECT_TIMEOUT, permits.acquire())
+                    .await
+                    .map_err(|_| ReadProblem(format!("{place} is busy with other readings")))?
+                    .map_err(|_| ReadProblem(format!("{place} is not read any more")))?;
                 let options = options(database, user, password);
                 let mut connection =
                     tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
