@@ -102,8 +102,17 @@ systemd_unit() {
 
 # Integration tests find the stack through these variables, and run in parallel: each module
 # uses one cluster of the stack and names of its own. Five at a time: they mostly wait on
-# Connect's rebalances, so a fifth keeps both cores busy.
+# Connect's rebalances, so a fifth keeps both cores busy. The tests of what Plugboard stores
+# (the stores, history, access, alerts) then run again with its data in the stack's PostgreSQL.
 cargo_tests() {
+  stack_test_env cargo test -- --test-threads=5
+  say "the stores' tests again, on PostgreSQL"
+  PLUGBOARD_TEST_STORE=postgres stack_test_env cargo test -- \
+    db:: history:: access:: alerts:: --test-threads=5
+}
+
+# stack_test_env COMMAND...: runs COMMAND with the variables that point tests at the stack.
+stack_test_env() {
   local cluster clusters=()
   for cluster in $CONNECT_CLUSTERS; do clusters+=("${cluster%%:*}=$(cluster_urls "${cluster%%:*}")"); done
   clusters+=("${CONNECT_LEGACY_CLUSTER%%:*}=$(cluster_urls "${CONNECT_LEGACY_CLUSTER%%:*}")")
@@ -121,7 +130,7 @@ cargo_tests() {
     PLUGBOARD_TEST_POSTGRES_PORT="$POSTGRES_PORT" PLUGBOARD_TEST_POSTGRES_SOCKET="$DATA_DIR/postgres" \
     PLUGBOARD_TEST_MARIADB_PORT="$MARIADB_PORT" PLUGBOARD_TEST_MARIADB_SOCKET="$DATA_DIR/mariadb/mariadb.sock" \
     PLUGBOARD_TEST_DATABASE_PASSWORDS="$(database_passwords)" \
-    cargo test -- --test-threads=5
+    "$@"
 }
 
 # A TOML list of cluster ID's worker URLs.

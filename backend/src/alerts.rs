@@ -32,6 +32,7 @@ use std::time::Duration;
 use api_types::{AlertRule, ConnectorSummary, ReplicationFlow, RuleKind};
 
 use crate::clock::now_ms;
+use crate::db::on_db;
 use crate::kafka::KafkaView;
 use crate::state::AppState;
 use debezium::DebeziumSources;
@@ -418,10 +419,13 @@ async fn notify_incident(
     match incidents::get(&state.db, id, None).await {
         Ok(incident) => {
             notify::send(&state.db, http, rule, &incident, event);
-            let _ = sqlx::query("update incidents set last_notified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') where id = ?")
+            let sql = "update incidents set last_notified_at = $1 where id = $2";
+            let _ = on_db!(&state.db, pool => sqlx::query(sql)
+                .bind(crate::clock::now_iso())
                 .bind(id)
-                .execute(&state.db)
-                .await;
+                .execute(pool)
+                .await
+                .map(drop));
         }
         Err(e) => tracing::error!("cannot read incident {id} to notify: {e}"),
     }
@@ -434,16 +438,16 @@ async fn remind(state: &AppState, http: &reqwest::Client, rules: &[AlertRule]) -
         let (Some(repeat), Some(_)) = (rule.spec.repeat_seconds, &rule.spec.webhook_url) else {
             continue;
         };
-        let due: Vec<i64> = sqlx::query_scalar(
-            "select id from incidents where rule_id = ? and resolved_at is null \
-             and acknowledged_at is null \
-             and (silenced_until is null or silenced_until < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
-             and coalesce(last_notified_at, opened_at) < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' seconds')",
-        )
-        .bind(rule.id)
-        .bind(repeat)
-        .fetch_all(&state.db)
-        .await?;
+        let sql = "select id from incidents where rule_id = $1 and resolved_at is null \
+                   and acknowledged_at is null \
+                   and (silenced_until is null or silenced_until < $2) \
+                   and coalesce(last_notified_at, opened_at) < $3";
+        let due: Vec<i64> = on_db!(&state.db, pool => sqlx::query_scalar(sql)
+            .bind(rule.id)
+            .bind(crate::clock::now_iso())
+            .bind(crate::clock::iso_seconds_ago(i64::from(repeat)))
+            .fetch_all(pool)
+            .await)?;
         for id in due {
             notify_incident(state, http, rule, id, Event::Reminder).await;
         }

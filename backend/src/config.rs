@@ -9,10 +9,10 @@ mod file;
 mod flags;
 mod kafka;
 pub mod references;
+mod store_setting;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -24,12 +24,13 @@ pub use flags::ServerFlags;
 pub use kafka::{KafkaCluster, KafkaClusterFile, KafkaClusters};
 pub use plugboard_connect::{Cluster, ClusterAuth, ClusterTls, InternalTopics, RequestBudget};
 pub use references::resolve;
+pub use store_setting::StoreSetting;
 
 /// The validated configuration the server runs with.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,
-    pub database: PathBuf,
+    pub database: crate::db::DatabaseLocation,
     pub upstream_timeout: Duration,
     pub cache_ttl: Duration,
     /// How often states are polled for the state timeline.
@@ -160,10 +161,10 @@ impl Settings {
             bind,
             access,
             tls: file.tls,
-            database: flags
-                .database
-                .or(file.database)
-                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+            database: match flags.database.or(file.database) {
+                Some(setting) => setting.resolve()?,
+                None => crate::db::DatabaseLocation::File(DEFAULT_DATABASE.into()),
+            },
             upstream_timeout: Duration::from_millis(timeout_ms),
             cache_ttl: Duration::from_millis(
                 flags

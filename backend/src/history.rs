@@ -25,8 +25,8 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use serde_json::Value;
-use sqlx::SqlitePool;
 
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::secrets::known::scrub_text;
 pub(crate) use api_types::Source;
@@ -70,7 +70,7 @@ impl Intent {
 /// The history and what recording needs; cheap to clone.
 #[derive(Clone)]
 pub struct History {
-    db: SqlitePool,
+    db: Db,
     actor: String,
     fingerprint_key: Arc<Vec<u8>>,
     /// Connectors that only `apply` may change.
@@ -87,7 +87,7 @@ impl History {
     /// The history in `db`, fingerprinting secrets with `fingerprint_key` (see
     /// [`store::fingerprint_key`]).
     pub async fn open(
-        db: SqlitePool,
+        db: Db,
         actor: String,
         fingerprint_key: Arc<Vec<u8>>,
     ) -> anyhow::Result<Self> {
@@ -100,7 +100,7 @@ impl History {
         })
     }
 
-    pub fn db(&self) -> &SqlitePool {
+    pub fn db(&self) -> &Db {
         &self.db
     }
 
@@ -288,7 +288,7 @@ impl History {
 }
 
 /// Applies the retention (days and/or rows) at start and every hour after.
-pub(crate) async fn prune_periodically(db: SqlitePool, days: Option<u32>, rows: Option<u32>) {
+pub(crate) async fn prune_periodically(db: Db, days: Option<u32>, rows: Option<u32>) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;

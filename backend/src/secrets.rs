@@ -87,6 +87,11 @@ pub fn learn_database_credentials(database: &SourceDatabase) {
     }
 }
 
+/// Makes the password in Plugboard's own PostgreSQL URL a known secret.
+pub fn learn_store_password(location: &crate::db::DatabaseLocation) {
+    known::learn(location.password().as_deref());
+}
+
 /// Whether any of `values` holds the placeholder.
 pub fn holds_placeholder<'a>(mut values: impl Iterator<Item = &'a str>) -> bool {
     values.any(|v| v.contains(PLACEHOLDER))

@@ -5,11 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-
 use crate::access::Access;
 use crate::client_context::ServerContext;
 use crate::config::Settings;
+use crate::db::{Db, on_db};
 use crate::error::ApiError;
 use crate::history::History;
 use crate::kafka::KafkaMonitors;
@@ -20,7 +19,7 @@ use plugboard_connect::{ClientOptions, ClusterClient, Clusters};
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
-    pub db: SqlitePool,
+    pub db: Db,
     pub clusters: Clusters,
     pub history: History,
     pub kafka: KafkaMonitors,
@@ -72,6 +71,7 @@ impl AppState {
     /// Opens the database (applying migrations), builds one Connect client per cluster and the
     /// Kafka sources; starts nothing (see [`crate::background`]).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        crate::secrets::learn_store_password(&settings.database);
         let db = crate::db::open(&settings.database).await?;
         for cluster in &settings.clusters {
             crate::secrets::learn_cluster_credentials(cluster);
@@ -141,14 +141,12 @@ impl AppState {
 }
 
 /// Login is required but there is no user yet: say how to make one.
-async fn warn_if_nobody_can_sign_in(settings: &Settings, db: &SqlitePool) {
+async fn warn_if_nobody_can_sign_in(settings: &Settings, db: &Db) {
     if !settings.access.login_required {
         return;
     }
-    let users: i64 = sqlx::query_scalar("select count(*) from users")
-        .fetch_one(db)
-        .await
-        .unwrap_or(0);
+    let sql = "select count(*) from users";
+    let users: i64 = on_db!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap_or(0);
     if users == 0 {
         tracing::warn!(
             "login is required ({}) but there are no users yet; add one with \

@@ -22,11 +22,16 @@ MONITOR_DB_USER=plugboard_monitor
 MONITOR_DB_PASSWORD=plugboard-monitor-password
 SINK_DB_USER=sink
 SINK_DB_PASSWORD=plugboard-sink-password
+# Plugboard's own store when several replicas share PostgreSQL (the tests make a database of
+# their own with it for each test that runs on PostgreSQL).
+STORE_DB_USER=plugboard_store
+STORE_DB_PASSWORD=plugboard-store-password
 
 # database_passwords: the users above with their passwords, as user=password,...
 database_passwords() {
-  printf '%s=%s,%s=%s,%s=%s' "$DEBEZIUM_DB_USER" "$DEBEZIUM_DB_PASSWORD" "$SINK_DB_USER" \
-    "$SINK_DB_PASSWORD" "$MONITOR_DB_USER" "$MONITOR_DB_PASSWORD"
+  printf '%s=%s,%s=%s,%s=%s,%s=%s' "$DEBEZIUM_DB_USER" "$DEBEZIUM_DB_PASSWORD" "$SINK_DB_USER" \
+    "$SINK_DB_PASSWORD" "$MONITOR_DB_USER" "$MONITOR_DB_PASSWORD" "$STORE_DB_USER" \
+    "$STORE_DB_PASSWORD"
 }
 
 # source_database_toml DATA_DIR: the [[source_databases]] table of the stack's database `shop`
@@ -163,6 +168,13 @@ INSERT INTO orders (customer_id, product_id, quantity, placed_at)
   SELECT 1 + n % 20, 1 + n % 10, 1 + n % 3, now() FROM generate_series(1, 50) n;
 SQL
   fi
+  pg_sql postgres <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$STORE_DB_USER') THEN
+    CREATE ROLE $STORE_DB_USER LOGIN CREATEDB PASSWORD '$STORE_DB_PASSWORD';
+  END IF;
+END \$\$;
+SQL
   mariadb_sql <<SQL
 CREATE DATABASE IF NOT EXISTS shop;
 CREATE USER IF NOT EXISTS '$SINK_DB_USER'@'%' IDENTIFIED BY '$SINK_DB_PASSWORD';

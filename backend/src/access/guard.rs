@@ -12,11 +12,11 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::SqlitePool;
 
 use super::policy::{self, Need, RouteNeeds};
 use super::{Access, sessions, sha256_hex, tokens, users};
 use crate::config::{KafkaClusters, Settings};
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::random::hex;
 use crate::serve::ClientAddr;
@@ -31,7 +31,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct Guard {
     pub settings: Arc<Settings>,
     pub access: Access,
-    pub db: SqlitePool,
+    pub db: Db,
     pub routes: Arc<RouteNeeds>,
 }
 
@@ -137,7 +137,7 @@ async fn admit(guard: &Guard, asked: &Asked, need: &Need) -> Result<Option<Me>, 
 async fn identify(
     server: &Settings,
     access: &Access,
-    db: &SqlitePool,
+    db: &Db,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
 ) -> Result<Option<Me>, ApiError> {
@@ -194,7 +194,7 @@ pub(crate) async fn still_the_caller(
 
 /// The user `name` with its grants, if it exists.
 async fn caller(
-    db: &SqlitePool,
+    db: &Db,
     name: &str,
     via: SignedInVia,
     csrf_token: Option<String>,

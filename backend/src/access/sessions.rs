@@ -1,11 +1,9 @@
 //! Console sessions: a random id in an HttpOnly, SameSite=Strict cookie (Secure under TLS),
-//! kept in SQLite as a hash with its user, its CSRF token and its expiry; logout deletes it.
-
-use sqlx::SqlitePool;
+//! kept in the database as a hash with its user, its CSRF token and its expiry; logout deletes it.
 
 use super::sha256_hex;
 use crate::clock::now_ms;
-use crate::db::StoreError;
+use crate::db::{Db, StoreError, on_db};
 use crate::random::random_hex;
 
 pub const COOKIE: &str = "plugboard_session";
@@ -17,48 +15,41 @@ pub struct Session {
 }
 
 /// Starts a session for `user`; returns the cookie's value and the CSRF token.
-pub async fn start(
-    db: &SqlitePool,
-    user: &str,
-    ttl_ms: i64,
-) -> Result<(String, String), StoreError> {
+pub async fn start(db: &Db, user: &str, ttl_ms: i64) -> Result<(String, String), StoreError> {
     let (id, csrf_token) = (random_hex(32), random_hex(32));
     let now = now_ms();
-    sqlx::query("delete from sessions where expires_at_ms <= ?")
-        .bind(now)
-        .execute(db)
-        .await?;
-    sqlx::query(
-        "insert into sessions (id_hash, user_name, csrf_token, created_at_ms, expires_at_ms) \
-         values (?, ?, ?, ?, ?)",
-    )
-    .bind(sha256_hex(&id))
-    .bind(user)
-    .bind(&csrf_token)
-    .bind(now)
-    .bind(now.saturating_add(ttl_ms))
-    .execute(db)
-    .await?;
+    let expired = "delete from sessions where expires_at_ms <= $1";
+    let insert = "insert into sessions (id_hash, user_name, csrf_token, created_at_ms, \
+                  expires_at_ms) values ($1, $2, $3, $4, $5)";
+    on_db!(db, pool => {
+        sqlx::query(expired).bind(now).execute(pool).await?;
+        sqlx::query(insert)
+            .bind(sha256_hex(&id))
+            .bind(user)
+            .bind(&csrf_token)
+            .bind(now)
+            .bind(now.saturating_add(ttl_ms))
+            .execute(pool)
+            .await?;
+    });
     Ok((id, csrf_token))
 }
 
 /// The live session whose cookie value is `id`.
-pub async fn find(db: &SqlitePool, id: &str) -> Result<Option<Session>, StoreError> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "select user_name, csrf_token from sessions where id_hash = ? and expires_at_ms > ?",
-    )
-    .bind(sha256_hex(id))
-    .bind(now_ms())
-    .fetch_optional(db)
-    .await?;
+pub async fn find(db: &Db, id: &str) -> Result<Option<Session>, StoreError> {
+    let sql =
+        "select user_name, csrf_token from sessions where id_hash = $1 and expires_at_ms > $2";
+    let row: Option<(String, String)> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(sha256_hex(id))
+        .bind(now_ms())
+        .fetch_optional(pool)
+        .await)?;
     Ok(row.map(|(user, csrf_token)| Session { user, csrf_token }))
 }
 
-pub async fn end(db: &SqlitePool, id: &str) -> Result<(), StoreError> {
-    sqlx::query("delete from sessions where id_hash = ?")
-        .bind(sha256_hex(id))
-        .execute(db)
-        .await?;
+pub async fn end(db: &Db, id: &str) -> Result<(), StoreError> {
+    let sql = "delete from sessions where id_hash = $1";
+    on_db!(db, pool => sqlx::query(sql).bind(sha256_hex(id)).execute(pool).await.map(drop))?;
     Ok(())
 }
 

@@ -3,10 +3,11 @@
 //! and stamped with when each was last used. A token acts with its user's grants.
 
 use api_types::{ApiToken, CreatedToken};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
 use super::sha256_hex;
-use crate::db::StoreError;
+use crate::clock::now_iso_seconds;
+use crate::db::{Db, StoreError, on_db};
 use crate::random::random_hex;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
@@ -45,67 +46,63 @@ macro_rules! select_tokens {
     };
 }
 
-pub async fn create(db: &SqlitePool, name: &str, user: &str) -> Result<CreatedToken, StoreError> {
+pub async fn create(db: &Db, name: &str, user: &str) -> Result<CreatedToken, StoreError> {
     if name.trim().is_empty() {
         return Err(StoreError::Invalid("a token needs a name".into()));
     }
     let token = format!("{PREFIX}{}", random_hex(32));
-    let id: i64 = sqlx::query_scalar(
-        "insert into api_tokens (name, user_name, token_hash, created_at) \
-         values (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) returning id",
-    )
-    .bind(name)
-    .bind(user)
-    .bind(sha256_hex(&token))
-    .fetch_one(db)
-    .await?;
+    let sql = "insert into api_tokens (name, user_name, token_hash, created_at) \
+               values ($1, $2, $3, $4) returning id";
+    let id: i64 = on_db!(db, pool => sqlx::query_scalar(sql)
+        .bind(name)
+        .bind(user)
+        .bind(sha256_hex(&token))
+        .bind(now_iso_seconds())
+        .fetch_one(pool)
+        .await)?;
     let info = get(db, id).await?;
     Ok(CreatedToken { token, info })
 }
 
-pub async fn get(db: &SqlitePool, id: i64) -> Result<ApiToken, StoreError> {
-    let row: Option<TokenRow> = sqlx::query_as(select_tokens!("where id = ?"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+pub async fn get(db: &Db, id: i64) -> Result<ApiToken, StoreError> {
+    let sql = select_tokens!("where id = $1");
+    let row: Option<TokenRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
     row.map(Into::into)
         .ok_or_else(|| StoreError::NotFound(format!("no token {id}")))
 }
 
 /// Every token, or those of `user`, newest first.
-pub async fn list(db: &SqlitePool, user: Option<&str>) -> Result<Vec<ApiToken>, StoreError> {
-    let rows: Vec<TokenRow> = sqlx::query_as(select_tokens!(
-        "where ?1 is null or user_name = ?1 order by id desc"
-    ))
-    .bind(user)
-    .fetch_all(db)
-    .await?;
+pub async fn list(db: &Db, user: Option<&str>) -> Result<Vec<ApiToken>, StoreError> {
+    let sql = select_tokens!("where $1 is null or user_name = $1 order by id desc");
+    let rows: Vec<TokenRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(user).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub async fn revoke(db: &SqlitePool, id: i64) -> Result<ApiToken, StoreError> {
-    sqlx::query(
-        "update api_tokens set revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-         where id = ? and revoked_at is null",
-    )
-    .bind(id)
-    .execute(db)
-    .await?;
+pub async fn revoke(db: &Db, id: i64) -> Result<ApiToken, StoreError> {
+    let sql = "update api_tokens set revoked_at = $1 where id = $2 and revoked_at is null";
+    on_db!(db, pool => sqlx::query(sql)
+        .bind(now_iso_seconds())
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop))?;
     get(db, id).await
 }
 
 /// The user a live token belongs to, stamping its last use; `None` for an unknown or revoked
 /// token.
-pub async fn user_of(db: &SqlitePool, token: &str) -> Result<Option<String>, StoreError> {
+pub async fn user_of(db: &Db, token: &str) -> Result<Option<String>, StoreError> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
-    sqlx::query_scalar(
-        "update api_tokens set last_used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-         where token_hash = ? and revoked_at is null returning user_name",
-    )
-    .bind(sha256_hex(token))
-    .fetch_optional(db)
-    .await
+    let sql = "update api_tokens set last_used_at = $1 \
+               where token_hash = $2 and revoked_at is null returning user_name";
+    on_db!(db, pool => sqlx::query_scalar(sql)
+        .bind(now_iso_seconds())
+        .bind(sha256_hex(token))
+        .fetch_optional(pool)
+        .await)
     .map_err(StoreError::from)
 }

@@ -12,6 +12,7 @@ use serde_json::json;
 use sqlx::FromRow;
 
 use crate::clock::now_ms;
+use crate::db::on_db;
 use crate::history::{Intent, Source};
 use crate::state::AppState;
 use plugboard_connect::{ConnectCall, ConnectorName, UpstreamRequest};
@@ -39,13 +40,10 @@ pub(crate) async fn run(
         r.spec.auto_restart && matches!(r.spec.kind, RuleKind::Failed | RuleKind::NotRunning)
     });
     for rule in restarting {
-        let open: Vec<OpenIncident> = sqlx::query_as(
-            "select id, cluster_id, subject, restart_attempts, next_restart_at_ms, restart_note \
-             from incidents where rule_id = ? and resolved_at is null",
-        )
-        .bind(rule.id)
-        .fetch_all(&state.db)
-        .await?;
+        let sql = "select id, cluster_id, subject, restart_attempts, next_restart_at_ms, \
+                   restart_note from incidents where rule_id = $1 and resolved_at is null";
+        let open: Vec<OpenIncident> =
+            on_db!(&state.db, pool => sqlx::query_as(sql).bind(rule.id).fetch_all(pool).await)?;
         for incident in open {
             let failed = connectors
                 .get(&incident.cluster_id)
@@ -119,14 +117,14 @@ async fn set(
     next_at: Option<i64>,
     note: Option<String>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "update incidents set restart_attempts = ?, next_restart_at_ms = ?, restart_note = ? where id = ?",
-    )
-    .bind(attempts)
-    .bind(next_at)
-    .bind(note)
-    .bind(id)
-    .execute(&state.db)
-    .await?;
-    Ok(())
+    let sql = "update incidents set restart_attempts = $1, next_restart_at_ms = $2, \
+               restart_note = $3 where id = $4";
+    on_db!(&state.db, pool => sqlx::query(sql)
+        .bind(attempts)
+        .bind(next_at)
+        .bind(&note)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop))
 }

@@ -1,11 +1,12 @@
-//! Incidents and pending conditions in SQLite. At most one incident per rule and subject is
-//! open (a unique index makes a second insert a no-op), so a restart of Plugboard continues
+//! Incidents and pending conditions in the database. At most one incident per rule and subject
+//! is open (a unique index makes a second insert a no-op), so a restart of Plugboard continues
 //! the incidents it left instead of opening them again.
 
 use api_types::{AlertSummary, Incident, RuleKind};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::{FromRow, QueryBuilder};
 
-use crate::db::StoreError;
+use crate::clock::{iso_millis, now_iso, now_ms};
+use crate::db::{Db, StoreError, on_db, push_one_of};
 use crate::secrets::known::scrub_text;
 
 /// A rule's condition holding for a subject in one evaluation.
@@ -19,58 +20,56 @@ pub(crate) struct Finding {
 }
 
 /// When the condition of `finding` started holding, recording now if it is new.
-pub(crate) async fn condition_since(
-    db: &SqlitePool,
-    finding: &Finding,
-    now_ms: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query(
-        "insert into alert_conditions (rule_id, cluster_id, subject, since_ms) values (?, ?, ?, ?) \
-         on conflict do nothing",
-    )
-    .bind(finding.rule_id)
-    .bind(&finding.cluster)
-    .bind(&finding.subject)
-    .bind(now_ms)
-    .execute(db)
-    .await?;
-    sqlx::query_scalar(
-        "select since_ms from alert_conditions where rule_id = ? and cluster_id = ? and subject = ?",
-    )
-    .bind(finding.rule_id)
-    .bind(&finding.cluster)
-    .bind(&finding.subject)
-    .fetch_one(db)
-    .await
+pub(crate) async fn condition_since(db: &Db, finding: &Finding, now_ms: i64) -> sqlx::Result<i64> {
+    let insert = "insert into alert_conditions (rule_id, cluster_id, subject, since_ms) \
+                  values ($1, $2, $3, $4) on conflict do nothing";
+    let select = "select since_ms from alert_conditions \
+                  where rule_id = $1 and cluster_id = $2 and subject = $3";
+    on_db!(db, pool => {
+        sqlx::query(insert)
+            .bind(finding.rule_id)
+            .bind(&finding.cluster)
+            .bind(&finding.subject)
+            .bind(now_ms)
+            .execute(pool)
+            .await?;
+        sqlx::query_scalar(select)
+            .bind(finding.rule_id)
+            .bind(&finding.cluster)
+            .bind(&finding.subject)
+            .fetch_one(pool)
+            .await
+    })
 }
 
 /// Opens an incident for `finding` unless one is open; returns the new incident's id.
-pub(crate) async fn open(db: &SqlitePool, finding: &Finding) -> sqlx::Result<Option<i64>> {
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "insert into incidents (rule_id, cluster_id, subject, opened_at, opening, worst_value) \
-         values (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) \
-         on conflict do nothing returning id",
-    )
-    .bind(finding.rule_id)
-    .bind(&finding.cluster)
-    .bind(&finding.subject)
-    .bind(scrub_text(&finding.detail))
-    .bind(finding.value)
-    .fetch_optional(db)
-    .await?;
-    if inserted.is_none() {
-        sqlx::query(
-            "update incidents set worst_value = max(coalesce(worst_value, ?1), ?1) \
-             where rule_id = ?2 and cluster_id = ?3 and subject = ?4 and resolved_at is null",
-        )
-        .bind(finding.value)
-        .bind(finding.rule_id)
-        .bind(&finding.cluster)
-        .bind(&finding.subject)
-        .execute(db)
-        .await?;
-    }
-    Ok(inserted)
+pub(crate) async fn open(db: &Db, finding: &Finding) -> sqlx::Result<Option<i64>> {
+    let insert = "insert into incidents (rule_id, cluster_id, subject, opened_at, opening, \
+                  worst_value) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id";
+    let worse = "update incidents set worst_value = $1 \
+                 where rule_id = $2 and cluster_id = $3 and subject = $4 and resolved_at is null \
+                 and (worst_value is null or worst_value < $1)";
+    on_db!(db, pool => {
+        let inserted: Option<i64> = sqlx::query_scalar(insert)
+            .bind(finding.rule_id)
+            .bind(&finding.cluster)
+            .bind(&finding.subject)
+            .bind(now_iso())
+            .bind(scrub_text(&finding.detail))
+            .bind(finding.value)
+            .fetch_optional(pool)
+            .await?;
+        if inserted.is_none() && finding.value.is_some() {
+            sqlx::query(worse)
+                .bind(finding.value)
+                .bind(finding.rule_id)
+                .bind(&finding.cluster)
+                .bind(&finding.subject)
+                .execute(pool)
+                .await?;
+        }
+        Ok(inserted)
+    })
 }
 
 /// An open incident or pending condition of a rule, by subject.
@@ -81,14 +80,11 @@ pub(crate) struct Held {
 }
 
 /// Subjects of `rule_id` with an open incident or a pending condition.
-pub(crate) async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held>> {
-    sqlx::query_as(
-        "select cluster_id, subject from alert_conditions where rule_id = ?1 \
-         union select cluster_id, subject from incidents where rule_id = ?1 and resolved_at is null",
-    )
-    .bind(rule_id)
-    .fetch_all(db)
-    .await
+pub(crate) async fn held(db: &Db, rule_id: i64) -> sqlx::Result<Vec<Held>> {
+    let sql = "select cluster_id, subject from alert_conditions where rule_id = $1 \
+               union select cluster_id, subject from incidents \
+               where rule_id = $1 and resolved_at is null";
+    on_db!(db, pool => sqlx::query_as(sql).bind(rule_id).fetch_all(pool).await)
 }
 
 /// The condition cleared: forgets it and resolves its open incident (returning its id),
@@ -96,30 +92,32 @@ pub(crate) async fn held(db: &SqlitePool, rule_id: i64) -> sqlx::Result<Vec<Held
 /// prove itself for that long: a task seen running for a moment before failing again must not
 /// resolve the incident and start the restarts over.
 pub(crate) async fn clear(
-    db: &SqlitePool,
+    db: &Db,
     rule_id: i64,
     held: &Held,
     now_ms: i64,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query(
-        "delete from alert_conditions where rule_id = ? and cluster_id = ? and subject = ?",
-    )
-    .bind(rule_id)
-    .bind(&held.cluster_id)
-    .bind(&held.subject)
-    .execute(db)
-    .await?;
-    sqlx::query_scalar(
-        "update incidents set resolved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         where rule_id = ? and cluster_id = ? and subject = ? and resolved_at is null \
-         and coalesce(next_restart_at_ms, 0) <= ? returning id",
-    )
-    .bind(rule_id)
-    .bind(&held.cluster_id)
-    .bind(&held.subject)
-    .bind(now_ms)
-    .fetch_optional(db)
-    .await
+    let forget = "delete from alert_conditions \
+                  where rule_id = $1 and cluster_id = $2 and subject = $3";
+    let resolve = "update incidents set resolved_at = $1 \
+                   where rule_id = $2 and cluster_id = $3 and subject = $4 \
+                   and resolved_at is null and coalesce(next_restart_at_ms, 0) <= $5 returning id";
+    on_db!(db, pool => {
+        sqlx::query(forget)
+            .bind(rule_id)
+            .bind(&held.cluster_id)
+            .bind(&held.subject)
+            .execute(pool)
+            .await?;
+        sqlx::query_scalar(resolve)
+            .bind(now_iso())
+            .bind(rule_id)
+            .bind(&held.cluster_id)
+            .bind(&held.subject)
+            .bind(now_ms)
+            .fetch_optional(pool)
+            .await
+    })
 }
 
 #[derive(FromRow)]
@@ -174,87 +172,70 @@ impl IncidentRow {
     }
 }
 
-/// `clusters` as the stores' queries take it: a JSON array, or null for every cluster.
-fn clusters_json(clusters: Option<&[String]>) -> Option<String> {
-    clusters.map(|c| serde_json::to_string(c).expect("names serialise"))
-}
-
 /// Incidents newest first: only open ones when `open_only`, only of `clusters` when given.
 pub(crate) async fn list(
-    db: &SqlitePool,
+    db: &Db,
     open_only: bool,
     limit: u32,
     clusters: Option<&[String]>,
 ) -> Result<Vec<Incident>, StoreError> {
-    let sql = select_incidents!(
-        "where (?1 = 0 or i.resolved_at is null) \
-         and (?3 is null or i.cluster_id in (select value from json_each(?3))) \
-         order by i.id desc limit ?2"
-    );
-    let rows: Vec<IncidentRow> = sqlx::query_as(sql)
-        .bind(open_only)
-        .bind(limit)
-        .bind(clusters_json(clusters))
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<IncidentRow> = on_db!(db, pool => {
+        let mut query = QueryBuilder::new(select_incidents!("where 1 = 1"));
+        if open_only {
+            query.push(" and i.resolved_at is null");
+        }
+        push_one_of(&mut query, "i.cluster_id", clusters);
+        query.push(" order by i.id desc limit ").push_bind(i64::from(limit));
+        query.build_query_as().fetch_all(pool).await
+    })?;
     Ok(rows.into_iter().map(IncidentRow::into_incident).collect())
 }
 
 /// Incident `id`, when it is one of `clusters` (given); not found otherwise.
 pub(crate) async fn get(
-    db: &SqlitePool,
+    db: &Db,
     id: i64,
     clusters: Option<&[String]>,
 ) -> Result<Incident, StoreError> {
-    let sql = select_incidents!(
-        "where i.id = ?1 and (?2 is null or i.cluster_id in (select value from json_each(?2)))"
-    );
-    let row: Option<IncidentRow> = sqlx::query_as(sql)
-        .bind(id)
-        .bind(clusters_json(clusters))
-        .fetch_optional(db)
-        .await?;
+    let row: Option<IncidentRow> = on_db!(db, pool => {
+        let mut query = QueryBuilder::new(select_incidents!("where i.id = "));
+        query.push_bind(id);
+        push_one_of(&mut query, "i.cluster_id", clusters);
+        query.build_query_as().fetch_optional(pool).await
+    })?;
     row.map(IncidentRow::into_incident)
         .ok_or_else(|| StoreError::NotFound(format!("no incident {id}")))
 }
 
 /// How many incidents are open and unacknowledged, of `clusters` when given.
 pub(crate) async fn summary(
-    db: &SqlitePool,
+    db: &Db,
     clusters: Option<&[String]>,
 ) -> Result<AlertSummary, StoreError> {
-    let (open, unacknowledged): (i64, i64) = sqlx::query_as(
-        "select count(*), count(*) filter (where acknowledged_at is null) from incidents \
-         where resolved_at is null \
-         and (?1 is null or cluster_id in (select value from json_each(?1)))",
-    )
-    .bind(clusters_json(clusters))
-    .fetch_one(db)
-    .await?;
+    let (open, unacknowledged): (i64, i64) = on_db!(db, pool => {
+        let mut query = QueryBuilder::new(
+            "select count(*), count(*) filter (where acknowledged_at is null) from incidents \
+             where resolved_at is null",
+        );
+        push_one_of(&mut query, "cluster_id", clusters);
+        query.build_query_as().fetch_one(pool).await
+    })?;
     Ok(AlertSummary {
         open: u32::try_from(open).unwrap_or(0),
         unacknowledged: u32::try_from(unacknowledged).unwrap_or(0),
     })
 }
 
-pub(crate) async fn acknowledge(db: &SqlitePool, id: i64) -> Result<Incident, StoreError> {
-    sqlx::query("update incidents set acknowledged_at = coalesce(acknowledged_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) where id = ?")
-        .bind(id)
-        .execute(db)
-        .await?;
+pub(crate) async fn acknowledge(db: &Db, id: i64) -> Result<Incident, StoreError> {
+    let sql = "update incidents set acknowledged_at = coalesce(acknowledged_at, $1) where id = $2";
+    on_db!(db, pool => sqlx::query(sql).bind(now_iso()).bind(id).execute(pool).await.map(drop))?;
     get(db, id, None).await
 }
 
-pub(crate) async fn silence(
-    db: &SqlitePool,
-    id: i64,
-    minutes: u32,
-) -> Result<Incident, StoreError> {
-    sqlx::query("update incidents set silenced_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || ? || ' minutes') where id = ?")
-        .bind(minutes)
-        .bind(id)
-        .execute(db)
-        .await?;
+pub(crate) async fn silence(db: &Db, id: i64, minutes: u32) -> Result<Incident, StoreError> {
+    let until = iso_millis(now_ms().saturating_add(i64::from(minutes) * 60_000));
+    let sql = "update incidents set silenced_until = $1 where id = $2";
+    on_db!(db, pool => sqlx::query(sql).bind(until).bind(id).execute(pool).await.map(drop))?;
     get(db, id, None).await
 }
 
@@ -273,6 +254,12 @@ mod tests {
         }
     }
 
+    async fn add_rule(db: &Db) {
+        let sql =
+            "insert into alert_rules (id, name, kind, created_at) values (1, 'r', 'failed', '')";
+        on_db!(db, pool => sqlx::query(sql).execute(pool).await.map(drop).unwrap());
+    }
+
     fn subject(name: &str) -> Held {
         Held {
             cluster_id: "c".into(),
@@ -282,22 +269,13 @@ mod tests {
 
     #[tokio::test]
     async fn an_incident_resolves_when_clear_unless_its_automatic_restart_is_still_in_back_off() {
-        let (db, path) = scratch_db("incidents-clear").await;
-        sqlx::query(
-            "insert into alert_rules (id, name, kind, created_at) values (1, 'r', 'failed', '')",
-        )
-        .execute(&db)
-        .await
-        .unwrap();
+        let db = scratch_db("incidents-clear").await;
+        add_rule(&db).await;
         let plain = open(&db, &finding("plain")).await.unwrap().unwrap();
         let restarted = open(&db, &finding("restarted")).await.unwrap().unwrap();
-        sqlx::query(
-            "update incidents set restart_attempts = 1, next_restart_at_ms = 5000 where id = ?",
-        )
-        .bind(restarted)
-        .execute(&db)
-        .await
-        .unwrap();
+        let backing_off =
+            "update incidents set restart_attempts = 1, next_restart_at_ms = 5000 where id = $1";
+        on_db!(&db, pool => sqlx::query(backing_off).bind(restarted).execute(pool).await.map(drop).unwrap());
 
         assert_eq!(
             clear(&db, 1, &subject("plain"), 1000).await.unwrap(),
@@ -313,18 +291,12 @@ mod tests {
             Some(restarted)
         );
         assert!(held(&db, 1).await.unwrap().is_empty());
-        let _ = std::fs::remove_file(path);
     }
 
     #[tokio::test]
     async fn a_caller_limited_to_clusters_gets_a_full_page_and_counts_of_those_alone() {
-        let (db, path) = scratch_db("incidents-clusters").await;
-        sqlx::query(
-            "insert into alert_rules (id, name, kind, created_at) values (1, 'r', 'failed', '')",
-        )
-        .execute(&db)
-        .await
-        .unwrap();
+        let db = scratch_db("incidents-clusters").await;
+        add_rule(&db).await;
         let on = |cluster: &str, subject: &str| Finding {
             cluster: cluster.into(),
             ..finding(subject)
@@ -344,6 +316,5 @@ mod tests {
         assert!(matches!(hidden, Err(StoreError::NotFound(_))));
         assert_eq!(seen.cluster, "dev");
         assert_eq!((counted.open, everything.open), (1, 2));
-        let _ = std::fs::remove_file(path);
     }
 }

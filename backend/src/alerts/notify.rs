@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use api_types::{AlertRule, Incident, WebhookFormat};
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
+
+use crate::db::{Db, on_db};
 
 const ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
@@ -59,7 +60,7 @@ fn delivery_error(error: reqwest::Error) -> String {
 /// be `${env:NAME}` or `${file:PATH}`, read when the webhook is sent, so the URL itself (a
 /// secret for Slack) need not be stored.
 pub(crate) fn send(
-    db: &SqlitePool,
+    db: &Db,
     http: &reqwest::Client,
     rule: &AlertRule,
     incident: &Incident,
@@ -101,18 +102,19 @@ pub(crate) fn send(
                 event.as_str()
             );
         }
-        let recorded = sqlx::query(
-            "insert into alert_notifications (incident_id, event, attempts, delivered, status, error, sent_at) \
-             values (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        )
-        .bind(incident_id)
-        .bind(event.as_str())
-        .bind(attempts)
-        .bind(outcome.is_ok())
-        .bind(outcome.as_ref().ok().copied())
-        .bind(outcome.err())
-        .execute(&db)
-        .await;
+        let sql = "insert into alert_notifications (incident_id, event, attempts, delivered, \
+                   status, error, sent_at) values ($1, $2, $3, $4, $5, $6, $7)";
+        let recorded = on_db!(&db, pool => sqlx::query(sql)
+            .bind(incident_id)
+            .bind(event.as_str())
+            .bind(i64::from(attempts))
+            .bind(outcome.is_ok())
+            .bind(outcome.as_ref().ok().map(|status| i64::from(*status)))
+            .bind(outcome.err())
+            .bind(crate::clock::now_iso())
+            .execute(pool)
+            .await
+            .map(drop));
         if let Err(e) = recorded {
             tracing::error!("cannot record a webhook delivery: {e}");
         }

@@ -1,9 +1,10 @@
-//! Alert rules in SQLite: validated on the way in, read back for every evaluation.
+//! Alert rules in the database: validated on the way in, read back for every evaluation.
 
 use api_types::{AlertRule, RuleKind, RuleSpec, WebhookFormat};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
-use crate::db::StoreError;
+use crate::clock::now_iso;
+use crate::db::{Db, StoreError, on_db};
 
 /// Why a rule cannot be stored, as a sentence; `None` when it is fine.
 pub(crate) fn problem(spec: &RuleSpec) -> Option<String> {
@@ -78,25 +79,23 @@ impl RuleRow {
     }
 }
 
-pub(crate) async fn list(db: &SqlitePool) -> sqlx::Result<Vec<AlertRule>> {
-    let rows: Vec<RuleRow> = sqlx::query_as("select * from alert_rules order by id")
-        .fetch_all(db)
-        .await?;
+pub(crate) async fn list(db: &Db) -> sqlx::Result<Vec<AlertRule>> {
+    let sql = "select * from alert_rules order by id";
+    let rows: Vec<RuleRow> = on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
 }
 
-pub(crate) async fn get(db: &SqlitePool, id: i64) -> Result<AlertRule, StoreError> {
-    let row: Option<RuleRow> = sqlx::query_as("select * from alert_rules where id = ?")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+pub(crate) async fn get(db: &Db, id: i64) -> Result<AlertRule, StoreError> {
+    let sql = "select * from alert_rules where id = $1";
+    let row: Option<RuleRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
     row.and_then(RuleRow::into_rule)
         .ok_or_else(|| StoreError::NotFound(format!("no alert rule {id}")))
 }
 
 /// Stores a new rule (`id` none) or replaces rule `id`; returns it as stored.
 pub(crate) async fn save(
-    db: &SqlitePool,
+    db: &Db,
     id: Option<i64>,
     spec: &RuleSpec,
 ) -> Result<AlertRule, StoreError> {
@@ -111,48 +110,51 @@ pub(crate) async fn save(
         None => {
             "insert into alert_rules (name, kind, cluster_id, connector_pattern, threshold, \
                  for_seconds, samples, allowed_lag, webhook_url, webhook_format, repeat_seconds, \
-                 auto_restart, max_restarts, created_at, id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) returning id"
+                 auto_restart, max_restarts, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id"
         }
         Some(_) => {
-            "update alert_rules set name = ?, kind = ?, cluster_id = ?, connector_pattern = ?, \
-                    threshold = ?, for_seconds = ?, samples = ?, allowed_lag = ?, webhook_url = ?, \
-                    webhook_format = ?, repeat_seconds = ?, auto_restart = ?, max_restarts = ? \
-                    where id = ? returning id"
+            "update alert_rules set name = $1, kind = $2, cluster_id = $3, connector_pattern = $4, \
+                    threshold = $5, for_seconds = $6, samples = $7, allowed_lag = $8, \
+                    webhook_url = $9, webhook_format = $10, repeat_seconds = $11, \
+                    auto_restart = $12, max_restarts = $13 where id = $14 returning id"
         }
     };
-    let stored: Option<i64> = sqlx::query_scalar(sql)
-        .bind(spec.name.trim())
-        .bind(spec.kind.as_str())
-        .bind(&spec.cluster)
-        .bind(&spec.connector_pattern)
-        .bind(spec.threshold)
-        .bind(spec.for_seconds)
-        .bind(spec.samples)
-        .bind(
-            spec.allowed_lag
-                .map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
-        )
-        .bind(&spec.webhook_url)
-        .bind(format)
-        .bind(spec.repeat_seconds)
-        .bind(spec.auto_restart)
-        .bind(spec.max_restarts)
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    let stored: Option<i64> = on_db!(db, pool => {
+        let query = sqlx::query_scalar(sql)
+            .bind(spec.name.trim())
+            .bind(spec.kind.as_str())
+            .bind(&spec.cluster)
+            .bind(&spec.connector_pattern)
+            .bind(spec.threshold)
+            .bind(i64::from(spec.for_seconds))
+            .bind(spec.samples.map(i64::from))
+            .bind(
+                spec.allowed_lag
+                    .map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+            )
+            .bind(&spec.webhook_url)
+            .bind(format)
+            .bind(spec.repeat_seconds.map(i64::from))
+            .bind(spec.auto_restart)
+            .bind(i64::from(spec.max_restarts));
+        // The 14th parameter: a new rule's time of creation, or the id of the one replaced.
+        let query = match id {
+            None => query.bind(now_iso()),
+            Some(id) => query.bind(id),
+        };
+        query.fetch_optional(pool).await
+    })?;
     let stored = stored
         .ok_or_else(|| StoreError::NotFound(format!("no alert rule {}", id.unwrap_or_default())))?;
     get(db, stored).await
 }
 
 /// Deletes a rule with its incidents.
-pub(crate) async fn delete(db: &SqlitePool, id: i64) -> Result<(), StoreError> {
-    let done = sqlx::query("delete from alert_rules where id = ?")
-        .bind(id)
-        .execute(db)
-        .await?;
-    if done.rows_affected() == 0 {
+pub(crate) async fn delete(db: &Db, id: i64) -> Result<(), StoreError> {
+    let sql = "delete from alert_rules where id = $1";
+    let done = on_db!(db, pool => sqlx::query(sql).bind(id).execute(pool).await?.rows_affected());
+    if done == 0 {
         return Err(StoreError::NotFound(format!("no alert rule {id}")));
     }
     Ok(())

@@ -42,7 +42,7 @@ pub async fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn existing(db: &sqlx::SqlitePool, name: &str) -> anyhow::Result<api_types::User> {
+async fn existing(db: &crate::db::Db, name: &str) -> anyhow::Result<api_types::User> {
     users::get(db, name)
         .await?
         .with_context(|| format!("no user `{name}`"))

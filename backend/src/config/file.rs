@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use plugboard_connect::{ClusterAuth, ClusterTls};
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub bind: Option<SocketAddr>,
-    pub database: Option<PathBuf>,
+    pub database: Option<super::StoreSetting>,
     pub upstream_timeout_ms: Option<u64>,
     pub cache_ttl_ms: Option<u64>,
     pub state_poll_ms: Option<u64>,

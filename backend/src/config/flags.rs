@@ -13,9 +13,10 @@ pub struct ServerFlags {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "PLUGBOARD_BIND")]
     pub bind: Option<SocketAddr>,
-    /// SQLite database file [default: plugboard.db].
+    /// Plugboard's own database: a SQLite file, or a `postgres://` URL that several replicas
+    /// share [default: plugboard.db].
     #[arg(long, env = "PLUGBOARD_DATABASE")]
-    pub database: Option<PathBuf>,
+    pub database: Option<super::StoreSetting>,
     /// Worker URL(s) of one Connect cluster named `default` (comma-separated).
     #[arg(long, env = "PLUGBOARD_CONNECT_URL", value_delimiter = ',')]
     pub connect_url: Vec<String>,

@@ -24,7 +24,10 @@ fn file(text: &str) -> ConfigFile {
 fn no_file_and_no_flags_gives_loopback_and_local_database() {
     let settings = Settings::merge(cli(&[]), ConfigFile::default()).unwrap();
     assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
-    assert_eq!(settings.database, PathBuf::from("plugboard.db"));
+    assert_eq!(
+        settings.database,
+        crate::db::DatabaseLocation::File("plugboard.db".into())
+    );
     assert!(settings.clusters.is_empty());
 }
 

@@ -1,5 +1,5 @@
 //! The slot watch: every source database with a monitoring role read on a loop, each logical
-//! slot's retained and unconsumed WAL kept in SQLite for its page's chart (a week of it), and
+//! slot's retained and unconsumed WAL kept in the database for its page's chart (a week of it), and
 //! the latest reading of each database kept in memory for the alert rules that judge slots.
 //! Databases read with connectors' own credentials are read only when a page asks.
 
@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use api_types::{SlotSample, SlotStatus};
-use sqlx::SqlitePool;
-
 use super::postgres::SourceDatabases;
 use crate::clock::now_ms;
+use crate::db::{Db, on_db};
+use api_types::{SlotSample, SlotStatus};
 
 /// Samples older than this are pruned.
 const KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -43,7 +42,7 @@ impl SlotWatch {
 /// Reads every database of `sources` with a monitoring role each `interval`, keeping the
 /// samples in `db` and the latest readings in `watch`, until the background work stops.
 pub(crate) async fn watch_forever(
-    db: SqlitePool,
+    db: Db,
     sources: SourceDatabases,
     watch: SlotWatch,
     interval: Duration,
@@ -68,55 +67,52 @@ pub(crate) async fn watch_forever(
             }
             watch.keep(&database.id, slots);
         }
-        if let Err(e) = sqlx::query("delete from slot_samples where at_ms < ?")
+        let prune = "delete from slot_samples where at_ms < $1";
+        let pruned = on_db!(&db, pool => sqlx::query(prune)
             .bind(at_ms - KEPT_MS)
-            .execute(&db)
+            .execute(pool)
             .await
-        {
+            .map(drop));
+        if let Err(e) = pruned {
             tracing::error!("cannot prune slot samples: {e}");
         }
     }
 }
 
-async fn record(
-    db: &SqlitePool,
-    database_id: &str,
-    at_ms: i64,
-    slots: &[SlotStatus],
-) -> sqlx::Result<()> {
-    let mut transaction = db.begin().await?;
-    for slot in slots {
-        sqlx::query(
-            "insert into slot_samples (database_id, slot, at_ms, retained_bytes, \
-             unconsumed_bytes, active) values (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(database_id)
-        .bind(&slot.name)
-        .bind(at_ms)
-        .bind(slot.retained_bytes)
-        .bind(slot.unconsumed_bytes)
-        .bind(slot.active)
-        .execute(&mut *transaction)
-        .await?;
-    }
-    transaction.commit().await
+async fn record(db: &Db, database_id: &str, at_ms: i64, slots: &[SlotStatus]) -> sqlx::Result<()> {
+    let sql = "insert into slot_samples (database_id, slot, at_ms, retained_bytes, \
+               unconsumed_bytes, active) values ($1, $2, $3, $4, $5, $6)";
+    on_db!(db, pool => {
+        let mut transaction = pool.begin().await?;
+        for slot in slots {
+            sqlx::query(sql)
+                .bind(database_id)
+                .bind(&slot.name)
+                .bind(at_ms)
+                .bind(slot.retained_bytes)
+                .bind(slot.unconsumed_bytes)
+                .bind(slot.active)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await
+    })
 }
 
 /// The newest samples of `slot` in database `database_id`, oldest first.
 pub(crate) async fn samples(
-    db: &SqlitePool,
+    db: &Db,
     database_id: &str,
     slot: &str,
 ) -> sqlx::Result<Vec<SlotSample>> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>, bool)> = sqlx::query_as(
-        "select at_ms, retained_bytes, unconsumed_bytes, active from slot_samples \
-         where database_id = ? and slot = ? order by at_ms desc limit ?",
-    )
-    .bind(database_id)
-    .bind(slot)
-    .bind(CHARTED)
-    .fetch_all(db)
-    .await?;
+    let sql = "select at_ms, retained_bytes, unconsumed_bytes, active from slot_samples \
+               where database_id = $1 and slot = $2 order by at_ms desc limit $3";
+    let rows: Vec<(i64, Option<i64>, Option<i64>, bool)> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(database_id)
+        .bind(slot)
+        .bind(CHARTED)
+        .fetch_all(pool)
+        .await)?;
     Ok(rows
         .into_iter()
         .rev()

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use api_types::{Action, HistoryEvent, Outcome, Source};
 use serde::Deserialize;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{FromRow, QueryBuilder};
+
+use crate::clock::{iso_seconds_ago, now_iso};
+use crate::db::{Db, on_db, push_one_of};
 
 /// What is known before the call: who, what, where, and the configs involved (redacted).
 pub(crate) struct NewEvent<'a> {
@@ -30,15 +33,15 @@ pub(crate) struct Completion {
 }
 
 /// Writes the intent with outcome `pending`; returns its id.
-pub(crate) async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sqlx::Result<i64> {
+pub(crate) async fn insert_intent(db: &Db, event: &NewEvent<'_>) -> sqlx::Result<i64> {
     let sql = "insert into change_events (request_id, started_at, actor, source, cluster_id, \
                connector, action, action_detail, config_before, config_after, reason, outcome) \
-               values (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
-               ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') returning id";
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending') returning id";
     // The id of the request that caused the change, or a new one for Plugboard's own jobs.
     let request_id = crate::requests::current_id().unwrap_or_else(crate::requests::new_id);
-    sqlx::query_scalar(sql)
-        .bind(request_id)
+    on_db!(db, pool => sqlx::query_scalar(sql)
+        .bind(&request_id)
+        .bind(now_iso())
         .bind(event.actor)
         .bind(event.source.as_str())
         .bind(event.cluster)
@@ -49,48 +52,49 @@ pub(crate) async fn insert_intent(pool: &SqlitePool, event: &NewEvent<'_>) -> sq
         .bind(&event.config_intended)
         .bind(event.reason)
         .fetch_one(pool)
-        .await
+        .await)
 }
 
-pub(crate) async fn complete(pool: &SqlitePool, id: i64, done: &Completion) -> sqlx::Result<()> {
-    let sql = "update change_events set finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
-               outcome = ?, http_status = ?, message = ?, config_after = ?, duration_ms = ? \
-               where id = ?";
-    sqlx::query(sql)
+pub(crate) async fn complete(db: &Db, id: i64, done: &Completion) -> sqlx::Result<()> {
+    let sql = "update change_events set finished_at = $1, outcome = $2, http_status = $3, \
+               message = $4, config_after = $5, duration_ms = $6 where id = $7";
+    on_db!(db, pool => sqlx::query(sql)
+        .bind(now_iso())
         .bind(done.outcome.as_str())
-        .bind(done.http_status)
+        .bind(done.http_status.map(i64::from))
         .bind(&done.message)
         .bind(&done.config_after)
         .bind(done.duration_ms)
         .bind(id)
         .execute(pool)
         .await
-        .map(drop)
+        .map(drop))
 }
 
 /// Rows still pending from a run that stopped between intent and completion become `unknown`.
-pub(crate) async fn mark_interrupted(pool: &SqlitePool) -> sqlx::Result<Vec<HistoryEvent>> {
-    let sql = "update change_events set outcome = 'unknown', \
-               finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), \
+pub(crate) async fn mark_interrupted(db: &Db) -> sqlx::Result<Vec<HistoryEvent>> {
+    let sql = "update change_events set outcome = 'unknown', finished_at = $1, \
                message = 'Plugboard stopped before Connect answered' \
                where outcome = 'pending' returning *";
-    let rows: Vec<EventRow> = sqlx::query_as(sql).fetch_all(pool).await?;
+    let rows: Vec<EventRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(now_iso()).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 pub(crate) async fn set_message(
-    pool: &SqlitePool,
+    db: &Db,
     id: i64,
     outcome: Outcome,
     message: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update change_events set outcome = ?, message = ? where id = ?")
+    let sql = "update change_events set outcome = $1, message = $2 where id = $3";
+    on_db!(db, pool => sqlx::query(sql)
         .bind(outcome.as_str())
         .bind(message)
         .bind(id)
         .execute(pool)
         .await
-        .map(drop)
+        .map(drop))
 }
 
 /// Which events the feed shows; every field that is set must match.
@@ -116,13 +120,21 @@ pub(crate) struct Filter {
     pub only_clusters: Option<Vec<String>>,
 }
 
-pub(crate) async fn list(
-    pool: &SqlitePool,
-    filter: &Filter,
-    limit: u32,
-) -> sqlx::Result<Vec<HistoryEvent>> {
-    let mut query: QueryBuilder<Sqlite> =
-        QueryBuilder::new("select * from change_events where 1 = 1");
+pub(crate) async fn list(db: &Db, filter: &Filter, limit: u32) -> sqlx::Result<Vec<HistoryEvent>> {
+    let rows: Vec<EventRow> = on_db!(db, pool => {
+        let mut query = QueryBuilder::new("select * from change_events where 1 = 1");
+        push_filter(&mut query, filter, limit);
+        query.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The conditions of `filter` and the page's order and size, in either database's SQL.
+fn push_filter<DB: sqlx::Database>(query: &mut QueryBuilder<DB>, filter: &Filter, limit: u32)
+where
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
     let equal = [
         ("cluster_id", filter.cluster.clone()),
         ("connector", filter.connector.clone()),
@@ -136,20 +148,7 @@ pub(crate) async fn list(
             query.push(format!(" and {column} = ")).push_bind(value);
         }
     }
-    match &filter.only_clusters {
-        Some(clusters) if clusters.is_empty() => {
-            query.push(" and 0 = 1");
-        }
-        Some(clusters) => {
-            query.push(" and cluster_id in (");
-            let mut list = query.separated(", ");
-            for cluster in clusters {
-                list.push_bind(cluster.clone());
-            }
-            query.push(")");
-        }
-        None => {}
-    }
+    push_one_of(query, "cluster_id", filter.only_clusters.as_deref());
     if let Some(since) = &filter.since {
         query.push(" and started_at >= ").push_bind(since.clone());
     }
@@ -159,23 +158,21 @@ pub(crate) async fn list(
     if let Some(before) = filter.before {
         query.push(" and id < ").push_bind(before);
     }
-    query.push(" order by id desc limit ").push_bind(limit);
-    let rows: Vec<EventRow> = query.build_query_as().fetch_all(pool).await?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    query
+        .push(" order by id desc limit ")
+        .push_bind(i64::from(limit));
 }
 
-pub(crate) async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<HistoryEvent>> {
-    let row: Option<EventRow> = sqlx::query_as("select * from change_events where id = ?")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn get(db: &Db, id: i64) -> sqlx::Result<Option<HistoryEvent>> {
+    let sql = "select * from change_events where id = $1";
+    let row: Option<EventRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
     Ok(row.map(Into::into))
 }
 
-pub(crate) async fn fingerprint_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
-    sqlx::query_scalar("select fingerprint_key from installation where id = 1")
-        .fetch_one(pool)
-        .await
+pub(crate) async fn fingerprint_key(db: &Db) -> sqlx::Result<Vec<u8>> {
+    let sql = "select fingerprint_key from installation where id = 1";
+    on_db!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await)
 }
 
 #[derive(FromRow)]
@@ -231,29 +228,25 @@ impl From<EventRow> for HistoryEvent {
 }
 
 /// Deletes events older than `days` and all but the newest `rows`; returns how many went.
-pub(crate) async fn prune(
-    pool: &SqlitePool,
-    days: Option<u32>,
-    rows: Option<u32>,
-) -> sqlx::Result<u64> {
+pub(crate) async fn prune(db: &Db, days: Option<u32>, rows: Option<u32>) -> sqlx::Result<u64> {
     let mut pruned = 0;
     if let Some(days) = days {
-        let sql = "delete from change_events \
-                   where started_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' days')";
-        pruned += sqlx::query(sql)
-            .bind(days)
+        let sql = "delete from change_events where started_at < $1";
+        let oldest_kept = iso_seconds_ago(i64::from(days) * 86_400);
+        pruned += on_db!(db, pool => sqlx::query(sql)
+            .bind(oldest_kept)
             .execute(pool)
             .await?
-            .rows_affected();
+            .rows_affected());
     }
     if let Some(rows) = rows {
         let sql = "delete from change_events where id <= \
-                   (select id from change_events order by id desc limit 1 offset ?)";
-        pruned += sqlx::query(sql)
-            .bind(rows)
+                   (select id from change_events order by id desc limit 1 offset $1)";
+        pruned += on_db!(db, pool => sqlx::query(sql)
+            .bind(i64::from(rows))
             .execute(pool)
             .await?
-            .rows_affected();
+            .rows_affected());
     }
     Ok(pruned)
 }

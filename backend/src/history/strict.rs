@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
-use sqlx::SqlitePool;
+use crate::db::{Db, on_db};
 
 /// The connectors of strict clusters, by cluster: changes to them are refused unless they come
 /// from `apply`. Cheap to clone; read before every change, written by `apply`.
@@ -12,13 +12,11 @@ use sqlx::SqlitePool;
 pub struct StrictConnectors(Arc<RwLock<HashMap<String, HashSet<String>>>>);
 
 impl StrictConnectors {
-    pub async fn load(db: &SqlitePool) -> sqlx::Result<Self> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "select c.cluster_id, c.connector from applied_connectors c \
-             join applied_specs s on s.cluster_id = c.cluster_id where s.strict",
-        )
-        .fetch_all(db)
-        .await?;
+    pub async fn load(db: &Db) -> sqlx::Result<Self> {
+        let sql = "select c.cluster_id, c.connector from applied_connectors c \
+                   join applied_specs s on s.cluster_id = c.cluster_id where s.strict";
+        let rows: Vec<(String, String)> =
+            on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
         let strict = Self::default();
         {
             let mut map = strict

@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use api_types::{ConnectorState, StateTransition, trace_headline};
-use sqlx::{FromRow, SqlitePool};
+use sqlx::FromRow;
 
+use crate::clock::{iso_seconds_ago, now_iso};
+use crate::db::{Db, on_db};
 use crate::secrets::known::scrub_text;
 use plugboard_connect::Clusters;
 use plugboard_connect::model::ConnectorStatus;
@@ -81,7 +83,7 @@ pub(crate) fn changes(
 }
 
 /// Polls every cluster each `every` and records the changes; runs for the life of the process.
-pub(crate) async fn watch_states(db: SqlitePool, clusters: Clusters, every: Duration) {
+pub(crate) async fn watch_states(db: Db, clusters: Clusters, every: Duration) {
     let mut known = match last_seen(&db).await {
         Ok(known) => known,
         Err(e) => {
@@ -108,45 +110,46 @@ pub(crate) async fn watch_states(db: SqlitePool, clusters: Clusters, every: Dura
     }
 }
 
-async fn insert(db: &SqlitePool, change: &Change) -> sqlx::Result<()> {
+async fn insert(db: &Db, change: &Change) -> sqlx::Result<()> {
     let sql = "insert into state_transitions (seen_at, cluster_id, connector, task_id, \
                state_before, state_after, worker_before, worker_after, cause) \
-               values (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlx::query(sql)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    on_db!(db, pool => sqlx::query(sql)
+        .bind(now_iso())
         .bind(&change.subject.cluster)
         .bind(&change.subject.connector)
-        .bind(change.subject.task)
+        .bind(change.subject.task.map(i64::from))
         .bind(change.before.as_ref().map(|b| b.state.as_str()))
         .bind(change.after.state.as_str())
         .bind(change.before.as_ref().and_then(|b| b.worker.as_ref()))
         .bind(&change.after.worker)
         .bind(change.cause.as_deref().map(scrub_text))
-        .execute(db)
+        .execute(pool)
         .await
-        .map(drop)
+        .map(drop))
 }
 
 #[derive(FromRow)]
 struct LastRow {
     cluster_id: String,
     connector: String,
-    task_id: Option<u32>,
+    task_id: Option<i64>,
     state_after: String,
     worker_after: Option<String>,
 }
 
-async fn last_seen(db: &SqlitePool) -> sqlx::Result<HashMap<Subject, Seen>> {
+async fn last_seen(db: &Db) -> sqlx::Result<HashMap<Subject, Seen>> {
     let sql = "select cluster_id, connector, task_id, state_after, worker_after \
                from state_transitions where id in \
                (select max(id) from state_transitions group by cluster_id, connector, task_id)";
-    let rows: Vec<LastRow> = sqlx::query_as(sql).fetch_all(db).await?;
+    let rows: Vec<LastRow> = on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let subject = Subject {
                 cluster: r.cluster_id,
                 connector: r.connector,
-                task: r.task_id,
+                task: task_number(r.task_id),
             };
             (
                 subject,
@@ -163,7 +166,7 @@ async fn last_seen(db: &SqlitePool) -> sqlx::Result<HashMap<Subject, Seen>> {
 struct TransitionRow {
     id: i64,
     seen_at: String,
-    task_id: Option<u32>,
+    task_id: Option<i64>,
     state_before: Option<String>,
     state_after: String,
     worker_before: Option<String>,
@@ -173,26 +176,26 @@ struct TransitionRow {
 
 /// The newest `limit` transitions of one connector and its tasks, newest first.
 pub(crate) async fn list(
-    db: &SqlitePool,
+    db: &Db,
     cluster: &str,
     connector: &str,
     limit: u32,
 ) -> sqlx::Result<Vec<StateTransition>> {
     let sql = "select id, seen_at, task_id, state_before, state_after, worker_before, \
                worker_after, cause from state_transitions \
-               where cluster_id = ? and connector = ? order by id desc limit ?";
-    let rows: Vec<TransitionRow> = sqlx::query_as(sql)
+               where cluster_id = $1 and connector = $2 order by id desc limit $3";
+    let rows: Vec<TransitionRow> = on_db!(db, pool => sqlx::query_as(sql)
         .bind(cluster)
         .bind(connector)
-        .bind(limit)
-        .fetch_all(db)
-        .await?;
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
     Ok(rows
         .into_iter()
         .map(|r| StateTransition {
             id: r.id,
             seen_at: r.seen_at,
-            task: r.task_id,
+            task: task_number(r.task_id),
             state_before: r.state_before.as_deref().map(ConnectorState::parse),
             state_after: ConnectorState::parse(&r.state_after),
             worker_before: r.worker_before,
@@ -203,14 +206,19 @@ pub(crate) async fn list(
 }
 
 /// Deletes transitions older than `days`.
-pub(crate) async fn prune(db: &SqlitePool, days: u32) -> sqlx::Result<u64> {
-    let sql = "delete from state_transitions \
-               where seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ? || ' days')";
-    Ok(sqlx::query(sql)
-        .bind(days)
-        .execute(db)
+pub(crate) async fn prune(db: &Db, days: u32) -> sqlx::Result<u64> {
+    let sql = "delete from state_transitions where seen_at < $1";
+    let oldest_kept = iso_seconds_ago(i64::from(days) * 86_400);
+    on_db!(db, pool => Ok(sqlx::query(sql)
+        .bind(oldest_kept)
+        .execute(pool)
         .await?
-        .rows_affected())
+        .rows_affected()))
+}
+
+/// A task number as stored (a 64-bit integer) back as Connect numbers tasks.
+fn task_number(stored: Option<i64>) -> Option<u32> {
+    stored.and_then(|task| u32::try_from(task).ok())
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
-//! Lag history in SQLite: each group's lag at every snapshot, folded to one point per minute
+//! Lag history in the database: each group's lag at every snapshot, folded to one point per minute
 //! after a day and dropped after a week; read back as at most [`MAX_POINTS`] points per chart.
 
 use std::sync::Arc;
 
 use api_types::{LagPoint, LagRange};
-use sqlx::SqlitePool;
 use tokio::sync::watch;
 
 use super::monitor::KafkaView;
 use super::snapshot::Snapshot;
 use crate::clock::now_ms;
+use crate::db::{Db, on_db};
 
 /// Raw points (one per snapshot) are kept this long.
 const RAW_KEPT_MS: i64 = 24 * 3_600_000;
@@ -24,7 +24,7 @@ const FOLD_EVERY_MS: i64 = 600_000;
 /// Kafka is inline) while the monitor runs, and folds old points every
 /// ten minutes.
 pub(crate) async fn record_snapshots(
-    db: SqlitePool,
+    db: Db,
     cluster: String,
     mut views: watch::Receiver<Arc<KafkaView>>,
 ) {
@@ -49,55 +49,53 @@ pub(crate) async fn record_snapshots(
     }
 }
 
-async fn insert(db: &SqlitePool, cluster: &str, snapshot: &Snapshot) -> sqlx::Result<()> {
-    let mut transaction = db.begin().await?;
-    for group in &snapshot.observation.groups {
-        let Some(lag) = snapshot.group_lag(&group.name) else {
-            continue;
-        };
-        sqlx::query(
-            "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
-             values (?, ?, 0, ?, ?)",
-        )
-        .bind(cluster)
-        .bind(&group.name)
-        .bind(snapshot.taken_at_ms)
-        .bind(i64::try_from(lag).unwrap_or(i64::MAX))
-        .execute(&mut *transaction)
-        .await?;
-    }
-    transaction.commit().await
+async fn insert(db: &Db, cluster: &str, snapshot: &Snapshot) -> sqlx::Result<()> {
+    let sql = "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
+               values ($1, $2, 0, $3, $4)";
+    on_db!(db, pool => {
+        let mut transaction = pool.begin().await?;
+        for group in &snapshot.observation.groups {
+            let Some(lag) = snapshot.group_lag(&group.name) else {
+                continue;
+            };
+            sqlx::query(sql)
+                .bind(cluster)
+                .bind(&group.name)
+                .bind(snapshot.taken_at_ms)
+                .bind(i64::try_from(lag).unwrap_or(i64::MAX))
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await
+    })
 }
 
 /// Folds raw points older than a day into per-minute maxima and drops per-minute points older
 /// than a week. The cut-off is on a minute boundary, so no minute is folded twice.
-pub(crate) async fn fold(db: &SqlitePool, now_ms: i64) -> sqlx::Result<()> {
+pub(crate) async fn fold(db: &Db, now_ms: i64) -> sqlx::Result<()> {
     let raw_cutoff = (now_ms - RAW_KEPT_MS).div_euclid(60_000) * 60_000;
-    let mut transaction = db.begin().await?;
-    sqlx::query(
-        "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
-         select cluster_id, consumer_group, 60, (at_ms / 60000) * 60000, max(lag) \
-         from lag_points where resolution_s = 0 and at_ms < ? \
-         group by cluster_id, consumer_group, at_ms / 60000",
-    )
-    .bind(raw_cutoff)
-    .execute(&mut *transaction)
-    .await?;
-    sqlx::query("delete from lag_points where resolution_s = 0 and at_ms < ?")
-        .bind(raw_cutoff)
-        .execute(&mut *transaction)
-        .await?;
-    sqlx::query("delete from lag_points where resolution_s = 60 and at_ms < ?")
-        .bind(now_ms - MINUTES_KEPT_MS)
-        .execute(&mut *transaction)
-        .await?;
-    transaction.commit().await
+    let folded = "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
+                  select cluster_id, consumer_group, 60, (at_ms / 60000) * 60000, max(lag) \
+                  from lag_points where resolution_s = 0 and at_ms < $1 \
+                  group by cluster_id, consumer_group, at_ms / 60000";
+    let raw = "delete from lag_points where resolution_s = 0 and at_ms < $1";
+    let minutes = "delete from lag_points where resolution_s = 60 and at_ms < $1";
+    on_db!(db, pool => {
+        let mut transaction = pool.begin().await?;
+        sqlx::query(folded).bind(raw_cutoff).execute(&mut *transaction).await?;
+        sqlx::query(raw).bind(raw_cutoff).execute(&mut *transaction).await?;
+        sqlx::query(minutes)
+            .bind(now_ms - MINUTES_KEPT_MS)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await
+    })
 }
 
 /// The lag of `group` over `range` up to now: the highest lag of each of [`MAX_POINTS`] buckets
 /// that has any point.
 pub(crate) async fn points(
-    db: &SqlitePool,
+    db: &Db,
     cluster: &str,
     group: &str,
     range: LagRange,
@@ -106,24 +104,23 @@ pub(crate) async fn points(
 }
 
 async fn points_until(
-    db: &SqlitePool,
+    db: &Db,
     cluster: &str,
     group: &str,
     range: LagRange,
     now_ms: i64,
 ) -> sqlx::Result<Vec<LagPoint>> {
     let bucket = range.millis() / MAX_POINTS;
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "select (at_ms / ?1) * ?1 as bucket, max(lag) from lag_points \
-         where cluster_id = ?2 and consumer_group = ?3 and at_ms >= ?4 \
-         group by bucket order by bucket",
-    )
-    .bind(bucket)
-    .bind(cluster)
-    .bind(group)
-    .bind(now_ms - range.millis())
-    .fetch_all(db)
-    .await?;
+    let sql = "select (at_ms / $1) * $1 as bucket, max(lag) from lag_points \
+               where cluster_id = $2 and consumer_group = $3 and at_ms >= $4 \
+               group by bucket order by bucket";
+    let rows: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(bucket)
+        .bind(cluster)
+        .bind(group)
+        .bind(now_ms - range.millis())
+        .fetch_all(pool)
+        .await)?;
     Ok(rows
         .into_iter()
         .map(|(at_ms, lag)| LagPoint {
@@ -140,30 +137,27 @@ mod tests {
 
     const MINUTE: i64 = 60_000;
 
-    async fn add(db: &SqlitePool, group: &str, at_ms: i64, lag: i64) {
-        sqlx::query(
-            "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
-             values ('c', ?, 0, ?, ?)",
-        )
-        .bind(group)
-        .bind(at_ms)
-        .bind(lag)
-        .execute(db)
-        .await
-        .unwrap();
+    async fn add(db: &Db, group: &str, at_ms: i64, lag: i64) {
+        let sql = "insert into lag_points (cluster_id, consumer_group, resolution_s, at_ms, lag) \
+                   values ('c', $1, 0, $2, $3)";
+        on_db!(db, pool => sqlx::query(sql)
+            .bind(group)
+            .bind(at_ms)
+            .bind(lag)
+            .execute(pool)
+            .await
+            .map(drop)
+            .unwrap());
     }
 
-    async fn count(db: &SqlitePool, resolution: i64) -> i64 {
-        sqlx::query_scalar("select count(*) from lag_points where resolution_s = ?")
-            .bind(resolution)
-            .fetch_one(db)
-            .await
-            .unwrap()
+    async fn count(db: &Db, resolution: i64) -> i64 {
+        let sql = "select count(*) from lag_points where resolution_s = $1";
+        on_db!(db, pool => sqlx::query_scalar(sql).bind(resolution).fetch_one(pool).await.unwrap())
     }
 
     #[tokio::test]
     async fn points_older_than_a_day_fold_into_the_highest_lag_of_each_minute() {
-        let (db, _path) = scratch_db("lag-fold").await;
+        let db = scratch_db("lag-fold").await;
         let now = 10 * RAW_KEPT_MS;
         let old_minute = now - RAW_KEPT_MS - 10 * MINUTE;
         for (second, lag) in [(0, 5), (10, 40), (20, 7)] {
@@ -182,7 +176,7 @@ mod tests {
 
     #[tokio::test]
     async fn folded_points_older_than_a_week_are_dropped() {
-        let (db, _path) = scratch_db("lag-drop").await;
+        let db = scratch_db("lag-drop").await;
         let now = 10 * MINUTES_KEPT_MS;
         add(&db, "g", now - MINUTES_KEPT_MS - MINUTE, 9).await;
         fold(&db, now).await.unwrap();
@@ -192,7 +186,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_chart_has_at_most_max_points_and_only_its_group_and_range() {
-        let (db, _path) = scratch_db("lag-points").await;
+        let db = scratch_db("lag-points").await;
         let now = 100 * RAW_KEPT_MS;
         for second in 0..3_600 {
             add(&db, "g", now - second * 1000, second).await;

@@ -19,7 +19,7 @@ async fn get_health() -> Json<Value> {
 }
 
 async fn get_readiness(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    if crate::db::is_ready(&state.db).await {
+    if state.db.is_ready().await {
         Ok(Json(json!({ "status": "ready" })))
     } else {
         Err(ApiError::DatabaseUnavailable)

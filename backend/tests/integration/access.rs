@@ -595,7 +595,7 @@ async fn with_a_certificate_plugboard_serves_https_only_with_secure_cookies_and_
         ),
     )
     .unwrap();
-    let database = dir.path("plugboard.db");
+    let database = crate::support::store::argument(&dir.store().await);
     let mut add = std::process::Command::new(binary)
         .arg("--config")
         .arg(&config)

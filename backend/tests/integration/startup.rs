@@ -136,3 +136,18 @@ fn wait_for_health(port: u16) -> bool {
     }
     false
 }
+
+#[test]
+fn a_postgres_database_that_cannot_be_reached_is_named_without_its_password() {
+    let dir = ScratchDir::new("startup-postgres");
+    let port = crate::support::databases::postgres_port();
+    let url = format!("postgres://plugboard_store:not-the-password-4711@127.0.0.1:{port}/nowhere");
+    let output = plugboard(&dir, &["--database", &url]).output().unwrap();
+
+    let line = single_error_line(output);
+    let named =
+        format!("cannot open database postgres://plugboard_store:***@127.0.0.1:{port}/nowhere");
+    assert!(line.contains(&named), "{line}");
+    assert!(line.contains("password authentication failed"), "{line}");
+    assert!(!line.contains("not-the-password-4711"), "{line}");
+}

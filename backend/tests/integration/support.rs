@@ -35,6 +35,7 @@ pub(crate) mod databases;
 pub(crate) mod fake_worker;
 pub(crate) mod kafka_client;
 mod process;
+pub(crate) mod store;
 
 pub(crate) use process::{PlugboardProcess, USER_PASSWORD};
 
@@ -125,8 +126,8 @@ pub(crate) fn cluster(id: &str, urls: Vec<String>) -> Cluster {
 pub(crate) struct TestApp {
     pub base_url: String,
     pub http: reqwest::Client,
-    /// The SQLite file this instance writes.
-    pub database: PathBuf,
+    /// The database this instance writes.
+    pub database: plugboard::db::DatabaseLocation,
     /// Its loops (state timeline, Kafka snapshots, alerts...), as the server runs them.
     _background: Background,
     _dir: ScratchDir,
@@ -197,7 +198,7 @@ impl TestApp {
         adjust: impl FnOnce(&mut AppState),
     ) -> Self {
         let dir = ScratchDir::new("app");
-        let database = dir.path("plugboard.db");
+        let database = dir.store().await;
         let settings = Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database: database.clone(),
@@ -238,12 +239,12 @@ impl TestApp {
     /// `plugboard --config` reads one.
     pub(crate) async fn start_from_file(text: &str) -> Self {
         let dir = ScratchDir::new("app");
-        let database = dir.path("plugboard.db");
+        let database = dir.store().await;
         let config = dir.path("plugboard.toml");
         std::fs::write(&config, text).unwrap();
         let flags = plugboard::config::ServerFlags {
             config: Some(config),
-            database: Some(database.clone()),
+            database: Some(store::argument(&database).parse().unwrap()),
             ..Default::default()
         };
         let settings = Settings::load(flags).unwrap();
@@ -253,7 +254,7 @@ impl TestApp {
     async fn serve(
         settings: Settings,
         dir: ScratchDir,
-        database: PathBuf,
+        database: plugboard::db::DatabaseLocation,
         adjust: impl FnOnce(&mut AppState),
     ) -> Self {
         let mut state = AppState::build(settings).await.unwrap();

@@ -20,7 +20,7 @@ fn event(action: Action) -> NewEvent<'static> {
 
 #[tokio::test]
 async fn pruning_by_rows_keeps_the_newest_events() {
-    let (pool, path) = scratch_db("prune").await;
+    let pool = scratch_db("prune").await;
     let five = [
         Action::Create,
         Action::Pause,
@@ -38,12 +38,11 @@ async fn pruning_by_rows_keeps_the_newest_events() {
     assert_eq!(pruned, 3);
     let actions: Vec<_> = left.iter().map(|e| e.action).collect();
     assert_eq!(actions, [Action::Delete, Action::Stop]);
-    std::fs::remove_file(path).unwrap();
 }
 
 #[tokio::test]
 async fn filters_and_pages_select_the_right_events() {
-    let (pool, path) = scratch_db("filter").await;
+    let pool = scratch_db("filter").await;
     for action in [Action::Pause, Action::Resume, Action::Pause, Action::Pause] {
         let id = insert_intent(&pool, &event(action)).await.unwrap();
         let done = Completion {
@@ -75,5 +74,4 @@ async fn filters_and_pages_select_the_right_events() {
             .chain(&second_page)
             .all(|e| e.action == Action::Pause && e.outcome == Outcome::Success)
     );
-    std::fs::remove_file(path).unwrap();
 }

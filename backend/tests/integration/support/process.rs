@@ -40,7 +40,7 @@ impl PlugboardProcess {
             .arg(&config)
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .arg("--database")
-            .arg(dir.path("plugboard.db"))
+            .arg(super::store::argument(&dir.store().await))
             .env("RUST_LOG", "debug")
             .stdout(output.try_clone().unwrap())
             .stderr(output)
@@ -68,9 +68,7 @@ impl PlugboardProcess {
         dir: &ScratchDir,
         users: &[(&str, api_types::Role)],
     ) -> Self {
-        let db = plugboard::db::open(&dir.path("plugboard.db"))
-            .await
-            .unwrap();
+        let db = plugboard::db::open(&dir.store().await).await.unwrap();
         for (name, role) in users {
             let grants = [api_types::Grant {
                 role: *role,
