@@ -37,6 +37,8 @@ test("the overview shows both workers of the pair at Connect 4 and the older clu
   const kafkaIds = await pair.getByTestId("worker-kafka-id").allTextContents();
   assert.equal(kafkaIds.length, 2);
   assert.equal(kafkaIds[0], kafkaIds[1]);
+  // One Plugboard on its own database leads every background job of the cluster.
+  assert.match(await pair.getByTestId("led-here").textContent(), /leads: .*\balerts\b.*\bstates\b/);
 });
 
 test("a cluster that is down is shown as down with the reason, beside the live one", async () => {

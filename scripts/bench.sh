@@ -11,7 +11,8 @@
 # last the console at 1,000 connectors on two Connect clusters (10,000 on a fake worker): the
 # list's p50/p99 and memory at each size, the dashboard cold and warm, Connect's calls with 1,
 # 10 and 100 open dashboards, a change on a worker to the pages, the first visit's bytes.
-# `scripts/bench.sh scale` runs that last part alone.
+# `scripts/bench.sh scale` runs that last part alone; `scripts/bench.sh store` runs only the
+# benchmark of Plugboard's own database, on SQLite and on PostgreSQL.
 # The broker is Apache Kafka (one broker of the version scripts/maven/kafka-4 pins).
 # Not a test: it asserts nothing about time.
 set -euo pipefail
@@ -36,6 +37,19 @@ trap 'exit 130' INT TERM
 scripts/install-deps.sh --browser
 scripts/build-frontend.sh
 cargo build --release -p plugboard   # embeds the browser app just built
+# Plugboard's own database on SQLite and on PostgreSQL (the stack's PostgreSQL alone).
+store() {
+  STACK_DATA_DIR=$DATA_DIR
+  mkdir -p "$DATA_DIR/logs"
+  databases_start "$DATA_DIR"
+  pg_sql postgres -c "CREATE DATABASE plugboard_bench OWNER $STORE_DB_USER"
+  BENCH_POSTGRES_URL="postgres://$STORE_DB_USER:$STORE_DB_PASSWORD@127.0.0.1:$POSTGRES_PORT/plugboard_bench" \
+    cargo bench -p plugboard --bench store
+}
+if [ "$only" = store ]; then
+  store
+  exit 0
+fi
 stack_start "$DATA_DIR"
 urls=$(cluster_urls local)
 start_plugboard() {
@@ -70,3 +84,4 @@ cargo bench -p plugboard --bench security
 cargo bench -p plugboard --bench records
 cargo bench -p plugboard --bench replication
 scale
+store

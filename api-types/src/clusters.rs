@@ -14,6 +14,11 @@ pub struct ClusterOverview {
     pub read_only: bool,
     /// One entry per configured worker URL, in configuration order.
     pub workers: Vec<WorkerProbe>,
+    /// The background jobs on this cluster that the replica of Plugboard that answered leads
+    /// (`states`, `lag_history`, and the jobs of all clusters: `alerts`, `reconcile`,
+    /// `retention`); the others are led by another replica sharing its database.
+    #[serde(default)]
+    pub led_here: Vec<String>,
 }
 
 impl ClusterOverview {
@@ -68,6 +73,7 @@ mod tests {
             name: "A".into(),
             read_only: false,
             workers: vec![probe(Some(info.clone())), probe(None), probe(Some(info))],
+            led_here: Vec::new(),
         };
         assert_eq!(cluster.reachable_workers(), 2);
     }

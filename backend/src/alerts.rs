@@ -1,15 +1,16 @@
 //! Alerts: rules judged on a loop against what Plugboard already reads (the cached connector
-//! list of each cluster and the Kafka snapshots), incidents kept in SQLite, webhooks, and
-//! automatic restarts of failed connectors.
+//! list of each cluster and the Kafka snapshots), incidents kept in the database, webhooks,
+//! and automatic restarts of failed connectors.
 //!
-//! - [`rules`]: the rules in SQLite, and which connectors a rule covers.
+//! - [`rules`]: the rules in the database, and which connectors a rule covers.
 //! - [`evaluate`]: one rule against one cluster's data; [`trend`] judges lag like Burrow;
 //!   [`replication_lag`] and [`replication_age`] judge MirrorMaker 2 flows; [`slots`],
 //!   [`heartbeats`] and [`snapshot_stall`] judge Debezium's sources, as [`debezium`] gathers
 //!   them.
 //! - [`round`]: what a round knows of a cluster, and the verdicts of a rule on it.
 //! - [`incidents`]: pending conditions and incidents, one open per rule and subject.
-//! - [`notify`]: the webhooks; [`auto_restart`]: restarts with growing back-off.
+//! - [`outbox`]: webhooks queued with the incident's change; [`notify`] sends them.
+//! - [`auto_restart`]: restarts with growing back-off.
 
 pub(crate) mod auto_restart;
 pub(crate) mod debezium;
@@ -17,6 +18,7 @@ pub(crate) mod evaluate;
 pub(crate) mod heartbeats;
 pub(crate) mod incidents;
 pub(crate) mod notify;
+pub(crate) mod outbox;
 pub(crate) mod replication_age;
 pub(crate) mod replication_lag;
 pub(crate) mod round;
@@ -38,7 +40,6 @@ use crate::state::AppState;
 use debezium::DebeziumSources;
 use evaluate::MAX_SAMPLES;
 use incidents::{Finding, Held};
-use notify::Event;
 use plugboard_connect::Freshness;
 use round::{ClusterData, HeartbeatWatch};
 use trend::Sample;
@@ -313,9 +314,10 @@ async fn evaluate_round(
                     }));
             }
         }
-        apply(state, http, rule, &outcome, now).await?;
+        apply(state, rule, &outcome, now).await?;
     }
-    remind(state, http, &rules).await?;
+    remind(state, &rules).await?;
+    notify::deliver_due(&state.db, http, &rules).await?;
     auto_restart::run(state, &rules, &lists_by_cluster(&rounds), interval).await
 }
 
@@ -367,7 +369,6 @@ fn lists_by_cluster(rounds: &[ClusterRound]) -> HashMap<String, Vec<ConnectorSum
 /// clusters this round could judge.
 async fn apply(
     state: &AppState,
-    http: &reqwest::Client,
     rule: &AlertRule,
     round: &RuleRound,
     now: i64,
@@ -378,7 +379,11 @@ async fn apply(
         if now - since < hold_ms {
             continue;
         }
-        if let Some(id) = incidents::open(&state.db, finding).await? {
+        let webhook = rule.spec.webhook_url.is_some();
+        if incidents::open(&state.db, finding, webhook)
+            .await?
+            .is_some()
+        {
             tracing::warn!(
                 rule = rule.spec.name,
                 cluster = finding.cluster,
@@ -386,54 +391,31 @@ async fn apply(
                 "incident opened: {}",
                 finding.detail
             );
-            notify_incident(state, http, rule, id, Event::Open).await;
         }
     }
     for held in incidents::held(&state.db, rule.id).await? {
         if !round.cleared(&held) {
             continue;
         }
-        if let Some(id) = incidents::clear(&state.db, rule.id, &held, now).await? {
+        let webhook = rule.spec.webhook_url.is_some();
+        if incidents::clear(&state.db, rule.id, &held, now, webhook)
+            .await?
+            .is_some()
+        {
             tracing::info!(
                 rule = rule.spec.name,
                 cluster = held.cluster_id,
                 subject = held.subject,
                 "incident resolved"
             );
-            notify_incident(state, http, rule, id, Event::Resolved).await;
         }
     }
     Ok(())
 }
 
-async fn notify_incident(
-    state: &AppState,
-    http: &reqwest::Client,
-    rule: &AlertRule,
-    id: i64,
-    event: Event,
-) {
-    if rule.spec.webhook_url.is_none() {
-        return;
-    }
-    match incidents::get(&state.db, id, None).await {
-        Ok(incident) => {
-            notify::send(&state.db, http, rule, &incident, event);
-            let sql = "update incidents set last_notified_at = $1 where id = $2";
-            let _ = on_db!(&state.db, pool => sqlx::query(sql)
-                .bind(crate::clock::now_iso())
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(drop));
-        }
-        Err(e) => tracing::error!("cannot read incident {id} to notify: {e}"),
-    }
-}
-
 /// Reminders for open incidents that are neither acknowledged nor silenced, per rule's
 /// `repeat_seconds`.
-async fn remind(state: &AppState, http: &reqwest::Client, rules: &[AlertRule]) -> sqlx::Result<()> {
+async fn remind(state: &AppState, rules: &[AlertRule]) -> sqlx::Result<()> {
     for rule in rules {
         let (Some(repeat), Some(_)) = (rule.spec.repeat_seconds, &rule.spec.webhook_url) else {
             continue;
@@ -449,7 +431,7 @@ async fn remind(state: &AppState, http: &reqwest::Client, rules: &[AlertRule]) -
             .fetch_all(pool)
             .await)?;
         for id in due {
-            notify_incident(state, http, rule, id, Event::Reminder).await;
+            outbox::queue_reminder(&state.db, id).await?;
         }
     }
     Ok(())

@@ -1,22 +1,27 @@
-//! Plugboard's background work, started from this one place and stopped together: reconciling
-//! changes a previous run left without an outcome, the state timeline, history pruning, each
-//! cluster's Kafka snapshot loop and its lag history, the watch of Debezium's replication
-//! slots, alert evaluation, and each Connect
-//! cluster's live list for the pages watching it. Building the
-//! [`AppState`] starts none of it; the server starts it beside itself, and tests that drive the
-//! app in process go without it.
+//! Plugboard's background work, started from this one place and stopped together. Among
+//! several replicas on one database, the jobs that write shared state run on one replica at a
+//! time, the one leading them (see [`crate::fleet`]): reconciling changes a stopped replica left
+//! without an outcome, the state timeline of each Connect cluster, the snapshots (read from
+//! Kafka and shared through the database) and lag history of each Kafka cluster, history
+//! pruning, and alert evaluation with the watch of Debezium's replication slots. Every replica
+//! keeps its liveness lease, takes the shared Kafka views it does not read itself, and keeps
+//! each Connect cluster's live list for the pages it serves. Building the [`AppState`] starts
+//! none of it; the server starts it beside itself, and tests that drive the app in process go
+//! without it.
 
 use std::future::Future;
 
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::fleet::{ALL_CLUSTERS, Fleet};
 use crate::state::AppState;
 
 /// The running loops; dropping this stops them without waiting, [`Background::stop`] waits.
 pub struct Background {
     stop: CancellationToken,
     tasks: JoinSet<()>,
+    fleet: Fleet,
 }
 
 impl Background {
@@ -25,45 +30,81 @@ impl Background {
         let mut work = Self {
             stop: CancellationToken::new(),
             tasks: JoinSet::new(),
+            fleet: state.fleet.clone(),
         };
+        let (settings, fleet) = (&state.settings, &state.fleet);
+        work.spawn(fleet.clone().stay_alive());
         let (history, clusters) = (state.history.clone(), state.clusters.clone());
-        work.spawn(async move {
-            if let Err(e) = history.reconcile(clusters.all()).await {
-                tracing::error!("cannot reconcile interrupted changes: {e:#}");
-            }
-        });
-        let settings = &state.settings;
-        work.spawn(crate::history::timeline::watch_states(
-            state.db.clone(),
-            state.clusters.clone(),
-            settings.state_poll,
-        ));
-        work.spawn(crate::history::prune_periodically(
+        work.spawn(
+            fleet
+                .clone()
+                .lead("reconcile", ALL_CLUSTERS.into(), move || {
+                    history.clone().reconcile_forever(clusters.clone())
+                }),
+        );
+        for client in state.clusters.all() {
+            let (db, client, every) = (state.db.clone(), client.clone(), settings.state_poll);
+            let cluster = client.id().to_owned();
+            work.spawn(fleet.clone().lead("states", cluster, move || {
+                crate::history::timeline::watch_states(db.clone(), client.clone(), every)
+            }));
+        }
+        let (db, days, rows) = (
             state.db.clone(),
             settings.history_retention_days,
             settings.history_max_rows,
-        ));
+        );
+        work.spawn(
+            fleet
+                .clone()
+                .lead("retention", ALL_CLUSTERS.into(), move || {
+                    crate::history::prune_periodically(db.clone(), days, rows)
+                }),
+        );
         for started in state.kafka.start_loops(&work.stop) {
             // The thread ends at the stop on its own, after its current cycle: waited for.
             work.tasks.spawn(async move {
                 let _ = started.ended.await;
             });
-            work.spawn(crate::kafka::lag_history::record_snapshots(
-                state.db.clone(),
-                started.cluster,
-                started.views,
+            let (db, cluster, views) = (state.db.clone(), started.cluster, started.views);
+            let reading = started.reading;
+            let (shared, read_by, on) = (db.clone(), reading.clone(), cluster.clone());
+            let views_read = views.clone();
+            work.spawn(fleet.clone().lead("kafka", cluster.clone(), move || {
+                let (db, cluster, views) = (shared.clone(), on.clone(), views_read.clone());
+                crate::kafka::shared::publish(db, cluster, views, read_by.clone())
+            }));
+            work.spawn(crate::kafka::shared::follow(
+                db.clone(),
+                cluster.clone(),
+                started.sender,
+                reading,
+                started.interval,
             ));
+            work.spawn(fleet.clone().lead("lag_history", cluster.clone(), move || {
+                crate::kafka::lag_history::record_snapshots(
+                    db.clone(),
+                    cluster.clone(),
+                    views.clone(),
+                )
+            }));
         }
-        work.spawn(crate::debezium::slot_watch::watch_forever(
-            state.db.clone(),
-            state.source_databases.clone(),
-            state.slot_watch.clone(),
-            settings.slot_poll,
-        ));
-        work.spawn(crate::alerts::evaluate_forever(
-            state.clone(),
-            settings.alert_interval,
-        ));
+        // The slot watch keeps the latest readings that the slot rules judge: it runs beside the
+        // evaluation, on the same replica.
+        let judged = state.clone();
+        work.spawn(fleet.clone().lead("alerts", ALL_CLUSTERS.into(), move || {
+            let state = judged.clone();
+            async move {
+                let slots = crate::debezium::slot_watch::watch_forever(
+                    state.db.clone(),
+                    state.source_databases.clone(),
+                    state.slot_watch.clone(),
+                    state.settings.slot_poll,
+                );
+                let every = state.settings.alert_interval;
+                tokio::join!(slots, crate::alerts::evaluate_forever(state.clone(), every));
+            }
+        }));
         for client in state.clusters.all() {
             let (shown, looked_at) = (state.clone(), client.clone());
             let look = move || {
@@ -90,10 +131,12 @@ impl Background {
         });
     }
 
-    /// Stops every loop and waits until each has ended.
+    /// Stops every loop, waits until each has ended, and gives up this replica's leases so
+    /// that the others take its jobs over at once.
     pub async fn stop(mut self) {
         self.stop.cancel();
         while self.tasks.join_next().await.is_some() {}
+        self.fleet.release().await;
     }
 }
 

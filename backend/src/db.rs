@@ -38,6 +38,23 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
+/// `$template!` (a macro that takes a string literal) given the SQL of the database's own
+/// clock in Unix milliseconds, in `$db`'s dialect: replicas that compare times (leases) read
+/// the one clock of their database rather than each their own.
+macro_rules! with_db_clock {
+    ($db:expr, $template:ident) => {
+        match $db {
+            $crate::db::Db::Sqlite(_) => {
+                $template!("cast((julianday('now') - 2440587.5) * 86400000 as integer)")
+            }
+            $crate::db::Db::Postgres(_) => {
+                $template!("(extract(epoch from clock_timestamp()) * 1000)::bigint")
+            }
+        }
+    };
+}
+pub(crate) use with_db_clock;
+
 /// Opens the database at `location` (a SQLite file is created if needed) and applies pending
 /// migrations; refuses a database whose schema is newer than this binary.
 pub async fn open(location: &DatabaseLocation) -> anyhow::Result<Db> {

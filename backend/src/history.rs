@@ -35,7 +35,6 @@ use plugboard_connect::{
     ClusterClient, ConnectCall, ConnectError, ConnectorName, UpstreamRequest, UpstreamResponse,
 };
 use store::{Completion, NewEvent};
-use strict::StrictConnectors;
 
 /// What a change is about, known before it is made.
 #[derive(Debug, Clone)]
@@ -73,8 +72,8 @@ pub struct History {
     db: Db,
     actor: String,
     fingerprint_key: Arc<Vec<u8>>,
-    /// Connectors that only `apply` may change.
-    strict: StrictConnectors,
+    /// The replica that writes these rows (see [`crate::fleet`]).
+    replica: Arc<str>,
 }
 
 /// The part of Connect's create, update and patch answers that holds the config.
@@ -84,28 +83,19 @@ struct ConnectorInfo {
 }
 
 impl History {
-    /// The history in `db`, fingerprinting secrets with `fingerprint_key` (see
-    /// [`store::fingerprint_key`]).
-    pub async fn open(
-        db: Db,
-        actor: String,
-        fingerprint_key: Arc<Vec<u8>>,
-    ) -> anyhow::Result<Self> {
-        let strict = StrictConnectors::load(&db).await?;
-        Ok(Self {
+    /// The history in `db`, written by `replica`, fingerprinting secrets with
+    /// `fingerprint_key` (see [`store::fingerprint_key`]).
+    pub fn new(db: Db, actor: String, fingerprint_key: Arc<Vec<u8>>, replica: &str) -> Self {
+        Self {
             db,
             actor,
             fingerprint_key,
-            strict,
-        })
+            replica: replica.into(),
+        }
     }
 
     pub fn db(&self) -> &Db {
         &self.db
-    }
-
-    pub fn strict(&self) -> &StrictConnectors {
-        &self.strict
     }
 
     /// The keyed fingerprint of `value`, as the history stores secrets.
@@ -122,7 +112,7 @@ impl History {
         intent: Intent,
         request: UpstreamRequest,
     ) -> Result<UpstreamResponse, ApiError> {
-        self.refuse_if_strict(client.id(), &intent)?;
+        self.refuse_if_strict(client.id(), &intent).await?;
         let before = match intent.connector.as_deref().map(ConnectorName::new) {
             Some(Ok(name)) => client.live_config(&name).await,
             _ => None,
@@ -150,10 +140,12 @@ impl History {
             config_intended: set.as_ref().map(|c| self.redacted_json(c, &secrets)),
             reason: reason.as_deref(),
         };
-        let id = store::insert_intent(&self.db, &event).await.map_err(|e| {
-            tracing::error!("cannot record a change in the history: {e}");
-            ApiError::DatabaseUnavailable
-        })?;
+        let id = store::insert_intent(&self.db, &self.replica, &event)
+            .await
+            .map_err(|e| {
+                tracing::error!("cannot record a change in the history: {e}");
+                ApiError::DatabaseUnavailable
+            })?;
         let started = Instant::now();
         let result = client.send(request).await;
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -218,7 +210,7 @@ impl History {
             config_after: None,
             duration_ms: 0,
         };
-        let id = store::insert_intent(&self.db, &event).await?;
+        let id = store::insert_intent(&self.db, &self.replica, &event).await?;
         store::complete(&self.db, id, &completion)
             .await
             .map_err(ApiError::from)
@@ -226,7 +218,7 @@ impl History {
 
     /// A change to a connector of a strict cluster is `apply`'s alone: anything else that
     /// would change its config, state or existence is refused before it is recorded or sent.
-    fn refuse_if_strict(&self, cluster: &str, intent: &Intent) -> Result<(), ApiError> {
+    async fn refuse_if_strict(&self, cluster: &str, intent: &Intent) -> Result<(), ApiError> {
         let declared_by_spec = matches!(
             intent.action,
             Action::Create
@@ -238,18 +230,18 @@ impl History {
                 | Action::Resume
                 | Action::Stop
         );
-        match intent.connector.as_deref() {
-            Some(connector)
-                if declared_by_spec
-                    && intent.source != Source::Apply
-                    && self.strict.covers(cluster, connector) =>
-            {
-                Err(ApiError::Conflict(format!(
-                    "connector `{connector}` on cluster `{cluster}` is managed as code and the cluster is strict: change its spec and apply it"
-                )))
-            }
-            _ => Ok(()),
+        let Some(connector) = intent.connector.as_deref() else {
+            return Ok(());
+        };
+        if declared_by_spec
+            && intent.source != Source::Apply
+            && strict::covers(&self.db, cluster, connector).await?
+        {
+            return Err(ApiError::Conflict(format!(
+                "connector `{connector}` on cluster `{cluster}` is managed as code and the cluster is strict: change its spec and apply it"
+            )));
         }
+        Ok(())
     }
 
     /// The config after a successful change: Connect's answer for config changes, nothing
@@ -281,9 +273,16 @@ impl History {
         serde_json::to_string(&redacted).expect("a string map always serialises")
     }
 
-    /// Settles rows left pending by a stop; see [`reconcile`].
-    pub async fn reconcile(&self, clients: &[ClusterClient]) -> anyhow::Result<()> {
-        reconcile::reconcile(self, clients).await
+    /// Settles the rows left pending by replicas that stopped, every [`crate::fleet::RENEW`]
+    /// for as long as it runs (on the replica that leads the job); see [`reconcile`].
+    pub(crate) async fn reconcile_forever(self, clusters: plugboard_connect::Clusters) {
+        let mut every = tokio::time::interval(crate::fleet::RENEW);
+        loop {
+            every.tick().await;
+            if let Err(e) = reconcile::reconcile(&self, clusters.all()).await {
+                tracing::error!("cannot reconcile interrupted changes: {e:#}");
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Kafka itself, read with librdkafka: a snapshot loop per cluster (brokers, partitions with
 //! replicas and ISR, `min.insync.replicas`, consumer groups, committed and log-end offsets),
-//! lag derived from it, and the lag history kept in SQLite.
+//! lag derived from it, and the lag history kept in the database.
 //!
 //! - [`observation`]: the raw data of one cycle, and the [`KafkaSource`] that reads it.
 //! - [`rdkafka_source`]: the real source; [`native`] holds its two calls into librdkafka's C API.
@@ -8,8 +8,9 @@
 //! - [`mirror_records`]: MirrorMaker 2's heartbeats and checkpoints; [`wire`] reads the
 //!   protocol types both are written in.
 //! - [`monitor`]: the loop on a thread of its own, publishing the latest [`KafkaView`].
+//! - [`shared`]: the views the replicas share: one reads Kafka, the others read the database.
 //! - [`snapshot`]: answers derived from a snapshot (topic health, group lag, rates).
-//! - [`lag_history`]: lag over time in SQLite, folded per minute after a day.
+//! - [`lag_history`]: lag over time in the database, folded per minute after a day.
 //! - [`linking`]: which group and topics belong to a connector.
 
 pub(crate) mod lag_history;
@@ -20,10 +21,12 @@ mod native;
 pub(crate) mod observation;
 pub(crate) mod offsets_topic;
 pub(crate) mod rdkafka_source;
+pub(crate) mod shared;
 pub(crate) mod snapshot;
 mod wire;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -97,10 +100,22 @@ impl KafkaMonitors {
             .filter_map(|(cluster, source)| {
                 let sender = self.views.get(&cluster)?.clone();
                 let views = sender.subscribe();
-                let ended = monitor::spawn(cluster.clone(), source, self.interval, sender, stop);
+                let reading = Arc::new(AtomicBool::new(false));
+                let (interval, publish) = (self.interval, sender.clone());
+                let ended = monitor::spawn(
+                    cluster.clone(),
+                    source,
+                    interval,
+                    publish,
+                    reading.clone(),
+                    stop,
+                );
                 Some(StartedLoop {
                     cluster,
                     views,
+                    sender,
+                    reading,
+                    interval,
                     ended,
                 })
             })
@@ -167,6 +182,12 @@ pub struct StartedLoop {
     pub cluster: String,
     /// Each new view of the cluster.
     pub views: watch::Receiver<Arc<KafkaView>>,
+    /// Where views read by another replica are published here.
+    pub sender: watch::Sender<Arc<KafkaView>>,
+    /// Whether the loop reads Kafka (up while this replica leads the cluster's snapshots).
+    pub reading: Arc<AtomicBool>,
+    /// How often the loop reads.
+    pub interval: Duration,
     /// Resolves when the loop's thread has ended.
     pub ended: oneshot::Receiver<()>,
 }

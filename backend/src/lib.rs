@@ -11,10 +11,12 @@
 //! - [`connector_rows`]: a cluster's connectors as the console shows them (lag, drift).
 //! - [`connect`]: the typed HTTP client for Connect workers' REST API (the `plugboard-connect`
 //!   crate, `connect-client/`).
-//! - [`db`]: the SQLite pool and its migrations (`migrations/` at the repository root).
+//! - [`db`]: Plugboard's own database, SQLite or PostgreSQL, and its migrations
+//!   (`migrations/` at the repository root).
 //! - [`error`]: the one [`error::ApiError`] type every handler returns, rendered as `{"error": {...}}`.
 //! - [`headers`]: security headers on every answer.
-//! - [`history`]: the change history in SQLite (every mutation, secrets fingerprinted).
+//! - [`fleet`]: several replicas on one database: one leader per background job, by leases.
+//! - [`history`]: the change history in the database (every mutation, secrets fingerprinted).
 //! - [`kafka`]: lag and partition health read from Kafka with librdkafka, and the lag history.
 //! - [`live`]: each cluster's connector list read once per period while pages watch it, and
 //!   pushed to them as server-sent events.
@@ -36,6 +38,8 @@
 pub mod access;
 mod alerts;
 pub mod background;
+#[doc(hidden)]
+pub mod bench_support;
 pub mod cli;
 mod client_context;
 mod clock;
@@ -44,6 +48,7 @@ mod connector_rows;
 pub mod db;
 mod debezium;
 mod error;
+pub mod fleet;
 mod headers;
 mod history;
 mod kafka;

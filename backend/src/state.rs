@@ -20,6 +20,8 @@ use plugboard_connect::{ClientOptions, ClusterClient, Clusters};
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
+    /// This replica among those sharing the database, and the jobs it leads.
+    pub fleet: crate::fleet::Fleet,
     pub clusters: Clusters,
     pub history: History,
     pub kafka: KafkaMonitors,
@@ -97,7 +99,13 @@ impl AppState {
         let clusters = Clusters::new(&settings.clusters, options, &(Arc::new(context) as _))?;
         // One secret of the installation: the history's fingerprint key and access's tokens.
         let secret = Arc::new(crate::history::store::fingerprint_key(&db).await?);
-        let history = History::open(db.clone(), settings.actor.clone(), secret.clone()).await?;
+        let fleet = crate::fleet::Fleet::join(db.clone()).await?;
+        let history = History::new(
+            db.clone(),
+            settings.actor.clone(),
+            secret.clone(),
+            fleet.replica(),
+        );
         let access = Access::new(secret);
         warn_if_nobody_can_sign_in(&settings, &db).await;
         let kafka = KafkaMonitors::new(&settings)?;
@@ -115,6 +123,7 @@ impl AppState {
             slot_watch: Default::default(),
             settings: Arc::new(settings),
             db,
+            fleet,
             clusters,
             history,
             kafka,

@@ -37,6 +37,7 @@ impl ClusterClient {
             name: cluster.name.clone(),
             read_only: cluster.read_only,
             workers: join_all(probes).await,
+            led_here: Vec::new(),
         }
     }
 

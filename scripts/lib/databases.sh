@@ -91,6 +91,7 @@ postgres_start() {
       || die "could not create PostgreSQL's data; see $dir/initdb.log"
     # Logical replication for Debezium; small memory; no fsync (a local stack's data is
     # disposable). Replication slots keep WAL without a limit, as by default in production.
+    # Connections for Debezium, the tests' clients and several Plugboards' pools (8 each).
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $POSTGRES_PORT
@@ -98,7 +99,7 @@ unix_socket_directories = '$dir'
 wal_level = logical
 max_wal_senders = 10
 max_replication_slots = 10
-max_connections = 40
+max_connections = 100
 shared_buffers = 32MB
 fsync = off
 synchronous_commit = off

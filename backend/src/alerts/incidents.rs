@@ -5,6 +5,7 @@
 use api_types::{AlertSummary, Incident, RuleKind};
 use sqlx::{FromRow, QueryBuilder};
 
+use super::outbox::{Event, NOTIFIED, QUEUE};
 use crate::clock::{iso_millis, now_iso, now_ms};
 use crate::db::{Db, StoreError, on_db, push_one_of};
 use crate::secrets::known::scrub_text;
@@ -42,32 +43,45 @@ pub(crate) async fn condition_since(db: &Db, finding: &Finding, now_ms: i64) -> 
     })
 }
 
-/// Opens an incident for `finding` unless one is open; returns the new incident's id.
-pub(crate) async fn open(db: &Db, finding: &Finding) -> sqlx::Result<Option<i64>> {
+/// Opens an incident for `finding` unless one is open, queuing its `open` webhook with it when
+/// the rule has one (see [`super::notify`]); returns the new incident's id.
+pub(crate) async fn open(db: &Db, finding: &Finding, webhook: bool) -> sqlx::Result<Option<i64>> {
     let insert = "insert into incidents (rule_id, cluster_id, subject, opened_at, opening, \
                   worst_value) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id";
     let worse = "update incidents set worst_value = $1 \
                  where rule_id = $2 and cluster_id = $3 and subject = $4 and resolved_at is null \
                  and (worst_value is null or worst_value < $1)";
+    let now = now_iso();
     on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
         let inserted: Option<i64> = sqlx::query_scalar(insert)
             .bind(finding.rule_id)
             .bind(&finding.cluster)
             .bind(&finding.subject)
-            .bind(now_iso())
+            .bind(&now)
             .bind(scrub_text(&finding.detail))
             .bind(finding.value)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
-        if inserted.is_none() && finding.value.is_some() {
-            sqlx::query(worse)
-                .bind(finding.value)
-                .bind(finding.rule_id)
-                .bind(&finding.cluster)
-                .bind(&finding.subject)
-                .execute(pool)
-                .await?;
+        match inserted {
+            Some(id) if webhook => {
+                let open = Event::Open.as_str();
+                sqlx::query(QUEUE).bind(id).bind(open).bind(&now).execute(&mut *tx).await?;
+                sqlx::query(NOTIFIED).bind(id).bind(&now).execute(&mut *tx).await?;
+            }
+            Some(_) => {}
+            None if finding.value.is_some() => {
+                sqlx::query(worse)
+                    .bind(finding.value)
+                    .bind(finding.rule_id)
+                    .bind(&finding.cluster)
+                    .bind(&finding.subject)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {}
         }
+        tx.commit().await?;
         Ok(inserted)
     })
 }
@@ -87,36 +101,49 @@ pub(crate) async fn held(db: &Db, rule_id: i64) -> sqlx::Result<Vec<Held>> {
     on_db!(db, pool => sqlx::query_as(sql).bind(rule_id).fetch_all(pool).await)
 }
 
-/// The condition cleared: forgets it and resolves its open incident (returning its id),
-/// unless an automatic restart of that incident is still within its back-off. A restart has to
-/// prove itself for that long: a task seen running for a moment before failing again must not
-/// resolve the incident and start the restarts over.
+/// The condition cleared: forgets it and resolves its open incident (returning its id, and
+/// queuing its `resolved` webhook with it when the rule has one), unless an automatic restart
+/// of that incident is still within its back-off. A restart has to prove itself for that
+/// long: a task seen running for a moment before failing again must not resolve the incident
+/// and start the restarts over.
 pub(crate) async fn clear(
     db: &Db,
     rule_id: i64,
     held: &Held,
     now_ms: i64,
+    webhook: bool,
 ) -> sqlx::Result<Option<i64>> {
     let forget = "delete from alert_conditions \
                   where rule_id = $1 and cluster_id = $2 and subject = $3";
     let resolve = "update incidents set resolved_at = $1 \
                    where rule_id = $2 and cluster_id = $3 and subject = $4 \
                    and resolved_at is null and coalesce(next_restart_at_ms, 0) <= $5 returning id";
+    let now = now_iso();
     on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
         sqlx::query(forget)
             .bind(rule_id)
             .bind(&held.cluster_id)
             .bind(&held.subject)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
-        sqlx::query_scalar(resolve)
-            .bind(now_iso())
+        let resolved: Option<i64> = sqlx::query_scalar(resolve)
+            .bind(&now)
             .bind(rule_id)
             .bind(&held.cluster_id)
             .bind(&held.subject)
             .bind(now_ms)
-            .fetch_optional(pool)
-            .await
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(id) = resolved
+            && webhook
+        {
+            let event = Event::Resolved.as_str();
+            sqlx::query(QUEUE).bind(id).bind(event).bind(&now).execute(&mut *tx).await?;
+            sqlx::query(NOTIFIED).bind(id).bind(&now).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(resolved)
     })
 }
 
@@ -271,23 +298,30 @@ mod tests {
     async fn an_incident_resolves_when_clear_unless_its_automatic_restart_is_still_in_back_off() {
         let db = scratch_db("incidents-clear").await;
         add_rule(&db).await;
-        let plain = open(&db, &finding("plain")).await.unwrap().unwrap();
-        let restarted = open(&db, &finding("restarted")).await.unwrap().unwrap();
+        let plain = open(&db, &finding("plain"), false).await.unwrap().unwrap();
+        let restarted = open(&db, &finding("restarted"), false)
+            .await
+            .unwrap()
+            .unwrap();
         let backing_off =
             "update incidents set restart_attempts = 1, next_restart_at_ms = 5000 where id = $1";
         on_db!(&db, pool => sqlx::query(backing_off).bind(restarted).execute(pool).await.map(drop).unwrap());
 
         assert_eq!(
-            clear(&db, 1, &subject("plain"), 1000).await.unwrap(),
+            clear(&db, 1, &subject("plain"), 1000, false).await.unwrap(),
             Some(plain)
         );
         assert_eq!(
-            clear(&db, 1, &subject("restarted"), 1000).await.unwrap(),
+            clear(&db, 1, &subject("restarted"), 1000, false)
+                .await
+                .unwrap(),
             None
         );
         assert_eq!(held(&db, 1).await.unwrap(), [subject("restarted")]);
         assert_eq!(
-            clear(&db, 1, &subject("restarted"), 5000).await.unwrap(),
+            clear(&db, 1, &subject("restarted"), 5000, false)
+                .await
+                .unwrap(),
             Some(restarted)
         );
         assert!(held(&db, 1).await.unwrap().is_empty());
@@ -301,8 +335,8 @@ mod tests {
             cluster: cluster.into(),
             ..finding(subject)
         };
-        let dev = open(&db, &on("dev", "a")).await.unwrap().unwrap();
-        let prod = open(&db, &on("prod", "b")).await.unwrap().unwrap();
+        let dev = open(&db, &on("dev", "a"), false).await.unwrap().unwrap();
+        let prod = open(&db, &on("prod", "b"), false).await.unwrap().unwrap();
         let dev_only = ["dev".to_owned()];
 
         // The newest incident is prod's: a limit taken before the filter would leave none.

@@ -1,6 +1,7 @@
-//! Rows left `pending` by a Plugboard that stopped between the call and its answer become
-//! `unknown` at the next start, and are then compared with the live config: when the connector
-//! now has the config that was asked for, the change evidently went through.
+//! Rows left `pending` by a replica that stopped between the call and its answer become
+//! `unknown` once that replica is gone (settled by whichever replica leads the job), and are
+//! then compared with the live config: when the connector now has the config that was asked
+//! for, the change evidently went through.
 
 use api_types::Outcome;
 
@@ -37,12 +38,12 @@ pub(super) async fn reconcile(history: &History, clients: &[ClusterClient]) -> a
         let (outcome, message) = if live_json == intended_json {
             (
                 Outcome::Success,
-                "reconciled at start: the live config is the one that was asked for",
+                "reconciled after the stop: the live config is the one that was asked for",
             )
         } else {
             (
                 Outcome::Unknown,
-                "reconciled at start: the live config differs from the one asked for",
+                "reconciled after the stop: the live config differs from the one asked for",
             )
         };
         store::set_message(history.db(), event.id, outcome, message).await?;

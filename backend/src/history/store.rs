@@ -7,7 +7,7 @@ use serde::Deserialize;
 use sqlx::{FromRow, QueryBuilder};
 
 use crate::clock::{iso_seconds_ago, now_iso};
-use crate::db::{Db, on_db, push_one_of};
+use crate::db::{Db, on_db, push_one_of, with_db_clock};
 
 /// What is known before the call: who, what, where, and the configs involved (redacted).
 pub(crate) struct NewEvent<'a> {
@@ -32,11 +32,16 @@ pub(crate) struct Completion {
     pub duration_ms: i64,
 }
 
-/// Writes the intent with outcome `pending`; returns its id.
-pub(crate) async fn insert_intent(db: &Db, event: &NewEvent<'_>) -> sqlx::Result<i64> {
+/// Writes the intent with outcome `pending`, as `replica`'s; returns its id.
+pub(crate) async fn insert_intent(
+    db: &Db,
+    replica: &str,
+    event: &NewEvent<'_>,
+) -> sqlx::Result<i64> {
     let sql = "insert into change_events (request_id, started_at, actor, source, cluster_id, \
-               connector, action, action_detail, config_before, config_after, reason, outcome) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending') returning id";
+               connector, action, action_detail, config_before, config_after, reason, outcome, \
+               replica) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12) \
+               returning id";
     // The id of the request that caused the change, or a new one for Plugboard's own jobs.
     let request_id = crate::requests::current_id().unwrap_or_else(crate::requests::new_id);
     on_db!(db, pool => sqlx::query_scalar(sql)
@@ -51,6 +56,7 @@ pub(crate) async fn insert_intent(db: &Db, event: &NewEvent<'_>) -> sqlx::Result
         .bind(&event.config_before)
         .bind(&event.config_intended)
         .bind(event.reason)
+        .bind(replica)
         .fetch_one(pool)
         .await)
 }
@@ -71,11 +77,22 @@ pub(crate) async fn complete(db: &Db, id: i64, done: &Completion) -> sqlx::Resul
         .map(drop))
 }
 
-/// Rows still pending from a run that stopped between intent and completion become `unknown`.
+/// Rows still pending from a replica that is gone (its liveness lease expired or given up, see
+/// [`crate::fleet`]) become `unknown`; a live replica's own pending rows are left to it.
 pub(crate) async fn mark_interrupted(db: &Db) -> sqlx::Result<Vec<HistoryEvent>> {
-    let sql = "update change_events set outcome = 'unknown', finished_at = $1, \
-               message = 'Plugboard stopped before Connect answered' \
-               where outcome = 'pending' returning *";
+    macro_rules! interrupted_sql {
+        ($now:literal) => {
+            concat!(
+                "update change_events set outcome = 'unknown', finished_at = $1, ",
+                "message = 'Plugboard stopped before Connect answered' ",
+                "where outcome = 'pending' and (replica is null or replica not in ",
+                "(select cluster_id from leases where job = 'replica' and expires_at_ms >= ",
+                $now,
+                ")) returning *"
+            )
+        };
+    }
+    let sql = with_db_clock!(db, interrupted_sql);
     let rows: Vec<EventRow> =
         on_db!(db, pool => sqlx::query_as(sql).bind(now_iso()).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Into::into).collect())

@@ -11,7 +11,7 @@ use sqlx::FromRow;
 use crate::clock::{iso_seconds_ago, now_iso};
 use crate::db::{Db, on_db};
 use crate::secrets::known::scrub_text;
-use plugboard_connect::Clusters;
+use plugboard_connect::ClusterClient;
 use plugboard_connect::model::ConnectorStatus;
 
 /// A connector (`task` is `None`) or one of its tasks, in a cluster.
@@ -82,9 +82,10 @@ pub(crate) fn changes(
     found
 }
 
-/// Polls every cluster each `every` and records the changes; runs for the life of the process.
-pub(crate) async fn watch_states(db: Db, clusters: Clusters, every: Duration) {
-    let mut known = match last_seen(&db).await {
+/// Polls `client`'s cluster each `every` and records the changes, from the last states the
+/// database holds (so a new leader of the job continues where the last one stopped).
+pub(crate) async fn watch_states(db: Db, client: ClusterClient, every: Duration) {
+    let mut known = match last_seen(&db, client.id()).await {
         Ok(known) => known,
         Err(e) => {
             tracing::error!("cannot read the state timeline, so it stays off: {e}");
@@ -94,18 +95,16 @@ pub(crate) async fn watch_states(db: Db, clusters: Clusters, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        for client in clusters.all() {
-            // A cluster that does not answer has no news; its last states stay known.
-            let Ok(statuses) = client.connector_statuses().await else {
+        // A cluster that does not answer has no news; its last states stay known.
+        let Ok(statuses) = client.connector_statuses().await else {
+            continue;
+        };
+        for change in changes(client.id(), &statuses, &known) {
+            if let Err(e) = insert(&db, &change).await {
+                tracing::error!("cannot record a state change: {e}");
                 continue;
-            };
-            for change in changes(client.id(), &statuses, &known) {
-                if let Err(e) = insert(&db, &change).await {
-                    tracing::error!("cannot record a state change: {e}");
-                    continue;
-                }
-                known.insert(change.subject, change.after);
             }
+            known.insert(change.subject, change.after);
         }
     }
 }
@@ -138,11 +137,12 @@ struct LastRow {
     worker_after: Option<String>,
 }
 
-async fn last_seen(db: &Db) -> sqlx::Result<HashMap<Subject, Seen>> {
+async fn last_seen(db: &Db, cluster: &str) -> sqlx::Result<HashMap<Subject, Seen>> {
     let sql = "select cluster_id, connector, task_id, state_after, worker_after \
-               from state_transitions where id in \
-               (select max(id) from state_transitions group by cluster_id, connector, task_id)";
-    let rows: Vec<LastRow> = on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+               from state_transitions where id in (select max(id) from state_transitions \
+               where cluster_id = $1 group by connector, task_id)";
+    let rows: Vec<LastRow> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(cluster).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|r| {

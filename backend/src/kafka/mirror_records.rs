@@ -38,11 +38,13 @@ const CHECKPOINTS: (&str, &str) = ("checkpoints", "internal");
 
 /// The newest heartbeat of each pair of aliases, and the newest checkpoint of each group's
 /// partition, in each of a cluster's MirrorMaker 2 topics.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MirrorRecords {
     /// By (heartbeats topic, source alias, target alias): when the newest one was emitted, ms.
+    #[serde(with = "super::observation::entries")]
     pub heartbeats: HashMap<(String, String, String), i64>,
     /// By (checkpoints topic, group, topic, partition).
+    #[serde(with = "super::observation::entries")]
     pub checkpoints: HashMap<(String, String, String, i32), Checkpoint>,
 }
 
@@ -82,7 +84,7 @@ impl MirrorRecords {
 }
 
 /// A consumer group's offset on the source, as MirrorMaker 2 translated it for the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoint {
     /// The group's committed offset on the source.
     pub upstream: i64,

@@ -1,8 +1,11 @@
 //! The snapshot loop of one cluster: a thread of its own (librdkafka's calls block) reads an
-//! [`Observation`] every interval and publishes the latest view, until it is told to stop. A failed cycle keeps the last
-//! good snapshot and records the error and since when Kafka has been unreachable.
+//! [`Observation`] every interval and publishes the latest view, until it is told to stop. A
+//! failed cycle keeps the last good snapshot and records the error and since when Kafka has
+//! been unreachable. It reads only while its `reading` flag is up: among several replicas, on
+//! the one that leads the cluster's snapshots (the others take its views, see [`super::shared`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use api_types::KafkaStatus;
@@ -38,13 +41,14 @@ impl KafkaView {
     }
 }
 
-/// Starts the loop for `source` on a thread of its own, publishing through `views`, until
-/// `stop`; the returned channel resolves when the thread has ended.
+/// Starts the loop for `source` on a thread of its own, publishing through `views` each cycle
+/// that `reading` is up, until `stop`; the returned channel resolves when the thread has ended.
 pub(crate) fn spawn(
     cluster: String,
     source: Box<dyn KafkaSource>,
     interval: Duration,
     views: watch::Sender<Arc<KafkaView>>,
+    reading: Arc<AtomicBool>,
     stop: &CancellationToken,
 ) -> oneshot::Receiver<()> {
     let (ended, on_end) = oneshot::channel();
@@ -52,7 +56,7 @@ pub(crate) fn spawn(
     let spawned = std::thread::Builder::new()
         .name(format!("kafka-{cluster}"))
         .spawn(move || {
-            run(&cluster, source, interval, &views, &stop);
+            run(&cluster, source, interval, &views, &reading, &stop);
             let _ = ended.send(());
         });
     if let Err(e) = spawned {
@@ -66,12 +70,17 @@ fn run(
     mut source: Box<dyn KafkaSource>,
     interval: Duration,
     views: &watch::Sender<Arc<KafkaView>>,
+    reading: &AtomicBool,
     stop: &CancellationToken,
 ) {
     let mut rates = CycleRates::default();
     let mut requests_before: Option<u64> = None;
     while !stop.is_cancelled() {
         let started = Instant::now();
+        if !reading.load(Ordering::Acquire) {
+            pause_until(started + interval.min(Duration::from_millis(500)), stop);
+            continue;
+        }
         let outcome = source.observe();
         let requests = source.requests_sent();
         let view = views.borrow().clone();

@@ -14,7 +14,7 @@ use api_types::{
 use super::observation::{GroupMeta, Observation, TopicMeta};
 
 /// An [`Observation`] with when it was taken and what it cost.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Snapshot {
     pub observation: Observation,
     pub taken_at_ms: i64,

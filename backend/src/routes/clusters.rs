@@ -31,7 +31,11 @@ async fn list_clusters(
         .iter()
         .filter(|client| sees(&me, client.id()))
         .map(plugboard_connect::ClusterClient::overview);
-    Json(join_all(overviews).await)
+    let mut overviews = join_all(overviews).await;
+    for overview in &mut overviews {
+        overview.led_here = led_here(&state, &overview.id);
+    }
+    Json(overviews)
 }
 
 #[utoipa::path(get, path = "/clusters/{cluster}", params(("cluster" = String, Path, description = "The cluster's id")), responses((status = 200, body = api_types::ClusterOverview), (status = "default", description = "An error, in the one error shape", body = api_types::ErrorBody)), extensions(("x-plugboard-needs" = json!("viewer on cluster"))))]
@@ -39,5 +43,15 @@ async fn get_cluster(
     State(state): State<AppState>,
     ApiPath(cluster_id): ApiPath<String>,
 ) -> Result<Json<ClusterOverview>, ApiError> {
-    Ok(Json(state.clusters.get(&cluster_id)?.overview().await))
+    let mut overview = state.clusters.get(&cluster_id)?.overview().await;
+    overview.led_here = led_here(&state, &cluster_id);
+    Ok(Json(overview))
+}
+
+/// The jobs on `cluster`, or on all clusters, that this replica leads.
+fn led_here(state: &AppState, cluster: &str) -> Vec<String> {
+    let jobs = state.fleet.leading().into_iter();
+    jobs.filter(|(_, on, leads)| *leads && (on == cluster || on == crate::fleet::ALL_CLUSTERS))
+        .map(|(job, _, _)| job)
+        .collect()
 }

@@ -71,9 +71,39 @@ async fn get_metrics(
         .alert_rounds
         .load(std::sync::atomic::Ordering::Relaxed);
     let _ = writeln!(text, "plugboard_alert_rounds_total {rounds}");
+    leader_metrics(&state, &|cluster| sees(&me, cluster), &mut text);
     connect_metrics(&state, &visible, &mut text).await;
     kafka::kafka_metrics(&state, &|cluster| sees(&me, cluster), &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+}
+
+/// This replica's id, and which background jobs it leads (1) or follows (0), by job and cluster
+/// (`*`: a job of all clusters).
+fn leader_metrics(state: &AppState, sees: &dyn Fn(&str) -> bool, text: &mut String) {
+    help(
+        text,
+        "plugboard_replica_info",
+        "gauge",
+        "This replica's id (new at each start).",
+    );
+    let replica = label(state.fleet.replica());
+    let _ = writeln!(text, "plugboard_replica_info{{replica=\"{replica}\"}} 1");
+    help(
+        text,
+        "plugboard_leader",
+        "gauge",
+        "Whether this replica leads a background job (1) or another replica does (0).",
+    );
+    for (job, cluster, leads) in state.fleet.leading() {
+        if cluster != crate::fleet::ALL_CLUSTERS && !sees(&cluster) {
+            continue;
+        }
+        let (job, cluster, leads) = (label(&job), label(&cluster), u8::from(leads));
+        let _ = writeln!(
+            text,
+            "plugboard_leader{{job=\"{job}\",cluster=\"{cluster}\"}} {leads}"
+        );
+    }
 }
 
 /// Connectors and tasks by state per cluster (from the cached list: no extra call within its

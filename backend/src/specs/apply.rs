@@ -251,12 +251,6 @@ async fn record(
     };
     for (cluster, connectors) in by_cluster {
         store::record(state.history.db(), cluster, &specs, &connectors).await?;
-        let strict: HashSet<String> = if request.strict {
-            connectors.iter().map(|c| c.spec.name.clone()).collect()
-        } else {
-            HashSet::new()
-        };
-        state.history.strict().set(cluster, strict);
     }
     Ok(())
 }

@@ -21,13 +21,13 @@ const STACK: &str = "solo1";
 
 /// Every body posted to it, in order.
 #[derive(Clone, Default)]
-struct Webhooks {
+pub(crate) struct Webhooks {
     received: Arc<Mutex<Vec<Value>>>,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Webhooks {
-    async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         let received: Arc<Mutex<Vec<Value>>> = Arc::default();
         let sink = received.clone();
         let app = axum::Router::new().route(
@@ -44,7 +44,7 @@ impl Webhooks {
     }
 
     /// The events (`open`, `resolved`, ...) posted about incidents of `rule`.
-    fn events(&self, rule: i64) -> Vec<String> {
+    pub(crate) fn events(&self, rule: i64) -> Vec<String> {
         self.received
             .lock()
             .unwrap()
@@ -94,6 +94,13 @@ pub(crate) async fn incidents_of(base_url: &str, rule: i64) -> Vec<Incident> {
 
 /// Alert evaluation rounds Plugboard at `base_url` has done, from `/metrics`.
 async fn rounds_done(base_url: &str) -> Option<u64> {
+    let rounds = metric(base_url, "plugboard_alert_rounds_total").await?;
+    Some(rounds as u64)
+}
+
+/// The value of the series `series` (a metric's name and its labels, as written) in `/metrics`
+/// at `base_url`.
+pub(crate) async fn metric(base_url: &str, series: &str) -> Option<f64> {
     let text = reqwest::get(format!("{base_url}/metrics"))
         .await
         .ok()?
@@ -101,9 +108,7 @@ async fn rounds_done(base_url: &str) -> Option<u64> {
         .await
         .ok()?;
     text.lines()
-        .find_map(|line| line.strip_prefix("plugboard_alert_rounds_total "))?
-        .parse()
-        .ok()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
 /// Waits until Plugboard at `base_url` has judged the rules three more times, so what did not

@@ -27,6 +27,7 @@ mod mirror;
 mod mirror_form;
 mod passthrough;
 mod read_paths;
+mod replicas;
 mod security;
 mod slot_health;
 mod specs;

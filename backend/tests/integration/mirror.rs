@@ -409,7 +409,12 @@ async fn fail_over(app: &TestApp, group: &str, expected: &BTreeMap<(String, i32)
         .send()
         .await
         .unwrap();
-    assert!(confirmed.status().is_success(), "{}", confirmed.status());
+    let status = confirmed.status();
+    assert!(
+        status.is_success(),
+        "{status}: {}",
+        confirmed.text().await.unwrap()
+    );
     assert_eq!(&committed_on_mirror(group, &partitions), expected);
     let feed: serde_json::Value = app
         .get_json("/api/v1/history?connector=mirror-checkpoint&limit=5")

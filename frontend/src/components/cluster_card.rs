@@ -27,6 +27,7 @@ pub(crate) fn ClusterCard(cluster: ClusterOverview) -> impl IntoView {
                 {cluster.read_only.then(|| view! { <span class="badge">"read-only"</span> })}
             </header>
             {warning.map(|text| view! { <p class="warning" role="status">{text}</p> })}
+            <p class="muted" data-testid="led-here">{leadership(&cluster.led_here)}</p>
             <div class="table-scroll">
                 <table>
                     <thead>
@@ -72,6 +73,15 @@ fn WorkerRow(worker: WorkerProbe) -> impl IntoView {
             <td><code>{worker.url}</code></td>
             {cells}
         </tr>
+    }
+}
+
+/// Which background jobs the replica of Plugboard that answered leads, as a sentence.
+fn leadership(jobs: &[String]) -> String {
+    if jobs.is_empty() {
+        "Another replica of Plugboard leads this cluster's background jobs.".into()
+    } else {
+        format!("This replica of Plugboard leads: {}.", jobs.join(", "))
     }
 }
 

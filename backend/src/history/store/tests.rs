@@ -29,7 +29,9 @@ async fn pruning_by_rows_keeps_the_newest_events() {
         Action::Delete,
     ];
     for action in five {
-        insert_intent(&pool, &event(action)).await.unwrap();
+        insert_intent(&pool, "replica-1", &event(action))
+            .await
+            .unwrap();
     }
 
     let pruned = prune(&pool, Some(30), Some(2)).await.unwrap();
@@ -44,7 +46,9 @@ async fn pruning_by_rows_keeps_the_newest_events() {
 async fn filters_and_pages_select_the_right_events() {
     let pool = scratch_db("filter").await;
     for action in [Action::Pause, Action::Resume, Action::Pause, Action::Pause] {
-        let id = insert_intent(&pool, &event(action)).await.unwrap();
+        let id = insert_intent(&pool, "replica-1", &event(action))
+            .await
+            .unwrap();
         let done = Completion {
             outcome: Outcome::Success,
             http_status: Some(202),

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use plugboard::db::DatabaseLocation;
+
 use super::{ScratchDir, eventually, stack_urls};
 
 /// The plugboard binary, serving the stack's cluster `solo1` as `local` on a port of its own
@@ -19,6 +21,16 @@ impl PlugboardProcess {
     /// Starts it with `settings` (TOML) before the cluster table, on `port` or a free one,
     /// and waits until it is ready.
     pub(crate) async fn start(dir: &ScratchDir, settings: &str, port: Option<u16>) -> Self {
+        Self::start_on(dir, settings, port, &dir.store().await).await
+    }
+
+    /// [`PlugboardProcess::start`] on the database at `database` (which several may share).
+    pub(crate) async fn start_on(
+        dir: &ScratchDir,
+        settings: &str,
+        port: Option<u16>,
+        database: &DatabaseLocation,
+    ) -> Self {
         let port = port.unwrap_or_else(|| {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             probe.local_addr().unwrap().port()
@@ -40,7 +52,7 @@ impl PlugboardProcess {
             .arg(&config)
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .arg("--database")
-            .arg(super::store::argument(&dir.store().await))
+            .arg(super::store::argument(database))
             .env("RUST_LOG", "debug")
             .stdout(output.try_clone().unwrap())
             .stderr(output)
@@ -68,23 +80,49 @@ impl PlugboardProcess {
         dir: &ScratchDir,
         users: &[(&str, api_types::Role)],
     ) -> Self {
-        let db = plugboard::db::open(&dir.store().await).await.unwrap();
-        for (name, role) in users {
-            let grants = [api_types::Grant {
-                role: *role,
-                clusters: Vec::new(),
-            }];
-            let hash = plugboard::access::passwords::hash(USER_PASSWORD.to_owned())
-                .await
-                .unwrap();
-            plugboard::access::users::create(&db, name, &grants, &hash)
-                .await
-                .unwrap();
-        }
-        db.close().await;
-        Self::start(dir, "[access]\nrequire_login = true\n", None).await
+        let database = dir.store().await;
+        add_users(&database, users).await;
+        Self::start_on(dir, "[access]\nrequire_login = true\n", None, &database).await
     }
 
+    /// Stops it as a crash would (SIGKILL), and waits until it is gone.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Stops it as an operator would (SIGTERM: it finishes what it answers, then gives up its
+    /// leases), and waits until it is gone.
+    pub(crate) fn terminate(&mut self) {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        assert!(sent.unwrap().success(), "kill -TERM {pid}");
+        let _ = self.child.wait();
+    }
+}
+
+/// Adds a built-in user of each `(name, role)` on every cluster, whose password is
+/// [`USER_PASSWORD`], to the database at `database`.
+pub(crate) async fn add_users(database: &DatabaseLocation, users: &[(&str, api_types::Role)]) {
+    let db = plugboard::db::open(database).await.unwrap();
+    for (name, role) in users {
+        let grants = [api_types::Grant {
+            role: *role,
+            clusters: Vec::new(),
+        }];
+        let hash = plugboard::access::passwords::hash(USER_PASSWORD.to_owned())
+            .await
+            .unwrap();
+        plugboard::access::users::create(&db, name, &grants, &hash)
+            .await
+            .unwrap();
+    }
+    db.close().await;
+}
+
+impl PlugboardProcess {
     /// The process's resident memory, in KiB, as the kernel counts it.
     pub(crate) fn resident_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
@@ -101,7 +139,6 @@ pub(crate) const USER_PASSWORD: &str = "correct horse battery";
 
 impl Drop for PlugboardProcess {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }

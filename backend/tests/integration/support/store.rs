@@ -30,9 +30,15 @@ impl ScratchDir {
     /// Plugboard's database for this directory: its file `plugboard.db`, or on PostgreSQL a
     /// database named after the directory, made when missing (so a restart finds it again).
     pub(crate) async fn store(&self) -> DatabaseLocation {
-        if !on_postgres() {
-            return DatabaseLocation::File(self.path("plugboard.db"));
+        if on_postgres() {
+            self.postgres_store().await
+        } else {
+            DatabaseLocation::File(self.path("plugboard.db"))
         }
+    }
+
+    /// A database on the stack's PostgreSQL named after this directory, made when missing.
+    pub(crate) async fn postgres_store(&self) -> DatabaseLocation {
         let name = self.0.file_name().unwrap().to_string_lossy();
         let database = format!("pb_{}", name.replace(['-', '.'], "_"));
         let server = postgres_server();
