@@ -64,6 +64,9 @@ pub async fn open(location: &DatabaseLocation) -> anyhow::Result<Db> {
                 .filename(path)
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
+                // A write waits for another this long (its WAL fsync may be slow on a busy
+                // disk) rather than fail.
+                .busy_timeout(Duration::from_secs(15))
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)

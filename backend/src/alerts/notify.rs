@@ -32,6 +32,17 @@ pub(crate) async fn deliver_due(
     rules: &[AlertRule],
 ) -> sqlx::Result<usize> {
     let now = now_ms();
+    // Most rounds have nothing to send: a read spares them the write lock.
+    let due = "select count(*) from alert_notifications \
+               where not delivered and attempts < $1 and coalesce(next_attempt_at_ms, 0) <= $2";
+    let waiting: i64 = on_db!(db, pool => sqlx::query_scalar(due)
+        .bind(ATTEMPTS)
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+    if waiting == 0 {
+        return Ok(0);
+    }
     // The conditions stand in the update itself: PostgreSQL checks them again on a row another
     // replica has just claimed, so no row is claimed twice.
     let claim = "update alert_notifications set next_attempt_at_ms = $1 \

@@ -1,7 +1,8 @@
 //! The Kafka views the replicas share. The replica that leads a Kafka cluster's snapshots (job
 //! `kafka`) lets its loop read Kafka and writes each new view to the database; every other
 //! replica reads the view from there once per cycle. So Kafka is read once per cycle for the
-//! whole fleet, and every replica answers from the same snapshot.
+//! whole fleet, and every replica answers from the same snapshot. On SQLite (one process)
+//! nothing is shared.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,10 +36,20 @@ pub(crate) async fn publish(
     let _reading = Reading::start(reading);
     while views.changed().await.is_ok() {
         let view = views.borrow_and_update().clone();
+        if !shared(&db) {
+            continue;
+        }
         if let Err(e) = write(&db, &cluster, &view).await {
             tracing::error!(cluster, "cannot share the Kafka view: {e}");
         }
     }
+}
+
+/// Whether views are shared through `db`: on SQLite, Plugboard is one process with no other
+/// replica to share them with, and a view (several MB with many topics) is not written for
+/// nothing every cycle.
+fn shared(db: &Db) -> bool {
+    matches!(db, Db::Postgres(_))
 }
 
 /// While this replica does not read Kafka itself: takes the view the leader shares, every
@@ -50,6 +61,9 @@ pub(crate) async fn follow(
     reading: Arc<AtomicBool>,
     every: Duration,
 ) {
+    if !shared(&db) {
+        return;
+    }
     let mut ticker = tokio::time::interval(every);
     let mut seen = None;
     loop {

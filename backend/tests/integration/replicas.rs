@@ -3,17 +3,19 @@
 //! session, its CSRF token and an API token hold on every replica, changes spread over them are
 //! recorded once each, each background job has one leader, Kafka is read by one replica for
 //! all, a leader killed with SIGKILL is replaced within 30 s (its lease's 15 s plus a renewal)
-//! without a second incident or webhook, and a rolling restart loses no change answered 2xx.
+//! without a second incident or webhook, a change cut off by a killed replica is settled once by
+//! another, and a rolling restart loses no change answered 2xx.
 
 use std::time::{Duration, Instant};
 
 use api_types::{CreatedToken, HistoryPage, KafkaStatus, Me, Role};
 use plugboard::db::DatabaseLocation;
 use reqwest::header::{COOKIE, SET_COOKIE};
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
 use crate::alerts::{Webhooks, a_few_rounds, create_rule, incidents_of, metric};
+use crate::support::fake_worker::{Answer, FakeWorker};
 use crate::support::{
     PlugboardProcess, ScratchDir, USER_PASSWORD, add_users, eventually, file_sink_config,
     stack_bootstrap, unique,
@@ -358,4 +360,65 @@ async fn a_rolling_restart_under_load_loses_no_change_that_was_answered_2xx() {
         ))
         .send()
         .await;
+}
+
+#[tokio::test]
+async fn a_change_cut_off_by_a_killed_replica_is_settled_once_by_another() {
+    // A fake worker that sits on a pause for two minutes: real Connect cannot be made to hold a
+    // change on demand, and the replica is to die while it waits.
+    let worker = FakeWorker::start(
+        Method::PUT,
+        vec![Answer::new(202, "").after(Duration::from_secs(120))],
+    )
+    .await;
+    let settings = format!("[[clusters]]\nid = \"slow\"\nurls = [\"{}\"]\n", worker.url);
+    let mut fleet = Replicas::start(&settings, &[]).await;
+    let http = Client::new();
+    let bases: Vec<String> = fleet.replicas.iter().map(|r| r.base_url.clone()).collect();
+    let history = |replica: usize| {
+        let url = format!(
+            "{}/api/v1/history?cluster=slow&action=pause",
+            bases[replica]
+        );
+        let http = http.clone();
+        async move {
+            let page: HistoryPage = http.get(url).send().await.ok()?.json().await.ok()?;
+            Some(page.events)
+        }
+    };
+
+    let pause = http
+        .post(fleet.url(0, "/api/v1/clusters/slow/connectors/orders/pause"))
+        .send();
+    let pause = tokio::spawn(pause);
+    let pending = eventually("the pending change", || async {
+        let events = history(1).await?;
+        (events.len() == 1 && events[0].outcome.as_str() == "pending").then(|| events[0].id)
+    })
+    .await;
+    fleet.replicas[0].kill();
+    pause.abort();
+
+    let settled = eventually("another replica to settle the change", || async {
+        let events = history(2).await?;
+        (events.len() == 1 && events[0].outcome.as_str() != "pending").then(|| events[0].clone())
+    })
+    .await;
+    a_few_rounds_of_reconciliation().await;
+
+    assert_eq!(settled.id, pending);
+    assert_eq!(settled.outcome.as_str(), "unknown");
+    assert!((settled.message.as_deref()).is_some_and(|m| m.contains("stopped before Connect")));
+    let after = history(1).await.unwrap();
+    assert_eq!(
+        after.len(),
+        1,
+        "the change is one row, neither lost nor doubled"
+    );
+    assert_eq!(after[0].outcome.as_str(), "unknown");
+}
+
+/// Long enough for the leader of reconciliation to look at the rows twice more (every 5 s).
+async fn a_few_rounds_of_reconciliation() {
+    tokio::time::sleep(plugboard::fleet::RENEW * 2).await;
 }
