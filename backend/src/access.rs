@@ -6,6 +6,7 @@
 pub mod guard;
 pub mod host;
 pub mod limiter;
+pub mod login_failures;
 pub mod passthrough;
 pub mod passwords;
 pub mod policy;
@@ -19,12 +20,10 @@ use api_types::{Grant, Me, Role};
 use sha2::{Digest, Sha256};
 
 pub use guard::{Guard, guard};
-use limiter::AttemptLimiter;
 
 /// What the guard and the login route share; cheap to clone.
 #[derive(Clone)]
 pub struct Access {
-    pub limiter: Arc<AttemptLimiter>,
     /// The installation's own secret, for tokens that need no storage (CSRF of proxy users);
     /// the history's fingerprint key.
     pub secret: Arc<Vec<u8>>,
@@ -32,10 +31,7 @@ pub struct Access {
 
 impl Access {
     pub fn new(secret: Arc<Vec<u8>>) -> Self {
-        Self {
-            limiter: Arc::default(),
-            secret,
-        }
+        Self { secret }
     }
 
     /// The caller when nobody signs in: an admin of everything, named as the history's actor.

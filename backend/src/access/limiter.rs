@@ -1,5 +1,7 @@
-//! Attempts counted per key within a [`WINDOW`]: sign-ins, and spec plans per caller (each of
-//! which counts, since a plan tells whether a guessed secret is right).
+//! Attempts counted per key within a [`WINDOW`], in memory: spec plans per caller (each of
+//! which counts, since a plan tells whether a guessed secret is right). Sign-ins follow the
+//! same rules, counted in the database so that they hold across replicas
+//! ([`super::login_failures`]).
 //!
 //! Login attempts, rate-limited: after [`MAX_FAILURES`] wrong passwords for one user name
 //! within [`WINDOW`], or [`MAX_FAILURES_PER_ADDRESS`] from one address (higher, since many

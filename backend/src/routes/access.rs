@@ -1,8 +1,6 @@
 //! Signing in and out, who the caller is, and the management of users (admins) and API tokens
 //! (each user their own; admins everyone's).
 
-use std::time::Instant;
-
 use api_types::{
     ApiToken, CreatedToken, Login, Me, NewToken, PasswordChange, Role, SignedInVia, User,
     UserChange,
@@ -15,7 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath};
-use crate::access::{limiter, passwords, sessions, tokens, users};
+use crate::access::{limiter, login_failures, passwords, sessions, tokens, users};
+use crate::clock::now_ms;
 use crate::error::ApiError;
 use crate::serve::ClientAddr;
 use crate::state::AppState;
@@ -51,7 +50,6 @@ async fn check_password(
             "a user name has at most {MAX_NAME_BYTES} bytes"
         )));
     }
-    let limiter = &state.access.limiter;
     let mut keys = vec![(
         format!("user:{}", name.to_lowercase()),
         limiter::MAX_FAILURES,
@@ -62,8 +60,9 @@ async fn check_password(
             limiter::MAX_FAILURES_PER_ADDRESS,
         ));
     }
-    let attempt = limiter
-        .begin(&keys, Instant::now())
+    // Counted in the database: the limit holds whichever replica each attempt reaches.
+    let attempt = login_failures::begin(&state.db, &keys, now_ms())
+        .await?
         .map_err(|retry_after_s| ApiError::TooManyAttempts { retry_after_s })?;
     let stored = users::password_hash(&state.db, name).await?;
     if !passwords::verify(password, stored).await? {
@@ -72,7 +71,7 @@ async fn check_password(
             "wrong user name or password".into(),
         ));
     }
-    limiter.forgive(&attempt);
+    login_failures::forgive(&state.db, &attempt).await?;
     Ok(())
 }
 

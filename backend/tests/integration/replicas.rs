@@ -92,7 +92,7 @@ async fn snapshot_taken_at(replicas: &Replicas, replica: usize) -> Option<i64> {
 }
 
 #[tokio::test]
-async fn a_session_a_token_and_fifty_changes_hold_whichever_replica_they_reach() {
+async fn a_session_a_token_the_login_limit_and_fifty_changes_hold_whichever_replica_they_reach() {
     let fleet = Replicas::start("[access]\nrequire_login = true\n", &[("ada", Role::Admin)]).await;
     let http = Client::new();
     let (cookie, csrf) = sign_in(&http, &fleet.replicas[0].base_url, "ada").await;
@@ -126,6 +126,20 @@ async fn a_session_a_token_and_fifty_changes_hold_whichever_replica_they_reach()
         .await
         .unwrap();
     assert_eq!(listed.status(), StatusCode::OK);
+    // Wrong passwords spread over the replicas count together: the eleventh is refused.
+    let guess = json!({"name": "mallory", "password": "guess"});
+    for n in 0..10 {
+        let login = http
+            .post(fleet.url(n % 3, "/api/v1/auth/login"))
+            .json(&guess);
+        let status = login.send().await.unwrap().status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let eleventh = http.post(fleet.url(1, "/api/v1/auth/login")).json(&guess);
+    assert_eq!(
+        eleventh.send().await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 
     // A connector made through one replica, then 50 changes at once spread over all three.
     let name = unique("replicas");
