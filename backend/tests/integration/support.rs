@@ -257,6 +257,7 @@ impl TestApp {
         database: plugboard::db::DatabaseLocation,
         adjust: impl FnOnce(&mut AppState),
     ) -> Self {
+        log_warnings_to_test_output();
         let mut state = AppState::build(settings).await.unwrap();
         adjust(&mut state);
         let background = Background::start(&state);
@@ -543,4 +544,16 @@ pub(crate) fn self_signed_certificate(
         .unwrap();
     assert!(status.success(), "openssl could not make a certificate");
     (cert, key)
+}
+
+/// Plugboard's warnings and errors go to the output of the test whose app logged them, which
+/// the test harness prints when that test fails (the cause behind a bare 503, for one).
+fn log_warnings_to_test_output() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
+    });
 }
