@@ -6,9 +6,11 @@
 //! was refused), as in memory. It is judged by the attempts that began before it, in the order
 //! the database numbered them: of a burst on several replicas, the first ten pass and the rest
 //! are refused (an attempt another replica is still writing may be missed, so a burst at the
-//! edge can pass one or two more on PostgreSQL, never a second ten).
+//! edge can pass one or two more on PostgreSQL, never a second ten). Like the limiter in
+//! memory, it remembers at most [`MAX_KEYS`] attempts' rows, forgetting the oldest first, so
+//! names sprayed from many addresses cannot grow the table without bound.
 
-use super::limiter::{Counted, WINDOW};
+use super::limiter::{Counted, MAX_KEYS, WINDOW};
 use crate::db::{Db, StoreError, on_db};
 use crate::random::random_hex;
 
@@ -22,12 +24,11 @@ pub async fn begin(
     let window_ms = i64::try_from(WINDOW.as_millis()).unwrap_or(i64::MAX);
     let since = now_ms - window_ms;
     let attempt = random_hex(16);
-    let forget = "delete from login_failures where at_ms <= $1";
     let count = "insert into login_failures (key, attempt, at_ms) values ($1, $2, $3) returning id";
     // The attempts of the key in the window that began before this one (by the order of ids).
     let look = "select count(*), min(at_ms) from login_failures \
                 where key = $1 and at_ms > $2 and id <= $3";
-    on_db!(db, pool => sqlx::query(forget).bind(since).execute(pool).await.map(drop))?;
+    forget_old(db, since, MAX_KEYS).await?;
     let mut wait = None;
     for (key, max) in keys {
         let id: i64 = on_db!(db, pool => sqlx::query_scalar(count)
@@ -55,6 +56,15 @@ pub async fn begin(
         }
         None => Ok(Ok(attempt)),
     }
+}
+
+/// Forgets the rows of attempts made before `since` and all but the newest `kept` rows.
+async fn forget_old(db: &Db, since: i64, kept: usize) -> Result<(), StoreError> {
+    let sql = "delete from login_failures where at_ms <= $1 \
+               or id <= (select max(id) from login_failures) - $2";
+    let kept = i64::try_from(kept).unwrap_or(i64::MAX);
+    on_db!(db, pool => sqlx::query(sql).bind(since).bind(kept).execute(pool).await.map(drop))?;
+    Ok(())
 }
 
 /// The attempt's password was right (or it was refused): it does not count.
@@ -100,5 +110,21 @@ mod tests {
         );
         assert!(bob.is_ok(), "another name is not limited by ada's failures");
         assert!(later.is_ok(), "a minute on, the window has moved");
+    }
+
+    #[tokio::test]
+    async fn past_the_cap_the_oldest_attempts_are_forgotten() {
+        let db = scratch_db("login-failures-cap").await;
+        for n in 0..8 {
+            let keys = [(format!("user:sprayed-{n}"), 10)];
+            begin(&db, &keys, 1_000 + n).await.unwrap().unwrap();
+        }
+
+        forget_old(&db, 0, 3).await.unwrap();
+
+        let sql = "select key from login_failures order by id";
+        let left: Vec<String> =
+            on_db!(&db, pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
+        assert_eq!(left, ["user:sprayed-5", "user:sprayed-6", "user:sprayed-7"]);
     }
 }
