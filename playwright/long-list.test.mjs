@@ -63,6 +63,10 @@ test("a long list renders the rows on screen, and scrolling brings the others", 
   assert.ok(first > 10 && first < COUNT, `${first} of ${COUNT} rows rendered`);
   assert.equal(await row(page, names[COUNT - 1]).count(), 0, "the last row waits for a scroll");
   assert.equal(await page.getByTestId("connector-table").getAttribute("aria-rowcount"), String(COUNT + 1));
+  // The first rows come alone; rows below the screen follow once they are painted, ready for
+  // a scroll.
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=connector-row]")]
+    .filter((row) => row.getBoundingClientRect().top > innerHeight).length >= 10);
 
   await scrollTo(page, 1e6);
   const last = row(page, names[COUNT - 1]);

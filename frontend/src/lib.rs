@@ -5,6 +5,7 @@
 //! `pages/` holds one component per URL; `components/` holds the pieces pages share; [`live`]
 //! polls without flicker; [`stream`] keeps the connector list current from the server's events; [`links`] builds the app's URLs; [`toasts`] reports outcomes;
 //! [`deferred`] loads parts of a page after it;
+//! [`first_list`] asks for the dashboard's list as the app starts;
 //! [`failure`] shows a failed call (and acts on one saying the session ended);
 //! [`session`] knows who is signed in and what they may do.
 
@@ -18,6 +19,7 @@ mod clusters;
 mod components;
 mod deferred;
 mod failure;
+mod first_list;
 mod links;
 mod live;
 mod pages;
@@ -32,5 +34,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    first_list::ask_if_preloaded();
     leptos::mount::mount_to_body(app::App);
 }

@@ -97,7 +97,7 @@ pub(crate) fn live_list(cluster: Memo<Option<String>>) -> LiveList {
         // The list is fetched first (the page may have had it preloaded), and the stream opened
         // once it has answered: the stream begins with the whole list again, and reading that
         // beside the first answer would hold up the first rows.
-        let answer = api::list_connectors(id.clone());
+        let answer = crate::first_list::list_connectors(id.clone());
         spawn_local(async move {
             let answer = answer.await;
             if generation.try_get_value() != Some(mine) {

@@ -1,6 +1,7 @@
 //! Which rows of a long table are on screen: the table renders only those (and a margin either
 //! side), with spacers standing in for the rest, so a thousand connectors cost the browser what
-//! a screenful does, and the scroll bar still spans the whole list.
+//! a screenful does, and the scroll bar still spans the whole list. The first rows come
+//! without the margin, which is added once they have been painted.
 
 use std::ops::Range;
 
@@ -8,7 +9,8 @@ use leptos::{ev, html, prelude::*};
 
 /// Tables of up to this many rows render whole (the browser's find-in-page then sees them all).
 pub(crate) const WHOLE_UP_TO: usize = 100;
-/// Rows rendered beyond each edge of the screen, so that a scroll finds them already there.
+/// Rows rendered beyond each edge of the screen, so that a scroll finds them already there
+/// (from the first paint of rows on: before it, they would only hold it up).
 const MARGIN: usize = 20;
 /// The row height assumed until a row has been measured, in CSS pixels: the stylesheet's
 /// 3.5rem at the default font size, so the first measure usually changes nothing.
@@ -22,6 +24,8 @@ pub(crate) struct RowWindow {
     scrolled_px: RwSignal<f64>,
     viewport_px: RwSignal<f64>,
     row_px: RwSignal<f64>,
+    /// 0 until rows have been painted, then [`MARGIN`].
+    margin: RwSignal<usize>,
 }
 
 impl RowWindow {
@@ -32,6 +36,7 @@ impl RowWindow {
             scrolled_px: RwSignal::new(0.0),
             viewport_px: RwSignal::new(viewport_height()),
             row_px: RwSignal::new(ROW_GUESS_PX),
+            margin: RwSignal::new(0),
         };
         let handles = [
             window_event_listener(ev::scroll, move |_| window.measure()),
@@ -66,6 +71,13 @@ impl RowWindow {
             if height > 0.0 {
                 set_if_changed(self.row_px, height);
             }
+            if self.margin.get_untracked() == 0 {
+                let margin = self.margin;
+                leptos::task::spawn_local(async move {
+                    crate::timing::after_next_paint().await;
+                    margin.try_set(MARGIN);
+                });
+            }
         }
     }
 
@@ -75,6 +87,7 @@ impl RowWindow {
             self.scrolled_px.get(),
             self.viewport_px.get(),
             self.row_px.get(),
+            self.margin.get(),
             total,
         )
     }
@@ -101,15 +114,21 @@ fn viewport_height() -> f64 {
         .unwrap_or(1000.0)
 }
 
-/// The rows on screen and `MARGIN` either side; every row when the table is short.
-fn on_screen(scrolled_px: f64, viewport_px: f64, row_px: f64, total: usize) -> Range<usize> {
+/// The rows on screen and `margin` either side; every row when the table is short.
+fn on_screen(
+    scrolled_px: f64,
+    viewport_px: f64,
+    row_px: f64,
+    margin: usize,
+    total: usize,
+) -> Range<usize> {
     if total <= WHOLE_UP_TO {
         return 0..total;
     }
     let row_px = row_px.max(1.0);
     let first = (scrolled_px.max(0.0) / row_px).floor() as usize;
     let fit = (viewport_px.max(0.0) / row_px).ceil() as usize + 1;
-    let start = first.saturating_sub(MARGIN).min(total);
-    let end = first.saturating_add(fit + MARGIN).min(total);
+    let start = first.saturating_sub(margin).min(total);
+    let end = first.saturating_add(fit + margin).min(total);
     start..end
 }
