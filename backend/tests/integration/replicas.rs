@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 
 use api_types::{CreatedToken, HistoryPage, KafkaStatus, Me, Role};
 use plugboard::db::DatabaseLocation;
-use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::header::COOKIE;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 
 use crate::alerts::{Webhooks, a_few_rounds, create_rule, incidents_of, metric};
 use crate::support::fake_worker::{Answer, FakeWorker};
 use crate::support::{
-    PlugboardProcess, ScratchDir, USER_PASSWORD, add_users, eventually, file_sink_config,
+    PlugboardProcess, ScratchDir, add_users, eventually, file_sink_config, sign_in,
     stack_bootstrap, unique,
 };
 
@@ -57,21 +57,6 @@ impl Replicas {
     }
 }
 
-/// Signs `name` in at `base_url`; answers the session's cookie and CSRF token.
-async fn sign_in(http: &Client, base_url: &str, name: &str) -> (String, String) {
-    let response = http
-        .post(format!("{base_url}/api/v1/auth/login"))
-        .json(&json!({"name": name, "password": USER_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    let me: Me = response.json().await.unwrap();
-    (cookie, me.csrf_token.unwrap())
-}
-
 /// The replicas (by index, among `alive`) that say they lead `job` on `cluster` now.
 async fn leaders(replicas: &Replicas, alive: &[usize], job: &str, cluster: &str) -> Vec<usize> {
     let series = format!("plugboard_leader{{job=\"{job}\",cluster=\"{cluster}\"}}");
@@ -95,7 +80,7 @@ async fn snapshot_taken_at(replicas: &Replicas, replica: usize) -> Option<i64> {
 async fn a_session_a_token_the_login_limit_and_fifty_changes_hold_whichever_replica_they_reach() {
     let fleet = Replicas::start("[access]\nrequire_login = true\n", &[("ada", Role::Admin)]).await;
     let http = Client::new();
-    let (cookie, csrf) = sign_in(&http, &fleet.replicas[0].base_url, "ada").await;
+    let (cookie, csrf) = sign_in(&fleet.replicas[0].base_url, "ada").await;
 
     // The session made on one replica is known to the others.
     for replica in 0..3 {

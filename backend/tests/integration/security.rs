@@ -8,9 +8,9 @@
 
 use crate::support::{
     PlugboardProcess, ScratchDir, TestApp, USER_PASSWORD, cluster, encode, eventually,
-    file_sink_config, raw_request, stack_urls, unique,
+    file_sink_config, raw_request, sign_in, stack_urls, unique,
 };
-use api_types::{HistoryPage, Me, Role};
+use api_types::{HistoryPage, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -31,21 +31,9 @@ struct Caller {
 
 impl Caller {
     async fn sign_in(base: &str, name: &str) -> Self {
-        let response = reqwest::Client::new()
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"name": name, "password": USER_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{name} signs in");
-        let cookie = response.headers()["set-cookie"].to_str().unwrap();
-        let cookie = cookie.split(';').next().unwrap().to_owned();
-        let me: Me = response.json().await.unwrap();
+        let (cookie, csrf) = sign_in(base, name).await;
         Self {
-            headers: vec![
-                ("Cookie".into(), cookie),
-                ("X-CSRF-Token".into(), me.csrf_token.unwrap()),
-            ],
+            headers: vec![("Cookie".into(), cookie), ("X-CSRF-Token".into(), csrf)],
         }
     }
 

@@ -37,7 +37,7 @@ pub(crate) mod kafka_client;
 mod process;
 pub(crate) mod store;
 
-pub(crate) use process::{PlugboardProcess, USER_PASSWORD, add_users};
+pub(crate) use process::{PlugboardProcess, USER_PASSWORD, add_users, sign_in};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

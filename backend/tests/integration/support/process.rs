@@ -142,3 +142,21 @@ impl Drop for PlugboardProcess {
         self.kill();
     }
 }
+
+/// Signs `name`, added by [`add_users`], in at `base_url`; answers the session's cookie and
+/// CSRF token.
+pub(crate) async fn sign_in(base_url: &str, name: &str) -> (String, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{base_url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"name": name, "password": USER_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{name} signs in");
+    let set_cookie = response.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let me: api_types::Me = response.json().await.unwrap();
+    (cookie, me.csrf_token.unwrap())
+}
