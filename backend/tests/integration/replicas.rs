@@ -217,15 +217,23 @@ async fn a_killed_leader_is_replaced_within_30_s_without_a_second_incident_webho
         taken.iter().all(|t| *t == taken[0]).then(|| taken[0])
     })
     .await;
-    assert_eq!(
-        leaders(&fleet, &all, "kafka", "gone").await,
-        [alerts],
-        "one Kafka reader"
-    );
+    let reader = eventually("one Kafka reader", || async {
+        let reading = leaders(&fleet, &all, "kafka", "gone").await;
+        (reading.len() == 1).then(|| reading[0])
+    })
+    .await;
 
-    fleet.replicas[alerts].kill();
+    // Each job's lease is taken on its own: the alerts' leader and the Kafka reader are most
+    // often one replica, sometimes two. Both are killed.
+    let victims: Vec<usize> = all
+        .into_iter()
+        .filter(|r| [alerts, reader].contains(r))
+        .collect();
+    for &victim in &victims {
+        fleet.replicas[victim].kill();
+    }
     let killed_at = Instant::now();
-    let others: Vec<usize> = all.into_iter().filter(|r| *r != alerts).collect();
+    let others: Vec<usize> = all.into_iter().filter(|r| !victims.contains(r)).collect();
     let successor = eventually(
         "another replica to lead the alerts and the snapshots",
         || async {
@@ -236,7 +244,7 @@ async fn a_killed_leader_is_replaced_within_30_s_without_a_second_incident_webho
     )
     .await;
     let taken_over_in = killed_at.elapsed();
-    eventually("a newer snapshot on both survivors", || async {
+    eventually("a newer snapshot on every survivor", || async {
         for &replica in &others {
             (snapshot_taken_at(&fleet, replica).await? > shared).then_some(())?;
         }
